@@ -1,0 +1,85 @@
+"""The shared layout: login, logout, language switch, error pages, home."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alice(django_user_model):
+    return django_user_model.objects.create_user(
+        username="alice", password="mat-khau-dai-du", first_name="Lan", last_name="Nguyễn Thị"
+    )
+
+
+def test_it_sends_anonymous_visitors_to_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next=/"
+
+
+def test_it_shows_the_login_page_in_vietnamese(client):
+    response = client.get(reverse("login"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="vi">' in html
+    assert "Đăng nhập" in html
+    assert "Chuyển đến nội dung chính" in html
+
+
+def test_it_logs_in_and_greets_by_name(client, alice):
+    response = client.post(
+        reverse("login"), {"username": "alice", "password": "mat-khau-dai-du"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert "Xin chào, Nguyễn Thị Lan" in response.content.decode()
+
+
+def test_it_explains_a_wrong_password_in_vietnamese(client, alice):
+    response = client.post(reverse("login"), {"username": "alice", "password": "sai"})
+    assert response.status_code == 200
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in response.content.decode()
+
+
+def test_it_logs_out_with_post(client, alice):
+    client.force_login(alice)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_it_switches_to_english_and_back(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("home")}, follow=True
+    )
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Hello, Nguyễn Thị Lan" in html
+    assert "Log out" in html
+
+    response = client.post(
+        reverse("set_language"), {"language": "vi", "next": reverse("home")}, follow=True
+    )
+    assert "Đăng xuất" in response.content.decode()
+
+
+def test_it_refuses_an_offsite_next_on_language_switch(client):
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/"
+
+
+def test_it_renders_the_404_page_in_the_layout(client, alice):
+    client.force_login(alice)
+    response = client.get("/khong-co-trang-nay/")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.content.decode()
+
+
+def test_it_serves_htmx_locally(client):
+    html = client.get(reverse("login")).content.decode()
+    assert "/static/vendor/htmx/htmx.min.js" in html
+    assert "://" not in html.split("<body")[0].replace('content="width', "")
