@@ -106,9 +106,11 @@ class RuleSet:
             )
         if any(c.max_points <= 0 for c in self.general_criteria):
             raise RuleSetError("general_criteria: every maximum must be > 0")
-        if self.general_max + self.task_max != Decimal(100):
+        blocks = self.general_max + self.task_max + (self.bonus_cap or Decimal(0))
+        if blocks != Decimal(100):
             raise RuleSetError(
-                f"task_max: general {self.general_max} + task {self.task_max} must make 100"
+                f"task_max: general {self.general_max} + task {self.task_max}"
+                f" + bonus cap {self.bonus_cap or 0} must make 100"
             )
         if not (Decimal(0) < self.threshold_complete < self.threshold_good < self.threshold_top):
             raise RuleSetError("threshold_top: need 0 < complete < good < top thresholds")
