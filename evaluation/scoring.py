@@ -599,11 +599,11 @@ def score_month(
     known = {unit.code for unit in ordered}
     by_unit: dict[str, list[PersonMonth]] = defaultdict(list)
     results: dict[str, MonthResult] = {}
+    seen: set[str] = set()
     for person in people:
-        if person.employee in results or any(
-            p.employee == person.employee for p in by_unit.get(person.unit, ())
-        ):
+        if person.employee in seen:
             raise ScoringInputError("people", f"employee {person.employee} appears twice")
+        seen.add(person.employee)
         if person.unit not in known:
             raise ScoringInputError("people", f"unknown unit {person.unit}")
         if person.absent:
