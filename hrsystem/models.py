@@ -24,6 +24,13 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
+def search_key(text: str) -> str:
+    """`text` lower-cased without Vietnamese diacritics ('Đặng Thị Ánh' → 'dang thi anh')."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.lower().split())
+
+
 def _dates_ordered(prefix: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(end__isnull=True) | Q(end__gte=F("start")),
@@ -292,6 +299,14 @@ class Employee(models.Model):
 
     code = models.CharField(_("mã cán bộ"), max_length=32, unique=True)
     full_name = models.CharField(_("họ và tên"), max_length=255)
+    search_name = models.CharField(
+        _("khóa tìm kiếm"),
+        max_length=300,
+        default="",
+        editable=False,
+        db_index=True,
+        help_text=_("Họ tên và mã, chữ thường, bỏ dấu; cập nhật khi lưu."),
+    )
     category = models.CharField(
         _("loại"), max_length=16, choices=Category.choices, default=Category.CONG_CHUC
     )
@@ -313,7 +328,7 @@ class Employee(models.Model):
     )
     email = models.EmailField(_("thư điện tử"), blank=True)
     is_active = models.BooleanField(_("đang công tác"), default=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_name"])
 
     class Meta:
         verbose_name = _("cán bộ, công chức")
@@ -324,13 +339,13 @@ class Employee(models.Model):
                 condition=Q(category__in=Category.values), name="employee_category_valid"
             ),
         ]
-        indexes = [models.Index(fields=["full_name"], name="employee_full_name")]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.code})"
 
     def save(self, *args, **kwargs) -> None:
         self.full_name = nfc(self.full_name)
+        self.search_name = search_key(f"{self.full_name} {self.code}")
         super().save(*args, **kwargs)
 
     def clean(self) -> None:

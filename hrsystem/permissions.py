@@ -1,0 +1,377 @@
+"""Who may do what, on which unit, on which date: every rule in one module.
+
+Rights come from two sources, both dated:
+- posts held that day: a head or acting head acts on their unit (and its sub-units when
+  the agency's `head_rights_cover_subunits` is on), a deputy views their unit and scores
+  only the staff delegated to them, the head of the root unit (the agency leader) signs
+  off the agency's periods;
+- role grants (`RoleGrant`), mirrored into guardian object permissions on Unit and
+  Organisation only. Guardian rows say *what* a user holds on *which* object; the
+  grant's dates say *when*. Call these functions, never `user.has_perm(perm, obj)`.
+
+Nobody scores, approves, certifies or inspects their own record, whatever roles they hold.
+"""
+
+from datetime import date
+from enum import StrEnum
+
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.lookups import StartsWith
+from django.utils import timezone
+
+from . import selectors
+from .models import (
+    Assignment,
+    DeputyDelegation,
+    Employee,
+    Organisation,
+    OrganisationUserObjectPermission,
+    Post,
+    PostKind,
+    Role,
+    RoleGrant,
+    Unit,
+    UnitUserObjectPermission,
+)
+
+
+class Perm(StrEnum):
+    """Every object permission of the product; values are the guardian codenames."""
+
+    VIEW_UNIT_RECORDS = "view_unit_records"
+    SCORE_UNIT_STAFF = "score_unit_staff"
+    APPROVE_UNIT_MONTH = "approve_unit_month"
+    CERTIFY_DELAY = "certify_delay"
+    INSPECT_UNIT = "inspect_unit"
+    RECORD_DOSSIERS = "record_dossiers"
+    MANAGE_ORG = "manage_org"
+    SIGN_OFF_PERIOD = "sign_off_period"
+    REVIEW_EMULATION = "review_emulation"
+    MANAGE_RULE_SETS = "manage_rule_sets"
+
+    @property
+    def on_organisation(self) -> bool:
+        """True for permissions held on an Organisation, False for those held on a Unit."""
+        return self in ORGANISATION_PERMS
+
+
+ORGANISATION_PERMS = frozenset(
+    {Perm.MANAGE_ORG, Perm.SIGN_OFF_PERIOD, Perm.REVIEW_EMULATION, Perm.MANAGE_RULE_SETS}
+)
+
+ROLE_PERMS: dict[str, frozenset[Perm]] = {
+    Role.INSPECTOR: frozenset({Perm.VIEW_UNIT_RECORDS, Perm.INSPECT_UNIT}),
+    Role.HR_OFFICER: frozenset({Perm.VIEW_UNIT_RECORDS, Perm.MANAGE_ORG, Perm.MANAGE_RULE_SETS}),
+    Role.BOARD_MEMBER: frozenset({Perm.VIEW_UNIT_RECORDS, Perm.REVIEW_EMULATION}),
+    Role.ONE_STOP_OFFICER: frozenset({Perm.RECORD_DOSSIERS}),
+    Role.SYSTEM_ADMIN: frozenset({Perm.MANAGE_ORG, Perm.MANAGE_RULE_SETS}),
+}
+"""What each role grant confers; mirrored into guardian rows by `services.role_grant`."""
+
+LEADER_PERMS = frozenset(
+    {Perm.VIEW_UNIT_RECORDS, Perm.SCORE_UNIT_STAFF, Perm.APPROVE_UNIT_MONTH, Perm.CERTIFY_DELAY}
+)
+"""Unit permissions a head or acting head holds over the unit they lead."""
+
+DEPUTY_PERMS = frozenset({Perm.VIEW_UNIT_RECORDS})
+"""Unit permissions a deputy holds over their own unit (scoring comes from delegations)."""
+
+SUPERUSER_PERMS = frozenset({Perm.MANAGE_ORG, Perm.MANAGE_RULE_SETS})
+"""Organisation permissions a Django superuser (system administrator) holds everywhere."""
+
+
+def roles_with(perm: Perm) -> list[str]:
+    """The roles whose grant confers `perm`."""
+    return [role for role, perms in ROLE_PERMS.items() if perm in perms]
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _is_user(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def _is_self(user, employee: Employee) -> bool:
+    return employee.user_id is not None and employee.user_id == user.pk
+
+
+def _active_grants(user, perm: Perm, on: date):
+    return RoleGrant.objects.filter(
+        selectors.active_on(on), user=user.pk, role__in=roles_with(perm)
+    )
+
+
+def _unit_conditions(user, perm: Perm, on: date) -> Q:
+    """A condition on Unit rows: the user holds unit permission `perm` there on `on`."""
+    kinds = [PostKind.HEAD, PostKind.ACTING] if perm in LEADER_PERMS else []
+    if perm in DEPUTY_PERMS:
+        kinds.append(PostKind.DEPUTY)
+    condition = Q(pk__in=[])
+    if kinds:
+        posts = Post.objects.filter(selectors.active_on(on), employee__user=user.pk)
+        condition |= Q(Exists(posts.filter(kind__in=kinds, unit=OuterRef("pk"))))
+        covering = posts.filter(
+            StartsWith(OuterRef("path"), F("unit__path")),
+            kind__in=[PostKind.HEAD, PostKind.ACTING],
+            unit__organisation__head_rights_cover_subunits=True,
+        )
+        if perm in LEADER_PERMS:
+            condition |= Q(Exists(covering))
+    if not roles_with(perm):
+        return condition
+    grants = UnitUserObjectPermission.objects.filter(
+        StartsWith(OuterRef("path"), F("content_object__path")),
+        user=user.pk,
+        permission__codename=perm.value,
+        permission__content_type__app_label="hrsystem",
+        permission__content_type__model="unit",
+    ).filter(
+        Exists(
+            _active_grants(user, perm, on).filter(
+                Q(unit=OuterRef("content_object")) | Q(unit__isnull=True),
+                organisation=OuterRef("content_object__organisation"),
+            )
+        )
+    )
+    return condition | Q(Exists(grants))
+
+
+def _organisation_condition(user, perm: Perm, on: date, organisation_ref: str) -> Q:
+    """A condition: the user holds organisation permission `perm` on the referenced agency."""
+    if user.is_superuser and perm in SUPERUSER_PERMS:
+        return ~Q(pk__in=[])
+    grants = OrganisationUserObjectPermission.objects.filter(
+        user=user.pk,
+        permission__codename=perm.value,
+        permission__content_type__app_label="hrsystem",
+        permission__content_type__model="organisation",
+        content_object=OuterRef(organisation_ref),
+    ).filter(Exists(_active_grants(user, perm, on).filter(organisation=OuterRef("content_object"))))
+    condition = Q(Exists(grants))
+    if perm == Perm.SIGN_OFF_PERIOD:
+        leads_root = Post.objects.filter(
+            selectors.active_on(on),
+            employee__user=user.pk,
+            kind__in=[PostKind.HEAD, PostKind.ACTING],
+            unit__parent__isnull=True,
+            unit__organisation=OuterRef(organisation_ref),
+        )
+        condition |= Q(Exists(leads_root))
+    return condition
+
+
+def unit_ids_for(user, perm: Perm | str, on: date) -> set[int]:
+    """Ids of the units where `user` holds `perm` on `on`; exactly one query.
+
+    For an organisation permission: every unit of the agencies where the user holds it.
+    Posts held that day and dated role grants are combined; a grant on a unit (or on the
+    agency's root unit for an agency-wide grant) covers its whole subtree.
+    """
+    perm = Perm(perm)
+    if not _is_user(user):
+        return set()
+    if perm.on_organisation:
+        condition = _organisation_condition(user, perm, on, "organisation")
+    else:
+        condition = _unit_conditions(user, perm, on)
+    return set(Unit.objects.filter(condition).order_by().values_list("pk", flat=True))
+
+
+def organisation_ids_for(user, perm: Perm | str, on: date) -> set[int]:
+    """Ids of the agencies where `user` holds organisation permission `perm` on `on`; 1 query."""
+    perm = Perm(perm)
+    if not perm.on_organisation:
+        raise ValueError(f"{perm} is a unit permission: use unit_ids_for")
+    if not _is_user(user):
+        return set()
+    condition = _organisation_condition(user, perm, on, "pk")
+    return set(Organisation.objects.filter(condition).order_by().values_list("pk", flat=True))
+
+
+def delegated_staff_ids(user, on: date) -> set[int]:
+    """Employees delegated to `user` as a deputy on `on`; 1 query.
+
+    A delegation counts only while the deputy holds a deputy post in its unit and the
+    staff member works in that unit.
+    """
+    if not _is_user(user):
+        return set()
+    deputy_post = Post.objects.filter(
+        selectors.active_on(on),
+        kind=PostKind.DEPUTY,
+        employee=OuterRef("deputy"),
+        unit=OuterRef("unit"),
+    )
+    staff_there = Assignment.objects.filter(
+        selectors.active_on(on), employee=OuterRef("staff"), unit=OuterRef("unit")
+    )
+    delegations = DeputyDelegation.objects.filter(
+        selectors.active_on(on), Exists(deputy_post), Exists(staff_there), deputy__user=user.pk
+    )
+    return set(delegations.values_list("staff_id", flat=True))
+
+
+def _rights_unit(employee: Employee, on: date) -> Unit | None:
+    """The unit whose leaders' rights reach `employee` on `on`.
+
+    For a head or acting head that is the parent of the unit they lead (None at the
+    root); for anyone else the unit they are assigned to; 2 queries at most.
+    """
+    led = (
+        Unit.objects.filter(
+            selectors.active_on(on, "posts__"),
+            posts__employee=employee,
+            posts__kind__in=[PostKind.HEAD, PostKind.ACTING],
+        )
+        .select_related("parent")
+        .order_by("depth")
+        .first()
+    )
+    if led is not None:
+        return led.parent
+    return selectors.unit_of(employee, on=on)
+
+
+def _is_superior(user, employee: Employee, on: date) -> bool:
+    superior = selectors.superior_of(employee, on=on)
+    return superior is not None and superior.user_id == user.pk
+
+
+def _leader_right(user, employee: Employee, perm: Perm, on: date) -> bool:
+    unit = _rights_unit(employee, on)
+    if unit is not None and unit.pk in unit_ids_for(user, perm, on):
+        return True
+    return _is_superior(user, employee, on)
+
+
+def can_score(user, employee: Employee, on: date) -> bool:
+    """May `user` score `employee`'s month that contains `on`? Never their own record.
+
+    Yes for the leaders whose rights reach the employee (their unit's head or acting head,
+    or for a leader the parent unit's), for their superior, and for a deputy the
+    employee was delegated to.
+    """
+    if not _is_user(user) or _is_self(user, employee):
+        return False
+    if _leader_right(user, employee, Perm.SCORE_UNIT_STAFF, on):
+        return True
+    return employee.pk in delegated_staff_ids(user, on)
+
+
+def can_certify_delay(user, employee: Employee, on: date) -> bool:
+    """May `user` certify an objective cause of `employee`'s delay on `on`? Never their own.
+
+    Heads and acting heads whose rights reach the employee, and the employee's superior;
+    deputies cannot.
+    """
+    if not _is_user(user) or _is_self(user, employee):
+        return False
+    return _leader_right(user, employee, Perm.CERTIFY_DELAY, on)
+
+
+def can_view_employee(user, employee: Employee, on: date) -> bool:
+    """May `user` see `employee`'s records for `on`?
+
+    Everyone sees their own record. Others need the view permission on the employee's
+    unit that day (leaders, deputies, inspectors, HR, the board) or scoring rights.
+    """
+    if not _is_user(user):
+        return False
+    if _is_self(user, employee):
+        return True
+    unit = selectors.unit_of(employee, on=on)
+    if unit is not None and unit.pk in unit_ids_for(user, Perm.VIEW_UNIT_RECORDS, on):
+        return True
+    return can_score(user, employee, on)
+
+
+def _plain_member(user, unit: Unit, on: date) -> bool:
+    """True when the user's employee works in `unit` on `on` without leading it."""
+    return (
+        Assignment.objects.filter(selectors.active_on(on), unit=unit, employee__user=user.pk)
+        .exclude(
+            Exists(
+                Post.objects.filter(
+                    selectors.active_on(on),
+                    unit=unit,
+                    employee=OuterRef("employee"),
+                    kind__in=[PostKind.HEAD, PostKind.ACTING],
+                )
+            )
+        )
+        .exists()
+    )
+
+
+def can_approve_unit(user, unit: Unit, on: date) -> bool:
+    """May `user` approve and submit `unit`'s month containing `on`?
+
+    Its head or acting head (or a covering ancestor's), for the dates they hold the post.
+    A person rated in the unit as staff is refused whatever they hold; the approver's own
+    record is scored by their superior (`can_score`), never by this approval.
+    """
+    if not _is_user(user) or _plain_member(user, unit, on):
+        return False
+    return unit.pk in unit_ids_for(user, Perm.APPROVE_UNIT_MONTH, on)
+
+
+def can_sign_off(user, organisation: Organisation, on: date) -> bool:
+    """May `user` sign off the agency's period containing `on`? The agency leader only.
+
+    The agency leader is the head (or acting head) of the root unit; role grants never
+    confer this, so nobody below signs off a period holding their own scores.
+    """
+    return _is_user(user) and organisation.pk in organisation_ids_for(
+        user, Perm.SIGN_OFF_PERIOD, on
+    )
+
+
+def can_inspect(user, unit: Unit, on: date) -> bool:
+    """May `user` inspect `unit` and record findings on `on`? Never the unit they work in."""
+    if not _is_user(user):
+        return False
+    own = selectors.unit_of_user(user, on=on)
+    if own is not None and own.pk == unit.pk:
+        return False
+    return unit.pk in unit_ids_for(user, Perm.INSPECT_UNIT, on)
+
+
+def can_record_dossiers(user, unit: Unit, on: date) -> bool:
+    """May `user` record one-stop dossiers, complaints and surveys of `unit` on `on`?"""
+    return _is_user(user) and unit.pk in unit_ids_for(user, Perm.RECORD_DOSSIERS, on)
+
+
+def can_manage_org(user, organisation: Organisation, on: date | None = None) -> bool:
+    """May `user` keep the agency's structure, positions and people (today unless `on`)?"""
+    return _is_user(user) and organisation.pk in organisation_ids_for(
+        user, Perm.MANAGE_ORG, on or _today()
+    )
+
+
+def can_manage_employee(user, employee: Employee, on: date | None = None) -> bool:
+    """May `user` change `employee`'s record, posts or roles? HR of their agency; never oneself.
+
+    The agency is the one of the assignment covering `on` (today by default), else of the
+    latest assignment; a person never assigned may be managed by any HR officer.
+    """
+    on = on or _today()
+    if not _is_user(user) or _is_self(user, employee):
+        return False
+    managed = organisation_ids_for(user, Perm.MANAGE_ORG, on)
+    assignment = selectors.assignment_on(employee, on=on) or (
+        employee.assignments.select_related("unit").order_by("-start").first()
+    )
+    if assignment is None:
+        return bool(managed)
+    return assignment.unit.organisation_id in managed
+
+
+def can_delegate(user, unit: Unit, on: date) -> bool:
+    """May `user` give a deputy of `unit` scoring rights from `on`? Its leaders, or HR."""
+    if not _is_user(user):
+        return False
+    if unit.pk in unit_ids_for(user, Perm.SCORE_UNIT_STAFF, on):
+        return True
+    return can_manage_org(user, unit.organisation, on)
