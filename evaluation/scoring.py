@@ -6,7 +6,7 @@ titles and the unit ranking. Both follow `shared/spec/scoring-rules.md` to the l
 every number they use comes from a `RuleSet` (see `evaluation.rules`).
 
 Every result carries reasons: a `Reason` with a machine code and parameters naming what
-produced it. The codes (human text in `REASON_TEXT`, translated in the UI):
+produced it. The codes (their translatable text lives in `evaluation.reasons`):
 
 - ``not_rated_absent``        month: the month is marked absent; the person is not rated.
 - ``no_work_items``           month: no work items; quantity, quality and progress are 0.
@@ -51,21 +51,21 @@ DISCIPLINE_IN_YEAR = "discipline_in_year"
 DEGRADATION_CONCLUDED = "degradation_concluded"
 CORRUPTION_IN_UNIT = "corruption_in_unit"
 
-REASON_TEXT = {
-    NOT_RATED_ABSENT: "Absent for the whole period: not rated.",
-    NO_WORK_ITEMS: "No work items this period: quantity, quality and progress count as 0.",
-    LEADER_UNIT_HAS_FAIL: "Someone under this leader was rated Not completed: criterion d is 50.",
-    CAPPED_BY_VIOLATION: "A recorded violation caps the level.",
-    HEAD_CAPPED_BY_UNIT: "A head's level may not be above the level of the unit they lead.",
-    QUOTA_DOWNGRADE: "Beyond the quota for the top level: moved to the next level.",
-    NO_RATED_STAFF: "The unit has no rated staff besides its head.",
-    UNIT_LOW_ON_TIME_RATE: "The on-time dossier rate is below the agency's floor.",
-    NOT_RATED_FEW_MONTHS: "Too few months worked in the year to be rated.",
-    CAPPED_ABSENCE: "Absent for too many months in the year.",
-    DISCIPLINE_IN_YEAR: "A discipline decision dated in the year.",
-    DEGRADATION_CONCLUDED: "Concluded to show political, ethical or lifestyle degradation.",
-    CORRUPTION_IN_UNIT: "The unit under this leader had a corruption or waste case in the year.",
-}
+REASON_CODES = (
+    NOT_RATED_ABSENT,
+    NO_WORK_ITEMS,
+    LEADER_UNIT_HAS_FAIL,
+    CAPPED_BY_VIOLATION,
+    HEAD_CAPPED_BY_UNIT,
+    QUOTA_DOWNGRADE,
+    NO_RATED_STAFF,
+    UNIT_LOW_ON_TIME_RATE,
+    NOT_RATED_FEW_MONTHS,
+    CAPPED_ABSENCE,
+    DISCIPLINE_IN_YEAR,
+    DEGRADATION_CONCLUDED,
+    CORRUPTION_IN_UNIT,
+)
 
 TITLE_ADVANCED_WORKER = "lao_dong_tien_tien"
 TITLE_EMULATION_SOLDIER = "chien_si_thi_dua_co_so"
@@ -201,10 +201,6 @@ class Reason:
 
     code: str
     params: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def text(self) -> str:
-        return REASON_TEXT[self.code]
 
 
 @dataclass(slots=True)
