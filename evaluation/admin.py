@@ -1,0 +1,235 @@
+"""HR officers keep rule sets here: criteria inline, checked by the engine's own rules."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib import admin, messages
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Max, Sum
+from django.forms.models import BaseInlineFormSet
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from evaluation import models, services
+from evaluation.rules import RuleSetError
+from evaluation.rulesets import CRITERION_COLUMNS, rule_set_from_rows
+
+
+def _number(value: Decimal | None) -> str:
+    return "—" if value is None else format(value.normalize(), "f")
+
+
+def _field_label(name: str) -> str:
+    """The Vietnamese label of the rule-set field a RuleSetError names."""
+    if name == "general_criteria":
+        return gettext("Tiêu chí chung")
+    if name == "level_labels":
+        return gettext("Tên các mức xếp loại")
+    try:
+        return str(models.RuleSet._meta.get_field(name).verbose_name).capitalize()
+    except FieldDoesNotExist:
+        return name
+
+
+class CriteriaFormSet(BaseInlineFormSet):
+    """Checks the rule set with its criteria as the engine will (`RuleSet.validate`)."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        try:
+            self.instance.clean_fields()
+        except ValidationError:
+            return
+        criteria = [
+            {name: form.cleaned_data[name] for name in CRITERION_COLUMNS}
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and (form.instance.pk or form.has_changed())
+        ]
+        row = {f.attname: getattr(self.instance, f.attname) for f in models.RuleSet._meta.fields}
+        try:
+            rule_set_from_rows(row, criteria)
+        except RuleSetError as error:
+            name, _sep, detail = str(error).partition(": ")
+            raise ValidationError(
+                gettext("Bộ quy tắc không hợp lệ — %(field)s (%(name)s): %(detail)s")
+                % {"field": _field_label(name.split("[")[0]), "name": name, "detail": detail}
+            ) from error
+
+
+class GeneralCriterionInline(admin.TabularInline):
+    model = models.GeneralCriterion
+    formset = CriteriaFormSet
+    fields = ("order", "group", "code", "name", "max_points")
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return not (obj and obj.is_locked) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj and obj.is_locked) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj and obj.is_locked) and super().has_delete_permission(request, obj)
+
+
+@admin.register(models.RuleSet)
+class RuleSetAdmin(SimpleHistoryAdmin):
+    inlines = [GeneralCriterionInline]
+    list_display = ("code", "version", "name", "effective_from", "cadence", "blocks", "is_locked")
+    list_filter = ("code", "is_locked", "cadence")
+    search_fields = ("code", "name")
+    readonly_fields = ("is_locked", "blocks")
+    actions = ["new_version"]
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("code", "version"),
+                    "name",
+                    "legal_basis",
+                    ("effective_from", "cadence"),
+                    "is_locked",
+                    "blocks",
+                )
+            },
+        ),
+        (
+            _("Khối điểm và ngưỡng xếp loại"),
+            {
+                "fields": (
+                    ("general_max", "task_max"),
+                    ("bonus_cap", "deduction_cap"),
+                    ("threshold_top", "threshold_good", "threshold_complete"),
+                    ("label_top", "label_good", "label_complete", "label_fail"),
+                )
+            },
+        ),
+        (
+            _("Kết quả thực hiện nhiệm vụ"),
+            {
+                "fields": (
+                    ("weight_quantity", "weight_quality", "weight_progress"),
+                    ("quality_penalty_per_error", "progress_penalty_per_delay", "delay_unit"),
+                    "leader_criteria_enabled",
+                    ("weight_leader_d", "weight_leader_dd", "weight_leader_e"),
+                    ("leader_full", "leader_reduced"),
+                )
+            },
+        ),
+        (
+            _("Giới hạn, tỷ lệ và xếp loại năm"),
+            {
+                "fields": (
+                    ("head_capped_by_unit", "unit_low_on_time_cap"),
+                    ("monthly_quota_rate", "monthly_quota_outstanding_rate"),
+                    ("annual_min_months", "annual_absence_cap_months", "annual_absence_cap_level"),
+                    ("annual_quota_rate", "annual_quota_outstanding_rate"),
+                    ("annual_quota_base_levels", "quota_rounding"),
+                    "discipline_forms",
+                    ("annual_cap_discipline_from", "collective_discipline_from"),
+                )
+            },
+        ),
+        (
+            _("Thi đua"),
+            {
+                "fields": (
+                    ("cstdcs_requires_top", "cstdcs_share_cap"),
+                    ("collective_excellent_min_share", "collective_advanced_min_share"),
+                )
+            },
+        ),
+        (
+            _("Thời hạn mặc định của kỳ đánh giá (số ngày sau khi kết thúc kỳ)"),
+            {
+                "fields": (
+                    ("self_assessment_days", "head_scoring_days"),
+                    ("unit_submission_days", "agency_signoff_days"),
+                    ("appeal_window_days", "violation_contest_days"),
+                )
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(criteria_total=Sum("criteria__max_points"))
+
+    @admin.display(description=_("Cơ cấu điểm"))
+    def blocks(self, obj):
+        """General block (and its criteria total when they differ) + task + bonus cap."""
+        if obj.pk is None:
+            return "—"
+        total = getattr(obj, "criteria_total", None)
+        general = _number(obj.general_max)
+        if total != obj.general_max:
+            general = gettext("%(block)s (tiêu chí cộng lại %(sum)s)") % {
+                "block": general,
+                "sum": _number(total or Decimal(0)),
+            }
+        text = gettext("chung %(general)s + nhiệm vụ %(task)s") % {
+            "general": general,
+            "task": _number(obj.task_max),
+        }
+        if obj.bonus_cap is not None:
+            text += gettext(" + thưởng tối đa %(bonus)s") % {"bonus": _number(obj.bonus_cap)}
+        return text
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj and obj.is_locked) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj and obj.is_locked) and super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        try:
+            super().delete_queryset(request, queryset)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+
+    @admin.action(description=_("Tạo phiên bản mới (áp dụng từ đầu tháng sau)"))
+    def new_version(self, request, queryset):
+        """Clone the one selected rule set; the HR officer then edits the copy."""
+        if queryset.count() != 1:
+            self.message_user(
+                request, gettext("Chọn đúng một bộ quy tắc để tạo phiên bản mới."), messages.ERROR
+            )
+            return None
+        rule_set = queryset.get()
+        latest = models.RuleSet.objects.filter(code=rule_set.code).aggregate(
+            latest=Max("effective_from")
+        )["latest"]
+        start = max(timezone.localdate(), latest)
+        effective_from = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        try:
+            clone = services.rule_set_new_version(
+                rule_set=rule_set, effective_from=effective_from, by=request.user
+            )
+        except (PermissionDenied, ValidationError) as error:
+            self.message_user(
+                request, " ".join(getattr(error, "messages", [str(error)])), messages.ERROR
+            )
+            return None
+        self.message_user(
+            request,
+            gettext(
+                "Đã tạo %(code)s phiên bản %(version)s, áp dụng từ %(date)s: kiểm tra và sửa "
+                "trước khi kỳ đánh giá sử dụng."
+            )
+            % {
+                "code": clone.code,
+                "version": clone.version,
+                "date": clone.effective_from.strftime("%d/%m/%Y"),
+            },
+            messages.SUCCESS,
+        )
+        return redirect("admin:evaluation_ruleset_change", clone.pk)
