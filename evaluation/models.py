@@ -45,8 +45,17 @@ code_list_validator = RegexValidator(
     _("Nhập các mã (chữ thường, số, gạch dưới), cách nhau bởi dấu phẩy, không có khoảng trắng."),
 )
 
-LOCKED_FIELDS_EXTRA = ("code", "version", "effective_from", "cadence")
-"""Row fields that, with every engine field, a locked rule set may never change."""
+EDITABLE_AFTER_LOCK = (
+    "id",
+    "legal_basis",
+    "self_assessment_days",
+    "head_scoring_days",
+    "unit_submission_days",
+    "agency_signoff_days",
+    "appeal_window_days",
+    "violation_contest_days",
+)
+"""The only columns a locked rule set may still change: none of them affects a score."""
 
 
 def _points(label, *, null=False, name=None):
@@ -454,11 +463,8 @@ class RuleSet(models.Model):
 
     @classmethod
     def frozen_field_names(cls) -> list[str]:
-        """Fields a locked rule set may never change: the engine's numbers and the dating."""
-        editable_after_lock = {"id", "legal_basis"} | {
-            f.name for f in cls._meta.fields if f.name.endswith("_days")
-        }
-        return [f.name for f in cls._meta.concrete_fields if f.name not in editable_after_lock]
+        """Fields a locked rule set may never change: the engine's numbers, the dating, the lock."""
+        return [f.name for f in cls._meta.concrete_fields if f.name not in EDITABLE_AFTER_LOCK]
 
     def locked_changes(self) -> list[str]:
         """The frozen fields this unsaved state changes on a row stored as locked (else [])."""
@@ -557,8 +563,10 @@ class GeneralCriterion(models.Model):
         return super().delete(*args, **kwargs)
 
     def _refuse_if_locked(self):
-        locked = RuleSet.objects.filter(pk=self.rule_set_id, is_locked=True)
-        if self.rule_set_id and locked.exists():
+        held_by = Q(pk=self.rule_set_id)
+        if self.pk:
+            held_by |= Q(criteria__pk=self.pk)
+        if RuleSet.objects.filter(held_by, is_locked=True).exists():
             raise RuleSetLockedError(
                 _(
                     "Bộ quy tắc đã khoá: không được thêm, sửa hay xoá tiêu chí; "

@@ -30,7 +30,7 @@ SNAPSHOT_FORMAT = 1
 
 CRITERION_COLUMNS = ("order", "group", "code", "name", "max_points")
 _LIST_COLUMNS = ("annual_quota_base_levels", "discipline_forms")
-_ROW_ONLY = ("general_criteria", "level_labels")
+_NOT_COLUMNS = ("general_criteria", "level_labels")
 
 
 def _cleaned(row: dict, name: str, model: type[db_models.Model], where: str):
@@ -59,7 +59,7 @@ def rule_set_from_rows(row: dict, criteria: list[dict]) -> RuleSet:
     """
     values = {}
     for field in dataclasses.fields(RuleSet):
-        if field.name in _ROW_ONLY:
+        if field.name in _NOT_COLUMNS:
             continue
         value = _cleaned(row, field.name, models.RuleSet, "")
         values[field.name] = tuple(value.split(",")) if field.name in _LIST_COLUMNS else value

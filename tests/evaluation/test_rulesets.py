@@ -306,6 +306,16 @@ def test_it_refuses_edits_to_a_locked_rule_set(shipped):
         criterion.save()
     with pytest.raises(models.RuleSetLockedError):
         models.GeneralCriterion.objects.filter(rule_set=nd335).update(max_points=Decimal(3))
+    with pytest.raises(models.RuleSetLockedError):
+        models.GeneralCriterion.objects.create(
+            rule_set=nd335, order=10, group="IV", code="them", name="Thêm", max_points=1
+        )
+    criterion.refresh_from_db()
+    criterion.rule_set = rule_set_new_version(
+        rule_set=nd335, effective_from=date(2027, 1, 1), by=User.objects.create_superuser("root")
+    )
+    with pytest.raises(models.RuleSetLockedError):
+        criterion.save()
     assert rule_set_for("nd335", date(2026, 1, 1)) == shipped_rule_set("nd335")
 
 
