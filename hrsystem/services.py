@@ -522,12 +522,17 @@ def employee_leave(*, employee: Employee, end: date, by=None) -> Employee:
 # --- posts -----------------------------------------------------------------------------
 
 
+_COMBINABLE = {PostKind.DEPUTY, PostKind.ACTING}
+"""A deputy may also be the acting head of their unit (phó phụ trách); no other pair."""
+
+
 def post_validate(post: Post) -> None:
     """Raise ValidationError naming the field when `post` breaks a rule.
 
     Rules: dates ordered; the holder works in the unit's agency on `start`; one head per
-    unit at a time; no overlapping acting intervals; no overlapping posts of one person in
-    one unit. Callers that save must hold a lock on the unit (`post_assign`, `post_end`).
+    unit at a time; no overlapping acting intervals; one post per person per unit at a
+    time, except a deputy who is also acting head. Callers that save must hold a lock on
+    the unit (`post_assign`, `post_end`).
     """
     _fields_valid(post)
     errors = _dates_error(post.start, post.end)
@@ -544,7 +549,10 @@ def post_validate(post: Post) -> None:
         .exclude(pk=post.pk)
         .select_related("employee")
     )
-    own = overlapping.filter(employee=post.employee).first()
+    own = overlapping.filter(employee=post.employee)
+    if post.kind in _COMBINABLE:
+        own = own.exclude(kind__in=_COMBINABLE - {post.kind})
+    own = own.first()
     clash = None
     if post.kind in (PostKind.HEAD, PostKind.ACTING):
         clash = overlapping.filter(kind=post.kind).first()
