@@ -1,0 +1,494 @@
+"""One test per rule of `shared/spec/scoring-rules.md` and per reason code.
+
+Every expected number is a literal worked out by hand (the arithmetic is in the comment
+next to it); nothing is computed by calling the engine a second time. The engine is pure:
+no database, no `db` fixture. People are named as in a Vietnamese agency; their
+employee codes (NV01, TP01 ...) are what the engine sees.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from evaluation.scoring import (
+    ScoringInputError,
+    Unit,
+    UnitCap,
+    Violation,
+    score_month,
+    score_year,
+)
+
+from .engine_builders import (
+    HN3814,
+    ND335,
+    D,
+    codes,
+    general_summing,
+    item,
+    person,
+    with_rules,
+)
+
+# nd335 without the annual quota, for annual tests that are not about the quota (with one
+# person in a group, 20% of 1 rounds down to 0 and would move every Xuất sắc to Tốt).
+ND335_NO_QUOTA = with_rules(ND335, annual_quota_rate=None)
+
+
+def one(rules, p, unit: Unit | None = None):
+    """Score a single person alone in a unit without a head; return their result."""
+    outcome = score_month(rules, [unit or Unit(p.unit)], [p], month=p.month)
+    return outcome.people[p.employee]
+
+
+def month(rules, units, people, **kwargs):
+    return score_month(rules, units, people, month=1, **kwargs)
+
+
+def year(rules, units, people, **kwargs):
+    return score_year(rules, units, people, year=2026, **kwargs)
+
+
+# ------------------------------------------------------------------------ rule sets
+
+
+def test_bo_quy_tac_tu_dung_hop_le():
+    """The Python-built nd335 and hn3814 are consistent rule sets with their own labels."""
+    ND335.validate()
+    HN3814.validate()
+    assert ND335.label("top") == "Xuất sắc"
+    assert ND335.label("fail") == "Không hoàn thành"
+    assert HN3814.label("good") == "B"
+    # nd335: 5 + 5 + 8 × 2.5 = 30; hn3814: 4 × 5 = 20
+    assert sum(c.max_points for c in ND335.general_criteria) == Decimal("30")
+    assert sum(c.max_points for c in HN3814.general_criteria) == Decimal("20")
+
+
+def test_bo_quy_tac_tu_dung_trung_ban_phat_hanh():
+    """The builders equal the rule sets shipped in fixtures/reference/rulesets.json."""
+    rulesets = pytest.importorskip("evaluation.rulesets")
+    assert rulesets.shipped_rule_set("nd335") == ND335
+    assert rulesets.shipped_rule_set("hn3814") == HN3814
+
+
+# -------------------------------------------------------------------- worked example
+
+
+def test_vi_du_mau_nd335_chuyen_vien_tot():
+    """The worked example of the spec: chuyên viên Nguyễn Văn An, 89.72 → Tốt."""
+    an = person(
+        ND335,
+        "NV01",
+        general=tuple(
+            D(x) for x in ("5", "5", "2.5", "2.5", "2.5", "2", "2.5", "2.5", "2.5", "2.5")
+        ),
+        items=(item(10, 10, 2), item(10, 8, 1, errors=1, late=1)),
+        violations=(Violation(D("2"), criterion=1),),
+    )
+    result = one(ND335, an)
+    assert result.criteria[1] == Decimal("3")  # 5 − 2
+    assert result.general == Decimal("27.50")  # 29.5 − 2
+    assert result.quantity_pct == Decimal("93.33")  # (2·10 + 1·8) / 30 = 93.333
+    assert result.quality_pct == Decimal("86.67")  # (20 + 8 × 0.75) / 30 = 86.667
+    assert result.progress_pct == Decimal("86.67")  # (20 + 8 × 0.75) / 30 = 86.667
+    assert result.task_pct == Decimal("88.89")  # (93.33 + 86.67 + 86.67) / 3 = 88.89
+    assert result.task_points == Decimal("62.22")  # 88.89 × 70 / 100 = 62.223
+    assert result.bonus == Decimal("0")
+    assert result.deductions == Decimal("0")
+    assert result.total == Decimal("89.72")  # 27.50 + 62.22
+    assert result.level == "good"
+    assert ND335.label(result.level) == "Tốt"
+    assert result.reasons == []
+
+
+# --------------------------------------------------------------------- general block
+
+
+def test_vi_pham_tru_vao_dung_tieu_chi_va_san_0_moi_tieu_chi():
+    """Trần Thị Bình: violations come off their criterion, each criterion floored at 0."""
+    binh = person(
+        ND335,
+        "NV02",
+        violations=(
+            Violation(D("1.5"), criterion=0),  # 5 − 1.5 = 3.5
+            Violation(D("3"), criterion=1),  # 5 − 3 − 3 = −1 → 0
+            Violation(D("3"), criterion=1),
+            Violation(D("4"), criterion=2),  # 2.5 − 4 = −1.5 → 0
+        ),
+    )
+    result = one(ND335, binh)
+    assert result.criteria[:4] == (Decimal("3.5"), Decimal("0"), Decimal("0"), Decimal("2.5"))
+    # 3.5 + 0 + 0 + 7 × 2.5 = 21 (without the floor: 3.5 − 1 − 1.5 + 17.5 = 18.5)
+    assert result.general == Decimal("21.00")
+    assert result.deductions == Decimal("0.00")  # tied to criteria: nothing off the total
+    assert result.total == Decimal("91.00")  # 21 + 70
+    assert result.level == "top"
+
+
+@pytest.mark.parametrize(
+    ("index", "value"),
+    [(2, "2.51"), (0, "-0.01"), (9, "3"), (1, "5.001")],
+)
+def test_diem_tieu_chi_ngoai_khoang_bi_tu_choi_khong_cat_bot(index, value):
+    """A criterion score above its maximum or below 0 is an error, never clamped."""
+    scores = list(general_summing(ND335, "30"))
+    scores[index] = D(value)
+    with pytest.raises(ScoringInputError) as error:
+        one(ND335, person(ND335, "NV03", general=tuple(scores)))
+    assert error.value.path == f"general[{index}]"
+
+
+def test_so_tieu_chi_chung_sai_bi_tu_choi():
+    """nd335 has ten general criteria; nine scores are rejected."""
+    nine = general_summing(ND335, "27.5")[:9]
+    with pytest.raises(ScoringInputError) as error:
+        one(ND335, person(ND335, "NV03", general=nine))
+    assert error.value.path == "general"
+
+
+# ------------------------------------------------------------------------ task block
+
+
+def test_he_so_quy_doi_cong_viec():
+    """Lê Văn Cường: a coefficient-3 report weighs three times a coefficient-1 one."""
+    cuong = person(ND335, "NV04", items=(item(2, 2, 3), item(4, 1, 1)))
+    result = one(ND335, cuong)
+    # A = 3·2 + 1·4 = 10; counted = 3·2 + 1·1 = 7 → 70 % (unweighted it would be 3/6 = 50 %)
+    assert (result.quantity_pct, result.quality_pct, result.progress_pct) == (
+        Decimal("70.00"),
+        Decimal("70.00"),
+        Decimal("70.00"),
+    )
+    assert result.task_pct == Decimal("70.00")
+    assert result.task_points == Decimal("49.00")  # 70 × 0.7
+    assert result.total == Decimal("79.00")  # 30 + 49
+
+
+def test_lam_vuot_ke_hoach_chi_tinh_bang_ke_hoach():
+    """Phạm Thị Dung did 15 of 10 on one item: counted as 10, not 15."""
+    dung = person(ND335, "NV05", items=(item(10, 15), item(10, 5)))
+    result = one(ND335, dung)
+    # counted = min(15, 10) + 5 = 15 of 20 → 75 % (uncapped: 20/20 = 100 %)
+    assert result.quantity_pct == Decimal("75.00")
+    assert result.quality_pct == Decimal("75.00")
+    assert result.progress_pct == Decimal("75.00")
+    assert result.task_points == Decimal("52.50")  # 75 × 0.7
+
+
+def test_khoi_luong_thap_phan():
+    """Hoàng Văn Em: a report 80 % done is 0.8 of 1; 1.25 of 2 is allowed too."""
+    em = person(ND335, "NV06", items=(item(1, "0.8"), item(2, "1.25")))
+    result = one(ND335, em)
+    # (0.8 + 1.25) / 3 = 68.333 → 68.33
+    assert result.quantity_pct == Decimal("68.33")
+    assert result.task_pct == Decimal("68.33")
+    assert result.task_points == Decimal("47.83")  # 68.33 × 0.7 = 47.831
+    assert result.total == Decimal("77.83")  # 30 + 47.83
+
+
+@pytest.mark.parametrize(
+    ("errors", "quality"),
+    [
+        (0, "100.00"),  # (4 + 4) / 8
+        (1, "87.50"),  # (4 × 0.75 + 4) / 8
+        (2, "75.00"),  # (4 × 0.50 + 4) / 8
+        (3, "62.50"),  # (4 × 0.25 + 4) / 8
+        (4, "50.00"),  # (4 × 0 + 4) / 8
+        (5, "50.00"),  # 1 − 1.25 < 0 → floored at 0, not (−1 + 4) / 8 = 37.5
+    ],
+)
+def test_moi_lan_danh_gia_chua_dat_tru_25_phan_tram_chat_luong(errors, quality):
+    """Each failed quality review takes 25 % of that item's quality, floored at 0."""
+    p = person(ND335, "NV07", items=(item(4, 4, errors=errors), item(4, 4)))
+    result = one(ND335, p)
+    assert result.quality_pct == Decimal(quality)
+    assert result.quantity_pct == Decimal("100.00")
+    assert result.progress_pct == Decimal("100.00")
+
+
+@pytest.mark.parametrize(
+    ("late", "progress"),
+    [
+        (0, "100.00"),
+        (1, "87.50"),  # (4 × 0.75 + 4) / 8
+        (2, "75.00"),
+        (3, "62.50"),
+        (4, "50.00"),
+        (6, "50.00"),  # 1 − 1.5 < 0 → 0
+    ],
+)
+def test_moi_ngay_tre_khong_ly_do_tru_25_phan_tram_tien_do(late, progress):
+    """Each unexcused day late takes 25 % of that item's progress, floored at 0."""
+    p = person(ND335, "NV08", items=(item(4, 4, late=late), item(4, 4)))
+    result = one(ND335, p)
+    assert result.progress_pct == Decimal(progress)
+    assert result.quality_pct == Decimal("100.00")
+
+
+@pytest.mark.parametrize(
+    ("late", "excused", "progress"),
+    [
+        (3, 0, "25.00"),  # 1 − 0.75
+        (3, 2, "75.00"),  # one unexcused day: 1 − 0.25
+        (3, 3, "100.00"),  # all excused by the head
+    ],
+)
+def test_tre_co_ly_do_khong_bi_tru(late, excused, progress):
+    """Delays with an objective cause certified by the head are not counted."""
+    p = person(ND335, "NV09", items=(item(2, 2, late=late, excused=excused),))
+    assert one(ND335, p).progress_pct == Decimal(progress)
+
+
+def test_viec_chua_lam_khong_co_chat_luong_va_tien_do():
+    """Work not done earns neither quality nor progress (no error, not late, still 0)."""
+    half = one(ND335, person(ND335, "NV10", items=(item(10, 0), item(10, 10))))
+    # only the 10 done count: 10 / 20 for all three (not quality = progress = 100 %)
+    assert (half.quantity_pct, half.quality_pct, half.progress_pct) == (
+        Decimal("50.00"),
+        Decimal("50.00"),
+        Decimal("50.00"),
+    )
+    nothing = one(ND335, person(ND335, "NV11", items=(item(5, 0),)))
+    assert (nothing.quantity_pct, nothing.quality_pct, nothing.progress_pct) == (
+        Decimal("0.00"),
+        Decimal("0.00"),
+        Decimal("0.00"),
+    )
+    assert nothing.task_points == Decimal("0.00")
+    assert nothing.reasons == []  # it had an item: not `no_work_items`
+
+
+@pytest.mark.parametrize(
+    ("planned", "done", "expected"),
+    [
+        # 1/3 = 33.33, 33.33, 1 × 0.5 / 3 = 16.67; (33.33 + 33.33 + 16.67) / 3 = 27.776 → 27.78;
+        # 27.78 × 0.7 = 19.446 → 19.45 (from the unrounded 27.777…: 19.444 → 19.44)
+        (3, 1, ("33.33", "16.67", "27.78", "19.45", "49.45")),
+        # 5/7 = 71.43, 71.43, 5 × 0.5 / 7 = 35.71; 178.57 / 3 = 59.523 → 59.52;
+        # 59.52 × 0.7 = 41.664 → 41.66 (from the unrounded 59.5238: 41.667 → 41.67)
+        (7, 5, ("71.43", "35.71", "59.52", "41.66", "71.66")),
+    ],
+)
+def test_lam_tron_tung_thanh_phan_roi_tinh_tiep_tu_so_da_lam_tron(planned, done, expected):
+    """Each displayed component is rounded to 2 dp and the next is computed from it."""
+    p = person(ND335, "NV12", items=(item(planned, done, late=2),))
+    result = one(ND335, p)
+    quantity, progress, task, points, total = (Decimal(x) for x in expected)
+    assert result.quantity_pct == quantity
+    assert result.quality_pct == quantity
+    assert result.progress_pct == progress
+    assert result.task_pct == task
+    assert result.task_points == points
+    assert result.total == total  # 30 + points
+
+
+def test_trong_so_thanh_phan_nhiem_vu_la_du_lieu_bo_quy_tac():
+    """A rule set weighing quantity double: (2·100 + 50 + 100) / 4 = 87.5, not 83.33."""
+    rules = with_rules(ND335, weight_quantity=D(2))
+    p = person(rules, "NV13", items=(item(4, 4, errors=2),))  # quality 50 %
+    result = one(rules, p)
+    assert result.quality_pct == Decimal("50.00")
+    assert result.task_pct == Decimal("87.50")  # (2 × 100 + 1 × 50 + 1 × 100) / 4
+    assert result.task_points == Decimal("61.25")  # 87.5 × 0.7
+    assert result.total == Decimal("91.25")
+    equal = one(ND335, person(ND335, "NV13", items=(item(4, 4, errors=2),)))
+    assert equal.task_pct == Decimal("83.33")  # (100 + 50 + 100) / 3 = 83.333
+
+
+def test_khong_co_viec_no_work_items_va_bang_0():
+    """Đỗ Thị Giang had no work items: quantity, quality, progress 0 and a warning."""
+    result = one(ND335, person(ND335, "NV14", items=()))
+    assert (result.quantity_pct, result.quality_pct, result.progress_pct) == (
+        Decimal("0"),
+        Decimal("0"),
+        Decimal("0"),
+    )
+    assert result.task_pct == Decimal("0")
+    assert result.task_points == Decimal("0")
+    assert result.total == Decimal("30.00")  # general only
+    assert result.level == "fail"
+    assert codes(result) == ["no_work_items"]
+
+
+def test_lanh_dao_khong_co_viec_van_tinh_d_dd_e():
+    """Trưởng phòng Vũ Văn Hải had no items: d, dd, e still count in the six-part mean."""
+    units = [Unit("VP", head="TP01")]
+    people = [
+        person(ND335, "TP01", leader=True, items=(), e=50),
+        person(ND335, "NV01"),  # 30 + 70 = 100
+    ]
+    hai = month(ND335, units, people).people["TP01"]
+    assert (hai.leader_d, hai.leader_dd, hai.leader_e) == (Decimal(100), Decimal(100), Decimal(50))
+    assert hai.task_pct == Decimal("41.67")  # (0 + 0 + 0 + 100 + 100 + 50) / 6 = 41.667
+    assert hai.task_points == Decimal("29.17")  # 41.67 × 0.7 = 29.169
+    assert hai.total == Decimal("59.17")  # 30 + 29.17
+    assert codes(hai) == ["no_work_items"]
+
+
+# ---------------------------------------------------------------------------- leaders
+
+
+def test_lanh_dao_trung_binh_sau_phan_bang_nhau():
+    """Leader task % = mean(quantity, quality, progress, d, dd, e), six equal parts."""
+    units = [Unit("VP", head="TP01")]
+    people = [
+        person(ND335, "TP01", leader=True, items=(item(100, 90),), e=50),
+        person(ND335, "NV01"),
+    ]
+    head = month(ND335, units, people).people["TP01"]
+    assert head.leader_d == Decimal(100)
+    # (90 + 90 + 90 + 100 + 100 + 50) / 6 = 86.667 (three-part mean would be 90)
+    assert head.task_pct == Decimal("86.67")
+    assert head.task_points == Decimal("60.67")  # 86.67 × 0.7 = 60.669
+    assert head.total == Decimal("90.67")
+    assert head.level == "top"
+
+
+def _failing(rules, code, unit="VP", **kwargs):
+    """A person with general 10 and 40 % done: 10 + 28 = 38 → Không hoàn thành."""
+    return person(rules, code, unit, general="10", items=(item(100, 40),), **kwargs)
+
+
+def test_truong_phong_d_50_khi_co_nguoi_khong_hoan_thanh():
+    """Someone under the head fails: d = 50, `leader_unit_has_fail`, then the head cap."""
+    units = [Unit("VP", head="TP01")]
+    people = [
+        person(ND335, "TP01", leader=True),
+        person(ND335, "NV01"),  # 100
+        _failing(ND335, "NV02"),  # 38
+    ]
+    outcome = month(ND335, units, people)
+    head = outcome.people["TP01"]
+    assert outcome.people["NV02"].total == Decimal("38.00")
+    assert head.leader_d == Decimal(50)
+    assert head.task_pct == Decimal("91.67")  # (3 × 100 + 50 + 100 + 100) / 6 = 91.667
+    assert head.task_points == Decimal("64.17")  # 91.67 × 0.7 = 64.169
+    assert head.total == Decimal("94.17")
+    # unit score (100 + 38) / 2 = 69.00 → Hoàn thành, and the head is capped to it
+    assert outcome.units["VP"].score == Decimal("69.00")
+    assert head.level == "complete"
+    assert codes(head) == ["leader_unit_has_fail", "head_capped_by_unit"]
+
+
+def test_truong_don_vi_chiu_trach_nhiem_ca_cay_don_vi_con():
+    """Chủ tịch xã: someone failing two levels down makes d = 50 for every head above."""
+    units = [
+        Unit("UB", head="CT01"),
+        Unit("TP", parent="UB", head="TP01"),
+        Unit("HT", parent="TP"),
+    ]
+    people = [
+        person(ND335, "CT01", "UB", leader=True),
+        person(ND335, "VP01", "UB"),  # 100
+        person(ND335, "TP01", "TP", leader=True),
+        person(ND335, "NV01", "TP"),  # 100
+        _failing(ND335, "NV03", "HT"),  # 38
+    ]
+    outcome = month(ND335, units, people)
+    for head in ("CT01", "TP01"):
+        result = outcome.people[head]
+        assert result.leader_d == Decimal(50)
+        assert result.total == Decimal("94.17")  # as above: 30 + 64.17
+        assert result.level == "top"  # own units score 100 → Xuất sắc, no cap
+        assert codes(result) == ["leader_unit_has_fail"]
+
+
+def test_truong_cap_tren_tinh_truong_don_vi_con_sau_khi_bi_gioi_han():
+    """A sub-unit head failing only through the head cap still counts for the head above."""
+    units = [
+        Unit("UB", head="CT01"),
+        Unit("TP", parent="UB", head="TP01", caps=(UnitCap("fail", "KL-2026-01"),)),
+    ]
+    people = [
+        person(ND335, "CT01", "UB", leader=True),
+        person(ND335, "VP01", "UB"),
+        person(ND335, "TP01", "TP", leader=True),
+        person(ND335, "NV01", "TP"),
+    ]
+    outcome = month(ND335, units, people)
+    tp01 = outcome.people["TP01"]
+    assert tp01.leader_d == Decimal(100)  # NV01 passed
+    assert tp01.total == Decimal("100.00")  # the head keeps the points
+    assert tp01.level == "fail"  # unit TP capped at fail by the serious finding
+    assert codes(tp01) == ["head_capped_by_unit"]
+    assert outcome.units["TP"].level == "fail"
+    assert codes(outcome.units["TP"]) == ["capped_by_violation"]
+    ct01 = outcome.people["CT01"]
+    assert ct01.leader_d == Decimal(50)
+    assert ct01.total == Decimal("94.17")
+    assert codes(ct01) == ["leader_unit_has_fail"]
+
+
+def test_pho_phong_chi_chiu_trach_nhiem_nhan_vien_cua_don_vi():
+    """A deputy answers for the unit's non-leader staff: not another deputy, not sub-units."""
+    units = [Unit("TP", head="TP01"), Unit("HT", parent="TP")]
+    people = [
+        person(ND335, "TP01", "TP", leader=True),
+        person(ND335, "PP01", "TP", leader=True),
+        # a failing deputy: general 0, nothing done, dd = e = 50
+        person(ND335, "PP02", "TP", leader=True, general="0", items=(item(10, 0),), dd=50, e=50),
+        person(ND335, "NV01", "TP"),
+        _failing(ND335, "NV03", "HT"),
+    ]
+    outcome = month(ND335, units, people)
+    pp01, pp02, tp01 = (outcome.people[c] for c in ("PP01", "PP02", "TP01"))
+    assert pp01.leader_d == Decimal(100)
+    assert pp01.total == Decimal("100.00")
+    assert pp02.leader_d == Decimal(100)
+    assert pp02.task_pct == Decimal("33.33")  # (0 + 0 + 0 + 100 + 50 + 50) / 6 = 33.333
+    assert pp02.total == Decimal("23.33")  # 0 + 33.33 × 0.7 = 23.331
+    assert pp02.level == "fail"
+    assert tp01.leader_d == Decimal(50)  # the head answers for PP02 and the sub-unit
+    # unit TP: (NV01 100 + PP01 100 + PP02 23.33) / 3 = 74.443 → 74.44 → Tốt
+    assert outcome.units["TP"].score == Decimal("74.44")
+    assert tp01.total == Decimal("94.17")
+    assert tp01.level == "good"
+    assert codes(tp01) == ["leader_unit_has_fail", "head_capped_by_unit"]
+
+
+def test_pho_phong_theo_uy_quyen_authority():
+    """With a delegation, a deputy answers only for the staff delegated to them."""
+    units = [Unit("TP", head="TP01")]
+    people = [
+        person(ND335, "TP01", "TP", leader=True),
+        person(ND335, "PP01", "TP", leader=True),
+        person(ND335, "PP02", "TP", leader=True),
+        person(ND335, "NV01", "TP"),
+        _failing(ND335, "NV02", "TP"),
+    ]
+    outcome = month(ND335, units, people, authority={"PP01": ["NV01"]})
+    assert outcome.people["PP01"].leader_d == Decimal(100)
+    assert outcome.people["PP01"].reasons == []
+    assert outcome.people["PP02"].leader_d == Decimal(50)  # default: all non-leader staff
+    assert outcome.people["PP02"].total == Decimal("94.17")
+    assert codes(outcome.people["PP02"]) == ["leader_unit_has_fail"]
+
+
+def test_khong_ai_duoi_quyen_d_100():
+    """A head alone in the unit: nobody under authority → d = 100; the unit has no staff."""
+    outcome = month(ND335, [Unit("VP", head="TP01")], [person(ND335, "TP01", leader=True)])
+    head = outcome.people["TP01"]
+    assert head.leader_d == Decimal(100)
+    assert head.total == Decimal("100.00")
+    assert head.level == "top"  # a unit with no rated staff caps nothing
+    assert head.reasons == []
+
+
+def test_d_theo_xep_loai_sau_gioi_han_vi_pham():
+    """d reads final levels: a 100-point staff member capped at fail by a violation counts."""
+    units = [Unit("VP", head="TP01")]
+    people = [
+        person(ND335, "TP01", leader=True),
+        person(ND335, "NV01", violations=(Violation(D("0"), cap="fail", ref="BB-03"),)),
+    ]
+    outcome = month(ND335, units, people)
+    assert outcome.people["NV01"].total == Decimal("100.00")
+    assert outcome.people["NV01"].level == "fail"
+    head = outcome.people["TP01"]
+    assert head.leader_d == Decimal(50)
+    assert head.total == Decimal("94.17")
+    # the unit score is 100 (points, not levels) → Xuất sắc: the head is not capped
+    assert head.level == "top"
+    assert codes(head) == ["leader_unit_has_fail"]
