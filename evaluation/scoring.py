@@ -381,8 +381,12 @@ def task_ratios(
     )
 
 
-def _score_person(rules: RuleSet, person: PersonMonth, leader_d: Decimal | None) -> MonthResult:
-    """Score one rated person; `leader_d` is the computed `d` for a leader, else None."""
+def score_person(rules: RuleSet, person: PersonMonth, leader_d: Decimal | None) -> MonthResult:
+    """Score one rated person up to violation caps; `leader_d` is a leader's `d`, else None.
+
+    Head caps and quotas need the whole unit: `score_month` applies them. Pages use this
+    directly for a live preview while a head edits scores.
+    """
     criteria, general = general_block(rules, person)
     reasons: list[Reason] = []
     ratios = task_ratios(rules, person.items)
@@ -625,7 +629,7 @@ def score_month(
             elif person.leader:
                 deputies.append(person)
             else:
-                result = _score_person(rules, person, None)
+                result = score_person(rules, person, None)
                 results[person.employee] = result
                 own.append(result)
         staff_failed = {r.employee for r in own if r.level == FAIL}
@@ -636,7 +640,7 @@ def score_month(
             else:
                 failed = any(code in staff_failed for code in delegated)
             d = rules.leader_reduced if failed else rules.leader_full
-            result = _score_person(rules, deputy, d)
+            result = score_person(rules, deputy, d)
             results[deputy.employee] = result
             own.append(result)
 
@@ -665,7 +669,7 @@ def score_month(
         )
         if head_person is not None:
             d = rules.leader_reduced if any_fail else rules.leader_full
-            head_result = _score_person(rules, head_person, d if head_person.leader else None)
+            head_result = score_person(rules, head_person, d if head_person.leader else None)
             _cap_head(rules, head_result, unit_result.level)
             results[head_person.employee] = head_result
             any_fail = any_fail or head_result.level == FAIL
