@@ -1,5 +1,6 @@
 """Forms of the organisation pages."""
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -14,3 +15,18 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("Tài khoản này đã bị khóa. Hãy liên hệ phòng Tổ chức cán bộ."),
     }
+
+
+class DirectorySearchForm(forms.Form):
+    """The directory's search box: a code or part of a name, with or without diacritics."""
+
+    q = forms.CharField(
+        label=_("Tìm theo mã hoặc họ tên"),
+        required=False,
+        max_length=100,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}
+        ),
+        help_text=_("Gõ có dấu hoặc không dấu, ví dụ: “Nguyễn Văn An”, “nguyen van an”, “CB0012”."),
+    )

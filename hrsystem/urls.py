@@ -24,8 +24,15 @@ account_patterns = [
     ),
 ]
 
+organisation_patterns = [
+    path("org/", views.org_chart, name="org_chart"),
+    path("org/units/<int:unit_id>/", views.unit_detail, name="unit_detail"),
+    path("people/", views.directory, name="directory"),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include((organisation_patterns, "hrsystem"))),
     path("accounts/", include(account_patterns)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,10 +1,152 @@
-"""Pages of the organisation part: home, org chart, unit page, staff directory."""
+"""Pages of the organisation part: home, org chart, unit page, staff directory.
+
+Reads only, through `selectors`; what a person may open comes from `Viewer` (their
+posts, role grants and own unit today, resolved by `permissions.unit_ids_for`). Every
+page runs the same number of queries whatever the size of the unit or agency.
+"""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.vary import vary_on_headers
+
+from . import selectors
+from .context_processors import viewer
+from .forms import DirectorySearchForm
+from .models import Assignment, JobPosition, Organisation, Post, StandardTask, Unit
+
+DIRECTORY_PAGE_SIZE = 25
+
+
+def _get_unit_for_user(request, unit_id: int) -> Unit:
+    """The unit if the user may open it.
+
+    404 when it does not exist or belongs to an agency the user has nothing to do with
+    (its existence stays hidden); 403 when it is in their agency but outside their scope.
+    """
+    person = viewer(request)
+    unit = get_object_or_404(Unit.objects.select_related("organisation"), pk=unit_id)
+    if unit.pk in person.unit_ids:
+        return unit
+    if person.may_see_organisation(unit.organisation_id):
+        raise PermissionDenied
+    raise Http404
+
+
+def _get_organisation_for_user(request) -> Organisation | None:
+    """The agency whose chart to show: `?org=<code>` when the user may see it (else 404),
+    otherwise the user's own agency; None when the account belongs to no agency yet.
+    """
+    person = viewer(request)
+    code = request.GET.get("org", "").strip()
+    if not code:
+        if person.organisation is None and person.organisation_ids is None:
+            return Organisation.objects.order_by("name").first()
+        return person.organisation
+    organisation = get_object_or_404(Organisation, code=code)
+    if not person.may_see_organisation(organisation.pk):
+        raise Http404
+    return organisation
 
 
 @login_required
 def home(request):
     """The signed-in person's starting page: what they can open from here."""
     return render(request, "hrsystem/home.html")
+
+
+@login_required
+def org_chart(request):
+    """The agency's unit tree with each unit's leader that day and headcount."""
+    person = viewer(request)
+    organisation = _get_organisation_for_user(request)
+    if organisation is None:
+        return render(request, "hrsystem/org_chart.html", {"organisation": None})
+    others = Organisation.objects.exclude(pk=organisation.pk).order_by("name")
+    if person.organisation_ids is not None:
+        others = others.filter(pk__in=person.organisation_ids)
+    return render(
+        request,
+        "hrsystem/org_chart.html",
+        {
+            "organisation": organisation,
+            "roots": selectors.org_chart(organisation, on=person.today),
+            "viewable_unit_ids": person.unit_ids,
+            "other_organisations": others,
+        },
+    )
+
+
+@login_required
+def unit_detail(request, unit_id: int):
+    """A unit's staff today with positions and posts, its posts history and positions' tasks."""
+    person = viewer(request)
+    unit = _get_unit_for_user(request, unit_id)
+    staff = selectors.unit_staff(unit, on=person.today)
+    positions = (
+        JobPosition.objects.filter(
+            selectors.active_on(person.today, "assignments__"), assignments__unit=unit
+        )
+        .distinct()
+        .order_by("code")
+        .prefetch_related(Prefetch("tasks", queryset=StandardTask.objects.order_by("id")))
+    )
+    staff_per_position: dict[int, int] = {}
+    for member in staff:
+        position_id = member.assignment.job_position_id
+        staff_per_position[position_id] = staff_per_position.get(position_id, 0) + 1
+    positions = list(positions)
+    for position in positions:
+        position.staff_count = staff_per_position.get(position.pk, 0)
+    return render(
+        request,
+        "hrsystem/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": list(selectors.unit_ancestors(unit)),
+            "children": unit.children.order_by("code"),
+            "staff": staff,
+            "leader_post": selectors.leader_posts_on([unit.pk], on=person.today).get(unit.pk),
+            "positions": positions,
+            "posts_history": Post.objects.filter(unit=unit)
+            .select_related("employee")
+            .order_by("-start", "kind"),
+            "viewable_unit_ids": person.unit_ids,
+        },
+    )
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def directory(request):
+    """People in the units the user may open, searchable by code or name, paged.
+
+    An htmx request (typing in the search box, paging) gets only the results block.
+    """
+    person = viewer(request)
+    form = DirectorySearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    employees = selectors.employee_search(
+        query=query, on=person.today, unit_ids=person.unit_ids
+    ).prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.filter(selectors.active_on(person.today))
+            .select_related("unit", "job_position")
+            .order_by("start"),
+            to_attr="assignments_today",
+        ),
+        Prefetch(
+            "posts",
+            queryset=Post.objects.filter(selectors.active_on(person.today)).select_related("unit"),
+            to_attr="posts_today",
+        ),
+    )
+    page = Paginator(employees, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "query": query, "page": page}
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "hrsystem/_directory_results.html" if partial else "hrsystem/directory.html"
+    return render(request, template, context)

@@ -121,3 +121,118 @@ def sign_in(page, live_server):
         )
 
     return sign_in_as
+
+
+# --- a small named agency for view and browser tests -----------------------------------
+
+PASSWORD = "mat-khau-thu-nghiem"
+"""Password of every login the `agency` fixture creates."""
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hash test passwords with MD5: the production hasher costs ~0.3 s per login."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def agency(django_user_model):
+    """A district agency with a named cast, built through the services.
+
+    UBND huyện Bình Xuyên (code BX): root unit UBND led by quang (agency leader);
+    VP (Văn phòng) headed by hanh, deputy binh, staff thu and anh; NV (Phòng Nội vụ)
+    headed by duc with lan, an HR officer for the agency; TCKH (Phòng Tài chính – Kế
+    hoạch) with no head and tu acting head since a month ago, and its sub-unit TCKH-NS
+    (Tổ ngân sách) with staff mai; kiem, an inspector; and a second agency, Tam Dương
+    (code TD), whose unit TD-VP has staff khach. Every login's password is PASSWORD.
+    Returns a namespace: units by code (`units["VP"]`), employees and users by login.
+    """
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from hrsystem import services
+    from hrsystem.models import Category, PostKind, Role
+
+    today = timezone.localdate()
+    since = today - timedelta(days=400)
+    cast = SimpleNamespace(today=today, password=PASSWORD, units={}, employees={}, users={})
+
+    def login(username):
+        user = django_user_model.objects.create_user(username=username, password=PASSWORD)
+        cast.users[username] = user
+        return user
+
+    def person(username, code, name, unit, position, *, with_login=True):
+        employee = services.employee_create(
+            code=code,
+            full_name=name,
+            unit=unit,
+            job_position=position,
+            start=since,
+            category=Category.CONG_CHUC,
+            user=login(username) if with_login else None,
+        )
+        cast.employees[username] = employee
+        return employee
+
+    bx = services.organisation_create(code="BX", name="UBND huyện Bình Xuyên")
+    td = services.organisation_create(code="TD", name="UBND huyện Tam Dương")
+    cast.organisation, cast.other_organisation = bx, td
+
+    units = cast.units
+    units["UBND"] = services.unit_create(organisation=bx, code="UBND", name="Lãnh đạo UBND")
+    for code, name in [
+        ("VP", "Văn phòng HĐND và UBND"),
+        ("NV", "Phòng Nội vụ"),
+        ("TCKH", "Phòng Tài chính – Kế hoạch"),
+    ]:
+        units[code] = services.unit_create(
+            organisation=bx, code=code, name=name, parent=units["UBND"]
+        )
+    units["TCKH-NS"] = services.unit_create(
+        organisation=bx, code="TCKH-NS", name="Tổ ngân sách", parent=units["TCKH"]
+    )
+    units["TD-VP"] = services.unit_create(organisation=td, code="TD-VP", name="Văn phòng")
+
+    leader = services.job_position_create(organisation=bx, code="LD", name="Lãnh đạo")
+    clerk = services.job_position_create(organisation=bx, code="VT", name="Văn thư - lưu trữ")
+    services.standard_task_create(
+        job_position=clerk, name="Tiếp nhận, vào sổ văn bản đến", unit_of_measure="văn bản"
+    )
+    services.standard_task_create(
+        job_position=clerk, name="Phát hành văn bản đi", unit_of_measure="văn bản"
+    )
+    td_clerk = services.job_position_create(organisation=td, code="VT", name="Văn thư")
+
+    person("quang", "BX001", "Trần Văn Quang", units["UBND"], leader)
+    person("hanh", "BX010", "Nguyễn Thị Hạnh", units["VP"], leader)
+    person("binh", "BX011", "Lê Văn Bình", units["VP"], leader)
+    person("thu", "BX012", "Phạm Thị Thu", units["VP"], clerk)
+    person("anh", "BX013", "Đỗ Đức Anh", units["VP"], clerk, with_login=False)
+    person("duc", "BX020", "Hoàng Minh Đức", units["NV"], leader)
+    person("lan", "BX021", "Vũ Thị Lan", units["NV"], clerk)
+    person("tu", "BX030", "Bùi Văn Tú", units["TCKH"], leader)
+    person("mai", "BX031", "Ngô Thị Mai", units["TCKH-NS"], clerk)
+    person("kiem", "BX040", "Đặng Quốc Kiểm", units["NV"], clerk)
+    person("khach", "TD001", "Lý Văn Khách", units["TD-VP"], td_clerk)
+
+    for username, unit, kind, start in [
+        ("quang", "UBND", PostKind.HEAD, since),
+        ("hanh", "VP", PostKind.HEAD, since),
+        ("binh", "VP", PostKind.DEPUTY, since),
+        ("duc", "NV", PostKind.HEAD, since),
+        ("tu", "TCKH", PostKind.ACTING, today - timedelta(days=30)),
+    ]:
+        services.post_assign(
+            employee=cast.employees[username], unit=units[unit], kind=kind, start=start
+        )
+    services.role_grant(
+        role=Role.HR_OFFICER, organisation=bx, employee=cast.employees["lan"], start=since
+    )
+    services.role_grant(
+        role=Role.INSPECTOR, organisation=bx, employee=cast.employees["kiem"], start=since
+    )
+    login("nobody")
+    return cast
