@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 
 from evaluation.scoring import (
+    Dossiers,
     ScoringInputError,
     Unit,
     UnitCap,
@@ -35,6 +36,9 @@ from .engine_builders import (
 # nd335 without the annual quota, for annual tests that are not about the quota (with one
 # person in a group, 20% of 1 rounds down to 0 and would move every Xuất sắc to Tốt).
 ND335_NO_QUOTA = with_rules(ND335, annual_quota_rate=None)
+# hn3814 without its monthly quota, for month tests that are not about it (alone in a unit,
+# floor(30 % × 1) = 0 would move an A to B).
+HN3814_NO_QUOTA = with_rules(HN3814, monthly_quota_rate=None)
 
 
 def one(rules, p, unit: Unit | None = None):
@@ -492,3 +496,489 @@ def test_d_theo_xep_loai_sau_gioi_han_vi_pham():
     # the unit score is 100 (points, not levels) → Xuất sắc: the head is not capped
     assert head.level == "top"
     assert codes(head) == ["leader_unit_has_fail"]
+
+
+# ------------------------------------------------------------ reason order in a month
+
+
+def test_thu_tu_ly_do_thang_khong_co_viec_d_roi_gioi_han_vi_pham():
+    """Reasons: `no_work_items`, `leader_unit_has_fail`, then the caps in step order."""
+    units = [Unit("VP", head="TP01")]
+    people = [
+        person(
+            ND335,
+            "TP01",
+            leader=True,
+            items=(),
+            violations=(Violation(D("0"), cap="fail", ref="BB-09"),),
+        ),
+        person(ND335, "NV01"),
+        _failing(ND335, "NV02"),
+    ]
+    head = month(ND335, units, people).people["TP01"]
+    # (0 + 0 + 0 + 50 + 100 + 100) / 6 = 41.667 → 41.67; × 0.7 = 29.169 → 29.17; 30 + 29.17
+    assert head.total == Decimal("59.17")
+    assert head.level == "fail"
+    assert codes(head) == ["no_work_items", "leader_unit_has_fail", "capped_by_violation"]
+
+
+def test_thu_tu_ly_do_gioi_han_vi_pham_truoc_gioi_han_theo_don_vi():
+    """A violation cap (to Tốt) comes before the head cap (to the unit's Hoàn thành)."""
+    units = [Unit("VP", head="TP01")]
+    people = [
+        person(ND335, "TP01", leader=True, violations=(Violation(D("0"), cap="good"),)),
+        person(ND335, "NV01"),  # 100
+        _failing(ND335, "NV02"),  # 38 → unit (100 + 38) / 2 = 69 → Hoàn thành
+    ]
+    head = month(ND335, units, people).people["TP01"]
+    assert head.total == Decimal("94.17")
+    assert head.level == "complete"
+    assert codes(head) == ["leader_unit_has_fail", "capped_by_violation", "head_capped_by_unit"]
+
+
+# ------------------------------------------------------------- bonus and deductions
+
+
+@pytest.mark.parametrize(
+    ("bonus", "expected_bonus", "total"),
+    [
+        (("6", "7"), "10.00", "95.00"),  # 6 + 7 = 13 → capped at 10; 15 + 70 + 10
+        (("2.5",), "2.50", "87.50"),  # 15 + 70 + 2.5
+    ],
+)
+def test_diem_thuong_hn3814_bi_gioi_han(bonus, expected_bonus, total):
+    """Ngô Thị Hoa's initiatives: the bonus sum is capped at the rule set's 10 points."""
+    hoa = person(HN3814, "NV15", general="15", bonus=bonus)
+    result = one(HN3814, hoa)
+    assert result.bonus == Decimal(expected_bonus)
+    assert result.total == Decimal(total)
+
+
+def test_nd335_tu_choi_diem_thuong():
+    """nd335 has no bonus block: a bonus entry is an error."""
+    with pytest.raises(ScoringInputError) as error:
+        one(ND335, person(ND335, "NV16", bonus=("1",)))
+    assert error.value.path == "bonus"
+
+
+def test_diem_tru_khong_gan_tieu_chi_tru_vao_tong():
+    """hn3814's catalogue: violations tied to no criterion come off the total."""
+    p = person(HN3814, "NV17", violations=(Violation(D("3")), Violation(D("1.5"))))
+    result = one(HN3814, p)
+    assert result.general == Decimal("20.00")  # criteria untouched
+    assert result.deductions == Decimal("4.50")  # 3 + 1.5
+    assert result.total == Decimal("85.50")  # 20 + 70 − 4.5
+    assert result.level == "good"
+    assert HN3814.label(result.level) == "B"
+
+
+def test_gioi_han_tong_diem_tru_tuy_chon():
+    """A rule set may cap the deductions: 4 + 3 = 7 → 5 with a cap of 5 (none by default)."""
+    violations = (Violation(D("4")), Violation(D("3")))
+    capped_rules = with_rules(HN3814, deduction_cap=D("5"))
+    capped = one(capped_rules, person(capped_rules, "NV18", violations=violations))
+    assert capped.deductions == Decimal("5.00")
+    assert capped.total == Decimal("85.00")  # 20 + 70 − 5
+    uncapped = one(HN3814, person(HN3814, "NV18", violations=violations))
+    assert uncapped.deductions == Decimal("7.00")
+    assert uncapped.total == Decimal("83.00")  # 20 + 70 − 7
+
+
+def test_tong_bi_chan_duoi_o_0():
+    """5 + 0 − 12 = −7 → total 0, Không hoàn thành (D)."""
+    p = person(HN3814, "NV19", general="5", items=(item(5, 0),), violations=(Violation(D("12")),))
+    result = one(HN3814, p)
+    assert result.deductions == Decimal("12.00")
+    assert result.total == Decimal("0")
+    assert result.level == "fail"
+
+
+def test_tong_bi_chan_tren_o_100():
+    """A rule-set version with a 15-point bonus cap: 20 + 70 + 15 = 105 → 100."""
+    rules = with_rules(HN3814_NO_QUOTA, bonus_cap=D("15"))
+    result = one(rules, person(rules, "NV20", bonus=("15",)))
+    assert result.bonus == Decimal("15.00")
+    assert result.total == Decimal("100")
+    assert result.level == "top"
+
+
+# --------------------------------------------------------------------------- levels
+
+
+@pytest.mark.parametrize(
+    ("rules", "general", "pct", "total", "level", "label"),
+    [
+        (ND335, "20", 100, "90.00", "top", "Xuất sắc"),  # 20 + 70
+        (ND335, "19.99", 100, "89.99", "good", "Tốt"),  # 19.99 + 70
+        (ND335, "0", 100, "70.00", "good", "Tốt"),  # 0 + 70
+        (ND335, "0.69", 99, "69.99", "complete", "Hoàn thành"),  # 0.69 + 69.3
+        (ND335, "1", 70, "50.00", "complete", "Hoàn thành"),  # 1 + 49
+        (ND335, "0.99", 70, "49.99", "fail", "Không hoàn thành"),  # 0.99 + 49
+        (HN3814_NO_QUOTA, "20", 100, "90.00", "top", "A"),
+        (HN3814_NO_QUOTA, "19.99", 100, "89.99", "good", "B"),
+        (HN3814_NO_QUOTA, "0", 100, "70.00", "good", "B"),
+        (HN3814_NO_QUOTA, "0.69", 99, "69.99", "complete", "C"),
+        (HN3814_NO_QUOTA, "1", 70, "50.00", "complete", "C"),
+        (HN3814_NO_QUOTA, "0.99", 70, "49.99", "fail", "D"),
+    ],
+)
+def test_nguong_xep_loai_dung_90_70_50(rules, general, pct, total, level, label):
+    """Thresholds are inclusive: exactly 90 / 70 / 50 reach the level."""
+    result = one(rules, person(rules, "NV21", general=general, items=(item(100, pct),)))
+    assert result.total == Decimal(total)
+    assert result.level == level
+    assert result.score_level == level
+    assert rules.label(result.level) == label
+
+
+# --------------------------------------------------------------------- violation caps
+
+
+def test_gioi_han_vi_pham_ha_xep_loai_khong_doi_diem():
+    """Unexcused absence of 3 days caps Đinh Văn Khoa at fail; his 100 points stay."""
+    khoa = person(ND335, "NV22", violations=(Violation(D("0"), cap="fail", ref="BB-2026-07"),))
+    result = one(ND335, khoa)
+    assert result.total == Decimal("100.00")
+    assert result.score_level == "top"
+    assert result.level == "fail"
+    assert codes(result) == ["capped_by_violation"]
+    assert "BB-2026-07" in dict(result.reasons[0].params).values()
+
+
+def test_nhieu_gioi_han_vi_pham_mot_ly_do():
+    """Two caps (Tốt and Hoàn thành): the worse applies and the reason appears once."""
+    p = person(
+        ND335,
+        "NV23",
+        violations=(
+            Violation(D("0"), cap="good", ref="BB-1"),
+            Violation(D("0"), cap="complete", ref="BB-2"),
+        ),
+    )
+    result = one(ND335, p)
+    assert result.level == "complete"
+    assert codes(result) == ["capped_by_violation"]
+
+
+@pytest.mark.parametrize("cap", ["good", "complete"])
+def test_gioi_han_khong_thap_hon_thi_khong_co_ly_do(cap):
+    """25 + 35 = 60 → Hoàn thành already: a cap at Tốt or Hoàn thành lowers nothing."""
+    p = person(
+        ND335,
+        "NV24",
+        general="25",
+        items=(item(100, 50),),
+        violations=(Violation(D("0"), cap=cap),),
+    )
+    result = one(ND335, p)
+    assert result.total == Decimal("60.00")
+    assert result.level == "complete"
+    assert result.reasons == []
+
+
+# -------------------------------------------------------------- head capped by unit
+
+
+def _unit_at_62_50(rules=ND335):
+    """Head TP01 (100) with NV01 = 25 + 35 = 60 and NV02 = 30 + 35 = 65: unit 62.50."""
+    return [
+        person(rules, "TP01", leader=True),
+        person(rules, "NV01", general="25", items=(item(100, 50),)),
+        person(rules, "NV02", items=(item(100, 50),)),
+    ]
+
+
+def test_truong_phong_bi_gioi_han_theo_xep_loai_don_vi():
+    """Trưởng phòng Lý Văn Long keeps 100 points but not Xuất sắc in a Hoàn thành unit."""
+    outcome = month(ND335, [Unit("VP", head="TP01")], _unit_at_62_50())
+    assert outcome.units["VP"].score == Decimal("62.50")  # (60 + 65) / 2
+    assert outcome.units["VP"].level == "complete"
+    long = outcome.people["TP01"]
+    assert long.total == Decimal("100.00")
+    assert long.score_level == "top"
+    assert long.level == "complete"
+    assert codes(long) == ["head_capped_by_unit"]
+
+
+def test_truong_phong_khong_bi_gioi_han_khi_tat_cong_tac():
+    """The head-accountability switch off: the head keeps Xuất sắc."""
+    rules = with_rules(ND335, head_capped_by_unit=False)
+    outcome = month(rules, [Unit("VP", head="TP01")], _unit_at_62_50(rules))
+    assert outcome.people["TP01"].level == "top"
+    assert outcome.people["TP01"].reasons == []
+
+
+def test_don_vi_khong_co_truong_khong_gioi_han_ai():
+    """A unit with no head: its deputy is not capped (unit (60 + 100) / 2 = 80 → Tốt)."""
+    people = [
+        person(ND335, "PP01", leader=True),
+        person(ND335, "NV01", general="25", items=(item(100, 50),)),
+    ]
+    outcome = month(ND335, [Unit("VP", head=None)], people)
+    assert outcome.units["VP"].score == Decimal("80.00")
+    assert outcome.units["VP"].level == "good"
+    assert outcome.people["PP01"].total == Decimal("100.00")
+    assert outcome.people["PP01"].level == "top"
+    assert outcome.people["PP01"].reasons == []
+
+
+# ---------------------------------------------------------------------------- units
+
+
+def test_diem_don_vi_trung_binh_nguoi_cua_don_vi_tru_truong():
+    """Unit score: own rated people except the head (deputies in, sub-units out), 2 dp."""
+    units = [Unit("UB", head="CT01"), Unit("TP", parent="UB")]
+    people = [
+        person(ND335, "CT01", "UB", leader=True),  # 100, head: excluded
+        person(ND335, "PP01", "UB", leader=True),  # 100, deputy: included
+        person(ND335, "NV01", "UB", general="25", items=(item(100, 50),)),  # 25 + 35 = 60
+        person(ND335, "NV02", "UB", general="2", items=(item(100, 70),)),  # 2 + 49 = 51
+        person(ND335, "NV09", "TP"),  # 100, sub-unit: excluded
+    ]
+    outcome = month(ND335, units, people)
+    ub = outcome.units["UB"]
+    assert ub.rated_count == 3
+    assert ub.score == Decimal("70.33")  # (100 + 60 + 51) / 3 = 70.333
+    assert ub.level == "good"
+    assert ub.reasons == []
+    assert outcome.units["TP"].score == Decimal("100.00")
+
+
+def test_don_vi_khong_co_nhan_vien_duoc_xep_loai():
+    """Only the head (and an absent clerk): no score, no level, only `no_rated_staff`."""
+    people = [person(ND335, "TP01", leader=True), person(ND335, "NV01", absent=True)]
+    outcome = month(
+        ND335, [Unit("VP", head="TP01")], people, dossiers={"VP": Dossiers(on_time=1, late=9)}
+    )
+    vp = outcome.units["VP"]
+    assert vp.rated_count == 0
+    assert vp.score is None
+    assert vp.level is None
+    assert codes(vp) == ["no_rated_staff"]  # not also `unit_low_on_time_rate`
+    assert outcome.people["TP01"].level == "top"
+
+
+def test_ty_le_dung_han_lam_tron_2_chu_so():
+    """On-time rate = on time / (on time + late) × 100, 2 dp; none without dossiers."""
+    assert Dossiers(on_time=120, late=3).rate() == Decimal("97.56")  # 12000 / 123 = 97.5609
+    assert Dossiers(on_time=2, late=1).rate() == Decimal("66.67")  # 66.666
+    assert Dossiers(on_time=0, late=0).rate() is None
+    outcome = month(ND335, [Unit("VP"), Unit("KT")], [person(ND335, "NV01", "VP")])
+    assert outcome.units["VP"].on_time_rate is None
+
+
+@pytest.mark.parametrize(
+    ("on_time", "late", "floor", "rate", "level", "reasons"),
+    [
+        (85, 15, "90", "85.00", "complete", ["unit_low_on_time_rate"]),
+        (85, 15, "80", "85.00", "top", []),  # the agency's floor is configurable
+        # 17999 / 20000 = 89.995 → 90.00 before the comparison: not below 90
+        (17999, 2001, "90", "90.00", "top", []),
+        (17998, 2002, "90", "89.99", "complete", ["unit_low_on_time_rate"]),  # 89.99
+    ],
+)
+def test_ty_le_dung_han_duoi_san_ha_xep_loai_don_vi(on_time, late, floor, rate, level, reasons):
+    """Below the on-time floor the unit is capped at Hoàn thành; so is its head."""
+    people = [person(ND335, "TP01", leader=True), person(ND335, "NV01")]
+    outcome = month(
+        ND335,
+        [Unit("VP", head="TP01")],
+        people,
+        dossiers={"VP": Dossiers(on_time=on_time, late=late)},
+        on_time_floor=D(floor),
+    )
+    vp = outcome.units["VP"]
+    assert vp.on_time_rate == Decimal(rate)
+    assert vp.score == Decimal("100.00")
+    assert vp.score_level == "top"
+    assert vp.level == level
+    assert codes(vp) == reasons
+    assert outcome.people["TP01"].level == level
+
+
+def test_ty_le_dung_han_thap_khi_don_vi_da_hoan_thanh_khong_co_ly_do():
+    """Unit already at Hoàn thành (62.50): a low rate lowers nothing, so no reason."""
+    outcome = month(
+        ND335,
+        [Unit("VP", head="TP01")],
+        _unit_at_62_50(),
+        dossiers={"VP": Dossiers(on_time=50, late=50)},
+    )
+    assert outcome.units["VP"].on_time_rate == Decimal("50.00")
+    assert outcome.units["VP"].level == "complete"
+    assert outcome.units["VP"].reasons == []
+
+
+def test_phat_hien_nghiem_trong_gioi_han_don_vi():
+    """A serious inspection finding caps the unit as its catalogue item says."""
+    capped = month(
+        ND335,
+        [Unit("VP", caps=(UnitCap("complete", "TTr-2026-05"),))],
+        [person(ND335, "NV01")],
+    ).units["VP"]
+    assert capped.score == Decimal("100.00")
+    assert capped.level == "complete"
+    assert codes(capped) == ["capped_by_violation"]
+    mild = month(
+        ND335,
+        [Unit("VP", caps=(UnitCap("good", "TTr-2026-06"),))],
+        [person(ND335, "NV01", general="25", items=(item(100, 50),))],  # 60 → Hoàn thành
+    ).units["VP"]
+    assert mild.level == "complete"
+    assert mild.reasons == []
+
+
+# ------------------------------------------------------------ monthly quota (hn3814)
+
+
+def _a(code, unit="VP", *, general="20", pct=100, bonus="5", **kwargs):
+    """An hn3814 person: general + pct × 0.7 + bonus (default 20 + 70 + 5 = 95 → A)."""
+    return person(
+        HN3814, code, unit, general=general, items=(item(100, pct),), bonus=(bonus,), **kwargs
+    )
+
+
+def test_chi_tieu_loai_a_30_phan_tram():
+    """Seven people at A in one unit: floor(0.30 × 7) = floor(2.1) = 2 keep A."""
+    people = [_a(f"NV0{n}") for n in range(1, 8)]
+    outcome = month(HN3814, [Unit("VP")], people)
+    levels = {code: r.level for code, r in outcome.people.items()}
+    # equal totals, task %, general: by code
+    assert levels == {
+        "NV01": "top",
+        "NV02": "top",
+        "NV03": "good",
+        "NV04": "good",
+        "NV05": "good",
+        "NV06": "good",
+        "NV07": "good",
+    }
+    assert outcome.people["NV07"].total == Decimal("95.00")  # the points stay
+    assert codes(outcome.people["NV03"]) == ["quota_downgrade"]
+    assert outcome.people["NV01"].reasons == []
+
+
+@pytest.mark.parametrize(
+    ("outstanding", "kept"),
+    [(False, 1), (True, 2)],  # floor(0.30 × 5) = 1; floor(0.40 × 5) = 2
+)
+def test_chi_tieu_40_phan_tram_don_vi_xuat_sac(outstanding, kept):
+    """An outstanding unit's quota rises to 40 %."""
+    people = [_a(f"NV0{n}") for n in range(1, 6)]
+    outcome = month(HN3814, [Unit("VP", outstanding=outstanding)], people)
+    assert sorted(c for c, r in outcome.people.items() if r.level == "top") == [
+        f"NV0{n}" for n in range(1, kept + 1)
+    ]
+
+
+def test_chi_tieu_thu_tu_uu_tien_tong_nhiem_vu_chung_ma():
+    """Ten rated, floor(0.30 × 10) = 3 keep A: by total, then task %, general, code."""
+    people = [
+        _a("NV09", pct=95, bonus="8.5"),  # 20 + 66.5 + 8.5 = 95, task 95
+        _a("NV05", pct=90, bonus="10"),  # 20 + 63 + 10 = 93, task 90
+        _a("NV03", general="15", bonus="8"),  # 15 + 70 + 8 = 93, task 100, general 15
+        _a("NV07", bonus="3"),  # 20 + 70 + 3 = 93, task 100, general 20
+        _a("NV08", bonus="3"),  # same as NV07, later code
+    ] + [_a(code, general="15", bonus="0") for code in ("NV01", "NV02", "NV04", "NV06", "NV10")]
+    outcome = month(HN3814, [Unit("VP")], people)
+    # fillers: 15 + 70 + 0 = 85 → B
+    assert outcome.people["NV01"].total == Decimal("85.00")
+    # ranking: NV09 (95), NV07, NV08 (93, task 100, general 20, code), NV03 (general 15),
+    # NV05 (task 90)
+    top = sorted(c for c, r in outcome.people.items() if r.level == "top")
+    assert top == ["NV07", "NV08", "NV09"]
+    assert outcome.people["NV03"].level == "good"
+    assert outcome.people["NV05"].level == "good"
+    assert codes(outcome.people["NV03"]) == ["quota_downgrade"]
+    assert codes(outcome.people["NV05"]) == ["quota_downgrade"]
+    assert outcome.people["NV01"].reasons == []
+
+
+def test_chi_tieu_tinh_ca_truong_phong():
+    """The quota base includes the head: 4 rated → floor(1.2) = 1 (3 staff alone: 0)."""
+    people = [
+        _a("TP01", leader=True),  # six parts at 100: 20 + 70 + 5 = 95
+        _a("NV01", bonus="3"),  # 93
+        _a("NV02", bonus="2"),  # 92
+        _a("NV03", bonus="1"),  # 91
+    ]
+    outcome = month(HN3814, [Unit("VP", head="TP01")], people)
+    assert outcome.units["VP"].score == Decimal("92.00")  # (93 + 92 + 91) / 3 → A
+    assert outcome.people["TP01"].total == Decimal("95.00")
+    assert outcome.people["TP01"].level == "top"
+    for code in ("NV01", "NV02", "NV03"):
+        assert outcome.people[code].level == "good"
+        assert codes(outcome.people[code]) == ["quota_downgrade"]
+
+
+def test_chi_tieu_sau_gioi_han_truong_phong():
+    """Step order: the head capped to the unit's B holds no A slot; NV01 keeps it."""
+    people = [
+        _a("TP01", leader=True, bonus="8"),  # 20 + 70 + 8 = 98
+        _a("NV01"),  # 95
+        _a("NV02", general="20", pct=50, bonus="5"),  # 20 + 35 + 5 = 60
+        _a("NV03", general="20", pct=50, bonus="5"),  # 60
+    ]
+    outcome = month(HN3814, [Unit("VP", head="TP01")], people)
+    assert outcome.units["VP"].score == Decimal("71.67")  # (95 + 60 + 60) / 3 = 71.667 → B
+    assert outcome.people["TP01"].level == "good"
+    assert codes(outcome.people["TP01"]) == ["head_capped_by_unit"]
+    # 4 rated → 1 A slot, taken by NV01
+    assert outcome.people["NV01"].level == "top"
+    assert outcome.people["NV01"].reasons == []
+
+
+def test_chi_tieu_d_50_roi_bi_ha_do_chi_tieu():
+    """Reason order for a head at A with d = 50 moved to B by the quota."""
+    people = [_a("TP01", leader=True, bonus="10")]
+    people += [_a(f"NV{n:02}", bonus="10") for n in range(1, 11)]  # 20 + 70 + 10 = 100
+    # one clerk with nothing done and general 0: 0 → D
+    people.append(_a("NV11", general="0", pct=0, bonus="0"))
+    outcome = month(HN3814, [Unit("VP", head="TP01")], people)
+    # unit: (10 × 100 + 0) / 11 = 90.909 → 90.91 → A, so the head is not capped
+    assert outcome.units["VP"].score == Decimal("90.91")
+    head = outcome.people["TP01"]
+    assert head.leader_d == Decimal(50)
+    assert head.total == Decimal("94.17")  # 20 + 64.17 + 10
+    # 12 rated → floor(3.6) = 3 A slots: NV01, NV02, NV03 (100 each) before the head
+    assert head.level == "good"
+    assert codes(head) == ["leader_unit_has_fail", "quota_downgrade"]
+    assert outcome.people["NV11"].level == "fail"
+    assert outcome.people["NV11"].reasons == []
+
+
+@pytest.mark.parametrize(("rounding", "kept"), [("floor", 1), ("half_up", 2)])
+def test_chi_tieu_lam_tron_theo_bo_quy_tac(rounding, kept):
+    """quota_rounding: 0.30 × 5 = 1.5 → 1 (floor) or 2 (half_up)."""
+    rules = with_rules(HN3814, quota_rounding=rounding)
+    people = [_a(f"NV0{n}") for n in range(1, 6)]
+    outcome = month(rules, [Unit("VP")], people)
+    assert sum(1 for r in outcome.people.values() if r.level == "top") == kept
+
+
+def test_chi_tieu_tinh_rieng_tung_don_vi():
+    """Each unit has its own quota: 3 + 4 rated → 0 and 1 A (pooled 7 would give 2)."""
+    people = [_a(f"KT0{n}", "KT") for n in range(1, 4)]  # floor(0.9) = 0
+    people += [_a(f"VP0{n}", "VP") for n in range(1, 5)]  # floor(1.2) = 1
+    outcome = month(HN3814, [Unit("KT"), Unit("VP")], people)
+    assert sorted(c for c, r in outcome.people.items() if r.level == "top") == ["VP01"]
+
+
+# ------------------------------------------------------------------------ not rated
+
+
+def test_vang_ca_thang_khong_xep_loai_va_khong_tinh_vao_co_so():
+    """Absent all month: not rated, outside the unit mean and the quota base."""
+    people = [_a(f"NV0{n}") for n in range(1, 7)] + [
+        person(HN3814, "NV07", absent=True),
+    ]
+    outcome = month(HN3814, [Unit("VP")], people)
+    absent = outcome.people["NV07"]
+    assert absent.rated is False
+    assert absent.total is None
+    assert absent.level is None
+    assert codes(absent) == ["not_rated_absent"]
+    assert outcome.units["VP"].rated_count == 6
+    assert outcome.units["VP"].score == Decimal("95.00")
+    # 6 rated → floor(1.8) = 1 keeps A (with the absent one counted: floor(2.1) = 2)
+    assert sum(1 for r in outcome.people.values() if r.level == "top") == 1
