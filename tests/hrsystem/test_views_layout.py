@@ -83,3 +83,13 @@ def test_it_serves_htmx_locally(client):
     html = client.get(reverse("login")).content.decode()
     assert "/static/vendor/htmx/htmx.min.js" in html
     assert "://" not in html.split("<body")[0].replace('content="width', "")
+
+
+def test_it_stays_in_vietnamese_for_an_english_browser(client):
+    response = client.get(reverse("login"), headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert '<html lang="vi">' in response.content.decode()
+
+
+def test_it_ignores_an_unknown_language_cookie(client):
+    client.cookies["django_language"] = "fr"
+    assert '<html lang="vi">' in client.get(reverse("login")).content.decode()

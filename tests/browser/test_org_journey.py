@@ -1,0 +1,90 @@
+"""A unit head finds their way around the organisation pages, in Vietnamese and English."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def main_nav(page, name):
+    return page.get_by_role(
+        "navigation", name=re.compile("Điều hướng chính|Main navigation")
+    ).get_by_role("link", name=name, exact=True)
+
+
+def test_a_unit_head_opens_the_org_chart_and_their_unit_then_reads_it_in_english(
+    page, agency, log_in, screenshot
+):
+    log_in("hanh", agency.password)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Xin chào, Nguyễn Thị Hạnh")
+    expect(page.locator(".user-box__role")).to_have_text("Trưởng Văn phòng HĐND và UBND")
+
+    main_nav(page, "Sơ đồ tổ chức").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sơ đồ tổ chức")
+    tree = page.locator("#org-tree")
+    expect(tree).to_contain_text("Lãnh đạo UBND")
+    expect(tree).to_contain_text("Bùi Văn Tú")
+    expect(tree.get_by_role("link", name="Phòng Nội vụ")).to_have_count(0)
+    screenshot("1-org-chart-vi")
+
+    page.get_by_role("button", name="Thu gọn tất cả").click()
+    expect(tree.get_by_text("Tổ ngân sách")).to_be_hidden()
+    page.get_by_role("button", name="Mở rộng tất cả").click()
+    expect(tree.get_by_text("Tổ ngân sách")).to_be_visible()
+
+    tree.get_by_role("link", name="Văn phòng HĐND và UBND").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Văn phòng HĐND và UBND")
+    staff = page.get_by_role("table").first
+    expect(staff).to_contain_text("Phạm Thị Thu")
+    expect(staff).to_contain_text("Lê Văn Bình")
+    screenshot("2-unit-vi")
+
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Văn phòng HĐND và UBND")
+    expect(page.get_by_role("heading", name="Staff", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Leadership history")).to_be_visible()
+    expect(page.locator(".user-box__role")).to_have_text("Head, Văn phòng HĐND và UBND")
+    screenshot("3-unit-en")
+
+    main_nav(page, "Org chart").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Org chart")
+    expect(page.get_by_role("button", name="Expand all")).to_be_visible()
+    expect(page.locator("#org-tree")).to_contain_text("4 people")
+    screenshot("4-org-chart-en")
+
+
+def test_the_directory_searches_as_you_type_and_keeps_the_address(page, agency, sign_in):
+    sign_in(agency.users["lan"])
+    page.goto("/people/")
+    results = page.locator("#directory-results")
+    expect(results).to_contain_text("Có 10 người.")
+
+    page.get_by_label("Tìm theo mã hoặc họ tên").fill("duc")
+    expect(results).to_contain_text("Tìm thấy 2 người khớp với “duc”.")
+    expect(results).to_contain_text("Hoàng Minh Đức")
+    expect(results).to_contain_text("Đỗ Đức Anh")
+    expect(page).to_have_url(re.compile(r"/people/\?q=duc$"))
+
+    page.reload()
+    expect(page.get_by_label("Tìm theo mã hoặc họ tên")).to_have_value("duc")
+    expect(results).to_contain_text("Tìm thấy 2 người")
+
+
+def test_the_directory_works_without_javascript(browser, live_server, agency):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.set_default_timeout(5_000)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.locator("input[name=username]").fill("thu")
+    page.locator("input[name=password]").fill(agency.password)
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Xin chào, Phạm Thị Thu")
+    page.goto("/people/")
+    page.get_by_label("Tìm theo mã hoặc họ tên").fill("binh")
+    page.get_by_role("button", name="Tìm", exact=True).click()
+    expect(page.locator("#directory-results")).to_contain_text("Lê Văn Bình")
+    expect(page.locator("#directory-results")).not_to_contain_text("Phạm Thị Thu")
+    context.close()
