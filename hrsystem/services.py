@@ -475,10 +475,10 @@ def employee_transfer(
         errors["start"] = _(
             "Ngày chuyển phải sau ngày bắt đầu của quá trình công tác hiện tại (%(day)s)."
         ) % {"day": _d(current.start)}
-    elif employee.assignments.filter(start__gt=start).exists():
-        errors["start"] = _("Cán bộ đã có quá trình công tác bắt đầu sau ngày %(day)s.") % {
-            "day": _d(start)
-        }
+    elif later := employee.assignments.filter(start__gt=start).order_by("-start").first():
+        errors["start"] = _(
+            "Cán bộ đã có quá trình công tác từ ngày %(day)s: ngày chuyển phải sau ngày đó."
+        ) % {"day": _d(later.start)}
     elif (
         current is not None
         and current.unit_id == unit.pk
@@ -526,13 +526,13 @@ _COMBINABLE = {PostKind.DEPUTY, PostKind.ACTING}
 """A deputy may also be the acting head of their unit (phó phụ trách); no other pair."""
 
 
-def post_validate(post: Post) -> None:
+def post_validate(post: Post, *, changed: str = "start") -> None:
     """Raise ValidationError naming the field when `post` breaks a rule.
 
     Rules: dates ordered; the holder works in the unit's agency on `start`; one head per
     unit at a time; no overlapping acting intervals; one post per person per unit at a
     time, except a deputy who is also acting head. Callers that save must hold a lock on
-    the unit (`post_assign`, `post_end`).
+    the unit (`post_assign`, `post_end`). Overlaps are reported on `changed`.
     """
     _fields_valid(post)
     errors = _dates_error(post.start, post.end)
@@ -557,7 +557,7 @@ def post_validate(post: Post) -> None:
     if post.kind in (PostKind.HEAD, PostKind.ACTING):
         clash = overlapping.filter(kind=post.kind).first()
     if own is not None:
-        errors["start"] = _(
+        errors[changed] = _(
             "%(name)s đã giữ chức vụ %(kind)s tại %(unit)s từ %(start)s đến %(end)s."
         ) % {
             "name": own.employee.full_name,
@@ -567,7 +567,7 @@ def post_validate(post: Post) -> None:
             "end": _d(own.end),
         }
     elif clash is not None:
-        errors["start"] = _(
+        errors[changed] = _(
             "%(unit)s đã có %(kind)s là %(name)s từ %(start)s đến %(end)s: "
             "hãy kết thúc chức vụ đó trước."
         ) % {
@@ -608,7 +608,7 @@ def post_end(*, post: Post, end: date, by=None) -> Post:
     Unit.objects.select_for_update().get(pk=post.unit_id)
     post = Post.objects.select_related("employee", "unit__organisation").get(pk=post.pk)
     post.end = end
-    post_validate(post)
+    post_validate(post, changed="end")
     _save(post, by, update_fields=["end"])
     return post
 
