@@ -31,6 +31,7 @@ from .engine_builders import (
     item,
     person,
     with_rules,
+    year_of,
 )
 
 # nd335 without the annual quota, for annual tests that are not about the quota (with one
@@ -708,6 +709,42 @@ def test_truong_phong_khong_bi_gioi_han_khi_tat_cong_tac():
     assert outcome.people["TP01"].reasons == []
 
 
+def test_truong_phong_cung_muc_don_vi_khong_co_ly_do():
+    """Head at 25 + 35 = 60 (Hoàn thành) in a Hoàn thành unit: nothing lowered, no reason."""
+    people = _unit_at_62_50()
+    people[0] = person(ND335, "TP01", leader=True, general="25", items=(item(100, 50),))
+    outcome = month(ND335, [Unit("VP", head="TP01")], people)
+    head = outcome.people["TP01"]
+    # (50 + 50 + 50 + 100 + 100 + 100) / 6 = 75 → 52.50; 25 + 52.50 = 77.50 → Tốt → capped
+    assert head.total == Decimal("77.50")
+    assert head.level == "complete"
+    assert codes(head) == ["head_capped_by_unit"]
+    people[0] = person(ND335, "TP01", leader=True, general="10", items=(item(100, 50),))
+    head = month(ND335, [Unit("VP", head="TP01")], people).people["TP01"]
+    assert head.total == Decimal("62.50")  # 10 + 52.50 → Hoàn thành, the unit's level
+    assert head.level == "complete"
+    assert head.reasons == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: the head named for the period is scored as a leader only when "
+    "PersonMonth.leader is set; scoring-rules.md makes the acting head for the month a leader",
+)
+def test_quyen_truong_phong_trong_thang_duoc_cham_nhu_lanh_dao():
+    """Chuyên viên Mai Văn Nam is acting head (quyền trưởng phòng) of VP this month."""
+    units = [Unit("VP", head="NV05")]
+    people = [
+        person(ND335, "NV05", items=(item(100, 90),), e=50),  # not flagged leader
+        person(ND335, "NV01"),
+    ]
+    nam = month(ND335, units, people).people["NV05"]
+    assert nam.leader_d == Decimal(100)
+    # (90 + 90 + 90 + 100 + 100 + 50) / 6 = 86.667 → 86.67; × 0.7 = 60.669 → 60.67
+    assert nam.task_pct == Decimal("86.67")
+    assert nam.total == Decimal("90.67")
+
+
 def test_don_vi_khong_co_truong_khong_gioi_han_ai():
     """A unit with no head: its deputy is not capped (unit (60 + 100) / 2 = 80 → Tốt)."""
     people = [
@@ -982,3 +1019,472 @@ def test_vang_ca_thang_khong_xep_loai_va_khong_tinh_vao_co_so():
     assert outcome.units["VP"].score == Decimal("95.00")
     # 6 rated → floor(1.8) = 1 keeps A (with the absent one counted: floor(2.1) = 2)
     assert sum(1 for r in outcome.people.values() if r.level == "top") == 1
+
+
+# --------------------------------------------------------------------------- annual
+
+
+def _titles(outcome):
+    return {code: r.title for code, r in outcome.people.items()}
+
+
+def _levels(outcome):
+    return {code: r.level for code, r in outcome.people.items()}
+
+
+def test_nam_thang_thai_san_tinh_mot_lan():
+    """Months worked = rated ∪ maternity: {1, 2, 3, 4} ∪ {4, 5, 6} = 6 → rated."""
+    people = [
+        year_of("NV01", ["80"] * 4, maternity=(4, 5, 6)),
+        # {1, 2, 3, 4} ∪ {4, 5} = 5 < 6 → not rated, and nothing else applies
+        year_of(
+            "NV02",
+            ["80"] * 4,
+            maternity=(4, 5),
+            disciplines=(("khien_trach", "2026-03-02"),),
+            degradation=True,
+        ),
+    ]
+    outcome = year(ND335_NO_QUOTA, [Unit("VP")], people)
+    thu = outcome.people["NV01"]
+    assert thu.months_worked == 6
+    assert thu.rated is True
+    assert thu.score == Decimal("80.00")
+    assert thu.level == "good"
+    assert thu.reasons == []
+    nam = outcome.people["NV02"]
+    assert nam.months_worked == 5
+    assert nam.rated is False
+    assert nam.score is None
+    assert nam.level is None
+    assert nam.title is None
+    assert codes(nam) == ["not_rated_few_months"]
+
+
+def test_nam_khong_co_thang_duoc_xep_loai_thi_khong_xep_loai():
+    """Twelve maternity months and no rated month: Không xếp loại."""
+    people = [
+        year_of("NV03", [], maternity=tuple(range(1, 13))),
+        year_of("NV04", [None] * 12),  # absent all year
+    ]
+    outcome = year(ND335_NO_QUOTA, [Unit("VP")], people)
+    for code in ("NV03", "NV04"):
+        assert outcome.people[code].rated is False
+        assert outcome.people[code].level is None
+        assert codes(outcome.people[code]) == ["not_rated_few_months"]
+
+
+def test_diem_nam_trung_binh_cac_thang_2_chu_so():
+    """(90 + 85.01 + 80 + 70 + 75 + 88) / 6 = 488.01 / 6 = 81.335 → 81.34 (half up)."""
+    totals = ["90.00", "85.01", "80.00", "70.00", "75.00", "88.00"]
+    outcome = year(ND335_NO_QUOTA, [Unit("VP")], [year_of("NV05", totals)])
+    result = outcome.people["NV05"]
+    assert result.score == Decimal("81.34")
+    assert result.mean == Decimal("81.335")
+    assert result.level == "good"
+    assert result.months_at_top == 1  # only January reached 90
+
+
+@pytest.mark.parametrize(
+    ("total", "rated_months", "absent", "level", "reasons"),
+    [
+        ("95", 9, 3, "complete", ["capped_absence"]),  # Xuất sắc → Hoàn thành
+        ("60", 9, 3, "complete", ["capped_absence"]),  # already Hoàn thành: reason anyway
+        ("40", 9, 3, "fail", ["capped_absence"]),  # already below: reason anyway
+        ("95", 10, 2, "top", []),  # two absent months: no cap
+    ],
+)
+def test_vang_3_thang_tro_len_toi_da_hoan_thanh(total, rated_months, absent, level, reasons):
+    """Absent 3 months or more in the year → at most Hoàn thành."""
+    person_year = year_of("NV06", [total] * rated_months + [None] * absent)
+    result = year(ND335_NO_QUOTA, [Unit("VP")], [person_year]).people["NV06"]
+    assert result.score == Decimal(total)
+    assert result.level == level
+    assert codes(result) == reasons
+
+
+@pytest.mark.parametrize(
+    ("form", "day", "total", "level", "reasons"),
+    [
+        ("khien_trach", "2026-05-12", "95", "fail", ["discipline_in_year"]),
+        ("canh_cao", "2026-01-01", "80", "fail", ["discipline_in_year"]),
+        ("khien_trach", "2026-12-31", "40", "fail", ["discipline_in_year"]),  # already fail
+        ("khien_trach", "2025-12-31", "95", "top", []),  # dated the previous year
+        ("buoc_thoi_viec", "2027-01-04", "95", "top", []),  # dated the next year
+    ],
+)
+def test_ky_luat_trong_nam_khong_hoan_thanh(form, day, total, level, reasons):
+    """A discipline decision (khiển trách or above) dated in the year → Không hoàn thành."""
+    person_year = year_of("NV07", [total] * 12, disciplines=((form, day),))
+    result = year(ND335_NO_QUOTA, [Unit("VP")], [person_year]).people["NV07"]
+    assert result.level == level
+    assert codes(result) == reasons
+
+
+@pytest.mark.parametrize("total", ["95", "40"])
+def test_ket_luan_suy_thoai_khong_hoan_thanh(total):
+    """Concluded degradation → Không hoàn thành, with its reason even if already there."""
+    result = year(
+        ND335_NO_QUOTA, [Unit("VP")], [year_of("NV08", [total] * 12, degradation=True)]
+    ).people["NV08"]
+    assert result.level == "fail"
+    assert codes(result) == ["degradation_concluded"]
+
+
+def test_tham_nhung_trong_don_vi_chi_ap_dung_lanh_dao():
+    """A corruption case in the unit fails its leader; the flag means nothing for staff."""
+    people = [
+        year_of("PP01", ["95"] * 12, leader=True, corruption=True),
+        year_of("NV09", ["95"] * 12, corruption=True),
+    ]
+    outcome = year(ND335_NO_QUOTA, [Unit("VP")], people)
+    assert outcome.people["PP01"].level == "fail"
+    assert codes(outcome.people["PP01"]) == ["corruption_in_unit"]
+    assert outcome.people["NV09"].level == "top"
+    assert outcome.people["NV09"].reasons == []
+
+
+def test_thu_tu_ly_do_nam():
+    """Annual caps in order: absence, discipline, degradation, corruption."""
+    person_year = year_of(
+        "PP02",
+        ["95"] * 9 + [None] * 3,
+        leader=True,
+        disciplines=(("khien_trach", "2026-08-20"),),
+        degradation=True,
+        corruption=True,
+    )
+    result = year(ND335_NO_QUOTA, [Unit("VP")], [person_year]).people["PP02"]
+    assert result.level == "fail"
+    assert codes(result) == [
+        "capped_absence",
+        "discipline_in_year",
+        "degradation_concluded",
+        "corruption_in_unit",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("dossiers", "unit_level", "unit_reasons"),
+    [
+        (None, "good", []),  # (75 + 76) / 2 = 75.50 → Tốt
+        (Dossiers(on_time=80, late=20), "complete", ["unit_low_on_time_rate"]),  # 80.00 < 90
+    ],
+)
+def test_truong_phong_bi_gioi_han_theo_xep_loai_nam_cua_don_vi(dossiers, unit_level, unit_reasons):
+    """The head's annual level may not be above the unit's annual level."""
+    people = [
+        year_of("TP01", ["95"] * 12, leader=True),
+        year_of("NV01", ["75"] * 12),
+        year_of("NV02", ["76"] * 12),
+    ]
+    outcome = year(
+        ND335_NO_QUOTA,
+        [Unit("VP", head="TP01")],
+        people,
+        dossiers={"VP": dossiers} if dossiers else None,
+    )
+    vp = outcome.units["VP"]
+    assert vp.score == Decimal("75.50")
+    assert vp.level == unit_level
+    assert codes(vp) == unit_reasons
+    head = outcome.people["TP01"]
+    assert head.score == Decimal("95.00")
+    assert head.level == unit_level
+    assert codes(head) == ["head_capped_by_unit"]
+
+
+def test_truong_phong_khong_bi_gioi_han_nam_khi_tat_cong_tac():
+    rules = with_rules(ND335_NO_QUOTA, head_capped_by_unit=False)
+    people = [year_of("TP01", ["95"] * 12, leader=True), year_of("NV01", ["75"] * 12)]
+    outcome = year(rules, [Unit("VP", head="TP01")], people)
+    assert outcome.people["TP01"].level == "top"
+    assert outcome.people["TP01"].reasons == []
+
+
+def test_diem_nam_don_vi_tru_truong_va_don_vi_con():
+    """Unit annual score: the unit's own rated people, head excluded, 2 dp."""
+    units = [Unit("UB", head="CT01"), Unit("TP", parent="UB"), Unit("KT", parent="UB")]
+    people = [
+        year_of("CT01", ["95"] * 12, unit="UB", leader=True),
+        year_of("NV01", ["80"] * 12, unit="UB"),
+        year_of("NV02", ["71"] * 12, unit="UB"),
+        year_of("NV03", ["70"] * 12, unit="UB"),
+        year_of("NV04", ["99"] * 3, unit="UB"),  # 3 months: not rated, not counted
+        year_of("NV09", ["95"] * 12, unit="TP"),
+    ]
+    outcome = year(ND335_NO_QUOTA, units, people)
+    ub = outcome.units["UB"]
+    assert ub.score == Decimal("73.67")  # (80 + 71 + 70) / 3 = 73.667
+    assert ub.rated_count == 3
+    assert ub.members == 4  # the head is a member
+    assert ub.level == "good"
+    assert outcome.units["TP"].score == Decimal("95.00")
+    kt = outcome.units["KT"]
+    assert kt.score is None
+    assert kt.level is None
+    assert codes(kt) == ["no_rated_staff"]
+
+
+# -------------------------------------------------------------------- annual quota
+
+
+def _twelve(code, total, **kwargs):
+    return year_of(code, [total] * 12, **kwargs)
+
+
+def test_chi_tieu_nam_theo_nhom():
+    """20 % per quota group: agency-wide (across units VP and KT) 10 in the base → 2;
+    the kế toán group 4 → floor(0.8) = 0."""
+    people = [
+        _twelve("NV01", "95"),
+        _twelve("NV02", "94"),
+        _twelve("NV03", "93", unit="KT"),
+        _twelve("NV04", "92", unit="KT"),
+        _twelve("NV05", "91"),
+    ] + [_twelve(f"NV{n:02}", "80", unit="KT") for n in range(6, 11)]
+    people += [
+        _twelve("KT01", "95", quota_group="ke_toan"),
+        _twelve("KT02", "94", quota_group="ke_toan"),
+        _twelve("KT03", "80", quota_group="ke_toan"),
+        _twelve("KT04", "80", quota_group="ke_toan"),
+    ]
+    outcome = year(ND335, [Unit("VP"), Unit("KT")], people)
+    assert sorted(c for c, r in outcome.people.items() if r.level == "top") == ["NV01", "NV02"]
+    for code in ("NV03", "NV04", "NV05", "KT01", "KT02"):
+        assert outcome.people[code].level == "good"
+        assert outcome.people[code].score_level == "top"
+        assert codes(outcome.people[code]) == ["quota_downgrade"]
+
+
+def test_chi_tieu_nam_co_so_tinh_sau_cac_buoc_1_den_4():
+    """The base counts Tốt or Xuất sắc after the caps: 5 + 4 = 9 → floor(1.8) = 1, not 2."""
+    people = [
+        _twelve("NV01", "95"),
+        _twelve("NV02", "94"),
+        _twelve("NV03", "93"),
+        _twelve("NV04", "92"),
+        _twelve("NV05", "91"),
+        _twelve("NV06", "99", disciplines=(("khien_trach", "2026-06-01"),)),  # → fail
+    ] + [_twelve(f"NV{n:02}", "80") for n in range(7, 11)]
+    outcome = year(ND335, [Unit("VP")], people)
+    assert outcome.people["NV06"].level == "fail"
+    assert codes(outcome.people["NV06"]) == ["discipline_in_year"]
+    assert [c for c, r in sorted(outcome.people.items()) if r.level == "top"] == ["NV01"]
+
+
+_TOP12 = ["top"] * 12
+
+
+@pytest.mark.parametrize(
+    ("nv01", "nv02", "keeper"),
+    [
+        # score first: 92.00 with no month at the top level beats 91.00 with twelve
+        ((["92"] * 12, ["good"] * 12), (["91"] * 12, _TOP12), "NV01"),
+        # same 91.00: twelve months at the top level beat six
+        ((["91"] * 12, ["top"] * 6 + ["good"] * 6), (["91"] * 12, _TOP12), "NV02"),
+        # same 91.00, same months: unrounded 1001.05 / 12 = 91.0042 > 1001.02 / 12 = 91.0017
+        ((["91"] * 11 + ["91.02"], _TOP12), (["91"] * 11 + ["91.05"], _TOP12), "NV02"),
+        # all equal: employee code
+        ((["91"] * 12, _TOP12), (["91"] * 12, _TOP12), "NV01"),
+    ],
+)
+def test_chi_tieu_nam_thu_tu_uu_tien(nv01, nv02, keeper):
+    """Five Xuất sắc, floor(0.2 × 5) = 1 kept: score, months at top, unrounded mean, code."""
+    people = [
+        year_of("NV01", nv01[0], levels=nv01[1]),
+        year_of("NV02", nv02[0], levels=nv02[1]),
+    ] + [_twelve(f"NV0{n}", "90") for n in range(3, 6)]
+    outcome = year(ND335, [Unit("VP")], people)
+    assert [c for c, r in sorted(outcome.people.items()) if r.level == "top"] == [keeper]
+
+
+@pytest.mark.parametrize(("rounding", "kept"), [("floor", 1), ("half_up", 2)])
+def test_chi_tieu_nam_lam_tron_theo_bo_quy_tac(rounding, kept):
+    """Base 8 (3 Xuất sắc + 5 Tốt): 0.2 × 8 = 1.6 → 1 (floor) or 2 (half_up)."""
+    rules = with_rules(ND335, quota_rounding=rounding)
+    people = [_twelve("NV01", "95"), _twelve("NV02", "94"), _twelve("NV03", "93")]
+    people += [_twelve(f"NV{n:02}", "80") for n in range(4, 9)]
+    outcome = year(rules, [Unit("VP")], people)
+    assert sum(1 for r in outcome.people.values() if r.level == "top") == kept
+
+
+# -------------------------------------------------------------------------- titles
+
+
+def test_danh_hieu_ca_nhan_ldtt_va_cstdcs():
+    """LĐTT for Tốt or Xuất sắc; CSTĐCS for LĐTT with a recognised initiative."""
+    people = [
+        _twelve("LD01", "95"),
+        _twelve("LD02", "80", initiative=True),
+        _twelve("LD03", "60", initiative=True),  # Hoàn thành: no title at all
+        _twelve("LD04", "40"),
+        _twelve("LD05", "95", initiative=True),
+        _twelve("LD06", "95", initiative=True, disciplines=(("khien_trach", "2026-02-02"),)),
+    ]
+    outcome = year(ND335_NO_QUOTA, [Unit("VP")], people)
+    assert _titles(outcome) == {
+        "LD01": "lao_dong_tien_tien",
+        "LD02": "chien_si_thi_dua_co_so",
+        "LD03": None,
+        "LD04": None,
+        "LD05": "chien_si_thi_dua_co_so",
+        "LD06": None,
+    }
+
+
+def test_cstdcs_yeu_cau_xuat_sac_khi_bat_tuy_chon():
+    """Option: CSTĐCS requires annual Xuất sắc; a Tốt with an initiative stays LĐTT."""
+    rules = with_rules(ND335_NO_QUOTA, cstdcs_requires_top=True)
+    people = [_twelve("LD02", "80", initiative=True), _twelve("LD05", "95", initiative=True)]
+    outcome = year(rules, [Unit("VP")], people)
+    assert _titles(outcome) == {"LD02": "lao_dong_tien_tien", "LD05": "chien_si_thi_dua_co_so"}
+
+
+def test_cstdcs_gioi_han_ty_le():
+    """Option: CSTĐCS at most 50 % of the LĐTT holders: 6 LĐTT → 3, by annual score."""
+    rules = with_rules(ND335_NO_QUOTA, cstdcs_share_cap=D("0.5"))
+    people = [
+        _twelve("LD01", "85", initiative=True),
+        _twelve("LD02", "80", initiative=True),
+        _twelve("LD03", "95", initiative=True),
+        _twelve("LD04", "90", initiative=True),
+        _twelve("LD05", "75"),
+        _twelve("LD06", "75"),
+    ]
+    outcome = year(rules, [Unit("VP")], people)
+    assert _titles(outcome) == {
+        "LD01": "chien_si_thi_dua_co_so",
+        "LD02": "lao_dong_tien_tien",  # fourth by score: beyond floor(0.5 × 6) = 3
+        "LD03": "chien_si_thi_dua_co_so",
+        "LD04": "chien_si_thi_dua_co_so",
+        "LD05": "lao_dong_tien_tien",
+        "LD06": "lao_dong_tien_tien",
+    }
+
+
+def _collective(nv01_initiative=True, nv03_disciplines=()):
+    """Unit VP: head TP01 95, NV01 80, NV02 80, NV03 60.
+
+    Unit score (80 + 80 + 60) / 3 = 73.33 → Tốt, so TP01 is capped to Tốt (still LĐTT).
+    """
+    return [
+        _twelve("TP01", "95", leader=True),
+        _twelve("NV01", "80", initiative=nv01_initiative),
+        _twelve("NV02", "80"),
+        _twelve("NV03", "60", disciplines=nv03_disciplines),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("initiative", "disciplines", "title"),
+    [
+        # 3 of 4 LĐTT = 75 % ≥ 70 %, one CSTĐCS, everyone ≥ Hoàn thành
+        (True, (), "tap_the_lao_dong_xuat_sac"),
+        # no CSTĐCS: only tiên tiến (75 % > 50 %)
+        (False, (), "tap_the_lao_dong_tien_tien"),
+        # a khiển trách makes NV03 fail: not every member ≥ Hoàn thành; still tiên tiến
+        (True, (("khien_trach", "2026-04-01"),), "tap_the_lao_dong_tien_tien"),
+        # a cảnh cáo in the year blocks both titles
+        (True, (("canh_cao", "2026-04-01"),), None),
+        # a cảnh cáo dated the previous year does not count
+        (True, (("canh_cao", "2025-11-30"),), "tap_the_lao_dong_xuat_sac"),
+    ],
+)
+def test_danh_hieu_tap_the(initiative, disciplines, title):
+    """Collective titles of a unit whose members include its head."""
+    outcome = year(ND335_NO_QUOTA, [Unit("VP", head="TP01")], _collective(initiative, disciplines))
+    assert outcome.people["TP01"].level == "good"
+    assert outcome.people["TP01"].title == "lao_dong_tien_tien"
+    assert outcome.units["VP"].title == title
+
+
+@pytest.mark.parametrize(
+    ("good", "complete", "initiative", "title"),
+    [
+        (7, 3, True, "tap_the_lao_dong_xuat_sac"),  # 7 / 10 = 70 % exactly: ≥ 70 %
+        (6, 4, True, "tap_the_lao_dong_tien_tien"),  # 60 %: more than half only
+        (3, 1, False, "tap_the_lao_dong_tien_tien"),  # 75 % but no CSTĐCS
+        (2, 2, True, None),  # 50 % exactly: not more than half
+    ],
+)
+def test_danh_hieu_tap_the_nguong_ty_le(good, complete, initiative, title):
+    """Shares at the thresholds; NV01 (Tốt) has the initiative when `initiative`."""
+    people = [
+        _twelve(f"NV{n:02}", "80", initiative=initiative and n == 1) for n in range(1, good + 1)
+    ]
+    people += [_twelve(f"NV{n:02}", "60") for n in range(good + 1, good + complete + 1)]
+    outcome = year(ND335_NO_QUOTA, [Unit("VP")], people)
+    assert outcome.units["VP"].title == title
+
+
+def test_thanh_vien_tap_the_gom_truong_khong_gom_don_vi_con():
+    """VP: head 80 (LĐTT), NV01 80, NV02 60 → 2 / 3 > 50 % → tiên tiến (1 / 2 without
+    the head would be none); the sub-unit's LĐTT and CSTĐCS do not count for VP."""
+    units = [Unit("VP", head="TP01"), Unit("TP", parent="VP")]
+    people = [
+        _twelve("TP01", "80", unit="VP", leader=True),
+        _twelve("NV01", "80", unit="VP"),
+        _twelve("NV02", "60", unit="VP"),
+        _twelve("TP02", "95", unit="TP", initiative=True),
+        _twelve("TP03", "95", unit="TP"),
+    ]
+    outcome = year(ND335_NO_QUOTA, units, people)
+    assert outcome.units["VP"].title == "tap_the_lao_dong_tien_tien"
+    assert outcome.units["TP"].title == "tap_the_lao_dong_xuat_sac"  # 2 / 2, one CSTĐCS
+
+
+def test_don_vi_khong_co_thanh_vien_khong_co_danh_hieu():
+    units = [Unit("KT"), Unit("HC")]
+    people = [year_of("HC01", ["95"] * 3, unit="HC", initiative=True)]  # not rated
+    outcome = year(ND335_NO_QUOTA, units, people)
+    assert outcome.units["KT"].title is None
+    assert outcome.units["HC"].title is None
+    assert outcome.units["KT"].members == 0
+    assert outcome.units["HC"].members == 0
+
+
+# ------------------------------------------------------------------- unit ranking
+
+
+def test_xep_hang_don_vi():
+    """By annual score, then on-time rate (none last), then code; no shared ranks."""
+    units = [Unit(code) for code in ("DA", "DB", "DC", "DD", "DE", "DF", "DG")]
+    people = [
+        _twelve("A1", "85", unit="DA"),
+        _twelve("B1", "85", unit="DB"),
+        _twelve("C1", "85", unit="DC"),
+        _twelve("D1", "90", unit="DD"),
+        _twelve("E1", "85", unit="DE"),
+        year_of("F1", ["85"] * 2, unit="DF"),  # not rated: DF has no score
+        _twelve("G1", "85", unit="DG"),
+    ]
+    dossiers = {
+        "DA": Dossiers(on_time=80, late=20),  # 80.00
+        "DB": Dossiers(on_time=95, late=5),  # 95.00
+        "DE": Dossiers(on_time=80, late=20),  # 80.00, tie with DA → code
+        "DG": Dossiers(on_time=0, late=5),  # 0.00: still before "no dossiers"
+    }
+    outcome = year(ND335_NO_QUOTA, units, people, dossiers=dossiers)
+    ranks = {code: r.rank for code, r in outcome.units.items()}
+    assert ranks == {"DD": 1, "DB": 2, "DA": 3, "DE": 4, "DG": 5, "DC": 6, "DF": None}
+
+
+# ----------------------------------------------------------------------- unit tree
+
+
+@pytest.mark.parametrize(
+    "units",
+    [
+        [Unit("PA", parent="PB"), Unit("PB", parent="PA")],
+        [Unit("PA", parent="PA")],
+        [Unit("UB"), Unit("PA", parent="PC"), Unit("PB", parent="PA"), Unit("PC", parent="PB")],
+    ],
+)
+def test_cay_don_vi_co_vong_bi_tu_choi(units):
+    """A unit tree with a cycle is an error, for a month and for a year."""
+    with pytest.raises(ScoringInputError) as error:
+        month(ND335, units, [])
+    assert error.value.path == "units"
+    with pytest.raises(ScoringInputError):
+        year(ND335, units, [])
