@@ -221,6 +221,67 @@ class Cadence(models.TextChoices):
     YEAR = "year", _("Năm")
 
 
+class NormBasis(models.TextChoices):
+    POINTS = "points", _("Điểm")
+    HOURS = "hours", _("Giờ")
+
+
+class WorkProduct(models.Model):
+    """A standard work product of an agency's catalogue (sản phẩm, công việc chuẩn).
+
+    `coefficient` converts one product into standard units (product points / points of
+    the standard unit); job positions' standing tasks and every work item point here.
+    `is_dossier_processing` marks the product that late citizen dossiers count against.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="work_products", verbose_name=_("cơ quan")
+    )
+    code = models.CharField(_("mã sản phẩm"), max_length=32)
+    name = models.CharField(_("tên sản phẩm, công việc"), max_length=255)
+    unit_of_measure = models.CharField(_("đơn vị tính"), max_length=64)
+    norm = models.DecimalField(_("định mức"), max_digits=8, decimal_places=2)
+    norm_basis = models.CharField(
+        _("định mức tính theo"), max_length=8, choices=NormBasis.choices, default=NormBasis.POINTS
+    )
+    coefficient = models.DecimalField(
+        _("hệ số quy đổi"), max_digits=7, decimal_places=3, default=Decimal("1")
+    )
+    job_positions = models.ManyToManyField(
+        JobPosition, blank=True, related_name="work_products", verbose_name=_("vị trí việc làm")
+    )
+    is_dossier_processing = models.BooleanField(
+        _("là giải quyết hồ sơ một cửa"),
+        default=False,
+        help_text=_("Hồ sơ trễ hạn không có lý do khách quan tính chậm tiến độ vào sản phẩm này."),
+    )
+    active = models.BooleanField(_("đang dùng"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sản phẩm, công việc chuẩn")
+        verbose_name_plural = _("danh mục sản phẩm, công việc chuẩn")
+        ordering = ["organisation", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"],
+                name="work_product_code_unique_per_organisation",
+                violation_error_message=_("Cơ quan đã có sản phẩm mang mã này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(coefficient__gt=0) & Q(norm__gt=0),
+                name="work_product_coefficient_norm_positive",
+                violation_error_message=_("Hệ số quy đổi và định mức phải lớn hơn 0."),
+            ),
+            models.CheckConstraint(
+                condition=Q(norm_basis__in=NormBasis.values), name="work_product_norm_basis_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
 class StandardTask(models.Model):
     """A standing task (nhiệm vụ thường xuyên) of a job position with its conversion coefficient."""
 
@@ -237,6 +298,14 @@ class StandardTask(models.Model):
     )
     cadence = models.CharField(
         _("chu kỳ"), max_length=8, choices=Cadence.choices, default=Cadence.MONTH
+    )
+    work_product = models.ForeignKey(
+        WorkProduct,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="standard_tasks",
+        verbose_name=_("sản phẩm chuẩn"),
     )
 
     class Meta:

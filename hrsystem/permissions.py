@@ -375,3 +375,17 @@ def can_delegate(user, unit: Unit, on: date) -> bool:
     if unit.pk in unit_ids_for(user, Perm.SCORE_UNIT_STAFF, on):
         return True
     return can_manage_org(user, unit.organisation, on)
+
+
+def can_manage_rule_sets(
+    user, organisation: Organisation | None = None, on: date | None = None
+) -> bool:
+    """May `user` manage rule sets and evaluation periods (today unless `on`)?
+
+    HR officers and system administrators of the agency (of any agency when
+    `organisation` is None); superusers everywhere.
+    """
+    if not _is_user(user):
+        return False
+    held = organisation_ids_for(user, Perm.MANAGE_RULE_SETS, on or _today())
+    return bool(held) if organisation is None else organisation.pk in held

@@ -146,7 +146,7 @@ def headcount_by_unit(organisation: Organisation, *, on: date) -> dict[int, int]
 def employee_search(
     *, query: str = "", on: date, unit_ids: Iterable[int] | None = None
 ) -> QuerySet[Employee]:
-    """Employees whose code or name contains `query`, ignoring case and diacritics.
+    """Employees whose "name code" contains `query`, ignoring case, diacritics and spacing.
 
     Limited to people assigned on `on` to `unit_ids` when given. Ordered by name then code;
     one query when evaluated (page it with a paginator).
@@ -154,8 +154,8 @@ def employee_search(
     employees = Employee.objects.all()
     if unit_ids is not None:
         employees = employees_in_units(unit_ids, on=on)
-    for word in search_key(query).split():
-        employees = employees.filter(search_name__contains=word)
+    if key := search_key(query):
+        employees = employees.filter(search_name__contains=key)
     return employees.order_by("search_name", "code")
 
 
