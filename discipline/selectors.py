@@ -1,0 +1,488 @@
+"""Reads of the discipline ledger for the scoring engine, the pages and the reports.
+
+The engine-facing reads return plain data (dataclasses, dicts of ints, Decimals and
+strings) for a whole agency and period in a constant number of queries, whatever its
+size; each docstring states the count. Nothing here writes.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils import timezone
+
+from hrsystem.models import Organisation, Unit
+from hrsystem.permissions import Perm, unit_ids_for
+
+from .models import (
+    Commitment,
+    Complaint,
+    ComplaintOutcome,
+    DisciplineDecision,
+    DisciplinePolicy,
+    DossierMonthlyCount,
+    DossierRecord,
+    DossierStatus,
+    Inspection,
+    Violation,
+    ViolationCatalogueItem,
+    ViolationStatus,
+    percent,
+)
+
+CONTEST_DAYS = 5
+"""Default contest window in days; `settings.DISCIPLINE_CONTEST_DAYS` overrides it."""
+
+TIMELINESS_REPORT_DAY = 15
+"""The monthly timeliness report is due on this day of the following month."""
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    """First and last day of a month."""
+    first = date(year, month, 1)
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+def contest_days(organisation: Organisation) -> int:
+    """Days a person has to contest a violation in this agency; 1 query."""
+    days = (
+        DisciplinePolicy.objects.filter(organisation=organisation)
+        .values_list("contest_days", flat=True)
+        .first()
+    )
+    return days or getattr(settings, "DISCIPLINE_CONTEST_DAYS", CONTEST_DAYS)
+
+
+def catalogue_for(*, organisation: Organisation, on: date) -> list[ViolationCatalogueItem]:
+    """Catalogue items in force on `on` for the agency, by code; 1 query.
+
+    The agency's own item replaces the province-wide one of the same code.
+    """
+    items = ViolationCatalogueItem.objects.filter(
+        Q(organisation=organisation) | Q(organisation__isnull=True),
+        Q(effective_to__isnull=True) | Q(effective_to__gte=on),
+        effective_from__lte=on,
+    ).order_by("code", "-version")
+    chosen: dict[str, ViolationCatalogueItem] = {}
+    for item in items:
+        current = chosen.get(item.code)
+        if current is None or (current.organisation_id is None and item.organisation_id):
+            chosen[item.code] = item
+    return [chosen[code] for code in sorted(chosen)]
+
+
+# --- the engine's reads ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """One counted violation as the engine reads it (annulled ones never appear)."""
+
+    id: int
+    points: Decimal
+    criterion_code: str | None
+    cap_level: str | None
+    catalogue_code: str
+    description: str
+    legal_basis: str
+    occurred_on: date
+    status: str
+
+
+_LEDGER_FIELDS = (
+    "id",
+    "points",
+    "criterion_code",
+    "cap_level",
+    "item__code",
+    "item__description",
+    "legal_basis",
+    "occurred_on",
+    "status",
+)
+
+
+def _ledger(organisation: Organisation, start: date, end: date, **filters):
+    return (
+        Violation.objects.filter(
+            organisation=organisation, occurred_on__range=(start, end), **filters
+        )
+        .exclude(status=ViolationStatus.ANNULLED)
+        .order_by("occurred_on", "id")
+    )
+
+
+def person_deductions(
+    *, organisation: Organisation, start: date, end: date
+) -> dict[int, list[LedgerEntry]]:
+    """Employee id → counted violations against them that occurred in [start, end]; 1 query."""
+    rows = _ledger(organisation, start, end, employee__isnull=False).values_list(
+        "employee_id", *_LEDGER_FIELDS
+    )
+    ledger: dict[int, list[LedgerEntry]] = defaultdict(list)
+    for employee_id, *entry in rows:
+        ledger[employee_id].append(LedgerEntry(*entry))
+    return dict(ledger)
+
+
+def unit_findings(
+    *, organisation: Organisation, start: date, end: date
+) -> dict[int, list[LedgerEntry]]:
+    """Unit id → counted findings against the unit in [start, end] that cap its level; 1 query."""
+    rows = _ledger(
+        organisation, start, end, target_unit__isnull=False, cap_level__isnull=False
+    ).values_list("target_unit_id", *_LEDGER_FIELDS)
+    findings: dict[int, list[LedgerEntry]] = defaultdict(list)
+    for unit_id, *entry in rows:
+        findings[unit_id].append(LedgerEntry(*entry))
+    return dict(findings)
+
+
+def _month_key(year: int, month: int) -> int:
+    return year * 12 + month
+
+
+def _reported_months(organisation: Organisation, start: date, end: date):
+    low, high = _month_key(start.year, start.month), _month_key(end.year, end.month)
+    rows = DossierMonthlyCount.objects.filter(
+        organisation=organisation, year__gte=start.year, year__lte=end.year
+    ).values_list("unit_id", "year", "month", "on_time", "late")
+    return [row for row in rows if low <= _month_key(row[1], row[2]) <= high]
+
+
+def _counted(organisation: Organisation, start: date, end: date):
+    """(unit id → [on time, late], units with a reported count) for the months of
+    [start, end]; 2 queries."""
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    reported = set()
+    for unit_id, year, month, on_time, late in _reported_months(organisation, start, end):
+        reported.add((unit_id, year, month))
+        counts[unit_id][0] += on_time
+        counts[unit_id][1] += late
+    first, _ = month_bounds(start.year, start.month)
+    _, last = month_bounds(end.year, end.month)
+    rows = (
+        DossierRecord.objects.filter(organisation=organisation, settled_on__range=(first, last))
+        .annotate(year=ExtractYear("settled_on"), month=ExtractMonth("settled_on"))
+        .values("unit_id", "year", "month")
+        .annotate(
+            on_time=Count("id", filter=Q(status=DossierStatus.ON_TIME)),
+            late=Count("id", filter=Q(status=DossierStatus.LATE)),
+        )
+        .order_by()
+    )
+    for row in rows:
+        if (row["unit_id"], row["year"], row["month"]) in reported:
+            continue
+        counts[row["unit_id"]][0] += row["on_time"]
+        counts[row["unit_id"]][1] += row["late"]
+    return counts, {unit_id for unit_id, _year, _month in reported}
+
+
+def dossier_counts(
+    *, organisation: Organisation, start: date, end: date
+) -> dict[int, tuple[int, int]]:
+    """Unit id → (on time, late) dossiers settled in the months of [start, end]; 2 queries.
+
+    A unit-month with a reported monthly count uses that count and ignores the unit's
+    individual records of that month, so nothing is counted twice. Individual records
+    count in the month they were settled; units with no dossiers are left out.
+    """
+    counts, _reported = _counted(organisation, start, end)
+    return {unit_id: (pair[0], pair[1]) for unit_id, pair in counts.items() if any(pair)}
+
+
+def late_dossier_delays(*, organisation: Organisation, year: int, month: int) -> dict[int, int]:
+    """Officer (employee) id → late dossiers settled in the month with no certified
+    objective cause; each is one delay on the officer's dossier-processing work; 1 query."""
+    first, last = month_bounds(year, month)
+    rows = (
+        DossierRecord.objects.filter(
+            organisation=organisation,
+            settled_on__range=(first, last),
+            status=DossierStatus.LATE,
+            excused=False,
+        )
+        .values("officer_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["officer_id"]: row["n"] for row in rows}
+
+
+def disciplines_in_year(
+    *, organisation: Organisation, year: int, public_duty_only: bool = False
+) -> dict[int, list[tuple[str, int, date]]]:
+    """Employee id → (form code, severity, decided on) of decisions dated in the year; 1 query.
+
+    `public_duty_only` keeps the decisions for public-duty violations (the annual cap);
+    the collective-title condition reads them all.
+    """
+    decisions = DisciplineDecision.objects.filter(organisation=organisation, decided_on__year=year)
+    if public_duty_only:
+        decisions = decisions.filter(public_duty=True)
+    rows = decisions.order_by("decided_on", "id").values_list(
+        "employee_id", "form__code", "form__severity", "decided_on"
+    )
+    result: dict[int, list[tuple[str, int, date]]] = defaultdict(list)
+    for employee_id, code, severity, decided_on in rows:
+        result[employee_id].append((code, severity, decided_on))
+    return dict(result)
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintCounts:
+    """Substantiated complaints decided in a period.
+
+    `by_person`: employee id → complaints against them. `by_unit`: unit id → complaints
+    against the unit or any of its people, for the head's accountability.
+    """
+
+    by_person: dict[int, int]
+    by_unit: dict[int, int]
+
+
+def substantiated_complaints(
+    *, organisation: Organisation, start: date, end: date
+) -> ComplaintCounts:
+    """Substantiated complaints decided in [start, end], per person and per unit; 1 query."""
+    rows = Complaint.objects.filter(
+        organisation=organisation,
+        outcome=ComplaintOutcome.SUBSTANTIATED,
+        decided_on__range=(start, end),
+    ).values_list("employee_id", "unit_id")
+    by_person: dict[int, int] = defaultdict(int)
+    by_unit: dict[int, int] = defaultdict(int)
+    for employee_id, unit_id in rows:
+        if employee_id is not None:
+            by_person[employee_id] += 1
+        by_unit[unit_id] += 1
+    return ComplaintCounts(by_person=dict(by_person), by_unit=dict(by_unit))
+
+
+# --- reads for the pages ---------------------------------------------------------------
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def violations_visible_to(user, *, on: date | None = None) -> QuerySet[Violation]:
+    """Violations `user` may see: against themselves, plus every violation in the units
+    they view or inspect on `on` (today by default); newest first. 2 queries when
+    evaluated (the scope, then the rows)."""
+    on = on or _today()
+    if user is None or not user.is_authenticated:
+        return Violation.objects.none()
+    scope = unit_ids_for(user, Perm.VIEW_UNIT_RECORDS, on) | unit_ids_for(
+        user, Perm.INSPECT_UNIT, on
+    )
+    return (
+        Violation.objects.filter(Q(employee__user=user.pk) | Q(unit_id__in=scope))
+        .select_related("employee", "target_unit", "unit", "item", "inspection")
+        .order_by("-occurred_on", "-id")
+    )
+
+
+def own_violations(user) -> QuerySet[Violation]:
+    """Violations against `user`'s own employee record, newest first; 1 query."""
+    return (
+        Violation.objects.filter(employee__user=user.pk)
+        .select_related("item", "unit", "inspection")
+        .order_by("-occurred_on", "-id")
+    )
+
+
+def inspections_of(user) -> QuerySet[Inspection]:
+    """Inspections whose team `user` heads or belongs to, newest first; 1 query."""
+    return (
+        Inspection.objects.filter(Q(head__user=user.pk) | Q(members__user=user.pk))
+        .select_related("head", "organisation")
+        .distinct()
+        .order_by("-planned_on", "-id")
+    )
+
+
+def contested_awaiting(user) -> QuerySet[Violation]:
+    """Contested violations from inspections `user` heads, oldest first; 1 query.
+
+    (Contests of violations recorded outside an inspection wait for the HR officer:
+    filter `violations_visible_to` by status.)
+    """
+    return (
+        Violation.objects.filter(status=ViolationStatus.CONTESTED, inspection__head__user=user.pk)
+        .select_related("employee", "target_unit", "item", "inspection")
+        .order_by("contested_at")
+    )
+
+
+def unsigned_commitments(*, organisation: Organisation, year: int) -> QuerySet[Commitment]:
+    """The year's commitments not yet signed, by level, unit and signer; 1 query."""
+    return (
+        Commitment.objects.filter(organisation=organisation, year=year, signed_on__isnull=True)
+        .select_related("signer", "counterpart", "unit")
+        .order_by("level", "unit__path", "signer__full_name")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ApologyFlag:
+    """A late dossier whose apology letter is missing or was sent after the due date."""
+
+    dossier_id: int
+    code: str
+    unit_id: int
+    unit_name: str
+    citizen_name: str
+    officer_name: str
+    due_on: date
+    settled_on: date | None
+    problem: str  # "missing" or "sent_late"
+    letter_number: str = ""
+    letter_sent_on: date | None = None
+
+
+def apology_letter_flags(
+    *, organisation: Organisation, start: date, end: date, today: date | None = None
+) -> list[ApologyFlag]:
+    """Dossiers due in [start, end] that are late (settled late, or still open past the
+    due date on `today`) with no apology letter or one sent after the due date; 1 query."""
+    today = today or _today()
+    rows = (
+        DossierRecord.objects.filter(
+            Q(status=DossierStatus.LATE) | Q(status=DossierStatus.PENDING, due_on__lt=today),
+            organisation=organisation,
+            due_on__range=(start, end),
+        )
+        .select_related("unit", "officer", "apology_letter")
+        .order_by("unit__path", "due_on", "code")
+    )
+    flags = []
+    for dossier in rows:
+        letter = getattr(dossier, "apology_letter", None)
+        if letter is not None and letter.sent_on <= dossier.due_on:
+            continue
+        flags.append(
+            ApologyFlag(
+                dossier_id=dossier.pk,
+                code=dossier.code,
+                unit_id=dossier.unit_id,
+                unit_name=dossier.unit.name,
+                citizen_name=dossier.citizen_name,
+                officer_name=dossier.officer.full_name,
+                due_on=dossier.due_on,
+                settled_on=dossier.settled_on,
+                problem="missing" if letter is None else "sent_late",
+                letter_number=letter.number if letter else "",
+                letter_sent_on=letter.sent_on if letter else None,
+            )
+        )
+    return flags
+
+
+@dataclass(frozen=True, slots=True)
+class LateDossier:
+    code: str
+    citizen_name: str
+    officer_name: str
+    due_on: date
+    settled_on: date
+    days_late: int
+    excused: bool
+    apology_letter: str  # "on_time", "sent_late" or "missing"
+
+
+@dataclass(slots=True)
+class UnitTimeliness:
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    on_time: int = 0
+    late: int = 0
+    reported_counts: bool = False
+    late_dossiers: list[LateDossier] = field(default_factory=list)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        """On time / (on time + late) × 100, 2 places; None without dossiers."""
+        return percent(self.on_time, self.on_time + self.late)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinessReport:
+    """The monthly dossier timeliness report, due on the 15th of the following month."""
+
+    year: int
+    month: int
+    due_on: date
+    units: list[UnitTimeliness]
+
+    @property
+    def on_time(self) -> int:
+        return sum(unit.on_time for unit in self.units)
+
+    @property
+    def late(self) -> int:
+        return sum(unit.late for unit in self.units)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return percent(self.on_time, self.on_time + self.late)
+
+
+def timeliness_report(*, organisation: Organisation, year: int, month: int) -> TimelinessReport:
+    """Per unit: dossiers settled on time and late in the month and the late ones with the
+    officers' names and apology-letter state; 4 queries."""
+    first, last = month_bounds(year, month)
+    counts, reported = _counted(organisation, first, last)
+    late = (
+        DossierRecord.objects.filter(
+            organisation=organisation, settled_on__range=(first, last), status=DossierStatus.LATE
+        )
+        .select_related("unit", "officer", "apology_letter")
+        .order_by("unit__path", "settled_on", "code")
+    )
+    units: dict[int, UnitTimeliness] = {}
+    for unit in Unit.objects.filter(pk__in=set(counts) | reported).order_by("path"):
+        on_time, late_count = counts.get(unit.pk, (0, 0))
+        units[unit.pk] = UnitTimeliness(
+            unit_id=unit.pk,
+            unit_code=unit.code,
+            unit_name=unit.name,
+            on_time=on_time,
+            late=late_count,
+            reported_counts=unit.pk in reported,
+        )
+    for dossier in late:
+        row = units.get(dossier.unit_id)
+        if row is None:
+            continue
+        letter = getattr(dossier, "apology_letter", None)
+        if letter is None:
+            letter_state = "missing"
+        else:
+            letter_state = "on_time" if letter.sent_on <= dossier.due_on else "sent_late"
+        row.late_dossiers.append(
+            LateDossier(
+                code=dossier.code,
+                citizen_name=dossier.citizen_name,
+                officer_name=dossier.officer.full_name,
+                due_on=dossier.due_on,
+                settled_on=dossier.settled_on,
+                days_late=(dossier.settled_on - dossier.due_on).days,
+                excused=dossier.excused,
+                apology_letter=letter_state,
+            )
+        )
+    next_first = last + timedelta(days=1)
+    return TimelinessReport(
+        year=year,
+        month=month,
+        due_on=next_first.replace(day=TIMELINESS_REPORT_DAY),
+        units=list(units.values()),
+    )
