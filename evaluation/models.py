@@ -12,8 +12,9 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import FileExtensionValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -576,3 +577,600 @@ class GeneralCriterion(models.Model):
 
     def clean(self):
         self._refuse_if_locked()
+
+
+# --- the monthly cycle -----------------------------------------------------------------
+
+EVIDENCE_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "odt", "ods")
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
+def evidence_size_validator(file) -> None:
+    """Refuse an evidence file above `EVIDENCE_MAX_BYTES` (10 MB)."""
+    if file.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            _("Tệp minh chứng quá lớn (%(size)s MB); tối đa 10 MB.")
+            % {"size": round(file.size / 1024 / 1024, 1)},
+            code="file_too_large",
+        )
+
+
+def _score(label, **kwargs):
+    """A score or percentage shown to people: 0-999.99, two places."""
+    return models.DecimalField(label, max_digits=5, decimal_places=2, **kwargs)
+
+
+def _result(label):
+    return _score(label, null=True, blank=True)
+
+
+def _by(label, related_name):
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=label,
+    )
+
+
+class PeriodState(models.TextChoices):
+    OPEN = "open", _("Đã mở")
+    SELF_ASSESSMENT = "self_assessment", _("Tự đánh giá")
+    SCORING = "scoring", _("Thủ trưởng chấm điểm")
+    SUBMITTED = "submitted", _("Các đơn vị đã gửi")
+    SIGNED_OFF = "signed_off", _("Lãnh đạo cơ quan đã phê duyệt")
+    PUBLISHED = "published", _("Đã công bố")
+    LOCKED = "locked", _("Đã khoá")
+
+
+PERIOD_FLOW = tuple(PeriodState.values)
+"""Period states in their only order; `services.period_advance` moves one step at a time."""
+
+
+class Period(models.Model):
+    """One evaluation period (a month or a quarter) of an agency under one rule-set version.
+
+    The rule set is locked when the period opens and its snapshot kept here; results of
+    a locked period are never recomputed.
+    """
+
+    organisation = models.ForeignKey(
+        "hrsystem.Organisation", models.PROTECT, related_name="periods", verbose_name=_("cơ quan")
+    )
+    rule_set = models.ForeignKey(
+        RuleSet, models.PROTECT, related_name="periods", verbose_name=_("bộ quy tắc áp dụng")
+    )
+    rule_set_snapshot = models.JSONField(_("bản chụp bộ quy tắc"), editable=False)
+    cadence = models.CharField(_("chu kỳ"), max_length=16, choices=Cadence.choices)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    number = models.PositiveSmallIntegerField(_("kỳ số"), help_text=_("Tháng 1–12 hoặc quý 1–4."))
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"))
+    self_assessment_due = models.DateField(_("hạn tự đánh giá"))
+    scoring_due = models.DateField(_("hạn thủ trưởng chấm điểm"))
+    unit_submission_due = models.DateField(_("hạn đơn vị gửi kết quả"))
+    sign_off_due = models.DateField(_("hạn lãnh đạo cơ quan phê duyệt"))
+    state = models.CharField(
+        _("trạng thái"), max_length=16, choices=PeriodState.choices, default=PeriodState.OPEN
+    )
+    opened_by = _by(_("người mở kỳ"), "+")
+    opened_at = models.DateTimeField(_("mở lúc"), auto_now_add=True)
+    signed_off_by = _by(_("người phê duyệt"), "+")
+    signed_off_at = models.DateTimeField(_("phê duyệt lúc"), null=True, blank=True)
+    published_at = models.DateTimeField(_("công bố lúc"), null=True, blank=True)
+    appeal_due = models.DateField(_("hạn kiến nghị"), null=True, blank=True)
+    locked_at = models.DateTimeField(_("khoá lúc"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["rule_set_snapshot"])
+
+    class Meta:
+        verbose_name = _("kỳ đánh giá")
+        verbose_name_plural = _("kỳ đánh giá")
+        ordering = ["organisation", "-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "cadence", "year", "number"],
+                name="period_unique_per_organisation",
+                violation_error_message=_("Cơ quan đã mở kỳ đánh giá này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(cadence=Cadence.MONTHLY, number__gte=1, number__lte=12)
+                | Q(cadence=Cadence.QUARTERLY, number__gte=1, number__lte=4),
+                name="period_number_in_cadence",
+                violation_error_message=_("Kỳ số phải là tháng 1–12 hoặc quý 1–4."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")),
+                name="period_end_after_start",
+                violation_error_message=_("Ngày kết thúc kỳ phải sau ngày bắt đầu."),
+            ),
+            models.CheckConstraint(
+                condition=Q(scoring_due__gte=F("self_assessment_due"))
+                & Q(unit_submission_due__gte=F("scoring_due"))
+                & Q(sign_off_due__gte=F("unit_submission_due")),
+                name="period_deadlines_ordered",
+                violation_error_message=_(
+                    "Các hạn phải theo thứ tự: tự đánh giá ≤ chấm điểm ≤ đơn vị gửi ≤ phê duyệt."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=PeriodState.values), name="period_state_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "sign_off_due"], name="period_state_due")]
+
+    def __str__(self):
+        if self.cadence == Cadence.QUARTERLY:
+            return _("Quý %(n)s/%(y)s") % {"n": self.number, "y": self.year}
+        return _("Tháng %(n)s/%(y)s") % {"n": self.number, "y": self.year}
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == PeriodState.LOCKED
+
+
+class UnitPeriodState(models.TextChoices):
+    DRAFT = "draft", _("Đang chấm")
+    SUBMITTED = "submitted", _("Đã gửi")
+    RETURNED = "returned", _("Bị trả lại")
+    APPROVED = "approved", _("Đã duyệt")
+
+
+class UnitPeriod(models.Model):
+    """A unit's period: its submission by the head, approval or return by the agency
+    leader, and the unit's own result (written by the recompute)."""
+
+    period = models.ForeignKey(
+        Period, models.PROTECT, related_name="unit_periods", verbose_name=_("kỳ đánh giá")
+    )
+    unit = models.ForeignKey(
+        "hrsystem.Unit", models.PROTECT, related_name="unit_periods", verbose_name=_("đơn vị")
+    )
+    state = models.CharField(
+        _("trạng thái"),
+        max_length=16,
+        choices=UnitPeriodState.choices,
+        default=UnitPeriodState.DRAFT,
+    )
+    submitted_by = _by(_("người gửi"), "+")
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    returned_by = _by(_("người trả lại"), "+")
+    returned_at = models.DateTimeField(_("trả lại lúc"), null=True, blank=True)
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    approved_by = _by(_("người duyệt"), "+")
+    approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    rated_count = models.PositiveIntegerField(_("số người được xếp loại"), default=0)
+    score = _result(_("điểm đơn vị"))
+    score_level = models.CharField(_("mức theo điểm"), max_length=16, blank=True)
+    level = models.CharField(_("mức xếp loại đơn vị"), max_length=16, blank=True)
+    on_time_rate = _result(_("tỷ lệ hồ sơ đúng hạn (%)"))
+    reasons = models.JSONField(_("lý do"), default=list, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kết quả kỳ của đơn vị")
+        verbose_name_plural = _("kết quả kỳ của đơn vị")
+        ordering = ["period", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "unit"],
+                name="unit_period_unique",
+                violation_error_message=_("Đơn vị đã có hồ sơ của kỳ này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=UnitPeriodState.values), name="unit_period_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=UnitPeriodState.RETURNED) | ~Q(return_reason=""),
+                name="unit_period_return_has_reason",
+                violation_error_message=_("Trả lại kết quả đơn vị phải ghi rõ lý do."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} — {self.period}"
+
+
+class EvaluationState(models.TextChoices):
+    DRAFT = "draft", _("Đang kê khai")
+    SELF_SUBMITTED = "self_submitted", _("Đã tự đánh giá")
+    SCORED = "scored", _("Đã chấm điểm")
+    PUBLISHED = "published", _("Đã công bố")
+    LOCKED = "locked", _("Đã khoá")
+
+
+class Evaluation(models.Model):
+    """One person's evaluation of one period, in one version.
+
+    `unit`, `job_position` and `is_leader` are snapshots of the period: a later move never
+    rewrites them. An upheld appeal adds version + 1 and keeps the old row
+    (`is_current` False). Every write checks and increments `revision`, so a stale form
+    never overwrites a newer change. Result columns are written by the recompute only.
+    """
+
+    period = models.ForeignKey(
+        Period, models.PROTECT, related_name="evaluations", verbose_name=_("kỳ đánh giá")
+    )
+    employee = models.ForeignKey(
+        "hrsystem.Employee", models.PROTECT, related_name="evaluations", verbose_name=_("cán bộ")
+    )
+    unit = models.ForeignKey(
+        "hrsystem.Unit",
+        models.PROTECT,
+        related_name="evaluations",
+        verbose_name=_("đơn vị (trong kỳ)"),
+    )
+    job_position = models.ForeignKey(
+        "hrsystem.JobPosition",
+        models.PROTECT,
+        related_name="evaluations",
+        verbose_name=_("vị trí việc làm (trong kỳ)"),
+    )
+    is_leader = models.BooleanField(_("là lãnh đạo đơn vị trong kỳ"), default=False)
+    is_head = models.BooleanField(_("là người đứng đầu đơn vị trong kỳ"), default=False)
+    version = models.PositiveSmallIntegerField(_("phiên bản"), default=1)
+    is_current = models.BooleanField(_("phiên bản hiện hành"), default=True)
+    state = models.CharField(
+        _("trạng thái"),
+        max_length=16,
+        choices=EvaluationState.choices,
+        default=EvaluationState.DRAFT,
+    )
+    rule_set_snapshot = models.JSONField(_("bản chụp bộ quy tắc"), editable=False)
+    absent = models.BooleanField(_("vắng mặt cả kỳ"), default=False)
+    not_rated = models.BooleanField(
+        _("không xếp loại"), default=False, help_text=_("Ví dụ: vào làm sau ngày 15 của tháng.")
+    )
+    dd_score = _score(_("tiêu chí đ (do cấp trên đánh giá)"), null=True, blank=True)
+    dd_reason = models.TextField(_("lý do tiêu chí đ"), blank=True)
+    e_score = _score(_("tiêu chí e (do cấp trên đánh giá)"), null=True, blank=True)
+    e_reason = models.TextField(_("lý do tiêu chí e"), blank=True)
+    leader_assessed_by = _by(_("người đánh giá tiêu chí lãnh đạo"), "+")
+
+    general = _result(_("điểm tiêu chí chung"))
+    criteria_result = models.JSONField(
+        _("điểm từng tiêu chí sau khấu trừ"), default=list, blank=True
+    )
+    quantity_pct = _result(_("tỷ lệ số lượng (%)"))
+    quality_pct = _result(_("tỷ lệ chất lượng (%)"))
+    progress_pct = _result(_("tỷ lệ tiến độ (%)"))
+    leader_d = _result(_("tiêu chí d"))
+    leader_dd = _result(_("tiêu chí đ"))
+    leader_e = _result(_("tiêu chí e"))
+    task_pct = _result(_("kết quả nhiệm vụ (%)"))
+    task_points = _result(_("điểm kết quả nhiệm vụ"))
+    bonus = _result(_("điểm thưởng"))
+    deductions = _result(_("điểm trừ"))
+    total = _result(_("tổng điểm"))
+    score_level = models.CharField(_("mức theo điểm"), max_length=16, blank=True)
+    level = models.CharField(_("mức xếp loại"), max_length=16, blank=True)
+    reasons = models.JSONField(_("lý do"), default=list, blank=True)
+    computed_at = models.DateTimeField(_("tính lúc"), null=True, blank=True)
+
+    self_comment = models.TextField(_("ý kiến tự đánh giá"), blank=True)
+    self_submitted_at = models.DateTimeField(_("tự đánh giá lúc"), null=True, blank=True)
+    head_comment = models.TextField(_("nhận xét của người chấm"), blank=True)
+    return_reason = models.TextField(_("lý do trả lại tự đánh giá"), blank=True)
+    scored_by = _by(_("người chấm"), "+")
+    scored_at = models.DateTimeField(_("chấm lúc"), null=True, blank=True)
+    revision = models.PositiveIntegerField(_("lần sửa"), default=0)
+    history = HistoricalRecords(excluded_fields=["rule_set_snapshot"])
+
+    class Meta:
+        verbose_name = _("phiếu đánh giá")
+        verbose_name_plural = _("phiếu đánh giá")
+        ordering = ["period", "unit", "employee"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "employee", "version"],
+                name="evaluation_version_unique",
+                violation_error_message=_("Đã có phiên bản này của phiếu đánh giá."),
+            ),
+            models.UniqueConstraint(
+                fields=["period", "employee"],
+                condition=Q(is_current=True),
+                name="evaluation_one_current",
+                violation_error_message=_("Mỗi người chỉ có một phiếu hiện hành trong kỳ."),
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=EvaluationState.values), name="evaluation_state_valid"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="evaluation_version_positive"),
+            models.CheckConstraint(
+                condition=(Q(dd_score__isnull=True) | Q(dd_score__gte=0, dd_score__lte=100))
+                & (Q(e_score__isnull=True) | Q(e_score__gte=0, e_score__lte=100)),
+                name="evaluation_leader_scores_0_100",
+                violation_error_message=_("Tiêu chí đ, e phải trong khoảng 0–100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(total__isnull=True) | Q(total__gte=0, total__lte=100),
+                name="evaluation_total_0_100",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["period", "unit", "is_current"], name="evaluation_period_unit"),
+            models.Index(fields=["employee", "is_current"], name="evaluation_employee"),
+        ]
+
+    def __str__(self):
+        return f"{self.employee} — {self.period} (v{self.version})"
+
+
+class CriterionScore(models.Model):
+    """A general criterion of one evaluation: the person's proposal and the final score."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, models.CASCADE, related_name="criterion_scores", verbose_name=_("phiếu")
+    )
+    criterion_index = models.PositiveSmallIntegerField(_("thứ tự tiêu chí"))
+    criterion_code = models.SlugField(_("mã tiêu chí"), max_length=64)
+    proposed = _score(_("điểm tự chấm"), null=True, blank=True)
+    final = _score(_("điểm chấm"), null=True, blank=True)
+    comment = models.TextField(_("ghi chú"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("điểm tiêu chí chung")
+        verbose_name_plural = _("điểm tiêu chí chung")
+        ordering = ["evaluation", "criterion_index"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "criterion_index"], name="criterion_score_unique"
+            ),
+            models.CheckConstraint(
+                condition=(Q(proposed__isnull=True) | Q(proposed__gte=0))
+                & (Q(final__isnull=True) | Q(final__gte=0)),
+                name="criterion_score_non_negative",
+                violation_error_message=_("Điểm không được âm."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion_code}: {self.final}"
+
+
+class WorkItem(models.Model):
+    """A work item (kê khai) of one evaluation: planned and done, reviews and delays.
+
+    `name`, `unit_of_measure` and `coefficient` are snapshots: changing or retiring the
+    task or product later never rewrites them. `dossier_late` is written by the
+    recompute from the one-stop ledger (late dossiers with no certified cause) and adds
+    to the head's `late` on the dossier-processing item.
+    """
+
+    evaluation = models.ForeignKey(
+        Evaluation, models.CASCADE, related_name="work_items", verbose_name=_("phiếu")
+    )
+    standard_task = models.ForeignKey(
+        "hrsystem.StandardTask",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_items",
+        verbose_name=_("nhiệm vụ thường xuyên"),
+    )
+    work_product = models.ForeignKey(
+        "hrsystem.WorkProduct",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_items",
+        verbose_name=_("sản phẩm chuẩn"),
+    )
+    name = models.CharField(_("sản phẩm, công việc"), max_length=255)
+    unit_of_measure = models.CharField(_("đơn vị tính"), max_length=64)
+    coefficient = models.DecimalField(_("hệ số quy đổi"), max_digits=7, decimal_places=3)
+    planned = models.DecimalField(_("khối lượng giao"), max_digits=9, decimal_places=2)
+    done = models.DecimalField(
+        _("khối lượng hoàn thành"), max_digits=9, decimal_places=2, default=Decimal(0)
+    )
+    major_errors = models.PositiveSmallIntegerField(_("số lần đánh giá chưa đạt"), default=0)
+    late = models.PositiveSmallIntegerField(_("số ngày chậm"), default=0)
+    late_excused = models.PositiveSmallIntegerField(
+        _("số ngày chậm có lý do khách quan"), default=0
+    )
+    excuse_reason = models.TextField(_("lý do khách quan"), blank=True)
+    excused_by = _by(_("người xác nhận lý do"), "+")
+    dossier_late = models.PositiveSmallIntegerField(
+        _("hồ sơ trễ hạn (tự động)"), default=0, editable=False
+    )
+    is_dossier_processing = models.BooleanField(_("là giải quyết hồ sơ"), default=False)
+    ad_hoc = models.BooleanField(_("việc phát sinh"), default=False)
+    assigned_by = _by(_("người giao"), "+")
+    evidence_number = models.CharField(_("số văn bản minh chứng"), max_length=100, blank=True)
+    evidence_file = models.FileField(
+        _("tệp minh chứng"),
+        upload_to="evidence/%Y/%m/",
+        blank=True,
+        validators=[
+            FileExtensionValidator(EVIDENCE_EXTENSIONS),
+            evidence_size_validator,
+        ],
+    )
+    self_note = models.TextField(_("ghi chú của người thực hiện"), blank=True)
+    review_note = models.TextField(_("nhận xét của người chấm"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sản phẩm, công việc trong kỳ")
+        verbose_name_plural = _("sản phẩm, công việc trong kỳ")
+        ordering = ["evaluation", "ad_hoc", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(coefficient__gt=0) & Q(planned__gt=0) & Q(done__gte=0),
+                name="work_item_quantities_valid",
+                violation_error_message=_(
+                    "Hệ số và khối lượng giao phải > 0; khối lượng hoàn thành không âm."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(late_excused__lte=F("late")),
+                name="work_item_excused_within_late",
+                violation_error_message=_("Số ngày chậm có lý do không vượt số ngày chậm."),
+            ),
+            models.CheckConstraint(
+                condition=Q(late_excused=0) | ~Q(excuse_reason=""),
+                name="work_item_excuse_has_reason",
+                violation_error_message=_("Xác nhận lý do khách quan phải ghi rõ lý do."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class BonusEntry(models.Model):
+    """Bonus points for an initiative or outstanding result (rule sets with a bonus block)."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, models.CASCADE, related_name="bonus_entries", verbose_name=_("phiếu")
+    )
+    points = _score(_("điểm thưởng"))
+    reason = models.TextField(_("lý do"))
+    awarded_by = _by(_("người đề nghị"), "+")
+    awarded_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("điểm thưởng")
+        verbose_name_plural = _("điểm thưởng")
+        ordering = ["evaluation", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(points__gt=0) & ~Q(reason=""),
+                name="bonus_positive_with_reason",
+                violation_error_message=_("Điểm thưởng phải > 0 và có lý do."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"+{self.points}: {self.reason}"
+
+
+class AppealState(models.TextChoices):
+    PENDING = "pending", _("Đang chờ giải quyết")
+    UPHELD = "upheld", _("Chấp nhận")
+    REJECTED = "rejected", _("Không chấp nhận")
+
+
+class Appeal(models.Model):
+    """An employee's appeal of a published result; an upheld one points to the new version."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, models.PROTECT, related_name="appeals", verbose_name=_("phiếu bị kiến nghị")
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("người gửi")
+    )
+    filed_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+    reason = models.TextField(_("nội dung kiến nghị"))
+    state = models.CharField(
+        _("trạng thái"), max_length=16, choices=AppealState.choices, default=AppealState.PENDING
+    )
+    decided_by = _by(_("người giải quyết"), "+")
+    decision_reason = models.TextField(_("lý do quyết định"), blank=True)
+    decided_at = models.DateTimeField(_("giải quyết lúc"), null=True, blank=True)
+    resulting_evaluation = models.OneToOneField(
+        Evaluation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="source_appeal",
+        verbose_name=_("phiếu sau kiến nghị"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kiến nghị kết quả")
+        verbose_name_plural = _("kiến nghị kết quả")
+        ordering = ["-filed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="appeal_has_reason",
+                violation_error_message=_("Kiến nghị phải ghi rõ nội dung."),
+            ),
+            models.CheckConstraint(
+                condition=Q(state=AppealState.PENDING) | ~Q(decision_reason=""),
+                name="appeal_decision_has_reason",
+                violation_error_message=_("Quyết định phải ghi rõ lý do."),
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation"],
+                condition=Q(state=AppealState.PENDING),
+                name="appeal_one_pending",
+                violation_error_message=_("Phiếu này đã có kiến nghị đang chờ giải quyết."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.evaluation} — {self.get_state_display()}"
+
+
+class PeriodReopening(models.Model):
+    """A locked period reopened by an HR officer, with the written reason (the audit)."""
+
+    period = models.ForeignKey(
+        Period, models.PROTECT, related_name="reopenings", verbose_name=_("kỳ đánh giá")
+    )
+    reason = models.TextField(_("lý do mở lại"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("người mở lại")
+    )
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    state_before = models.CharField(_("trạng thái trước"), max_length=16)
+    state_after = models.CharField(_("trạng thái sau"), max_length=16)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lần mở lại kỳ đánh giá")
+        verbose_name_plural = _("lần mở lại kỳ đánh giá")
+        ordering = ["-at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="period_reopening_has_reason",
+                violation_error_message=_("Mở lại kỳ phải ghi rõ lý do."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.period} — {self.at:%d/%m/%Y}"
+
+
+class Notification(models.Model):
+    """One message to a user: the in-app inbox row and the record that it was sent.
+
+    `dedupe_key` (unique per user when set) makes re-sending the same reminder a no-op.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("người nhận"),
+    )
+    kind = models.CharField(_("loại"), max_length=32)
+    title = models.CharField(_("tiêu đề"), max_length=255)
+    body = models.TextField(_("nội dung"), blank=True)
+    url = models.CharField(_("đường dẫn"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+    dedupe_key = models.CharField(_("khoá chống trùng"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notification_dedupe",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.title
