@@ -113,7 +113,7 @@ def unit_detail(request, unit_id: int):
             "positions": positions,
             "posts_history": Post.objects.filter(unit=unit)
             .select_related("employee")
-            .order_by("-start", "kind"),
+            .order_by("-start", "-kind"),
             "viewable_unit_ids": person.unit_ids,
         },
     )
