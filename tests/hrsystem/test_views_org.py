@@ -296,3 +296,13 @@ def test_it_translates_the_pages_to_english(as_user, agency):
     chart = client.get(reverse("hrsystem:org_chart")).content.decode()
     assert "Org chart" in chart
     assert "4 people" in chart
+
+
+def test_it_sends_an_expired_htmx_search_to_the_login_page_in_full(client, agency):
+    response = client.get(
+        reverse("hrsystem:directory"),
+        {"q": "thu"},
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/people/?q=th"},
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/accounts/login/?next=/people/%3Fq%3Dth"
