@@ -289,6 +289,7 @@ class Inspection(models.Model):
         settings.AUTH_USER_MODEL,
         models.PROTECT,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("người lập"),
     )
@@ -376,10 +377,10 @@ class Violation(models.Model):
     occurred_on = models.DateField(_("ngày vi phạm"))
     points = models.DecimalField(_("điểm trừ"), **POINTS)
     criterion_code = models.SlugField(  # noqa: DJ001 — snapshot of the item's
-        _("mã tiêu chí bị trừ"), max_length=64, null=True
+        _("mã tiêu chí bị trừ"), max_length=64, null=True, blank=True
     )
     cap_level = models.CharField(  # noqa: DJ001 — snapshot of the item's
-        _("giới hạn mức xếp loại"), max_length=8, choices=Level.choices, null=True
+        _("giới hạn mức xếp loại"), max_length=8, choices=Level.choices, null=True, blank=True
     )
     legal_basis = models.TextField(_("căn cứ pháp lý"))
     note = models.TextField(_("ghi chú"), blank=True)
@@ -418,6 +419,7 @@ class Violation(models.Model):
         settings.AUTH_USER_MODEL,
         models.PROTECT,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("người ghi nhận"),
     )
@@ -530,6 +532,7 @@ class DisciplineDecision(models.Model):
         settings.AUTH_USER_MODEL,
         models.PROTECT,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("người nhập"),
     )
@@ -612,6 +615,7 @@ class DossierRecord(models.Model):
         settings.AUTH_USER_MODEL,
         models.PROTECT,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("người nhập"),
     )
@@ -680,6 +684,7 @@ class ApologyLetter(models.Model):
         settings.AUTH_USER_MODEL,
         models.PROTECT,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("người nhập"),
     )
@@ -718,6 +723,7 @@ class DossierMonthlyCount(models.Model):
         settings.AUTH_USER_MODEL,
         models.PROTECT,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("người nhập"),
     )
@@ -810,6 +816,7 @@ class Complaint(models.Model):
         settings.AUTH_USER_MODEL,
         models.PROTECT,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("người tiếp nhận"),
     )
@@ -875,6 +882,7 @@ class SuggestionBoxEntry(models.Model):
         settings.AUTH_USER_MODEL,
         models.PROTECT,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("người nhập"),
     )
@@ -913,6 +921,7 @@ class SatisfactionSurvey(models.Model):
         settings.AUTH_USER_MODEL,
         models.PROTECT,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("người nhập"),
     )
