@@ -102,7 +102,9 @@ def log_in(page):
         page.locator("input[name=username]").fill(username)
         page.locator("input[name=password]").fill(password)
         page.locator("main form button[type=submit]").click()
-        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        page.wait_for_load_state()
+        if "/accounts/login/" in page.url:
+            pytest.fail(f"{username} could not log in: {page.locator('main').inner_text()}")
 
     return log_in_as
 
