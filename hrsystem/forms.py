@@ -18,7 +18,7 @@ class LoginForm(AuthenticationForm):
 
 
 class DirectorySearchForm(forms.Form):
-    """The directory's search box: a code or part of a name, with or without diacritics."""
+    """The directory's filters: a code or part of a name, and optionally one unit."""
 
     q = forms.CharField(
         label=_("Tìm theo mã hoặc họ tên"),
@@ -30,3 +30,12 @@ class DirectorySearchForm(forms.Form):
         ),
         help_text=_("Gõ có dấu hoặc không dấu, ví dụ: “Nguyễn Văn An”, “nguyen van an”, “CB0012”."),
     )
+    unit = forms.TypedChoiceField(label=_("Đơn vị"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, units=(), **kwargs):
+        """`units`: the units the user may open, in tree order (the choices of `unit`)."""
+        super().__init__(*args, **kwargs)
+        top = min((unit.depth for unit in units), default=0)
+        self.fields["unit"].choices = [("", _("Tất cả đơn vị được xem"))] + [
+            (unit.pk, "— " * (unit.depth - top) + unit.name) for unit in units
+        ]

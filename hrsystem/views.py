@@ -144,13 +144,20 @@ def unit_detail(request, unit_id: int):
 def directory(request):
     """People in the units the user may open, searchable by code or name, paged.
 
-    An htmx request (typing in the search box, paging) gets only the results block.
+    Filtering by a unit includes its sub-units the user may open. An htmx request
+    (typing in the search box, picking a unit, paging) gets only the results block.
     """
     person = viewer(request)
-    form = DirectorySearchForm(request.GET)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
+    units = list(Unit.objects.filter(pk__in=person.unit_ids).order_by("path"))
+    form = DirectorySearchForm(request.GET, units=units)
+    query, unit_ids = "", person.unit_ids
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        chosen = next((unit for unit in units if unit.pk == form.cleaned_data["unit"]), None)
+        if chosen is not None:
+            unit_ids = {unit.pk for unit in units if unit.path.startswith(chosen.path)}
     employees = selectors.employee_search(
-        query=query, on=person.today, unit_ids=person.unit_ids
+        query=query, on=person.today, unit_ids=unit_ids
     ).prefetch_related(
         Prefetch(
             "assignments",

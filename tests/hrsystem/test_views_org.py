@@ -306,3 +306,21 @@ def test_it_sends_an_expired_htmx_search_to_the_login_page_in_full(client, agenc
     )
     assert response.status_code == 200
     assert response["HX-Redirect"] == "/accounts/login/?next=/people/%3Fq%3Dth"
+
+
+def test_it_filters_the_directory_by_a_unit_and_its_sub_units(as_user, agency):
+    client = as_user("lan")
+    tckh = agency.units["TCKH"].pk
+    response = client.get(reverse("hrsystem:directory"), {"unit": tckh})
+    assert names_in(response) == {"Bùi Văn Tú", "Ngô Thị Mai"}
+    response = client.get(reverse("hrsystem:directory"), {"unit": tckh, "q": "mai"})
+    assert names_in(response) == {"Ngô Thị Mai"}
+
+
+def test_it_ignores_a_forged_unit_filter(as_user, agency):
+    client = as_user("thu")
+    for unit in (agency.units["NV"].pk, agency.units["TD-VP"].pk, "abc"):
+        response = client.get(reverse("hrsystem:directory"), {"unit": unit})
+        assert response.status_code == 200
+        assert "Hoàng Minh Đức" not in names_in(response)
+        assert "Lý Văn Khách" not in names_in(response)
