@@ -223,6 +223,16 @@ def catalogue_item_create(
         effective_from=effective_from,
         effective_to=effective_to,
     )
+    if ViolationCatalogueItem.objects.filter(code=item.code, organisation=organisation).exists():
+        raise ValidationError(
+            {
+                "code": _(
+                    "Danh mục đã có mã %(code)s: hãy sửa mục đó (hệ thống tạo phiên bản mới "
+                    "nếu mục đã được dùng)."
+                )
+                % {"code": item.code}
+            }
+        )
     catalogue_item_validate(item)
     _save(item, by)
     return item
@@ -587,6 +597,10 @@ def violation_record(
     of that unit (not their own). Against a unit: by an inspector of it. Never oneself.
     """
     _one_target(employee, unit)
+    if dossier is not None:
+        dossier = DossierRecord.objects.get(pk=dossier.pk)
+    if complaint is not None:
+        complaint = Complaint.objects.get(pk=complaint.pk)
     if source == ViolationSource.INSPECTION:
         raise ValidationError({"source": _("Phát hiện qua kiểm tra ghi nhận tại đợt kiểm tra.")})
     concerned = unit if unit is not None else _unit_on(employee, occurred_on, "employee")
