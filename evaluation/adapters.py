@@ -1,0 +1,416 @@
+"""ORM rows → engine inputs, and engine results → rows: one agency-period at a time.
+
+`period_recompute` reads a whole period (evaluations, criterion scores, work items,
+bonus, the discipline ledger, dossiers, posts and delegations) in a constant number of
+queries, calls `scoring.score_month` once for the agency, and writes back only the rows
+whose figures changed with `bulk_update` (and their history). A locked period is never
+recomputed: its stored results and snapshot stand.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from discipline import selectors as ledger
+from evaluation import models, scoring
+from evaluation.models import Cadence, PeriodState
+from evaluation.rules import RuleSet
+from evaluation.rulesets import rule_set_from_snapshot
+from hrsystem import selectors as hr_selectors
+from hrsystem.models import DeputyDelegation, Post, PostKind, Unit
+
+logger = logging.getLogger(__name__)
+
+RESULT_FIELDS = (
+    "general",
+    "quantity_pct",
+    "quality_pct",
+    "progress_pct",
+    "leader_d",
+    "leader_dd",
+    "leader_e",
+    "task_pct",
+    "task_points",
+    "bonus",
+    "deductions",
+    "total",
+)
+"""Decimal result columns shared by `Evaluation` and the engine's `MonthResult`."""
+
+UNIT_RESULT_FIELDS = ("rated_count", "score", "score_level", "level", "on_time_rate", "reasons")
+
+ZERO = Decimal(0)
+
+
+def reasons_json(reasons) -> list[dict]:
+    """Reasons as stored: [{"code": ..., "params": [[name, value], ...]}]."""
+    return [{"code": r.code, "params": [list(pair) for pair in r.params]} for r in reasons]
+
+
+def reasons_from_json(stored) -> list[scoring.Reason]:
+    """The engine's `Reason`s back from `reasons_json`, for `reasons.reason_text`."""
+    return [
+        scoring.Reason(item["code"], tuple(tuple(pair) for pair in item.get("params", ())))
+        for item in stored or ()
+    ]
+
+
+def months_of(period: models.Period) -> list[tuple[int, int]]:
+    """(year, month) pairs the period covers: one for a month, three for a quarter."""
+    if period.cadence == Cadence.MONTHLY:
+        return [(period.year, period.number)]
+    first = 3 * period.number - 2
+    return [(period.year, month) for month in range(first, first + 3)]
+
+
+def engine_violations(rules: RuleSet, entries) -> tuple[scoring.Violation, ...]:
+    """Ledger entries as the engine's violations: a criterion code of the period's rule set
+    becomes its index; an unknown or empty code is a deduction from the total."""
+    index = {criterion.code: i for i, criterion in enumerate(rules.general_criteria)}
+    return tuple(
+        scoring.Violation(
+            points=entry.points,
+            criterion=index.get(entry.criterion_code) if entry.criterion_code else None,
+            cap=entry.cap_level or None,
+            ref=entry.catalogue_code or f"#{entry.id}",
+        )
+        for entry in entries
+    )
+
+
+@dataclass
+class Loaded:
+    """A period's rows as the adapter read them (see `load`)."""
+
+    rules: RuleSet
+    evaluations: list[dict]
+    criteria: dict[int, list]
+    items: dict[int, list[dict]]
+    bonus: dict[int, list[scoring.Bonus]]
+    units: dict[int, dict]
+    leaders: dict[int, int]
+    deputies: dict[int, set[int]]
+    delegations: dict[int, set[int]]
+    violations: dict[int, list]
+    findings: dict[int, list]
+    dossiers: dict[int, tuple[int, int]]
+    late_dossiers: dict[int, int]
+
+
+_EVALUATION_COLUMNS = (
+    "id",
+    "employee_id",
+    "employee__code",
+    "unit_id",
+    "is_leader",
+    "is_head",
+    "absent",
+    "not_rated",
+    "dd_score",
+    "e_score",
+    *RESULT_FIELDS,
+    "criteria_result",
+    "score_level",
+    "level",
+    "reasons",
+)
+
+
+def _leaders(unit_ids, start: date, end: date):
+    """(unit id → employee id leading it in the period, unit id → deputies); 1 query.
+
+    A post held on the period's last day wins; else the latest one in the period. An
+    acting head wins over a head.
+    """
+    posts = Post.objects.filter(
+        hr_selectors.overlapping(start, end), unit_id__in=list(unit_ids), start__lte=end
+    ).values_list("unit_id", "employee_id", "kind", "start", "end")
+    best: dict[int, tuple] = {}
+    deputies: dict[int, set[int]] = defaultdict(set)
+    for unit_id, employee_id, kind, since, until in posts:
+        if kind == PostKind.DEPUTY:
+            deputies[unit_id].add(employee_id)
+            continue
+        rank = (until is None or until >= end, kind == PostKind.ACTING, since)
+        if unit_id not in best or rank > best[unit_id][0]:
+            best[unit_id] = (rank, employee_id)
+    return {unit_id: pair[1] for unit_id, pair in best.items()}, dict(deputies)
+
+
+def load(period: models.Period) -> Loaded:
+    """Read everything the engine needs for `period`; 13 queries (15 for a quarter)."""
+    organisation = period.organisation
+    start, end = period.start, period.end
+    current = models.Evaluation.objects.filter(period=period, is_current=True)
+    evaluations = [
+        dict(zip(_EVALUATION_COLUMNS, row, strict=True))
+        for row in current.order_by("id").values_list(*_EVALUATION_COLUMNS)
+    ]
+    criteria: dict[int, list] = defaultdict(list)
+    for evaluation_id, proposed, final in (
+        models.CriterionScore.objects.filter(evaluation__period=period, evaluation__is_current=True)
+        .order_by("evaluation_id", "criterion_index")
+        .values_list("evaluation_id", "proposed", "final")
+    ):
+        criteria[evaluation_id].append(final if final is not None else proposed)
+    items: dict[int, list[dict]] = defaultdict(list)
+    for row in (
+        models.WorkItem.objects.filter(evaluation__period=period, evaluation__is_current=True)
+        .order_by("evaluation_id", "id")
+        .values(
+            "id",
+            "evaluation_id",
+            "coefficient",
+            "planned",
+            "done",
+            "major_errors",
+            "late",
+            "late_excused",
+            "dossier_late",
+            "is_dossier_processing",
+        )
+    ):
+        items[row["evaluation_id"]].append(row)
+    bonus: dict[int, list[scoring.Bonus]] = defaultdict(list)
+    for evaluation_id, points, reason in models.BonusEntry.objects.filter(
+        evaluation__period=period, evaluation__is_current=True
+    ).values_list("evaluation_id", "points", "reason"):
+        bonus[evaluation_id].append(scoring.Bonus(points, reason))
+    units = {
+        row["id"]: row
+        for row in Unit.objects.filter(organisation=organisation).values("id", "code", "parent_id")
+    }
+    leaders, deputies = _leaders(units, start, end)
+    delegations: dict[int, set[int]] = defaultdict(set)
+    for deputy_id, staff_id in DeputyDelegation.objects.filter(
+        hr_selectors.overlapping(start, end), unit__organisation=organisation, start__lte=end
+    ).values_list("deputy_id", "staff_id"):
+        delegations[deputy_id].add(staff_id)
+    late_dossiers: dict[int, int] = defaultdict(int)
+    for year, month in months_of(period):
+        for officer_id, count in ledger.late_dossier_delays(
+            organisation=organisation, year=year, month=month
+        ).items():
+            late_dossiers[officer_id] += count
+    return Loaded(
+        rules=rule_set_from_snapshot(period.rule_set_snapshot),
+        evaluations=evaluations,
+        criteria=criteria,
+        items=items,
+        bonus=bonus,
+        units=units,
+        leaders=leaders,
+        deputies=deputies,
+        delegations=delegations,
+        violations=ledger.person_deductions(organisation=organisation, start=start, end=end),
+        findings=ledger.unit_findings(organisation=organisation, start=start, end=end),
+        dossiers=ledger.dossier_counts(organisation=organisation, start=start, end=end),
+        late_dossiers=late_dossiers,
+    )
+
+
+def _dossier_item(items: list[dict]) -> dict | None:
+    return next((item for item in items if item["is_dossier_processing"]), None)
+
+
+def engine_inputs(period: models.Period, data: Loaded):
+    """(units, people, authority, dossiers) for `scoring.score_month` from loaded rows.
+
+    Leader flags come from the posts held in the period (the head or acting head holding
+    the post; deputies answer for the staff delegated to them, nobody when none). Late
+    dossiers with no certified cause are added, as days late, to the officer's
+    dossier-processing item (`WorkItem.dossier_late`); an officer without such an item
+    keeps them out of the task block and the adapter logs it.
+    """
+    rules = data.rules
+    codes = {row["employee_id"]: row["employee__code"] for row in data.evaluations}
+    units = [
+        scoring.Unit(
+            code=unit["code"],
+            parent=data.units[unit["parent_id"]]["code"] if unit["parent_id"] else None,
+            head=codes.get(data.leaders.get(unit_id)),
+            caps=tuple(
+                scoring.UnitCap(entry.cap_level, entry.catalogue_code or f"#{entry.id}")
+                for entry in data.findings.get(unit_id, ())
+                if entry.cap_level
+            ),
+        )
+        for unit_id, unit in data.units.items()
+    ]
+    people, authority = [], {}
+    for row in data.evaluations:
+        if row["not_rated"]:
+            continue
+        employee_id, unit_id = row["employee_id"], row["unit_id"]
+        code = codes[employee_id]
+        is_head = data.leaders.get(unit_id) == employee_id
+        is_deputy = employee_id in data.deputies.get(unit_id, ())
+        leader = is_head or is_deputy
+        if is_deputy and not is_head:
+            authority[code] = [
+                codes[staff] for staff in data.delegations.get(employee_id, ()) if staff in codes
+            ]
+        own_items = data.items.get(row["id"], [])
+        late = data.late_dossiers.get(employee_id, 0)
+        target = _dossier_item(own_items)
+        if target is not None:
+            target["dossier_late_new"] = late
+        elif late:
+            logger.warning(
+                "period %s: %s has %d late dossiers but no dossier-processing item",
+                period.pk,
+                code,
+                late,
+            )
+        general = data.criteria.get(row["id"], [])
+        people.append(
+            scoring.PersonMonth(
+                employee=code,
+                unit=data.units[unit_id]["code"],
+                month=period.number,
+                leader=leader,
+                absent=row["absent"],
+                general=tuple(score if score is not None else ZERO for score in general),
+                items=tuple(
+                    scoring.WorkItem(
+                        planned=item["planned"],
+                        done=item["done"],
+                        coefficient=item["coefficient"],
+                        major_errors=item["major_errors"],
+                        late=item["late"] + item.get("dossier_late_new", item["dossier_late"]),
+                        late_excused=item["late_excused"],
+                    )
+                    for item in own_items
+                ),
+                violations=engine_violations(rules, data.violations.get(employee_id, ())),
+                bonus=tuple(data.bonus.get(row["id"], ())),
+                dd=row["dd_score"] if row["dd_score"] is not None else rules.leader_full,
+                e=row["e_score"] if row["e_score"] is not None else rules.leader_full,
+            )
+        )
+        row["leader_now"], row["head_now"] = leader, is_head
+    dossiers = {
+        data.units[unit_id]["code"]: scoring.Dossiers(on_time, late)
+        for unit_id, (on_time, late) in data.dossiers.items()
+        if unit_id in data.units
+    }
+    return units, people, authority, dossiers
+
+
+def _result_values(result: scoring.MonthResult | None) -> dict:
+    if result is None or not result.rated:
+        values = dict.fromkeys(RESULT_FIELDS)
+        values.update(
+            criteria_result=[],
+            score_level="",
+            level="",
+            reasons=reasons_json(result.reasons) if result else [],
+        )
+        return values
+    values = {name: getattr(result, name) for name in RESULT_FIELDS}
+    values.update(
+        criteria_result=[str(score) for score in result.criteria],
+        score_level=result.score_level or "",
+        level=result.level or "",
+        reasons=reasons_json(result.reasons),
+    )
+    return values
+
+
+@transaction.atomic
+def period_recompute(*, period: models.Period, by=None) -> scoring.MonthOutcome | None:
+    """Score the agency's whole period through the engine and store what changed.
+
+    Constant queries: the reads of `load` plus one bulk update (and one history insert)
+    per table that changed. Returns the engine's outcome, or None for a locked period,
+    which keeps its stored results. Raises ValidationError naming the input the engine
+    refused.
+    """
+    period = (
+        models.Period.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=period.pk)
+    )
+    if period.state == PeriodState.LOCKED:
+        return None
+    data = load(period)
+    units, people, authority, dossiers = engine_inputs(period, data)
+    try:
+        outcome = scoring.score_month(
+            data.rules,
+            units,
+            people,
+            month=period.number,
+            dossiers=dossiers,
+            on_time_floor=period.organisation.on_time_floor,
+            authority=authority,
+        )
+    except scoring.ScoringInputError as error:
+        raise ValidationError({error.path: error.message}) from error
+    now = timezone.now()
+    changed: dict[int, dict] = {}
+    for row in data.evaluations:
+        values = _result_values(outcome.people.get(row["employee__code"]))
+        if not row["not_rated"]:
+            values["is_leader"], values["is_head"] = row["leader_now"], row["head_now"]
+        if any(row.get(name) != value for name, value in values.items()):
+            changed[row["id"]] = {**values, "computed_at": now}
+    _bulk_update(models.Evaluation, changed, by)
+    _store_dossier_late(data, by)
+    _store_units(period, data, outcome, by)
+    logger.info("period %s recomputed: %d people, %d changed", period.pk, len(people), len(changed))
+    return outcome
+
+
+def _bulk_update(model, changes: dict[int, dict], by) -> None:
+    """Apply `changes` (pk → field values) with one bulk update and a history row each."""
+    if not changes:
+        return
+    rows = list(model.objects.filter(pk__in=list(changes)))
+    fields = sorted({name for values in changes.values() for name in values})
+    for row in rows:
+        for name, value in changes[row.pk].items():
+            setattr(row, name, value)
+    bulk_update_with_history(rows, model, fields, default_user=by)
+
+
+def _store_dossier_late(data: Loaded, by) -> None:
+    changed = {}
+    for items in data.items.values():
+        for item in items:
+            new = item.get("dossier_late_new", 0 if item["is_dossier_processing"] else None)
+            if new is not None and new != item["dossier_late"]:
+                changed[item["id"]] = {"dossier_late": new}
+    _bulk_update(models.WorkItem, changed, by)
+
+
+def _store_units(period: models.Period, data: Loaded, outcome, by) -> None:
+    rows = list(models.UnitPeriod.objects.filter(period=period))
+    changed = []
+    for row in rows:
+        result = outcome.units.get(data.units[row.unit_id]["code"])
+        values = {
+            "rated_count": result.rated_count if result else 0,
+            "score": result.score if result else None,
+            "score_level": (result.score_level or "") if result else "",
+            "level": (result.level or "") if result else "",
+            "on_time_rate": result.on_time_rate if result else None,
+            "reasons": reasons_json(result.reasons) if result else [],
+        }
+        if any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            changed.append(row)
+    if changed:
+        bulk_update_with_history(
+            changed, models.UnitPeriod, list(UNIT_RESULT_FIELDS), default_user=by
+        )
