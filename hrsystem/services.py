@@ -326,6 +326,19 @@ def quota_group_create(*, organisation: Organisation, name: str, by=None) -> Quo
     return group
 
 
+@transaction.atomic
+def quota_group_update(*, group: QuotaGroup, name: str, by=None) -> QuotaGroup:
+    """Rename a quota group."""
+    _manage_org(by, group.organisation)
+    group.name = name.strip()
+    _fields_valid(group)
+    clash = QuotaGroup.objects.filter(organisation=group.organisation_id, name=group.name)
+    if clash.exclude(pk=group.pk).exists():
+        raise ValidationError({"name": _("Cơ quan đã có nhóm mang tên này.")})
+    group.save()
+    return group
+
+
 # --- people and where they work --------------------------------------------------------
 
 
@@ -453,23 +466,16 @@ def _end_links(employee: Employee, *, last_day: date, keep_unit: Unit | None, by
     _close_at(delegations.select_for_update(), last_day, by)
 
 
-@transaction.atomic
-def employee_transfer(
-    *, employee: Employee, unit: Unit, job_position: JobPosition, start: date, by=None
-) -> Assignment:
-    """Move `employee` to `unit` as `job_position` from `start`, possibly in another agency.
+def employee_transfer_validate(assignment: Assignment) -> Assignment | None:
+    """Raise ValidationError naming the field when the new `assignment` cannot start.
 
-    The assignment covering `start` ends the day before; posts and delegations held in
-    other units end then too; a quota group of another agency is dropped. Refused on
-    `start` when it is not after the current assignment's start or a later one exists.
+    Refused on `start` when it is not after the current assignment's start or a later
+    assignment exists, on `job_position` for another agency's position, on `unit` when
+    nothing changes. Returns the assignment covering `start` (the one to end), if any.
     """
-    if by is not None:
-        _require(permissions.can_manage_employee(by, employee, start))
-        _require(permissions.can_manage_org(by, unit.organisation, start))
-    employee = Employee.objects.select_for_update().get(pk=employee.pk)
-    new = Assignment(employee=employee, unit=unit, job_position=job_position, start=start)
-    _fields_valid(new)
-    errors = _placement_errors(unit, job_position)
+    _fields_valid(assignment)
+    employee, unit, start = assignment.employee, assignment.unit, assignment.start
+    errors = _placement_errors(unit, assignment.job_position)
     current = selectors.assignment_on(employee, on=start)
     if current is not None and current.start >= start:
         errors["start"] = _(
@@ -482,10 +488,29 @@ def employee_transfer(
     elif (
         current is not None
         and current.unit_id == unit.pk
-        and current.job_position_id == job_position.pk
+        and current.job_position_id == assignment.job_position_id
     ):
         errors["unit"] = _("Cán bộ đang công tác tại đơn vị này với vị trí này.")
     _raise_if(errors)
+    return current
+
+
+@transaction.atomic
+def employee_transfer(
+    *, employee: Employee, unit: Unit, job_position: JobPosition, start: date, by=None
+) -> Assignment:
+    """Move `employee` to `unit` as `job_position` from `start`, possibly in another agency.
+
+    The assignment covering `start` ends the day before; posts and delegations held in
+    other units end then too; a quota group of another agency is dropped. Validation as
+    in `employee_transfer_validate`.
+    """
+    if by is not None:
+        _require(permissions.can_manage_employee(by, employee, start))
+        _require(permissions.can_manage_org(by, unit.organisation, start))
+    employee = Employee.objects.select_for_update().get(pk=employee.pk)
+    new = Assignment(employee=employee, unit=unit, job_position=job_position, start=start)
+    current = employee_transfer_validate(new)
     if current is not None:
         current.end = start - ONE_DAY
         _save(current, by, update_fields=["end"])
