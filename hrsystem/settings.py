@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -175,6 +176,17 @@ CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "send-deadline-reminders": {
+        "task": "evaluation.tasks.send_deadline_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
+NOTIFICATION_CHANNELS = envlist(
+    "NOTIFICATION_CHANNELS",
+    ["evaluation.notifications.InAppChannel", "evaluation.notifications.EmailChannel"],
+)
+"""Dotted paths of `evaluation.notifications.Channel` classes every message goes through."""
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

@@ -1,0 +1,584 @@
+"""Reads of the monthly cycle shared by the pages, the reminders and the reports.
+
+Every function takes keyword arguments, states its query count, and never writes. Scope
+comes from `hrsystem.permissions` on the day that decides rights over a period (its end,
+or today while it runs), so a page shows exactly what the services would let the user do.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from discipline.models import Violation, ViolationStatus
+from evaluation import models
+from evaluation.adapters import reasons_from_json
+from evaluation.models import (
+    AppealState,
+    EvaluationState,
+    PeriodState,
+    UnitPeriodState,
+)
+from evaluation.reasons import reason_text
+from evaluation.rules import LEVELS
+from evaluation.rulesets import rule_set_from_snapshot
+from evaluation.scoring import QUOTA_DOWNGRADE, quota_limit
+from hrsystem import permissions
+from hrsystem.models import Employee, Unit
+from hrsystem.permissions import Perm
+
+ACTIVE_STATES = (
+    PeriodState.OPEN,
+    PeriodState.SELF_ASSESSMENT,
+    PeriodState.SCORING,
+    PeriodState.SUBMITTED,
+    PeriodState.SIGNED_OFF,
+)
+SCORING_STATES = (PeriodState.SELF_ASSESSMENT, PeriodState.SCORING)
+DONE_STATES = (EvaluationState.SCORED, EvaluationState.PUBLISHED, EvaluationState.LOCKED)
+VISIBLE_STATES = (PeriodState.PUBLISHED, PeriodState.LOCKED)
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def rights_day(period: models.Period, today: date | None = None) -> date:
+    """The day whose posts and grants decide rights over `period`: its end, or today."""
+    return min(period.end, today or _today())
+
+
+def with_details(evaluations: QuerySet) -> QuerySet:
+    """`evaluations` with person, unit, criterion scores, items and bonus: 4 queries."""
+    return evaluations.select_related("employee", "unit", "job_position").prefetch_related(
+        Prefetch(
+            "criterion_scores", queryset=models.CriterionScore.objects.order_by("criterion_index")
+        ),
+        Prefetch("work_items", queryset=models.WorkItem.objects.order_by("ad_hoc", "id")),
+        Prefetch("bonus_entries", queryset=models.BonusEntry.objects.order_by("id")),
+    )
+
+
+def _scorable(user, period: models.Period, on: date) -> Q:
+    """Current evaluations of `period` that `user` scores on `on`; 2 queries to build.
+
+    Mirrors `permissions.can_score`: staff and deputies of a unit where the user holds
+    the scoring right, heads of units whose parent unit is such a unit, and staff
+    delegated to the user as a deputy; never the user's own evaluation.
+    """
+    units = permissions.unit_ids_for(user, Perm.SCORE_UNIT_STAFF, on)
+    delegated = permissions.delegated_staff_ids(user, on)
+    return (
+        Q(is_head=False, unit_id__in=units)
+        | Q(is_head=True, unit__parent_id__in=units)
+        | Q(employee_id__in=delegated)
+    ) & ~Q(employee__user=user.pk)
+
+
+def evaluations_for_head(*, user, period: models.Period) -> QuerySet[models.Evaluation]:
+    """The current evaluations of `period` the user scores, with their details.
+
+    Heads and acting heads get their unit's staff (and deputies), leaders get the heads
+    of the units below, deputies only the staff delegated to them. 2 queries to build
+    the scope, then 4 when evaluated (rows, criterion scores, items, bonus) whatever the
+    unit's size; the month's violations come from `violations_by_employee`.
+    """
+    if not (user and user.is_authenticated):
+        return models.Evaluation.objects.none()
+    on = rights_day(period)
+    return with_details(
+        models.Evaluation.objects.filter(
+            _scorable(user, period, on), period=period, is_current=True
+        )
+    ).order_by("unit__path", "-is_head", "-is_leader", "employee__full_name")
+
+
+def violations_by_employee(*, period: models.Period) -> dict[int, list]:
+    """Employee id → ledger entries of the period (with legal basis); 1 query."""
+    from discipline import selectors as ledger
+
+    return ledger.person_deductions(
+        organisation=period.organisation, start=period.start, end=period.end
+    )
+
+
+# --- the agency leader's overview ------------------------------------------------------
+
+
+@dataclass
+class UnitOverview:
+    """One unit's period for the agency leader: state, levels and what is missing."""
+
+    unit_period: models.UnitPeriod
+    levels: dict[str, int] = field(default_factory=dict)
+    people: int = 0
+    not_rated: int = 0
+    missing_self_assessment: int = 0
+    unscored: int = 0
+
+    @property
+    def unit(self) -> Unit:
+        return self.unit_period.unit
+
+    @property
+    def returned(self) -> bool:
+        return self.unit_period.state == UnitPeriodState.RETURNED
+
+    @property
+    def has_exceptions(self) -> bool:
+        return bool(self.missing_self_assessment or self.unscored or self.returned)
+
+
+@dataclass
+class PeriodOverview:
+    period: models.Period
+    units: list[UnitOverview]
+    levels: dict[str, int]
+
+
+def may_oversee(user, period: models.Period) -> bool:
+    """The agency leader, HR and anyone viewing the agency's records see the overview."""
+    on = rights_day(period)
+    return permissions.can_sign_off(user, period.organisation, on) or permissions.can_manage_org(
+        user, period.organisation, on
+    )
+
+
+def period_overview(*, user, period: models.Period) -> PeriodOverview | None:
+    """Per unit: state, counts by final level and exceptions; None if the user may not see it.
+
+    4 queries at any size (2 for the right, unit periods, one aggregate).
+    """
+    if not may_oversee(user, period):
+        return None
+    unit_periods = list(
+        models.UnitPeriod.objects.filter(period=period)
+        .select_related("unit", "submitted_by", "returned_by")
+        .order_by("unit__path")
+    )
+    rows = (
+        models.Evaluation.objects.filter(period=period, is_current=True)
+        .values("unit_id", "state", "level", "not_rated", "absent")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_unit = {up.unit_id: UnitOverview(up, dict.fromkeys(LEVELS, 0)) for up in unit_periods}
+    totals = dict.fromkeys(LEVELS, 0)
+    for row in rows:
+        overview = by_unit.get(row["unit_id"])
+        if overview is None:
+            continue
+        n = row["n"]
+        overview.people += n
+        if row["not_rated"] or row["absent"]:
+            overview.not_rated += n
+            continue
+        if row["level"]:
+            overview.levels[row["level"]] += n
+            totals[row["level"]] += n
+        if row["state"] == EvaluationState.DRAFT:
+            overview.missing_self_assessment += n
+        if row["state"] not in DONE_STATES:
+            overview.unscored += n
+    return PeriodOverview(period, list(by_unit.values()), totals)
+
+
+# --- the completeness board ------------------------------------------------------------
+
+STEP_DECLARING = "declaring"
+STEP_AWAITING_SCORE = "awaiting_score"
+STEP_SCORED = "scored"
+STEP_NOT_RATED = "not_rated"
+
+
+@dataclass
+class BoardPerson:
+    evaluation_id: int
+    employee_id: int
+    name: str
+    step: str
+    due: date | None
+    days_left: int | None
+    returned: bool = False
+
+
+@dataclass
+class BoardUnit:
+    unit_period: models.UnitPeriod
+    people: list[BoardPerson]
+    days_left_to_submit: int
+
+    @property
+    def waiting(self) -> list[BoardPerson]:
+        return [p for p in self.people if p.step in (STEP_DECLARING, STEP_AWAITING_SCORE)]
+
+
+def completeness_board(
+    *, user, period: models.Period, today: date | None = None
+) -> list[BoardUnit]:
+    """Who is stuck at which step, per unit the user oversees, with days left; 4-5 queries.
+
+    Heads and deputies see their units (the view right), the agency leader and HR every
+    unit of the agency. Steps: declaring (no self-assessment yet), awaiting the head's
+    score, scored, not rated. Days left count to that step's deadline (negative: late).
+    """
+    today = today or _today()
+    if may_oversee(user, period):
+        scope = Q()
+    else:
+        units = permissions.unit_ids_for(user, Perm.VIEW_UNIT_RECORDS, rights_day(period, today))
+        if not units:
+            return []
+        scope = Q(unit_id__in=units)
+    unit_periods = list(
+        models.UnitPeriod.objects.filter(scope, period=period)
+        .select_related("unit")
+        .order_by("unit__path")
+    )
+    rows = (
+        models.Evaluation.objects.filter(scope, period=period, is_current=True)
+        .order_by("employee__full_name")
+        .values_list(
+            "id",
+            "employee_id",
+            "employee__full_name",
+            "unit_id",
+            "state",
+            "not_rated",
+            "absent",
+            "return_reason",
+        )
+    )
+    people = defaultdict(list)
+    for pk, employee_id, name, unit_id, state, not_rated, absent, returned in rows:
+        if not_rated or absent:
+            step, due = STEP_NOT_RATED, None
+        elif state == EvaluationState.DRAFT:
+            step, due = STEP_DECLARING, period.self_assessment_due
+        elif state == EvaluationState.SELF_SUBMITTED:
+            step, due = STEP_AWAITING_SCORE, period.scoring_due
+        else:
+            step, due = STEP_SCORED, None
+        people[unit_id].append(
+            BoardPerson(
+                pk,
+                employee_id,
+                name,
+                step,
+                due,
+                (due - today).days if due else None,
+                bool(returned),
+            )
+        )
+    return [
+        BoardUnit(up, people.get(up.unit_id, []), (period.unit_submission_due - today).days)
+        for up in unit_periods
+    ]
+
+
+# --- the to-do inbox -------------------------------------------------------------------
+
+
+@dataclass
+class Task:
+    """Something the user must do now; `period_id` / `object_id` say on what."""
+
+    kind: str
+    period_id: int
+    object_id: int | None
+    count: int
+    due: date | None
+    days_left: int | None
+
+
+@dataclass
+class Inbox:
+    tasks: list[Task]
+    notifications: list[models.Notification]
+    unread: int
+
+
+TASK_SELF_ASSESSMENT = "self_assessment"
+TASK_SCORE = "score"
+TASK_SUBMIT_UNIT = "submit_unit"
+TASK_SIGN_OFF = "sign_off"
+TASK_DECIDE_APPEAL = "decide_appeal"
+
+
+def inbox(*, user, today: date | None = None, notifications: int = 10) -> Inbox:
+    """What the user must do now, and their latest notifications.
+
+    Declare and submit their own evaluation, score people, submit units, sign off
+    periods, decide appeals. 4 queries plus 6 per period running in the user's agency
+    (normally one) plus 4 per pending appeal in it (appeals are rare).
+    """
+    from evaluation.services import appeal_decider
+
+    today = today or _today()
+    if not (user and user.is_authenticated):
+        return Inbox([], [], 0)
+    tasks: list[Task] = []
+
+    def days(due):
+        return (due - today).days if due else None
+
+    own = (
+        models.Evaluation.objects.filter(
+            employee__user=user.pk,
+            is_current=True,
+            state=EvaluationState.DRAFT,
+            not_rated=False,
+            absent=False,
+            period__state__in=(PeriodState.OPEN, *SCORING_STATES),
+        )
+        .select_related("period")
+        .order_by("period__start")
+    )
+    for evaluation in own:
+        due = evaluation.period.self_assessment_due
+        tasks.append(
+            Task(TASK_SELF_ASSESSMENT, evaluation.period_id, evaluation.pk, 1, due, days(due))
+        )
+
+    organisation_ids = set(
+        Employee.objects.filter(user=user.pk)
+        .values_list("assignments__unit__organisation_id", flat=True)
+        .distinct()
+    ) - {None}
+    if user.is_superuser:
+        organisation_ids = set()
+    periods = list(
+        models.Period.objects.filter(organisation_id__in=organisation_ids, state__in=ACTIVE_STATES)
+        .select_related("organisation")
+        .order_by("start")
+    )
+    for period in periods:
+        on = rights_day(period, today)
+        if period.state in SCORING_STATES:
+            waiting = (
+                models.Evaluation.objects.filter(
+                    _scorable(user, period, on), period=period, is_current=True, not_rated=False
+                )
+                .exclude(state__in=DONE_STATES)
+                .exclude(period__state=PeriodState.SELF_ASSESSMENT, state=EvaluationState.DRAFT)
+                .count()
+            )
+            if waiting:
+                tasks.append(
+                    Task(
+                        TASK_SCORE,
+                        period.pk,
+                        None,
+                        waiting,
+                        period.scoring_due,
+                        days(period.scoring_due),
+                    )
+                )
+        if period.state == PeriodState.SCORING:
+            units = permissions.unit_ids_for(user, Perm.APPROVE_UNIT_MONTH, on)
+            for unit_period in models.UnitPeriod.objects.filter(
+                period=period,
+                unit_id__in=units,
+                state__in=(UnitPeriodState.DRAFT, UnitPeriodState.RETURNED),
+            ):
+                due = period.unit_submission_due
+                tasks.append(Task(TASK_SUBMIT_UNIT, period.pk, unit_period.pk, 1, due, days(due)))
+        if period.state == PeriodState.SUBMITTED and permissions.can_sign_off(
+            user, period.organisation, on
+        ):
+            tasks.append(
+                Task(
+                    TASK_SIGN_OFF,
+                    period.pk,
+                    None,
+                    1,
+                    period.sign_off_due,
+                    days(period.sign_off_due),
+                )
+            )
+    appeals = models.Appeal.objects.filter(
+        state=AppealState.PENDING,
+        evaluation__period__organisation_id__in=organisation_ids,
+    ).select_related("evaluation__period__organisation", "evaluation__employee")
+    for appeal in appeals:
+        decider = appeal_decider(appeal.evaluation)
+        if decider is not None and decider.user_id == user.pk:
+            due = appeal.evaluation.period.appeal_due
+            tasks.append(
+                Task(TASK_DECIDE_APPEAL, appeal.evaluation.period_id, appeal.pk, 1, due, days(due))
+            )
+    unread = models.Notification.objects.filter(user=user.pk, read_at__isnull=True)
+    return Inbox(tasks, list(unread[:notifications]), unread.count())
+
+
+# --- my results ------------------------------------------------------------------------
+
+
+@dataclass
+class CriterionLine:
+    name: str
+    group: str
+    max_points: Decimal
+    proposed: Decimal | None
+    final: Decimal | None
+    after_deductions: Decimal | None
+
+
+@dataclass
+class ViolationLine:
+    occurred_on: date
+    description: str
+    legal_basis: str
+    points: Decimal
+    criterion: str | None
+    cap_level: str | None
+
+
+@dataclass
+class MonthBreakdown:
+    """One published period of a person: every component, its reasons and violations."""
+
+    period: models.Period
+    evaluation: models.Evaluation
+    level_label: str | None
+    criteria: list[CriterionLine]
+    items: list[models.WorkItem]
+    bonus: list[models.BonusEntry]
+    violations: list[ViolationLine]
+    reasons: list[str]
+
+
+@dataclass
+class YearResults:
+    months: list[MonthBreakdown]
+    trend: list[tuple[str, Decimal | None, str | None]]
+    """(period label, total, level code) per published period, oldest first, for the chart."""
+
+
+def my_results(*, employee: Employee, year: int) -> YearResults:
+    """The employee's published periods of `year` with every breakdown; 6 queries.
+
+    Only published or locked periods are shown; violations come with their legal basis
+    and the criterion they hit.
+    """
+    evaluations = list(
+        with_details(
+            models.Evaluation.objects.filter(
+                employee=employee,
+                is_current=True,
+                period__year=year,
+                period__state__in=VISIBLE_STATES,
+            )
+        )
+        .select_related("period")
+        .order_by("period__start")
+    )
+    ledger = (
+        Violation.objects.filter(employee=employee, occurred_on__year=year)
+        .exclude(status=ViolationStatus.ANNULLED)
+        .order_by("occurred_on", "id")
+        .values_list(
+            "occurred_on",
+            "item__description",
+            "legal_basis",
+            "points",
+            "criterion_code",
+            "cap_level",
+        )
+    )
+    ledger = list(ledger)
+    months, trend = [], []
+    for evaluation in evaluations:
+        period = evaluation.period
+        rules = rule_set_from_snapshot(evaluation.rule_set_snapshot)
+        names = {c.code: c.name for c in rules.general_criteria}
+        after = evaluation.criteria_result or []
+        criteria = [
+            CriterionLine(
+                criterion.name,
+                criterion.group,
+                criterion.max_points,
+                score.proposed,
+                score.final,
+                Decimal(after[index]) if index < len(after) else None,
+            )
+            for index, (criterion, score) in enumerate(
+                zip(rules.general_criteria, evaluation.criterion_scores.all(), strict=False)
+            )
+        ]
+        violations = [
+            ViolationLine(on, description, basis, points, names.get(code), cap)
+            for on, description, basis, points, code, cap in ledger
+            if period.start <= on <= period.end
+        ]
+        label = rules.label(evaluation.level or None)
+        months.append(
+            MonthBreakdown(
+                period,
+                evaluation,
+                label,
+                criteria,
+                list(evaluation.work_items.all()),
+                list(evaluation.bonus_entries.all()),
+                violations,
+                [reason_text(reason) for reason in reasons_from_json(evaluation.reasons)],
+            )
+        )
+        trend.append((str(period), evaluation.total, evaluation.level or None))
+    return YearResults(months, trend)
+
+
+# --- the monthly quota (hn3814) ---------------------------------------------------------
+
+
+@dataclass
+class QuotaSituation:
+    """A unit's top-level quota this period: how many may hold it, how many do."""
+
+    unit_id: int
+    rated: int
+    limit: int
+    reached_by_score: int
+    holding: int
+    downgraded: int
+
+    @property
+    def over(self) -> int:
+        return max(0, self.reached_by_score - self.limit)
+
+
+def quota_situation(*, period: models.Period, unit_ids) -> dict[int, QuotaSituation]:
+    """Unit id → its monthly quota situation, for rule sets with a monthly quota; 1 query.
+
+    Empty for a rule set without one (nd335). The quota base is every rated person of
+    the unit, its head included.
+    """
+    rules = rule_set_from_snapshot(period.rule_set_snapshot)
+    if rules.monthly_quota_rate is None:
+        return {}
+    rows = models.Evaluation.objects.filter(
+        period=period, is_current=True, unit_id__in=list(unit_ids), not_rated=False, absent=False
+    ).values_list("unit_id", "score_level", "level", "reasons")
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for unit_id, score_level, level, reasons in rows:
+        counter = counts[unit_id]
+        counter["rated"] += 1
+        counter["score_top"] += score_level == "top"
+        counter["top"] += level == "top"
+        counter["downgraded"] += any(r.get("code") == QUOTA_DOWNGRADE for r in reasons or ())
+    return {
+        unit_id: QuotaSituation(
+            unit_id,
+            counter["rated"],
+            quota_limit(rules, rules.monthly_quota_rate, counter["rated"]),
+            counter["score_top"],
+            counter["top"],
+            counter["downgraded"],
+        )
+        for unit_id, counter in counts.items()
+    }
