@@ -130,6 +130,7 @@ def unit_detail(request, unit_id: int):
             "ancestors": list(selectors.unit_ancestors(unit)),
             "children": unit.children.order_by("code"),
             "staff": staff,
+            "deputies": [member.employee for member in staff if member.is_deputy],
             "leader_post": selectors.leader_posts_on([unit.pk], on=person.today).get(unit.pk),
             "positions": _positions_in_unit(unit, staff, person.today),
             "posts_history": Post.objects.filter(unit=unit)

@@ -117,6 +117,11 @@ def test_it_shows_the_unit_staff_positions_tasks_and_posts(as_user, agency):
     ]:
         assert text in html, text
     assert "Hoàng Minh Đức" not in html
+    assert response_deputies(html) == "Lê Văn Bình"
+
+
+def response_deputies(html):
+    return html.split("Cấp phó</dt>")[1].split("<dd>")[1].split("</dd>")[0].strip()
 
 
 def test_it_marks_the_acting_head(as_user, agency):
