@@ -1,0 +1,443 @@
+"""Forms of the monthly-cycle pages: they clean and explain input; services do the writing.
+
+Scores and quantities accept both "2,5" and "2.5" whatever the language, and every
+error names the field it is about, so a clerk knows which box to fix.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import get_format
+from django.utils.translation import gettext_lazy as _
+
+from . import models
+
+REASON_ATTRS = {"rows": 2, "maxlength": 2000}
+
+
+def plain(value) -> str:
+    """A Decimal as the shortest text in the active language ("2,5", "10"), "" for None."""
+    if value is None:
+        return ""
+    text = f"{Decimal(value):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", get_format("DECIMAL_SEPARATOR"))
+
+
+class NumberInput(forms.TextInput):
+    """A text box with the decimal keypad on phones; accepts a comma or a point."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return plain(value)
+        return super().format_value(value)
+
+
+class PointsField(forms.DecimalField):
+    """A decimal typed with a comma or a point, between `min_value` and `max_value`."""
+
+    widget = NumberInput
+
+    def __init__(self, *, label, max_value=None, min_value=Decimal(0), places=2, **kwargs):
+        super().__init__(
+            label=label,
+            max_value=max_value,
+            min_value=min_value,
+            max_digits=9,
+            decimal_places=places,
+            localize=False,
+            error_messages={
+                "invalid": _("%(field)s: hãy nhập một số, ví dụ 2,5.") % {"field": label},
+                "min_value": _("%(field)s không được nhỏ hơn %%(limit_value)s.") % {"field": label},
+                "max_value": _("%(field)s không được lớn hơn %%(limit_value)s.") % {"field": label},
+                "max_decimal_places": _("%(field)s: tối đa %%(max)s chữ số thập phân.")
+                % {"field": label},
+            },
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "")
+            if "," in value and "." not in value:
+                value = value.replace(",", ".")
+        if value in self.empty_values:
+            return None
+        try:
+            Decimal(str(value))
+        except InvalidOperation as error:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+        return super().to_python(value)
+
+
+class CountField(forms.IntegerField):
+    """A whole number of at least 0 (failed reviews, days late)."""
+
+    def __init__(self, *, label, **kwargs):
+        super().__init__(
+            label=label,
+            min_value=0,
+            max_value=999,
+            widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
+            error_messages={
+                "invalid": _("%(field)s: hãy nhập số nguyên, ví dụ 2.") % {"field": label},
+                "min_value": _("%(field)s không được âm.") % {"field": label},
+                "max_value": _("%(field)s quá lớn.") % {"field": label},
+            },
+            **kwargs,
+        )
+
+
+# --- the employee's month --------------------------------------------------------------
+
+
+class WorkItemDeclareForm(forms.Form):
+    """What the employee declares on one work item: done quantity, evidence and a note."""
+
+    done = PointsField(label=_("Khối lượng hoàn thành"), places=2)
+    evidence_number = forms.CharField(
+        label=_("Số văn bản minh chứng"), max_length=100, required=False
+    )
+    evidence_file = forms.FileField(
+        label=_("Tệp minh chứng"),
+        required=False,
+        validators=models.WorkItem._meta.get_field("evidence_file").validators,
+        help_text=_("PDF, ảnh, Word hoặc Excel; tối đa 10 MB."),
+    )
+    self_note = forms.CharField(
+        label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, item: models.WorkItem, **kwargs):
+        kwargs.setdefault("prefix", f"item-{item.pk}")
+        kwargs.setdefault(
+            "initial",
+            {
+                "done": item.done,
+                "evidence_number": item.evidence_number,
+                "self_note": item.self_note,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.item = item
+
+
+class SelfAssessmentForm(forms.Form):
+    """The employee's proposed score per general criterion (0 to its maximum) and comment."""
+
+    self_comment = forms.CharField(
+        label=_("Ý kiến tự đánh giá"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 4000}),
+    )
+
+    def __init__(self, *args, criteria, scores, evaluation, **kwargs):
+        """`criteria`: the rule set's Criterion tuple; `scores`: index → CriterionScore."""
+        initial = {"self_comment": evaluation.self_comment}
+        for index in range(len(criteria)):
+            score = scores.get(index)
+            initial[f"c{index}"] = score.proposed if score else None
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for index, criterion in enumerate(criteria):
+            self.fields[f"c{index}"] = PointsField(
+                label=criterion.name, max_value=criterion.max_points, required=False
+            )
+
+    def rows(self):
+        """(criterion, bound score field) in the rule set's order."""
+        return [(criterion, self[f"c{index}"]) for index, criterion in enumerate(self.criteria)]
+
+    def proposals(self) -> dict[int, Decimal]:
+        """Criterion index → proposed score, for the criteria the person filled in."""
+        return {
+            index: self.cleaned_data[f"c{index}"]
+            for index in range(len(self.criteria))
+            if self.cleaned_data.get(f"c{index}") is not None
+        }
+
+
+# --- the head's scoring row ------------------------------------------------------------
+
+LEADER_CHOICES = [("100", "100"), ("50", "50")]
+
+
+class ScoreRowForm(forms.Form):
+    """One person's row on the head's page: final scores, item reviews, leader criteria.
+
+    Field names are short (`c0`, `i12_errors`...) because a unit of 80 people posts
+    them one row at a time; the labels name them in full for errors and screen readers.
+    """
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    head_comment = forms.CharField(
+        label=_("Nhận xét"), required=False, max_length=2000, widget=forms.TextInput()
+    )
+
+    def __init__(self, *args, evaluation, criteria, scores, items, leader_rights, **kwargs):
+        """`leader_rights`: True when the user sets this leader's đ and e (their superior)."""
+        self.evaluation = evaluation
+        self.criteria = criteria
+        self.items = items
+        self.with_leader = evaluation.is_leader and leader_rights
+        initial = {"revision": evaluation.revision, "head_comment": evaluation.head_comment}
+        self.proposed = {index: score.proposed for index, score in scores.items()}
+        for index in range(len(criteria)):
+            score = scores.get(index)
+            value = None
+            if score is not None:
+                value = score.final if score.final is not None else score.proposed
+            initial[f"c{index}"] = value
+        for item in items:
+            initial[f"i{item.pk}_errors"] = item.major_errors
+            initial[f"i{item.pk}_late"] = item.late
+            initial[f"i{item.pk}_excused"] = item.late_excused
+            initial[f"i{item.pk}_reason"] = item.excuse_reason
+        if self.with_leader:
+            initial["dd"] = plain(evaluation.dd_score or Decimal(100))
+            initial["dd_reason"] = evaluation.dd_reason
+            initial["e"] = plain(evaluation.e_score or Decimal(100))
+            initial["e_reason"] = evaluation.e_reason
+        kwargs.setdefault("initial", initial)
+        kwargs.setdefault("prefix", f"r{evaluation.pk}")
+        super().__init__(*args, **kwargs)
+        for index, criterion in enumerate(criteria):
+            self.fields[f"c{index}"] = PointsField(
+                label=criterion.name, max_value=criterion.max_points, required=False
+            )
+        for item in items:
+            self.fields[f"i{item.pk}_errors"] = CountField(
+                label=_("“%(item)s”: số lần đánh giá chưa đạt") % {"item": item.name}
+            )
+            self.fields[f"i{item.pk}_late"] = CountField(
+                label=_("“%(item)s”: số ngày chậm") % {"item": item.name}
+            )
+            self.fields[f"i{item.pk}_excused"] = CountField(
+                label=_("“%(item)s”: số ngày chậm có lý do khách quan") % {"item": item.name}
+            )
+            self.fields[f"i{item.pk}_reason"] = forms.CharField(
+                label=_("“%(item)s”: lý do khách quan") % {"item": item.name},
+                required=False,
+                max_length=2000,
+            )
+        if self.with_leader:
+            self.fields["dd"] = forms.ChoiceField(
+                label=_("Tiêu chí đ: đơn vị hoàn thành kế hoạch"), choices=LEADER_CHOICES
+            )
+            self.fields["dd_reason"] = forms.CharField(
+                label=_("Lý do tiêu chí đ"), required=False, max_length=2000
+            )
+            self.fields["e"] = forms.ChoiceField(
+                label=_("Tiêu chí e: tập hợp, đoàn kết"), choices=LEADER_CHOICES
+            )
+            self.fields["e_reason"] = forms.CharField(
+                label=_("Lý do tiêu chí e"), required=False, max_length=2000
+            )
+        self._attach_widgets()
+
+    @property
+    def html_id(self) -> str:
+        return f"row-{self.evaluation.pk}-form"
+
+    def _attach_widgets(self) -> None:
+        """Tie every input to the row's <form> (it lives in the row's last cell) and name
+        it for screen readers: the table cell alone does not say whose box it is."""
+        name = self.evaluation.employee.full_name
+        for field in self.fields.values():
+            field.widget.attrs["form"] = self.html_id
+            field.widget.attrs["data-preview"] = ""
+            field.widget.attrs.setdefault("aria-label", f"{field.label} — {name}")
+
+    def clean(self):
+        data = super().clean()
+        for item in self.items:
+            late = data.get(f"i{item.pk}_late")
+            excused = data.get(f"i{item.pk}_excused")
+            if late is not None and excused is not None and excused > late:
+                self.add_error(
+                    f"i{item.pk}_excused",
+                    _("“%(item)s”: số ngày có lý do (%(x)s) không được vượt số ngày chậm (%(l)s).")
+                    % {"item": item.name, "x": excused, "l": late},
+                )
+            if excused and not (data.get(f"i{item.pk}_reason") or "").strip():
+                self.add_error(
+                    f"i{item.pk}_reason",
+                    _("“%(item)s”: ghi rõ lý do khách quan của việc chậm.") % {"item": item.name},
+                )
+        if self.with_leader:
+            for name, label in (("dd", _("Tiêu chí đ")), ("e", _("Tiêu chí e"))):
+                if data.get(name) == "50" and not (data.get(f"{name}_reason") or "").strip():
+                    self.add_error(
+                        f"{name}_reason",
+                        _("%(field)s là 50 điểm: hãy ghi rõ lý do.") % {"field": label},
+                    )
+        return data
+
+    # Values as the engine and the services want them.
+
+    def finals(self) -> dict[int, Decimal | None]:
+        return {index: self.cleaned_data.get(f"c{index}") for index in range(len(self.criteria))}
+
+    def item_reviews(self) -> dict[int, dict]:
+        return {
+            item.pk: {
+                "major_errors": self.cleaned_data[f"i{item.pk}_errors"],
+                "late": self.cleaned_data[f"i{item.pk}_late"],
+                "late_excused": self.cleaned_data[f"i{item.pk}_excused"],
+                "excuse_reason": self.cleaned_data[f"i{item.pk}_reason"].strip(),
+            }
+            for item in self.items
+        }
+
+    def leader_scores(self) -> dict | None:
+        if not self.with_leader:
+            return None
+        return {
+            "dd": Decimal(self.cleaned_data["dd"]),
+            "dd_reason": self.cleaned_data["dd_reason"].strip(),
+            "e": Decimal(self.cleaned_data["e"]),
+            "e_reason": self.cleaned_data["e_reason"].strip(),
+        }
+
+    def criterion_cells(self):
+        """(bound field, the person's proposal) per criterion, in order."""
+        return [
+            (self[f"c{index}"], self.proposed.get(index)) for index in range(len(self.criteria))
+        ]
+
+    def item_fields(self):
+        """(item, errors, late, excused, reason) bound fields per item."""
+        return [
+            (
+                item,
+                self[f"i{item.pk}_errors"],
+                self[f"i{item.pk}_late"],
+                self[f"i{item.pk}_excused"],
+                self[f"i{item.pk}_reason"],
+            )
+            for item in self.items
+        ]
+
+    def error_list(self) -> list[str]:
+        """Every error as one sentence that names its field."""
+        messages = list(self.non_field_errors())
+        for name, errors in self.errors.items():
+            if name == "__all__":
+                continue
+            for error in errors:
+                label = str(self.fields[name].label) if name in self.fields else name
+                messages.append(error if label in error else f"{label}: {error}")
+        return messages
+
+
+class BulkActionForm(forms.Form):
+    """Approve many rows, or return many self-assessments with one reason."""
+
+    APPROVE, RETURN = "approve", "return"
+
+    action = forms.ChoiceField(
+        choices=[(APPROVE, _("Duyệt")), (RETURN, _("Trả lại"))], widget=forms.HiddenInput
+    )
+    evaluations = forms.TypedMultipleChoiceField(
+        label=_("Người được chọn"),
+        coerce=int,
+        error_messages={"required": _("Hãy chọn ít nhất một người trong danh sách.")},
+    )
+    reason = forms.CharField(
+        label=_("Lý do trả lại"), required=False, widget=forms.TextInput(attrs={"maxlength": 2000})
+    )
+
+    def __init__(self, *args, evaluation_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evaluations"].choices = [(pk, pk) for pk in evaluation_ids]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self.RETURN and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Trả lại phải ghi rõ lý do."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    """A required written reason (returning a unit, reopening a period, an appeal)."""
+
+    reason = forms.CharField(
+        label=_("Lý do"),
+        widget=forms.Textarea(attrs=REASON_ATTRS),
+        error_messages={"required": _("Hãy ghi rõ lý do.")},
+    )
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["reason"].label = label
+
+
+class AppealDecisionForm(forms.Form):
+    UPHOLD, REJECT = "upheld", "rejected"
+
+    decision = forms.ChoiceField(
+        label=_("Quyết định"),
+        choices=[(UPHOLD, _("Chấp nhận kiến nghị")), (REJECT, _("Không chấp nhận"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Lý do quyết định"),
+        widget=forms.Textarea(attrs=REASON_ATTRS),
+        error_messages={"required": _("Hãy ghi rõ lý do quyết định.")},
+    )
+
+
+class PeriodOpenForm(forms.Form):
+    """Open a period: the rule-set version in force, which month, and the four deadlines."""
+
+    rule_set = forms.ModelChoiceField(
+        label=_("Bộ quy tắc áp dụng"), queryset=models.RuleSet.objects.none(), empty_label=None
+    )
+    year = forms.IntegerField(label=_("Năm"), min_value=2020, max_value=2100)
+    number = forms.IntegerField(
+        label=_("Kỳ số"), min_value=1, max_value=12, help_text=_("Tháng 1–12 hoặc quý 1–4.")
+    )
+    self_assessment_due = forms.DateField(
+        label=_("Hạn tự đánh giá"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    scoring_due = forms.DateField(
+        label=_("Hạn thủ trưởng chấm điểm"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    unit_submission_due = forms.DateField(
+        label=_("Hạn đơn vị gửi kết quả"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sign_off_due = forms.DateField(
+        label=_("Hạn lãnh đạo cơ quan phê duyệt"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, rule_sets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule_set"].queryset = rule_sets
+        self.fields["rule_set"].label_from_instance = lambda rs: (
+            _("%(name)s — phiên bản %(version)s, áp dụng từ %(date)s")
+            % {
+                "name": rs.name,
+                "version": rs.version,
+                "date": rs.effective_from.strftime("%d/%m/%Y"),
+            }
+        )
+
+    def clean(self):
+        data = super().clean()
+        order = ["self_assessment_due", "scoring_due", "unit_submission_due", "sign_off_due"]
+        dates = [(name, data.get(name)) for name in order]
+        for (_before, earlier), (name, later) in zip(dates, dates[1:], strict=False):
+            if earlier and later and later < earlier:
+                self.add_error(
+                    name,
+                    _("%(field)s phải sau hoặc cùng ngày với hạn trước nó.")
+                    % {"field": self.fields[name].label},
+                )
+        return data

@@ -1,0 +1,36 @@
+"""URLs of the monthly cycle, included from the root URLconf under the `evaluation` namespace."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "evaluation"
+
+urlpatterns = [
+    path("month/", views.my_month, name="my_month"),
+    path("month/<int:pk>/", views.my_month, name="my_month_of"),
+    path("results/", views.my_results, name="my_results"),
+    path("results/<int:pk>/", views.result_detail, name="result_detail"),
+    path("results/<int:pk>/appeal/", views.appeal_file, name="appeal_file"),
+    path("appeals/<int:pk>/", views.appeal_decide, name="appeal_decide"),
+    path("periods/", views.period_list, name="period_list"),
+    path("periods/open/", views.period_open, name="period_open"),
+    path("periods/<int:period_pk>/", views.overview, name="overview"),
+    path("periods/<int:period_pk>/units/", views.units_action, name="units_action"),
+    path("periods/<int:period_pk>/reopen/", views.period_reopen, name="period_reopen"),
+    path("periods/<int:period_pk>/completeness/", views.completeness, name="completeness"),
+    path("periods/<int:period_pk>/score/", views.scoring_page, name="scoring"),
+    path("periods/<int:period_pk>/score/bulk/", views.score_bulk, name="score_bulk"),
+    path(
+        "periods/<int:period_pk>/score/<int:pk>/preview/",
+        views.score_preview,
+        name="score_preview",
+    ),
+    path("periods/<int:period_pk>/score/<int:pk>/save/", views.score_save, name="score_save"),
+    path(
+        "periods/<int:period_pk>/units/<int:unit_pk>/submit/",
+        views.unit_submit,
+        name="unit_submit",
+    ),
+    path("periods/<int:period_pk>/step/<slug:action>/", views.period_action, name="period_action"),
+]

@@ -1,0 +1,1308 @@
+"""Pages of the monthly cycle: the employee's month and results, the head's scoring
+screen, the agency leader's overview, the completeness board and the HR officer's periods.
+
+Views are thin: every record named in a URL goes through one `_get_*_for_user` helper
+(404 when it belongs to an agency the user has nothing to do with, 403 when it is in
+their agency but outside their scope); every write is a call to `evaluation.services`,
+which checks permission and state again. Reads for whole units run a constant number of
+queries whatever the unit's size.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from discipline import selectors as ledger
+from hrsystem import permissions
+from hrsystem import selectors as hr_selectors
+from hrsystem.context_processors import viewer
+from hrsystem.models import Post, Unit
+from hrsystem.permissions import Perm
+
+from . import adapters, forms, scoring, services
+from .models import (
+    Appeal,
+    AppealState,
+    CriterionScore,
+    Evaluation,
+    EvaluationState,
+    Period,
+    PeriodState,
+    RuleSet,
+    UnitPeriod,
+    WorkItem,
+)
+from .reasons import reason_text
+from .rulesets import rule_set_from_snapshot
+
+TREND_MONTHS = 12
+
+
+# --- scope helpers ---------------------------------------------------------------------
+
+
+def _on(period: Period) -> date:
+    """The day whose posts and grants decide rights over `period`: its end, or today."""
+    return min(period.end, timezone.localdate())
+
+
+def _refuse(request, organisation_id: int):
+    """403 inside the user's agency, 404 outside it (the record's existence stays hidden)."""
+    if viewer(request).may_see_organisation(organisation_id):
+        raise PermissionDenied
+    raise Http404
+
+
+def _evaluations():
+    return Evaluation.objects.select_related(
+        "period", "period__organisation", "employee", "unit", "job_position"
+    )
+
+
+def _get_evaluation_for_user(request, pk: int, *, own: bool = False) -> Evaluation:
+    """The evaluation if the user may open it: their own, or (unless `own`) one of a
+    person in a unit whose records they may view or whom they may score."""
+    evaluation = get_object_or_404(_evaluations(), pk=pk)
+    user = request.user
+    if evaluation.employee.user_id == user.pk:
+        return evaluation
+    if not own:
+        on = _on(evaluation.period)
+        if evaluation.unit_id in permissions.unit_ids_for(
+            user, Perm.VIEW_UNIT_RECORDS, on
+        ) or permissions.can_score(user, evaluation.employee, on):
+            return evaluation
+    _refuse(request, evaluation.period.organisation_id)
+
+
+def _get_period_for_user(request, pk: int) -> Period:
+    """The period if it belongs to an agency the user works in or holds a post or role in."""
+    period = get_object_or_404(
+        Period.objects.select_related("organisation", "rule_set", "opened_by"), pk=pk
+    )
+    if not viewer(request).may_see_organisation(period.organisation_id):
+        raise Http404
+    return period
+
+
+def _get_unit_for_period(request, period: Period, unit_pk: int) -> Unit:
+    unit = Unit.objects.filter(pk=unit_pk, organisation=period.organisation_id).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def _require_sign_off(request, period: Period) -> None:
+    if not permissions.can_sign_off(request.user, period.organisation, _on(period)):
+        raise PermissionDenied
+
+
+def _require_manage(request, organisation) -> None:
+    if not permissions.can_manage_org(request.user, organisation):
+        raise PermissionDenied
+
+
+def _field_labels(rules, items=()) -> dict[str, str]:
+    """The services' error keys (`final[2]`, `items[7].late`...) as words a person reads."""
+    labels = {}
+    for index, criterion in enumerate(rules.general_criteria):
+        labels[f"proposed[{index}]"] = labels[f"final[{index}]"] = criterion.name
+    for item in items:
+        labels[f"done[{item.pk}]"] = item.name
+        labels[f"items[{item.pk}].late"] = _("“%(item)s”: số ngày chậm") % {"item": item.name}
+        labels[f"items[{item.pk}].major_errors"] = _("“%(item)s”: số lần chưa đạt") % {
+            "item": item.name
+        }
+    labels.update(
+        {
+            "dd": _("Tiêu chí đ"),
+            "dd_reason": _("Lý do tiêu chí đ"),
+            "e": _("Tiêu chí e"),
+            "e_reason": _("Lý do tiêu chí e"),
+            "late_excused": _("Số ngày chậm có lý do"),
+            "excuse_reason": _("Lý do khách quan"),
+        }
+    )
+    return labels
+
+
+def _messages_of(error: ValidationError, labels: dict | None = None) -> list[str]:
+    """Every message of a service's ValidationError, prefixed with the field it names."""
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    found = []
+    for key, texts in error.message_dict.items():
+        label = (labels or {}).get(key)
+        found += [f"{label}: {text}" if label and label not in text else text for text in texts]
+    return found
+
+
+def _flash_error(request, error: ValidationError) -> None:
+    for message in _messages_of(error):
+        messages.error(request, message)
+
+
+# --- results as people read them -------------------------------------------------------
+
+
+def _reasons(stored) -> list[str]:
+    """Stored reason rows (code and parameters) as sentences in the active language."""
+    texts = []
+    for row in stored or []:
+        if isinstance(row, dict):
+            code, params = row.get("code"), row.get("params") or ()
+        else:
+            code, params = row[0], row[1] if len(row) > 1 else ()
+        if isinstance(params, dict):
+            params = tuple(params.items())
+        params = tuple((str(key), str(value)) for key, value in params)
+        if code in scoring.REASON_CODES:
+            texts.append(reason_text(scoring.Reason(code, params)))
+    return texts
+
+
+@dataclass
+class CriterionRow:
+    criterion: object
+    proposed: Decimal | None
+    final: Decimal | None
+    after: Decimal | None
+    violations: list = field(default_factory=list)
+
+
+@dataclass
+class ItemRow:
+    item: WorkItem
+    late: int
+    assigned: Decimal
+    counted: Decimal
+    quality: Decimal
+    progress: Decimal
+
+
+@dataclass
+class Breakdown:
+    """One evaluation laid out for reading: every number with where it came from."""
+
+    evaluation: Evaluation
+    rules: object
+    level: str | None
+    score_level: str | None
+    criteria: list[CriterionRow]
+    items: list[ItemRow]
+    other_violations: list
+    bonus_entries: list
+    reasons: list[str]
+
+
+def _item_row(rules, item: WorkItem) -> ItemRow:
+    """An item's converted contributions, as the engine counts them (scoring-rules §2)."""
+    weight = item.coefficient
+    counted = weight * min(item.done, item.planned)
+    late = item.late + item.dossier_late
+    quality = counted * max(Decimal(0), 1 - rules.quality_penalty_per_error * item.major_errors)
+    delays = late - item.late_excused
+    progress = counted * max(Decimal(0), 1 - rules.progress_penalty_per_delay * max(delays, 0))
+    return ItemRow(
+        item=item,
+        late=late,
+        assigned=scoring.round2(weight * item.planned),
+        counted=scoring.round2(counted),
+        quality=scoring.round2(quality),
+        progress=scoring.round2(progress),
+    )
+
+
+def _criterion_index(rules) -> dict[str, int]:
+    return {criterion.code: index for index, criterion in enumerate(rules.general_criteria)}
+
+
+def _breakdown(evaluation: Evaluation, violations: list) -> Breakdown:
+    """`evaluation` must come with criterion_scores, work_items and bonus_entries prefetched."""
+    rules = rule_set_from_snapshot(evaluation.rule_set_snapshot)
+    scores = {score.criterion_index: score for score in evaluation.criterion_scores.all()}
+    by_code = _criterion_index(rules)
+    on_criterion: dict[int, list] = {}
+    others = []
+    for violation in violations:
+        index = by_code.get(violation.criterion_code)
+        if index is None:
+            others.append(violation)
+        else:
+            on_criterion.setdefault(index, []).append(violation)
+    after = list(evaluation.criteria_result or [])
+    criteria = []
+    for index, criterion in enumerate(rules.general_criteria):
+        score = scores.get(index)
+        criteria.append(
+            CriterionRow(
+                criterion=criterion,
+                proposed=score.proposed if score else None,
+                final=score.final if score else None,
+                after=Decimal(str(after[index])) if index < len(after) else None,
+                violations=on_criterion.get(index, []),
+            )
+        )
+    return Breakdown(
+        evaluation=evaluation,
+        rules=rules,
+        level=rules.label(evaluation.level or None),
+        score_level=rules.label(evaluation.score_level or None),
+        criteria=criteria,
+        items=[_item_row(rules, item) for item in evaluation.work_items.all()],
+        other_violations=others,
+        bonus_entries=list(evaluation.bonus_entries.all()),
+        reasons=_reasons(evaluation.reasons),
+    )
+
+
+def _with_details(queryset):
+    return queryset.prefetch_related(
+        Prefetch("criterion_scores", queryset=CriterionScore.objects.order_by("criterion_index")),
+        Prefetch("work_items", queryset=WorkItem.objects.order_by("ad_hoc", "id")),
+        "bonus_entries",
+    )
+
+
+def _violations_of(evaluation: Evaluation) -> list:
+    period = evaluation.period
+    entries = ledger.person_deductions(
+        organisation=period.organisation, start=period.start, end=period.end
+    )
+    return entries.get(evaluation.employee_id, [])
+
+
+# --- the employee's month --------------------------------------------------------------
+
+
+def _current_evaluation(user) -> Evaluation | None:
+    return (
+        _evaluations()
+        .filter(employee__user=user.pk, is_current=True)
+        .exclude(period__state=PeriodState.LOCKED)
+        .order_by("-period__start")
+        .first()
+    )
+
+
+@login_required
+def my_month(request, pk: int | None = None):
+    """The employee's work items and self-assessment for a period; read-only once sent."""
+    if pk is None:
+        evaluation = _current_evaluation(request.user)
+        if evaluation is None:
+            return render(request, "evaluation/my_month_none.html")
+    else:
+        evaluation = _get_evaluation_for_user(request, pk, own=True)
+    evaluation = _with_details(_evaluations()).get(pk=evaluation.pk)
+    period = evaluation.period
+    rules = rule_set_from_snapshot(evaluation.rule_set_snapshot)
+    items = list(evaluation.work_items.all())
+    scores = {score.criterion_index: score for score in evaluation.criterion_scores.all()}
+    editable = evaluation.state == EvaluationState.DRAFT and period.state not in (
+        PeriodState.SIGNED_OFF,
+        PeriodState.PUBLISHED,
+        PeriodState.LOCKED,
+    )
+    data = files = None
+    if request.method == "POST":
+        if not editable:
+            messages.error(request, _("Phiếu đã gửi hoặc kỳ đã đóng: không thể sửa."))
+            return redirect("evaluation:my_month_of", pk=evaluation.pk)
+        data, files = request.POST, request.FILES
+    item_forms = [forms.WorkItemDeclareForm(data, files, item=item) for item in items]
+    assessment = forms.SelfAssessmentForm(
+        data, criteria=rules.general_criteria, scores=scores, evaluation=evaluation
+    )
+    error_messages = []
+    if data is not None:
+        valid = all([form.is_valid() for form in item_forms]) & assessment.is_valid()
+        if valid:
+            try:
+                _save_month(request, evaluation, item_forms, assessment)
+            except ValidationError as error:
+                error_messages = _messages_of(error, _field_labels(rules, items))
+            else:
+                return redirect("evaluation:my_month_of", pk=evaluation.pk)
+        else:
+            for form in item_forms:
+                for name, errors in form.errors.items():
+                    label = form.fields[name].label
+                    error_messages += [
+                        _("“%(item)s” — %(field)s: %(error)s")
+                        % {"item": form.item.name, "field": label, "error": error}
+                        for error in errors
+                    ]
+            for errors in assessment.errors.values():
+                error_messages += list(errors)
+    response = render(
+        request,
+        "evaluation/my_month.html",
+        {
+            "evaluation": evaluation,
+            "period": period,
+            "rules": rules,
+            "item_forms": item_forms,
+            "assessment": assessment,
+            "editable": editable,
+            "error_messages": error_messages,
+        },
+    )
+    if error_messages:
+        response.status_code = 400
+    return response
+
+
+def _save_month(request, evaluation, item_forms, assessment) -> None:
+    """Declare the changed items and the self-assessment through the services, all or
+    nothing; submit when asked. A stale revision raises ConflictError and saves nothing."""
+    revision = int(request.POST.get("revision") or evaluation.revision)
+    submit = request.POST.get("action") == "submit"
+    with transaction.atomic():
+        for form in item_forms:
+            if not form.has_changed():
+                continue
+            services.work_item_declare(
+                item=form.item,
+                revision=revision,
+                by=request.user,
+                done=form.cleaned_data["done"],
+                evidence_number=form.cleaned_data["evidence_number"],
+                evidence_file=form.cleaned_data["evidence_file"] or None,
+                self_note=form.cleaned_data["self_note"],
+            )
+            revision += 1
+        save = services.self_assessment_submit if submit else services.self_assessment_save
+        save(
+            evaluation=evaluation,
+            revision=revision,
+            by=request.user,
+            proposed=assessment.proposals(),
+            comment=assessment.cleaned_data["self_comment"],
+        )
+    if submit:
+        messages.success(request, _("Đã gửi tự đánh giá. Thủ trưởng đơn vị sẽ chấm điểm."))
+    else:
+        messages.success(request, _("Đã lưu nháp."))
+
+
+# --- the employee's results ------------------------------------------------------------
+
+
+def _published(queryset):
+    return queryset.filter(
+        is_current=True, state__in=[EvaluationState.PUBLISHED, EvaluationState.LOCKED]
+    )
+
+
+def _month_label(period: Period) -> str:
+    return f"{period.number:02d}/{period.year % 100:02d}"
+
+
+@login_required
+def my_results(request):
+    """Every published month of the user: total, level, and a 12-month trend chart."""
+    results = list(
+        _published(_evaluations().filter(employee__user=request.user.pk)).order_by(
+            "-period__year", "-period__number", "-period__start"
+        )
+    )
+    rows = []
+    for evaluation in results:
+        rules = rule_set_from_snapshot(evaluation.rule_set_snapshot)
+        rows.append((evaluation, rules.label(evaluation.level or None)))
+    recent = list(reversed(rows[:TREND_MONTHS]))
+    thresholds = []
+    if rows:
+        rules = rule_set_from_snapshot(rows[0][0].rule_set_snapshot)
+        thresholds = [rules.threshold_top, rules.threshold_good, rules.threshold_complete]
+    return render(
+        request,
+        "evaluation/my_results.html",
+        {
+            "rows": rows,
+            "trend": [(_month_label(e.period), e.total, label) for e, label in recent],
+            "trend_rows": recent,
+            "thresholds": thresholds,
+        },
+    )
+
+
+@login_required
+def result_detail(request, pk: int):
+    """One published result explained line by line, with the appeal form or its decision."""
+    evaluation = _get_evaluation_for_user(request, pk)
+    own = evaluation.employee.user_id == request.user.pk
+    if own and evaluation.state not in (EvaluationState.PUBLISHED, EvaluationState.LOCKED):
+        raise Http404
+    evaluation = _with_details(_evaluations()).get(pk=evaluation.pk)
+    appeals = list(
+        Appeal.objects.filter(
+            evaluation__period=evaluation.period_id, evaluation__employee=evaluation.employee_id
+        )
+        .select_related("decided_by", "resulting_evaluation")
+        .order_by("-filed_at")
+    )
+    period = evaluation.period
+    today = timezone.localdate()
+    may_appeal = (
+        own
+        and evaluation.is_current
+        and period.state == PeriodState.PUBLISHED
+        and period.appeal_due is not None
+        and today <= period.appeal_due
+        and not any(appeal.state == AppealState.PENDING for appeal in appeals)
+    )
+    return render(
+        request,
+        "evaluation/result_detail.html",
+        {
+            "b": _breakdown(evaluation, _violations_of(evaluation)),
+            "evaluation": evaluation,
+            "own": own,
+            "appeals": appeals,
+            "may_appeal": may_appeal,
+            "appeal_form": forms.ReasonForm(label=_("Nội dung kiến nghị")),
+        },
+    )
+
+
+@login_required
+@require_POST
+def appeal_file(request, pk: int):
+    """File an appeal of the user's own published result (services check the window)."""
+    evaluation = _get_evaluation_for_user(request, pk, own=True)
+    form = forms.ReasonForm(request.POST, label=_("Nội dung kiến nghị"))
+    if not form.is_valid():
+        messages.error(request, _("Kiến nghị phải ghi rõ nội dung."))
+    else:
+        try:
+            services.appeal_file(
+                evaluation=evaluation, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            _flash_error(request, error)
+        else:
+            messages.success(
+                request, _("Đã gửi kiến nghị. Bạn sẽ nhận được thông báo khi có quyết định.")
+            )
+    return redirect("evaluation:result_detail", pk=evaluation.pk)
+
+
+# --- the head's scoring page -----------------------------------------------------------
+
+
+@dataclass
+class ScoreRow:
+    """One person on the scoring page: the form, the stored or previewed result."""
+
+    evaluation: Evaluation
+    form: forms.ScoreRowForm
+    violations: list
+    result: scoring.MonthResult | None = None
+    result_level: str | None = None
+    errors: list[str] = field(default_factory=list)
+    conflict: str = ""
+    saved: bool = False
+
+    @property
+    def editable(self) -> bool:
+        return self.evaluation.state in (
+            EvaluationState.DRAFT,
+            EvaluationState.SELF_SUBMITTED,
+            EvaluationState.SCORED,
+        ) and self.evaluation.period.state not in (
+            PeriodState.SIGNED_OFF,
+            PeriodState.PUBLISHED,
+            PeriodState.LOCKED,
+        )
+
+
+def _preview(row: ScoreRow, rules) -> None:
+    """Score the row's posted values with the engine, without saving anything."""
+    evaluation, form = row.evaluation, row.form
+    finals = form.finals()
+    reviews = form.item_reviews()
+    items = tuple(
+        scoring.WorkItem(
+            planned=item.planned,
+            done=item.done,
+            coefficient=item.coefficient,
+            major_errors=reviews[item.pk]["major_errors"],
+            late=reviews[item.pk]["late"] + item.dossier_late,
+            late_excused=reviews[item.pk]["late_excused"],
+        )
+        for item in form.items
+    )
+    leader = form.leader_scores()
+    dd = leader["dd"] if leader else (evaluation.dd_score or rules.leader_full)
+    e = leader["e"] if leader else (evaluation.e_score or rules.leader_full)
+    person = scoring.PersonMonth(
+        employee=evaluation.employee.code,
+        unit=evaluation.unit.code,
+        month=evaluation.period.number,
+        leader=evaluation.is_leader,
+        general=tuple(finals[index] or Decimal(0) for index in range(len(rules.general_criteria))),
+        items=items,
+        violations=adapters.engine_violations(rules, row.violations),
+        bonus=tuple(
+            scoring.Bonus(points=entry.points, reason=entry.reason)
+            for entry in evaluation.bonus_entries.all()
+        ),
+        dd=dd,
+        e=e,
+    )
+    leader_d = None
+    if evaluation.is_leader:
+        leader_d = evaluation.leader_d if evaluation.leader_d is not None else rules.leader_full
+    try:
+        row.result = scoring.score_person(rules, person, leader_d)
+    except scoring.ScoringInputError as error:
+        row.errors.append(error.message)
+        return
+    row.result_level = rules.label(row.result.level)
+
+
+def _score_rows(request, period: Period, evaluations, data=None) -> list[ScoreRow]:
+    """Rows for `evaluations` (a queryset) in 4 queries plus 1 for the month's ledger."""
+    evaluations = list(_with_details(evaluations))
+    rules = rule_set_from_snapshot(period.rule_set_snapshot)
+    entries = ledger.person_deductions(
+        organisation=period.organisation, start=period.start, end=period.end
+    )
+    superior_of = _superior_rights(request, period, evaluations)
+    rows = []
+    for evaluation in evaluations:
+        evaluation.period = period
+        form = forms.ScoreRowForm(
+            data,
+            evaluation=evaluation,
+            criteria=rules.general_criteria,
+            scores={s.criterion_index: s for s in evaluation.criterion_scores.all()},
+            items=list(evaluation.work_items.all()),
+            leader_rights=evaluation.pk in superior_of,
+        )
+        rows.append(ScoreRow(evaluation, form, entries.get(evaluation.employee_id, [])))
+    return rows
+
+
+def _superior_rights(request, period: Period, evaluations) -> set[int]:
+    """Ids of the leaders' evaluations among `evaluations` whose đ and e this user sets.
+
+    The user scores a leader only as their superior (the services check it again), so
+    every leader row the scoring selector returned is theirs to set.
+    """
+    return {evaluation.pk for evaluation in evaluations if evaluation.is_leader}
+
+
+def _scorable(request, period: Period):
+    """The current evaluations of `period` this user scores; 2 queries to build.
+
+    Staff of the units they lead that day, the heads of the units directly below, and
+    for a deputy the staff delegated to them; never their own. The services check each
+    save again with `permissions.can_score`.
+    """
+    on = _on(period)
+    led = set(
+        Post.objects.filter(
+            hr_selectors.active_on(on),
+            employee__user=request.user.pk,
+            kind__in=hr_selectors.LEADER_KINDS,
+            unit__organisation=period.organisation_id,
+        ).values_list("unit_id", flat=True)
+    )
+    delegated = permissions.delegated_staff_ids(request.user, on)
+    return (
+        Evaluation.objects.filter(period=period, is_current=True)
+        .filter(
+            Q(unit_id__in=led, is_head=False)
+            | Q(unit__parent_id__in=led, is_head=True)
+            | Q(employee_id__in=delegated, is_leader=False)
+        )
+        .exclude(employee__user=request.user.pk)
+        .select_related("period", "period__organisation", "employee", "unit", "job_position")
+    )
+
+
+def _approvable_units(request, period: Period, unit_ids) -> list[UnitPeriod]:
+    """The unit periods among `unit_ids` this user submits (heads, acting heads); 2 queries."""
+    allowed = permissions.unit_ids_for(request.user, Perm.APPROVE_UNIT_MONTH, _on(period))
+    return list(
+        UnitPeriod.objects.filter(period=period, unit_id__in=set(unit_ids) & allowed)
+        .select_related("unit")
+        .order_by("unit__path")
+    )
+
+
+@login_required
+def scoring_page(request, period_pk: int):
+    """Everyone the user scores this period, proposed beside final, one row per person.
+
+    `?unit=<id>` narrows to one unit. A constant number of queries whatever the size.
+    """
+    period = _get_period_for_user(request, period_pk)
+    evaluations = _scorable(request, period).order_by(
+        "unit__path", "is_leader", "employee__full_name"
+    )
+    unit = None
+    if request.GET.get("unit", "").isdigit():
+        unit = _get_unit_for_period(request, period, int(request.GET["unit"]))
+        evaluations = evaluations.filter(unit=unit)
+    rows = _score_rows(request, period, evaluations)
+    if not rows and not _approvable_units(request, period, [unit.pk] if unit else []):
+        raise PermissionDenied
+    rules = rule_set_from_snapshot(period.rule_set_snapshot)
+    for row in rows:
+        row.result_level = rules.label(row.evaluation.level or None)
+    unit_ids = {row.evaluation.unit_id for row in rows} | ({unit.pk} if unit else set())
+    return render(
+        request,
+        "evaluation/scoring.html",
+        {
+            "period": period,
+            "unit": unit,
+            "rules": rules,
+            "rows": rows,
+            "unit_periods": _approvable_units(request, period, unit_ids),
+            "quota": _quota(period, unit_ids, rules),
+            "bulk_form": forms.BulkActionForm(evaluation_ids=[]),
+        },
+    )
+
+
+@dataclass
+class Quota:
+    unit_name: str
+    rated: int
+    top: int
+    limit: int
+    rate_percent: Decimal
+
+    @property
+    def over(self) -> int:
+        return max(self.top - self.limit, 0)
+
+
+def _quota(period: Period, unit_ids, rules) -> list[Quota] | None:
+    """Per unit: rated people, those at the top level by points, and the quota; 1 query."""
+    if rules.monthly_quota_rate is None or not unit_ids:
+        return None
+    rows = (
+        Evaluation.objects.filter(
+            period=period, is_current=True, unit_id__in=unit_ids, not_rated=False, absent=False
+        )
+        .values("unit_id", "unit__name", "unit__path")
+        .annotate(rated=Count("id"), top=Count("id", filter=Q(score_level="top")))
+        .order_by("unit__path")
+    )
+    return [
+        Quota(
+            unit_name=row["unit__name"],
+            rated=row["rated"],
+            top=row["top"],
+            limit=scoring.quota_limit(rules, rules.monthly_quota_rate, row["rated"]),
+            rate_percent=rules.monthly_quota_rate * 100,
+        )
+        for row in rows
+    ]
+
+
+def _row_for_user(request, period_pk: int, pk: int, data=None) -> tuple[Period, ScoreRow]:
+    """The row of evaluation `pk` if the user scores it in this period; else 403/404."""
+    period = _get_period_for_user(request, period_pk)
+    scorable = _scorable(request, period).filter(pk=pk)
+    rows = _score_rows(request, period, scorable, data)
+    if not rows:
+        if not Evaluation.objects.filter(pk=pk, period=period).exists():
+            raise Http404
+        raise PermissionDenied
+    return period, rows[0]
+
+
+@login_required
+@require_POST
+def score_preview(request, period_pk: int, pk: int):
+    """htmx: the row's total and level recomputed from the posted values; saves nothing."""
+    period, row = _row_for_user(request, period_pk, pk, request.POST)
+    if row.form.is_valid():
+        _preview(row, rule_set_from_snapshot(period.rule_set_snapshot))
+    else:
+        row.errors = row.form.error_list()
+    return render(request, "evaluation/_row_result.html", {"row": row, "period": period})
+
+
+@login_required
+@require_POST
+def score_save(request, period_pk: int, pk: int):
+    """Save one person's scores through the service; a stale revision saves nothing."""
+    period, row = _row_for_user(request, period_pk, pk, request.POST)
+    rules = rule_set_from_snapshot(period.rule_set_snapshot)
+    status = 200
+    if not row.form.is_valid():
+        row.errors = row.form.error_list()
+        status = 400
+    else:
+        try:
+            _save_row(request, row)
+        except services.ConflictError as error:
+            row.conflict = " ".join(error.messages)
+            status = 409
+        except ValidationError as error:
+            row.errors = _messages_of(error, _field_labels(rules, row.form.items))
+            status = 400
+        else:
+            _, row = _row_for_user(request, period_pk, pk)
+            row.saved = True
+            row.result_level = rules.label(row.evaluation.level or None)
+    if not request.htmx:
+        for message in row.errors + ([row.conflict] if row.conflict else []):
+            messages.error(request, message)
+        if row.saved:
+            messages.success(
+                request,
+                _("Đã lưu điểm của %(name)s.") % {"name": row.evaluation.employee.full_name},
+            )
+        return redirect(_scoring_url(period, row.evaluation.unit_id))
+    if status != 200 and row.form.is_bound and row.result is None and row.form.is_valid():
+        _preview(row, rules)
+    response = render(
+        request, "evaluation/_score_row.html", {"row": row, "period": period, "rules": rules}
+    )
+    response.status_code = status if status != 409 else 200
+    return response
+
+
+def _save_row(request, row: ScoreRow) -> None:
+    """Save one row through the services in one transaction, each call carrying the
+    revision the previous one left: the form's revision must still be current."""
+    form, evaluation = row.form, row.evaluation
+    revision = form.cleaned_data["revision"]
+    reviews = form.item_reviews()
+    items = {item.pk: item for item in form.items}
+    lowered = [pk for pk, r in reviews.items() if r["late_excused"] < items[pk].late_excused]
+    raised = [
+        pk
+        for pk, r in reviews.items()
+        if pk not in lowered
+        and (
+            r["late_excused"] != items[pk].late_excused
+            or (r["late_excused"] and r["excuse_reason"] != items[pk].excuse_reason)
+        )
+    ]
+    leader = form.leader_scores() or {}
+    with transaction.atomic():
+        for pk in lowered:
+            services.delay_certify(
+                item=items[pk],
+                late_excused=reviews[pk]["late_excused"],
+                reason=reviews[pk]["excuse_reason"],
+                revision=revision,
+                by=request.user,
+            )
+            revision += 1
+        evaluation = services.evaluation_score(
+            evaluation=evaluation,
+            revision=revision,
+            by=request.user,
+            final={index: value for index, value in form.finals().items() if value is not None},
+            items={
+                pk: {"major_errors": r["major_errors"], "late": r["late"]}
+                for pk, r in reviews.items()
+            },
+            head_comment=form.cleaned_data["head_comment"],
+            **leader,
+        )
+        revision = evaluation.revision
+        for pk in raised:
+            services.delay_certify(
+                item=items[pk],
+                late_excused=reviews[pk]["late_excused"],
+                reason=reviews[pk]["excuse_reason"],
+                revision=revision,
+                by=request.user,
+            )
+            revision += 1
+
+
+def _scoring_url(period: Period, unit_id: int | None = None) -> str:
+    url = reverse("evaluation:scoring", args=[period.pk])
+    return f"{url}?unit={unit_id}" if unit_id else url
+
+
+@login_required
+@require_POST
+def score_bulk(request, period_pk: int):
+    """Approve the chosen rows as they stand, or return their self-assessments with a reason."""
+    period = _get_period_for_user(request, period_pk)
+    scorable = {e.pk: e for e in _scorable(request, period)}
+    form = forms.BulkActionForm(request.POST, evaluation_ids=list(scorable))
+    unit_id = request.POST.get("unit") if request.POST.get("unit", "").isdigit() else None
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_scoring_url(period, unit_id))
+    chosen = [scorable[pk] for pk in form.cleaned_data["evaluations"]]
+    try:
+        if form.cleaned_data["action"] == form.APPROVE:
+            done = services.evaluations_bulk_approve(evaluations=chosen, by=request.user)
+            messages.success(request, _("Đã duyệt %(n)s phiếu.") % {"n": len(done)})
+        else:
+            done = services.evaluations_bulk_return(
+                evaluations=chosen, reason=form.cleaned_data["reason"].strip(), by=request.user
+            )
+            messages.success(request, _("Đã trả lại %(n)s phiếu.") % {"n": len(done)})
+    except ValidationError as error:
+        _flash_error(request, error)
+    return redirect(_scoring_url(period, unit_id))
+
+
+@login_required
+@require_POST
+def unit_submit(request, period_pk: int, unit_pk: int):
+    """The head submits the unit's month to the agency leader."""
+    period = _get_period_for_user(request, period_pk)
+    unit = _get_unit_for_period(request, period, unit_pk)
+    unit_period = get_object_or_404(UnitPeriod, period=period, unit=unit)
+    try:
+        services.unit_submit(unit_period=unit_period, by=request.user)
+    except ValidationError as error:
+        _flash_error(request, error)
+    else:
+        messages.success(request, _("Đã gửi kết quả của %(unit)s.") % {"unit": unit.name})
+    return redirect(_scoring_url(period, unit.pk))
+
+
+# --- the agency leader's overview ------------------------------------------------------
+
+LEVEL_ORDER = ("top", "good", "complete", "fail")
+
+
+def _period_roles(request, period: Period) -> tuple[bool, bool]:
+    """(signs off: the agency leader, manages: an HR officer) for this period's agency."""
+    on = _on(period)
+    return (
+        permissions.can_sign_off(request.user, period.organisation, on),
+        permissions.can_manage_org(request.user, period.organisation, on),
+    )
+
+
+@login_required
+def overview(request, period_pk: int):
+    """Every unit's status, the level distribution and the exceptions; the leader's actions.
+
+    For the agency leader and HR officers; 7 queries whatever the agency's size.
+    """
+    period = _get_period_for_user(request, period_pk)
+    signs_off, manages = _period_roles(request, period)
+    if not (signs_off or manages):
+        raise PermissionDenied
+    rules = rule_set_from_snapshot(period.rule_set_snapshot)
+    unit_periods = list(
+        UnitPeriod.objects.filter(period=period).select_related("unit").order_by("unit__path")
+    )
+    counts = (
+        Evaluation.objects.filter(period=period, is_current=True)
+        .values("unit_id", "state", "level", "not_rated")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    per_unit: dict[int, dict] = {}
+    distribution = dict.fromkeys(LEVEL_ORDER, 0)
+    not_rated = 0
+    for row in counts:
+        unit = per_unit.setdefault(row["unit_id"], {"total": 0, "scored": 0, "levels": {}})
+        unit["total"] += row["n"]
+        if row["state"] != EvaluationState.DRAFT and row["state"] != EvaluationState.SELF_SUBMITTED:
+            unit["scored"] += row["n"]
+        if row["not_rated"]:
+            not_rated += row["n"]
+        elif row["level"]:
+            distribution[row["level"]] += row["n"]
+            unit["levels"][row["level"]] = unit["levels"].get(row["level"], 0) + row["n"]
+    for unit_period in unit_periods:
+        figures = per_unit.get(unit_period.unit_id, {"total": 0, "scored": 0, "levels": {}})
+        unit_period.figures = figures
+        unit_period.level_label = rules.label(unit_period.level or None)
+        unit_period.level_counts = [
+            (rules.label(level), figures["levels"].get(level, 0), level) for level in LEVEL_ORDER
+        ]
+    exceptions = list(
+        Evaluation.objects.filter(period=period, is_current=True, not_rated=False)
+        .filter(Q(level="fail") | ~Q(level=F("score_level")))
+        .select_related("employee", "unit")
+        .order_by("unit__path", "employee__full_name")[:200]
+    )
+    for evaluation in exceptions:
+        evaluation.level_label = rules.label(evaluation.level or None)
+        evaluation.reason_texts = _reasons(evaluation.reasons)
+    pending_appeals = Appeal.objects.filter(
+        evaluation__period=period, state=AppealState.PENDING
+    ).count()
+    return render(
+        request,
+        "evaluation/overview.html",
+        {
+            "period": period,
+            "rules": rules,
+            "unit_periods": unit_periods,
+            "bars": [(rules.label(level), distribution[level], level) for level in LEVEL_ORDER],
+            "not_rated": not_rated,
+            "exceptions": exceptions,
+            "pending_appeals": pending_appeals,
+            "signs_off": signs_off,
+            "manages": manages,
+            "return_form": forms.ReasonForm(label=_("Lý do trả lại")),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _chosen_unit_periods(request, period: Period) -> list[UnitPeriod]:
+    ids = [int(pk) for pk in request.POST.getlist("unit_periods") if pk.isdigit()]
+    return list(UnitPeriod.objects.filter(period=period, pk__in=ids).select_related("unit"))
+
+
+@login_required
+@require_POST
+def units_action(request, period_pk: int):
+    """The agency leader approves the chosen units, or returns them with one reason."""
+    period = _get_period_for_user(request, period_pk)
+    chosen = _chosen_unit_periods(request, period)
+    if not chosen:
+        messages.error(request, _("Hãy chọn ít nhất một đơn vị."))
+        return redirect("evaluation:overview", period_pk=period.pk)
+    try:
+        if request.POST.get("action") == "return":
+            form = forms.ReasonForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Trả lại đơn vị phải ghi rõ lý do."))
+                return redirect("evaluation:overview", period_pk=period.pk)
+            services.unit_return(
+                unit_periods=chosen, reason=form.cleaned_data["reason"], by=request.user
+            )
+            messages.success(request, _("Đã trả lại %(n)s đơn vị.") % {"n": len(chosen)})
+        else:
+            services.unit_approve(unit_periods=chosen, by=request.user)
+            messages.success(request, _("Đã duyệt %(n)s đơn vị.") % {"n": len(chosen)})
+    except ValidationError as error:
+        _flash_error(request, error)
+    return redirect("evaluation:overview", period_pk=period.pk)
+
+
+PERIOD_ACTIONS = {
+    "advance": None,
+    "sign_off": services.period_sign_off,
+    "publish": services.period_publish,
+    "lock": services.period_lock,
+}
+
+
+@login_required
+@require_POST
+def period_action(request, period_pk: int, action: str):
+    """Move the period one step: HR's steps, sign-off, publication, lock."""
+    period = _get_period_for_user(request, period_pk)
+    if action not in PERIOD_ACTIONS:
+        raise Http404
+    try:
+        if action == "advance":
+            services.period_advance(period=period, to=request.POST.get("to", ""), by=request.user)
+        else:
+            PERIOD_ACTIONS[action](period=period, by=request.user)
+    except ValidationError as error:
+        _flash_error(request, error)
+    else:
+        period.refresh_from_db()
+        messages.success(
+            request,
+            _("Kỳ %(period)s: %(state)s.")
+            % {"period": period, "state": period.get_state_display()},
+        )
+    return redirect(request.POST.get("next") or reverse("evaluation:period_list"))
+
+
+# --- the completeness board ------------------------------------------------------------
+
+
+@login_required
+def completeness(request, period_pk: int):
+    """Who has not submitted and who is stuck at which step, per unit, with days left.
+
+    The agency leader and HR see every unit; heads see the units they lead; 4 queries.
+    """
+    period = _get_period_for_user(request, period_pk)
+    signs_off, manages = _period_roles(request, period)
+    queryset = Evaluation.objects.filter(period=period, is_current=True, not_rated=False)
+    if not (signs_off or manages):
+        led = permissions.unit_ids_for(request.user, Perm.APPROVE_UNIT_MONTH, _on(period))
+        if not led:
+            raise PermissionDenied
+        queryset = queryset.filter(unit_id__in=led)
+    rows = queryset.values_list(
+        "unit_id", "unit__name", "unit__path", "employee__full_name", "state"
+    ).order_by("unit__path", "employee__full_name")
+    states = dict(UnitPeriod.objects.filter(period=period).values_list("unit_id", "state"))
+    units: dict[int, dict] = {}
+    for unit_id, name, _path, person, state in rows:
+        unit = units.setdefault(
+            unit_id,
+            {"name": name, "state": states.get(unit_id), "draft": [], "waiting": [], "scored": 0},
+        )
+        if state == EvaluationState.DRAFT:
+            unit["draft"].append(person)
+        elif state == EvaluationState.SELF_SUBMITTED:
+            unit["waiting"].append(person)
+        else:
+            unit["scored"] += 1
+    for unit in units.values():
+        unit["state_label"] = dict(UnitPeriod._meta.get_field("state").choices).get(unit["state"])
+    today = timezone.localdate()
+    deadlines = [
+        (_("Tự đánh giá"), period.self_assessment_due),
+        (_("Thủ trưởng chấm điểm"), period.scoring_due),
+        (_("Đơn vị gửi kết quả"), period.unit_submission_due),
+        (_("Lãnh đạo cơ quan phê duyệt"), period.sign_off_due),
+    ]
+    return render(
+        request,
+        "evaluation/completeness.html",
+        {
+            "period": period,
+            "units": list(units.values()),
+            "deadlines": [
+                (label, due, (due - today).days, (today - due).days) for label, due in deadlines
+            ],
+        },
+    )
+
+
+# --- periods (HR officer) --------------------------------------------------------------
+
+
+@login_required
+def period_list(request):
+    """The periods of the user's agency, newest first, with the step each one is at."""
+    person = viewer(request)
+    organisation = person.organisation
+    if organisation is None:
+        raise PermissionDenied
+    periods = list(
+        Period.objects.filter(organisation=organisation)
+        .select_related("rule_set")
+        .order_by("-year", "-number", "-start")
+    )
+    on = timezone.localdate()
+    return render(
+        request,
+        "evaluation/period_list.html",
+        {
+            "organisation": organisation,
+            "periods": periods,
+            "manages": permissions.can_manage_org(request.user, organisation, on),
+            "signs_off": permissions.can_sign_off(request.user, organisation, on),
+            "next_states": NEXT_HR_STATE,
+        },
+    )
+
+
+NEXT_HR_STATE = {
+    PeriodState.OPEN: PeriodState.SELF_ASSESSMENT,
+    PeriodState.SELF_ASSESSMENT: PeriodState.SCORING,
+    PeriodState.SCORING: PeriodState.SUBMITTED,
+}
+"""The steps an HR officer moves a period through; the later ones belong to the leader."""
+
+
+def _next_period(organisation) -> tuple[int, int]:
+    latest = (
+        Period.objects.filter(organisation=organisation)
+        .order_by("-year", "-number")
+        .values_list("year", "number")
+        .first()
+    )
+    if latest is None:
+        today = timezone.localdate()
+        return today.year, today.month
+    year, number = latest
+    return (year + 1, 1) if number >= 12 else (year, number + 1)
+
+
+def _default_dues(rule_set, year: int, number: int) -> dict:
+    end = services._period_bounds(rule_set.cadence, year, number)[1]
+    return {
+        "self_assessment_due": end + timedelta(days=rule_set.self_assessment_days),
+        "scoring_due": end + timedelta(days=rule_set.head_scoring_days),
+        "unit_submission_due": end + timedelta(days=rule_set.unit_submission_days),
+        "sign_off_due": end + timedelta(days=rule_set.agency_signoff_days),
+    }
+
+
+@login_required
+def period_open(request):
+    """HR opens a period: the rule-set version in force, deadlines prefilled from it."""
+    organisation = viewer(request).organisation
+    if organisation is None or not permissions.can_manage_org(request.user, organisation):
+        raise PermissionDenied
+    year, number = _next_period(organisation)
+    first_day = date(year, min(number, 12), 1)
+    rule_sets = RuleSet.objects.filter(effective_from__lte=first_day).order_by("code", "-version")
+    in_force = {}
+    for rule_set in rule_sets:
+        in_force.setdefault(rule_set.code, rule_set)
+    choices = RuleSet.objects.filter(pk__in=[rs.pk for rs in in_force.values()])
+    default = in_force.get("nd335") or next(iter(in_force.values()), None)
+    initial = {"year": year, "number": number}
+    if default is not None:
+        initial.update(rule_set=default.pk, **_default_dues(default, year, number))
+    form = forms.PeriodOpenForm(request.POST or None, rule_sets=choices, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            period = services.period_open(
+                organisation=organisation,
+                year=data["year"],
+                number=data["number"],
+                rule_set=data["rule_set"],
+                by=request.user,
+                self_assessment_due=data["self_assessment_due"],
+                scoring_due=data["scoring_due"],
+                unit_submission_due=data["unit_submission_due"],
+                sign_off_due=data["sign_off_due"],
+            )
+        except ValidationError as error:
+            for key, texts in error.message_dict.items():
+                for text in texts:
+                    form.add_error(key if key in form.fields else None, text)
+        else:
+            messages.success(request, _("Đã mở kỳ %(period)s.") % {"period": period})
+            return redirect("evaluation:period_list")
+    return render(
+        request,
+        "evaluation/period_open.html",
+        {"form": form, "organisation": organisation},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def period_reopen(request, period_pk: int):
+    """HR reopens a locked period for correction, with a written reason (audited)."""
+    period = _get_period_for_user(request, period_pk)
+    _require_manage(request, period.organisation)
+    form = forms.ReasonForm(request.POST or None, label=_("Lý do mở lại"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.period_reopen(
+                period=period, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            for text in _messages_of(error):
+                form.add_error(None, text)
+        else:
+            messages.success(request, _("Đã mở lại kỳ %(period)s.") % {"period": period})
+            return redirect("evaluation:period_list")
+    return render(
+        request,
+        "evaluation/period_reopen.html",
+        {"form": form, "period": period, "reopenings": period.reopenings.select_related("by")},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- appeals ---------------------------------------------------------------------------
+
+
+def _get_appeal_for_decider(request, pk: int) -> Appeal:
+    appeal = get_object_or_404(
+        Appeal.objects.select_related(
+            "evaluation",
+            "evaluation__period",
+            "evaluation__period__organisation",
+            "evaluation__employee",
+            "evaluation__unit",
+            "filed_by",
+        ),
+        pk=pk,
+    )
+    decider = services.appeal_decider(appeal.evaluation)
+    if decider is None or decider.user_id != request.user.pk:
+        _refuse(request, appeal.evaluation.period.organisation_id)
+    return appeal
+
+
+@login_required
+def appeal_decide(request, pk: int):
+    """The superior's superior (or the agency leader) upholds or rejects an appeal.
+
+    Upholding needs the corrected final scores: a new version carries them.
+    """
+    appeal = _get_appeal_for_decider(request, pk)
+    evaluation = _with_details(_evaluations()).get(pk=appeal.evaluation_id)
+    rules = rule_set_from_snapshot(evaluation.rule_set_snapshot)
+    scores = {s.criterion_index: s for s in evaluation.criterion_scores.all()}
+    data = request.POST if request.method == "POST" else None
+    decision = forms.AppealDecisionForm(data)
+    row = forms.ScoreRowForm(
+        data,
+        evaluation=evaluation,
+        criteria=rules.general_criteria,
+        scores=scores,
+        items=[],
+        leader_rights=evaluation.is_leader,
+    )
+    error_messages = []
+    if data is not None and appeal.state == AppealState.PENDING:
+        if decision.is_valid() and row.is_valid():
+            upheld = decision.cleaned_data["decision"] == forms.AppealDecisionForm.UPHOLD
+            changes = {}
+            if upheld:
+                changes["final"] = {
+                    index: value
+                    for index, value in row.finals().items()
+                    if value is not None and value != getattr(scores.get(index), "final", None)
+                }
+                changes.update(row.leader_scores() or {})
+            try:
+                services.appeal_decide(
+                    appeal=appeal,
+                    upheld=upheld,
+                    reason=decision.cleaned_data["reason"],
+                    by=request.user,
+                    **changes,
+                )
+            except ValidationError as error:
+                error_messages = _messages_of(error, _field_labels(rules))
+            else:
+                messages.success(request, _("Đã giải quyết kiến nghị."))
+                return redirect("home")
+        else:
+            error_messages = decision_errors = []
+            for form in (decision, row):
+                for name, errors in form.errors.items():
+                    label = form.fields[name].label if name in form.fields else ""
+                    decision_errors += [f"{label}: {e}" if label else e for e in errors]
+    return render(
+        request,
+        "evaluation/appeal_decide.html",
+        {
+            "appeal": appeal,
+            "b": _breakdown(evaluation, _violations_of(evaluation)),
+            "decision": decision,
+            "row": row,
+            "error_messages": error_messages,
+        },
+        status=400 if error_messages else 200,
+    )

@@ -1,0 +1,126 @@
+"""The monthly-cycle pages for each kind of user: employee, head, agency leader, HR.
+
+The `month` fixture opens the current month of the `agency` cast (tests/conftest.py)
+under nd335 as the HR officer lan and moves it to self-assessment: thu (VP clerk) has
+two work items from her job position; hanh heads VP, binh is her deputy, quang leads
+the agency, duc heads NV.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from evaluation import services
+from evaluation.models import Evaluation, EvaluationState, PeriodState
+from evaluation.rulesets import SHIPPED_FIXTURE
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+FULL = dict(enumerate(D(v) for v in ("5", "5") + ("2.5",) * 8))
+
+
+@pytest.fixture
+def month(agency):
+    call_command("loaddata", str(SHIPPED_FIXTURE), verbosity=0)
+    lan = agency.users["lan"]
+    period = services.period_open(
+        organisation=agency.organisation,
+        year=agency.today.year,
+        number=agency.today.month,
+        by=lan,
+        rule_set_code="nd335",
+    )
+    agency.period = services.period_advance(period=period, to=PeriodState.SELF_ASSESSMENT, by=lan)
+    return agency
+
+
+def evaluation_of(cast, username) -> Evaluation:
+    return Evaluation.objects.get(
+        period=cast.period, employee=cast.employees[username], is_current=True
+    )
+
+
+def to_scoring(cast):
+    cast.period = services.period_advance(
+        period=cast.period, to=PeriodState.SCORING, by=cast.users["lan"]
+    )
+
+
+def test_it_shows_the_employee_her_month(client, month):
+    client.force_login(month.users["thu"])
+    response = client.get(reverse("evaluation:my_month"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Tiếp nhận, vào sổ văn bản đến" in page
+    assert "tối đa 5" in page
+
+
+def test_it_saves_and_submits_the_self_assessment(client, month):
+    thu = evaluation_of(month, "thu")
+    items = list(thu.work_items.order_by("id"))
+    client.force_login(month.users["thu"])
+    data = {"revision": thu.revision, "action": "submit", "self_comment": "Hoàn thành tốt"}
+    for item in items:
+        data[f"item-{item.pk}-done"] = "0,8"
+        data[f"item-{item.pk}-evidence_number"] = "12/VP"
+    for index, value in FULL.items():
+        data[f"c{index}"] = str(value).replace(".", ",")
+    response = client.post(reverse("evaluation:my_month_of", args=[thu.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    thu.refresh_from_db()
+    assert thu.state == EvaluationState.SELF_SUBMITTED
+    assert [i.done for i in thu.work_items.order_by("id")] == [D("0.8"), D("0.8")]
+    page = client.get(reverse("evaluation:my_month_of", args=[thu.pk])).content.decode()
+    assert "chỉ còn để xem" in page
+
+
+def test_it_refuses_a_score_above_the_maximum_naming_the_field(client, month):
+    thu = evaluation_of(month, "thu")
+    client.force_login(month.users["thu"])
+    data = {"revision": thu.revision, "action": "save", "c0": "6"}
+    for item in thu.work_items.all():
+        data[f"item-{item.pk}-done"] = "-1"
+    response = client.post(reverse("evaluation:my_month_of", args=[thu.pk]), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "không được lớn hơn 5" in page
+    assert "Khối lượng hoàn thành không được nhỏ hơn 0" in page
+    thu.refresh_from_db()
+    assert thu.revision == 0
+
+
+def test_it_lets_the_head_score_with_a_live_preview(client, month):
+    to_scoring(month)
+    thu = evaluation_of(month, "thu")
+    client.force_login(month.users["hanh"])
+    url = reverse("evaluation:scoring", args=[month.period.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Phạm Thị Thu" in response.content.decode()
+    prefix = f"r{thu.pk}"
+    data = {f"{prefix}-revision": thu.revision}
+    for index, value in FULL.items():
+        data[f"{prefix}-c{index}"] = str(value)
+    for item in thu.work_items.all():
+        for name in ("errors", "late", "excused"):
+            data[f"{prefix}-i{item.pk}_{name}"] = "0"
+    preview = client.post(reverse("evaluation:score_preview", args=[month.period.pk, thu.pk]), data)
+    assert preview.status_code == 200, preview.content.decode()
+    assert "xem trước" in preview.content.decode()
+    saved = client.post(
+        reverse("evaluation:score_save", args=[month.period.pk, thu.pk]),
+        data,
+        HTTP_HX_REQUEST="true",
+    )
+    assert saved.status_code == 200, saved.content.decode()
+    thu.refresh_from_db()
+    assert thu.state == EvaluationState.SCORED
+    stale = client.post(
+        reverse("evaluation:score_save", args=[month.period.pk, thu.pk]),
+        data,
+        HTTP_HX_REQUEST="true",
+    )
+    assert "người khác sửa" in stale.content.decode()
