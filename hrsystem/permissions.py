@@ -105,37 +105,38 @@ def _active_grants(user, perm: Perm, on: date):
 
 def _unit_conditions(user, perm: Perm, on: date) -> Q:
     """A condition on Unit rows: the user holds unit permission `perm` there on `on`."""
-    kinds = [PostKind.HEAD, PostKind.ACTING] if perm in LEADER_PERMS else []
-    if perm in DEPUTY_PERMS:
-        kinds.append(PostKind.DEPUTY)
-    condition = Q(pk__in=[])
-    if kinds:
-        posts = Post.objects.filter(selectors.active_on(on), employee__user=user.pk)
-        condition |= Q(Exists(posts.filter(kind__in=kinds, unit=OuterRef("pk"))))
-        covering = posts.filter(
-            StartsWith(OuterRef("path"), F("unit__path")),
-            kind__in=[PostKind.HEAD, PostKind.ACTING],
-            unit__organisation__head_rights_cover_subunits=True,
-        )
-        if perm in LEADER_PERMS:
-            condition |= Q(Exists(covering))
-    if not roles_with(perm):
-        return condition
-    grants = UnitUserObjectPermission.objects.filter(
-        StartsWith(OuterRef("path"), F("content_object__path")),
-        user=user.pk,
-        permission__codename=perm.value,
-        permission__content_type__app_label="hrsystem",
-        permission__content_type__model="unit",
-    ).filter(
-        Exists(
-            _active_grants(user, perm, on).filter(
-                Q(unit=OuterRef("content_object")) | Q(unit__isnull=True),
-                organisation=OuterRef("content_object__organisation"),
+    posts = Post.objects.filter(selectors.active_on(on), employee__user=user.pk)
+    held = []
+    if perm in LEADER_PERMS:
+        leading = posts.filter(kind__in=selectors.LEADER_KINDS)
+        held.append(leading.filter(unit=OuterRef("pk")))
+        held.append(
+            leading.filter(
+                StartsWith(OuterRef("path"), F("unit__path")),
+                unit__organisation__head_rights_cover_subunits=True,
             )
         )
-    )
-    return condition | Q(Exists(grants))
+    if perm in DEPUTY_PERMS:
+        held.append(posts.filter(kind=PostKind.DEPUTY, unit=OuterRef("pk")))
+    if roles_with(perm):
+        dated_grant = _active_grants(user, perm, on).filter(
+            Q(unit=OuterRef("content_object")) | Q(unit__isnull=True),
+            organisation=OuterRef("content_object__organisation"),
+        )
+        held.append(
+            UnitUserObjectPermission.objects.filter(
+                StartsWith(OuterRef("path"), F("content_object__path")),
+                Exists(dated_grant),
+                user=user.pk,
+                permission__codename=perm.value,
+                permission__content_type__app_label="hrsystem",
+                permission__content_type__model="unit",
+            )
+        )
+    condition = Q(pk__in=[])
+    for rows in held:
+        condition |= Q(Exists(rows))
+    return condition
 
 
 def _organisation_condition(user, perm: Perm, on: date, organisation_ref: str) -> Q:
@@ -154,7 +155,7 @@ def _organisation_condition(user, perm: Perm, on: date, organisation_ref: str) -
         leads_root = Post.objects.filter(
             selectors.active_on(on),
             employee__user=user.pk,
-            kind__in=[PostKind.HEAD, PostKind.ACTING],
+            kind__in=selectors.LEADER_KINDS,
             unit__parent__isnull=True,
             unit__organisation=OuterRef(organisation_ref),
         )
@@ -223,7 +224,7 @@ def _rights_unit(employee: Employee, on: date) -> Unit | None:
         Unit.objects.filter(
             selectors.active_on(on, "posts__"),
             posts__employee=employee,
-            posts__kind__in=[PostKind.HEAD, PostKind.ACTING],
+            posts__kind__in=selectors.LEADER_KINDS,
         )
         .select_related("parent")
         .order_by("depth")
@@ -297,7 +298,7 @@ def _plain_member(user, unit: Unit, on: date) -> bool:
                     selectors.active_on(on),
                     unit=unit,
                     employee=OuterRef("employee"),
-                    kind__in=[PostKind.HEAD, PostKind.ACTING],
+                    kind__in=selectors.LEADER_KINDS,
                 )
             )
         )
