@@ -502,6 +502,13 @@ class DisciplineDecision(models.Model):
         related_name="discipline_decisions",
         verbose_name=_("cơ quan"),
     )
+    unit = models.ForeignKey(
+        Unit,
+        models.PROTECT,
+        related_name="discipline_decisions",
+        verbose_name=_("đơn vị"),
+        help_text=_("Đơn vị công tác của người bị kỷ luật vào ngày quyết định."),
+    )
     employee = models.ForeignKey(
         Employee,
         models.PROTECT,

@@ -739,6 +739,7 @@ def discipline_decide(
     unit = _unit_on(employee, decided_on, "employee")
     decision = DisciplineDecision(
         organisation=unit.organisation,
+        unit=unit,
         employee=employee,
         number=number.strip(),
         decided_on=decided_on,
