@@ -153,3 +153,37 @@ class RoleGrantFactory(factory.django.DjangoModelFactory):
     role = Role.INSPECTOR
     start = START
     end = None
+
+
+# --- the monthly cycle (evaluation) ----------------------------------------------------
+
+
+class WorkProductFactory(factory.django.DjangoModelFactory):
+    """A catalogue work product of an agency (created directly: HR edits it in the admin)."""
+
+    class Meta:
+        model = "hrsystem.WorkProduct"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    code = factory.Sequence(lambda n: f"SP{n:03d}")
+    name = factory.Sequence(lambda n: f"Sản phẩm chuẩn {n}")
+    unit_of_measure = "hồ sơ"
+    norm = Decimal("1")
+    coefficient = Decimal("1")
+
+
+class PeriodFactory(factory.django.DjangoModelFactory):
+    """A period opened through `evaluation.services.period_open` by `by` (an HR officer)."""
+
+    class Meta:
+        model = "evaluation.Period"
+
+    year = 2026
+    number = 10
+    rule_set_code = "nd335"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from evaluation.services import period_open
+
+        return period_open(**kwargs)
