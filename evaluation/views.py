@@ -42,6 +42,7 @@ from .models import (
     PeriodState,
     RuleSet,
     UnitPeriod,
+    UnitPeriodState,
     WorkItem,
 )
 from .reasons import reason_text
@@ -1306,3 +1307,129 @@ def appeal_decide(request, pk: int):
         },
         status=400 if error_messages else 200,
     )
+
+
+# --- the to-do inbox on the home page --------------------------------------------------
+
+
+@dataclass
+class Todo:
+    text: str
+    url: str
+    due: date | None = None
+    urgent: bool = False
+
+
+def inbox_for(request) -> tuple[list[Todo], list]:
+    """What the user must do now in the monthly cycle, and their unread notifications.
+
+    A handful of queries whatever the agency's size: the user's own evaluation, the
+    running periods of their agency, what they score and submit there, pending appeals.
+    """
+    user = request.user
+    today = timezone.localdate()
+    todos: list[Todo] = []
+    own = _current_evaluation(user)
+    if (
+        own is not None
+        and own.state == EvaluationState.DRAFT
+        and own.period.state in services.EMPLOYEE_STATES
+        and not own.not_rated
+    ):
+        todos.append(
+            Todo(
+                _("Kê khai và tự đánh giá %(period)s") % {"period": own.period},
+                reverse("evaluation:my_month_of", args=[own.pk]),
+                own.period.self_assessment_due,
+                own.period.self_assessment_due < today,
+            )
+        )
+    organisation = viewer(request).organisation
+    periods = []
+    if organisation is not None:
+        periods = list(
+            Period.objects.filter(organisation=organisation)
+            .exclude(state=PeriodState.LOCKED)
+            .select_related("organisation", "rule_set")
+            .order_by("-year", "-number")[:3]
+        )
+    for period in periods:
+        todos += _period_todos(request, period, today)
+    notes = list(user.notifications.filter(read_at__isnull=True)[:5])
+    return todos, notes
+
+
+def _period_todos(request, period: Period, today: date) -> list[Todo]:
+    todos = []
+    signs_off, manages = _period_roles(request, period)
+    if period.state in services.HEAD_STATES:
+        waiting = _scorable(request, period).exclude(state=EvaluationState.SCORED).count()
+        if waiting:
+            todos.append(
+                Todo(
+                    _("Chấm điểm %(period)s: %(n)s người chưa chấm")
+                    % {"period": period, "n": waiting},
+                    reverse("evaluation:scoring", args=[period.pk]),
+                    period.scoring_due,
+                    period.scoring_due < today,
+                )
+            )
+    if period.state == PeriodState.SCORING:
+        allowed = permissions.unit_ids_for(request.user, Perm.APPROVE_UNIT_MONTH, _on(period))
+        led = set(
+            Post.objects.filter(
+                hr_selectors.active_on(_on(period)),
+                employee__user=request.user.pk,
+                kind__in=hr_selectors.LEADER_KINDS,
+            ).values_list("unit_id", flat=True)
+        )
+        for unit_period in UnitPeriod.objects.filter(
+            period=period,
+            unit_id__in=allowed & led,
+            state__in=[UnitPeriodState.DRAFT, UnitPeriodState.RETURNED],
+        ).select_related("unit"):
+            todos.append(
+                Todo(
+                    _("Gửi kết quả %(period)s của %(unit)s")
+                    % {"period": period, "unit": unit_period.unit.name},
+                    _scoring_url(period, unit_period.unit_id),
+                    period.unit_submission_due,
+                    period.unit_submission_due < today,
+                )
+            )
+    if signs_off and period.state in (PeriodState.SUBMITTED, PeriodState.SIGNED_OFF):
+        text = (
+            _("Phê duyệt kết quả %(period)s")
+            if period.state == PeriodState.SUBMITTED
+            else _("Công bố kết quả %(period)s")
+        )
+        todos.append(
+            Todo(
+                text % {"period": period},
+                reverse("evaluation:overview", args=[period.pk]),
+                period.sign_off_due,
+                period.sign_off_due < today,
+            )
+        )
+    if manages and period.state in NEXT_HR_STATE:
+        todos.append(
+            Todo(
+                _("Kỳ %(period)s đang ở bước “%(state)s”: chuyển bước khi đến hạn")
+                % {"period": period, "state": period.get_state_display()},
+                reverse("evaluation:period_list"),
+            )
+        )
+    if signs_off or manages or period.state == PeriodState.PUBLISHED:
+        for appeal in Appeal.objects.filter(
+            evaluation__period=period, state=AppealState.PENDING
+        ).select_related("evaluation", "evaluation__period", "evaluation__employee")[:20]:
+            decider = services.appeal_decider(appeal.evaluation)
+            if decider is not None and decider.user_id == request.user.pk:
+                todos.append(
+                    Todo(
+                        _("Giải quyết kiến nghị của %(name)s")
+                        % {"name": appeal.evaluation.employee.full_name},
+                        reverse("evaluation:appeal_decide", args=[appeal.pk]),
+                    )
+                )
+    return todos
