@@ -1,0 +1,131 @@
+"""The head's scoring page and the leader's overview cost the same queries at any size.
+
+Two periods of the same agency: one opened with 5 extra people in VP, the next after
+VP grew to 40; each page is counted on both and the counts must be equal.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from evaluation import services
+from evaluation.models import Evaluation, PeriodState
+from evaluation.rulesets import SHIPPED_FIXTURE
+from hrsystem import services as hr_services
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 30
+FULL = dict(enumerate(Decimal(v) for v in ("5", "5") + ("2.5",) * 8))
+
+
+def count_queries(client, url) -> int:
+    client.get(url)  # warm per-process caches (content types, translations)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def grow_vp(cast, total):
+    unit = cast.units["VP"]
+    if not hasattr(cast, "grown_position"):
+        cast.grown_position = hr_services.job_position_create(
+            organisation=cast.organisation, code="CVQ", name="CV"
+        )
+        for task in range(3):
+            hr_services.standard_task_create(
+                job_position=cast.grown_position,
+                name=f"Nhiệm vụ {task}",
+                unit_of_measure="hồ sơ",
+            )
+    grown = cast.__dict__.setdefault("grown", [])
+    for number in range(len(grown), total):
+        grown.append(
+            hr_services.employee_create(
+                code=f"Q{number:04d}",
+                full_name=f"Trịnh Thị Số {number}",
+                unit=unit,
+                job_position=cast.grown_position,
+                start=cast.today - timedelta(days=400),
+            )
+        )
+
+
+def open_scoring(cast, month_start: date):
+    lan = cast.users["lan"]
+    period = services.period_open(
+        organisation=cast.organisation,
+        year=month_start.year,
+        number=month_start.month,
+        by=lan,
+        rule_set_code="nd335",
+    )
+    for state in (PeriodState.SELF_ASSESSMENT, PeriodState.SCORING):
+        period = services.period_advance(period=period, to=state, by=lan)
+    # a few rows scored so the page shows results and the overview levels
+    for evaluation in Evaluation.objects.filter(period=period, unit=cast.units["VP"])[:3]:
+        if evaluation.employee_id == cast.employees["hanh"].pk:
+            continue
+        services.evaluation_score(
+            evaluation=evaluation, revision=evaluation.revision, by=cast.users["hanh"], final=FULL
+        )
+    return period
+
+
+@pytest.fixture
+def two_sizes(agency):
+    call_command("loaddata", str(SHIPPED_FIXTURE), verbosity=0)
+    this_month = agency.today.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    grow_vp(agency, 5)
+    small = open_scoring(agency, last_month)
+    grow_vp(agency, 40)
+    large = open_scoring(agency, this_month)
+    return agency, small, large
+
+
+def test_it_keeps_the_scoring_page_constant(client, two_sizes):
+    cast, small, large = two_sizes
+    client.force_login(cast.users["hanh"])
+    counts = [
+        count_queries(client, reverse("evaluation:scoring", args=[period.pk]))
+        for period in (small, large)
+    ]
+    assert counts[0] == counts[1]
+    assert counts[1] <= MAX_QUERIES
+    page = client.get(reverse("evaluation:scoring", args=[large.pk])).content.decode()
+    assert page.count("Trịnh Thị Số") >= 40
+
+
+def test_it_keeps_the_overview_constant(client, two_sizes):
+    cast, small, large = two_sizes
+    client.force_login(cast.users["quang"])
+    counts = [
+        count_queries(client, reverse("evaluation:overview", args=[period.pk]))
+        for period in (small, large)
+    ]
+    assert counts[0] == counts[1]
+    assert counts[1] <= MAX_QUERIES
+
+
+def test_it_keeps_the_completeness_board_constant(client, two_sizes):
+    cast, small, large = two_sizes
+    client.force_login(cast.users["hanh"])
+    counts = [
+        count_queries(client, reverse("evaluation:completeness", args=[period.pk]))
+        for period in (small, large)
+    ]
+    assert counts[0] == counts[1]
+    assert counts[1] <= MAX_QUERIES
+
+
+def test_it_keeps_the_home_inbox_constant(client, two_sizes):
+    cast, small, large = two_sizes
+    client.force_login(cast.users["hanh"])
+    assert count_queries(client, reverse("home")) <= MAX_QUERIES
