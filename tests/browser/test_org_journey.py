@@ -88,3 +88,15 @@ def test_the_directory_works_without_javascript(browser, live_server, agency):
     expect(page.locator("#directory-results")).to_contain_text("Lê Văn Bình")
     expect(page.locator("#directory-results")).not_to_contain_text("Phạm Thị Thu")
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/org/", "/people/", "unit"])
+def test_the_pages_fit_a_phone_screen(page, agency, sign_in, path):
+    sign_in(agency.users["quang"])
+    page.set_viewport_size({"width": 360, "height": 740})
+    if path == "unit":
+        path = f"/org/units/{agency.units['VP'].pk}/"
+    page.goto(path)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{path} is {overflow}px wider than a 360px phone"
+    expect(page.get_by_role("navigation", name="Điều hướng chính")).to_be_visible()
