@@ -1,9 +1,12 @@
-"""Shared fixtures: a headless Chromium for browser journeys and screenshot artifacts.
+"""Shared fixtures: a small named agency, and headless Chromium for browser journeys.
 
-A browser journey asks for `page` (a fresh Playwright page whose relative URLs resolve
-against the live server), signs in with `log_in(username, password)` through the
-real form or `sign_in(user)` through a session cookie, and calls `screenshot("step")`
-to keep evidence under artifacts/. Mark such tests `@pytest.mark.browser`.
+A browser journey (mark it `@pytest.mark.browser`) asks for `page`, a fresh Playwright
+page in Vietnamese whose relative URLs ("/org/") resolve against pytest-django's live
+server; it signs in with `log_in(username, password)` through the real form or with
+`sign_in(user)` through a session cookie, and calls `screenshot("step")` to keep
+artifacts/<module>-<test>-step.png. A failing journey leaves a "-failure" screenshot.
+`agency` builds the cast every view test and journey can share (see its docstring);
+`browser` is one Chromium for the whole run. Test passwords hash with MD5 for speed.
 """
 
 import os
