@@ -21,7 +21,7 @@ from evaluation.models import Evaluation, PeriodState
 from evaluation.rulesets import SHIPPED_FIXTURE
 from hrsystem import services as hr_services
 from hrsystem.models import JobPosition
-from tests.factories import PeriodFactory
+from tests.factories import EmployeeFactory, PeriodFactory
 from tests.hrsystem.conftest import build_cast
 
 D = Decimal
@@ -34,10 +34,15 @@ def load_rule_sets() -> None:
     call_command("loaddata", str(SHIPPED_FIXTURE), verbosity=0)
 
 
-def build_cycle(*, month: int = 10, rule_set_code: str = "nd335"):
+def build_cycle(*, month: int = 10, rule_set_code: str = "nd335", extra_staff: int = 0):
+    """The cast in an open period; `extra_staff` more people join TC first."""
     load_rule_sets()
     c = build_cast()
     position = JobPosition.objects.get(organisation=c.org, code="CV")
+    c.extra = [
+        EmployeeFactory(unit=c.tc, job_position=position, code=f"TC{n:03d}")
+        for n in range(extra_staff)
+    ]
     c.task_a = hr_services.standard_task_create(
         job_position=position,
         name="Thẩm định hồ sơ A",

@@ -1,0 +1,98 @@
+"""The recompute and the page selectors run the same number of queries at any unit size."""
+
+import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from evaluation import selectors
+from evaluation.adapters import period_recompute
+from evaluation.models import Evaluation, WorkItem
+from tests.evaluation.cycle import build_cycle, score, to_scoring
+
+SIZES = (2, 40)
+
+
+def _count(call) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        call()
+    return len(queries)
+
+
+def _cycle(extra: int):
+    c = build_cycle(extra_staff=extra)
+    to_scoring(c)
+    score(c, "binh", "truong_tc")
+    return c
+
+
+@pytest.fixture(params=SIZES, ids=lambda n: f"{n}-extra-staff")
+def sized(request, db):
+    return _cycle(request.param)
+
+
+def _stale_then_recompute(c) -> None:
+    Evaluation.objects.filter(period=c.period).update(total=None, level="")
+    WorkItem.objects.filter(evaluation__period=c.period).update(dossier_late=7)
+    period_recompute(period=c.period)
+
+
+def _measure(c) -> dict[str, int]:
+    head = c.truong_tc.user
+    return {
+        "recompute (nothing changes)": _count(lambda: period_recompute(period=c.period)),
+        "evaluations_for_head": _count(
+            lambda: [
+                (e.criterion_scores.all(), e.work_items.all(), e.bonus_entries.all())
+                for e in selectors.evaluations_for_head(user=head, period=c.period)
+            ]
+        ),
+        "period_overview": _count(
+            lambda: selectors.period_overview(user=c.chu_tich.user, period=c.period)
+        ),
+        "completeness_board (head)": _count(
+            lambda: selectors.completeness_board(user=head, period=c.period)
+        ),
+        "completeness_board (leader)": _count(
+            lambda: selectors.completeness_board(user=c.chu_tich.user, period=c.period)
+        ),
+        "inbox": _count(lambda: selectors.inbox(user=head)),
+    }
+
+
+EXPECTED = {
+    "recompute (nothing changes)": 16,
+    "evaluations_for_head": 6,
+    "period_overview": 3,
+    "completeness_board (head)": 5,
+    "completeness_board (leader)": 3,
+    "inbox": 11,
+}
+"""Queries measured on SQLite inside a test transaction (each atomic block adds a
+savepoint and its release)."""
+
+
+def test_it_runs_the_same_queries_whatever_the_unit_size(sized):
+    """Both sizes must match the same figures, hence each other."""
+    c = sized
+    rows = selectors.evaluations_for_head(user=c.truong_tc.user, period=c.period)
+    assert len(rows) == 3 + len(c.extra) + 2  # an, binh, pho_tc, the extra staff, KT's two
+    assert _measure(c) == EXPECTED
+
+
+def test_it_writes_changed_results_in_bulk_not_per_person(sized):
+    """Reads stay at 16; writes are one load, one UPDATE and one history INSERT per
+    batch (SQLite caps a statement at 999 parameters, about 24 evaluation rows)."""
+    c = sized
+    queries = _count(lambda: _stale_then_recompute(c))
+    batches = -(-(13 + len(c.extra)) // 24)
+    assert queries <= 16 + 1 + 2 * batches + 2  # the last two: unit results and their history
+
+
+def test_it_recomputes_a_whole_agency_in_one_pass(sized):
+    c = sized
+    started = time.perf_counter()
+    outcome = period_recompute(period=c.period)
+    assert time.perf_counter() - started < 5
+    assert len(outcome.people) == 13 + len(c.extra)
