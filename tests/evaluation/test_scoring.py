@@ -573,6 +573,15 @@ def test_diem_tru_khong_gan_tieu_chi_tru_vao_tong():
     assert HN3814.label(result.level) == "B"
 
 
+def test_nd335_vi_pham_khong_gan_tieu_chi_tru_vao_tong():
+    """nd335 too: a violation tied to no criterion is a deduction from the total."""
+    p = person(ND335, "NV17", violations=(Violation(D("2.25")),))
+    result = one(ND335, p)
+    assert result.general == Decimal("30.00")
+    assert result.deductions == Decimal("2.25")
+    assert result.total == Decimal("97.75")  # 30 + 70 − 2.25
+
+
 def test_gioi_han_tong_diem_tru_tuy_chon():
     """A rule set may cap the deductions: 4 + 3 = 7 → 5 with a cap of 5 (none by default)."""
     violations = (Violation(D("4")), Violation(D("3")))
