@@ -30,6 +30,7 @@ from .models import (
     RoleGrant,
     StandardTask,
     Unit,
+    WorkProduct,
 )
 from .permissions import Perm
 
@@ -338,6 +339,33 @@ class JobPositionAdmin(ScopedAdmin):
             )
             return False
         return True
+
+
+@admin.register(WorkProduct)
+class WorkProductAdmin(ScopedHistoryAdmin):
+    """The agency's catalogue of standard work products; retired with `active`, not deleted."""
+
+    list_display = (
+        "code",
+        "name",
+        "unit_of_measure",
+        "norm",
+        "norm_basis",
+        "coefficient",
+        "is_dossier_processing",
+        "active",
+    )
+    list_filter = ("organisation", "active", "is_dossier_processing", "norm_basis")
+    search_fields = ("code", "name")
+    filter_horizontal = ("job_positions",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("organisation",) if obj else ()
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.related_model is JobPosition:
+            kwargs["queryset"] = self._scope(JobPosition.objects.all(), request, "organisation")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(QuotaGroup)

@@ -16,6 +16,7 @@ from hrsystem.models import (
     QuotaGroup,
     RoleGrant,
     Unit,
+    WorkProduct,
 )
 from tests.factories import UnitFactory
 
@@ -29,6 +30,7 @@ MODELS = [
     Post,
     DeputyDelegation,
     RoleGrant,
+    WorkProduct,
 ]
 
 
