@@ -148,6 +148,38 @@ def _one_target(employee: Employee | None, unit: Unit | None) -> None:
         )
 
 
+# --- agency settings -------------------------------------------------------------------
+
+
+@transaction.atomic
+def discipline_policy_set(
+    *,
+    organisation: Organisation,
+    contest_days: int | None = None,
+    internal_affairs_unit: Unit | None = None,
+    by=None,
+) -> DisciplinePolicy:
+    """Set an agency's contest window (None: the system default) and the Internal Affairs
+    unit whose inspectors head inspection teams (None: any inspector); by its HR officer."""
+    if by is not None:
+        _require(_manages(by, organisation))
+    policy = DisciplinePolicy.objects.select_for_update().filter(
+        organisation=organisation
+    ).first() or DisciplinePolicy(organisation=organisation)
+    policy.contest_days = contest_days
+    policy.internal_affairs_unit = internal_affairs_unit
+    if (
+        internal_affairs_unit is not None
+        and internal_affairs_unit.organisation_id != organisation.pk
+    ):
+        raise ValidationError(
+            {"internal_affairs_unit": _("Đơn vị phải thuộc %(agency)s.") % {"agency": organisation}}
+        )
+    policy.full_clean()
+    _save(policy, by)
+    return policy
+
+
 # --- the catalogue ---------------------------------------------------------------------
 
 
