@@ -143,3 +143,28 @@ def test_it_enforces_the_tree_rules_in_the_database_too(chain):
         Unit.objects.filter(pk=chain[2].pk).update(parent=chain[2].pk)
     with pytest.raises(IntegrityError), transaction.atomic():
         StandardTask.objects.filter(pk=StandardTaskFactory().pk).update(coefficient=0)
+
+
+def test_it_keeps_every_path_consistent_through_random_moves(db):
+    import random
+
+    rng = random.Random(7)
+    units = [UnitFactory(code="GOC")]
+    for index in range(1, 30):
+        units.append(UnitFactory(parent=rng.choice(units), code=f"U{index}"))
+    refused = 0
+    for _ in range(60):
+        unit = Unit.objects.get(pk=rng.choice(units[1:]).pk)
+        parent = Unit.objects.get(pk=rng.choice(units).pk)
+        try:
+            services.unit_move(unit=unit, parent=parent)
+        except ValidationError as error:
+            assert "parent" in error.message_dict
+            refused += 1
+    assert refused
+    by_id = {unit.pk: unit for unit in Unit.objects.all()}
+    for unit in by_id.values():
+        parent = by_id.get(unit.parent_id)
+        expected = (parent.path if parent else "") + f"{unit.pk:010d}/"
+        assert unit.path == expected
+        assert unit.depth == (parent.depth + 1 if parent else 0)
