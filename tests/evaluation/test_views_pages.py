@@ -22,8 +22,8 @@ D = Decimal
 FULL = dict(enumerate(D(v) for v in ("5", "5") + ("2.5",) * 8))
 
 
-@pytest.fixture
-def month(agency):
+def open_month(agency):
+    """Open the agency's current month under nd335 and move it to self-assessment."""
     call_command("loaddata", str(SHIPPED_FIXTURE), verbosity=0)
     lan = agency.users["lan"]
     period = services.period_open(
@@ -35,6 +35,11 @@ def month(agency):
     )
     agency.period = services.period_advance(period=period, to=PeriodState.SELF_ASSESSMENT, by=lan)
     return agency
+
+
+@pytest.fixture
+def month(agency):
+    return open_month(agency)
 
 
 def evaluation_of(cast, username) -> Evaluation:
