@@ -1,0 +1,163 @@
+"""Notifications through pluggable channels, and the daily deadline reminders."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+
+from evaluation import notifications
+from evaluation.models import Notification, PeriodState
+from evaluation.tasks import Chain, send_deadline_reminders
+from hrsystem.selectors import superior_of
+from tests.evaluation.cycle import (
+    advance,
+    cycle_fixture,  # noqa: F401 — the `cycle` fixture
+    score,
+    to_scoring,
+)
+
+DELIVERED = []
+
+
+class RecordingChannel(notifications.Channel):
+    """A stand-in for a messaging channel (Zalo OA, SMS) configured by the setting."""
+
+    def deliver(self, rows):
+        DELIVERED.extend(rows)
+
+
+class BrokenChannel(notifications.Channel):
+    def deliver(self, rows):
+        raise RuntimeError("gateway down")
+
+
+@pytest.fixture
+def recording(settings):
+    DELIVERED.clear()
+    settings.NOTIFICATION_CHANNELS = [
+        "tests.evaluation.test_notifications.BrokenChannel",
+        "evaluation.notifications.InAppChannel",
+        "evaluation.notifications.EmailChannel",
+        "tests.evaluation.test_notifications.RecordingChannel",
+    ]
+    return DELIVERED
+
+
+def test_it_stores_delivers_and_deduplicates_a_message(
+    cycle, recording, django_capture_on_commit_callbacks
+):
+    c = cycle
+    c.an.user.email = "an@example.vn"
+    c.an.user.save()
+    message = dict(user_id=c.an.user.pk, kind="test", title="Nhắc việc", dedupe_key="k1")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = notifications.notify(**message)
+        second = notifications.notify(**message)
+    assert first is not None and second is None
+    assert Notification.objects.filter(user=c.an.user, dedupe_key="k1").count() == 1
+    assert [row.title for row in recording] == ["Nhắc việc"]  # a broken channel stops nobody
+    assert [m.to for m in mail.outbox] == [["an@example.vn"]]
+
+
+def test_it_delivers_nothing_when_the_transaction_rolls_back(
+    cycle, recording, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        notifications.notify(user_id=cycle.an.user.pk, kind="t", title="x")
+        raise RuntimeError
+    assert recording == [] and not Notification.objects.exists()
+
+
+def test_it_resolves_superiors_for_the_whole_agency_as_superior_of_does(cycle):
+    c = cycle
+    on = c.period.end
+    chain = Chain(c.org, on)
+    for name in (
+        "pho_chu_tich",
+        "truong_tc",
+        "pho_tc",
+        "an",
+        "binh",
+        "quyen_kt",
+        "cuong",
+        "truong_nv",
+        "quyen_nv",
+        "to_chuc",
+        "thanh_tra",
+        "mot_cua",
+        "hoi_dong",
+        "chu_tich",
+    ):
+        employee = getattr(c, name)
+        unit_id = employee.assignments.get().unit_id
+        assert chain.superior(employee.pk, unit_id) == superior_of(employee, on=on), name
+
+
+def _titles(user) -> list[str]:
+    return list(Notification.objects.filter(user=user).values_list("kind", flat=True))
+
+
+def test_it_reminds_before_the_self_assessment_deadline_once(cycle):
+    c = cycle
+    advance(c, PeriodState.SELF_ASSESSMENT)
+    day = (c.period.self_assessment_due - timedelta(days=1)).isoformat()
+    assert send_deadline_reminders(day) == 13  # everyone but the agency leader (not rated)
+    assert send_deadline_reminders(day) == 0
+    assert "self_assessment_due" in _titles(c.an.user)
+    assert "self_assessment_due" not in _titles(c.chu_tich.user)  # not rated here
+
+
+def test_it_escalates_missing_self_assessments_to_the_superior(cycle):
+    c = cycle
+    advance(c, PeriodState.SELF_ASSESSMENT)
+    day = (c.period.self_assessment_due + timedelta(days=1)).isoformat()
+    send_deadline_reminders(day)
+    assert send_deadline_reminders(day) == 0
+    escalation = Notification.objects.get(user=c.truong_tc.user, kind="self_assessment_overdue")
+    assert "Hoàng Văn An" in escalation.body and "Đặng Thị Bình" in escalation.body
+    assert (
+        "Lê Văn Trường"
+        in Notification.objects.get(user=c.chu_tich.user, kind="self_assessment_overdue").body
+    )
+    assert not Notification.objects.filter(user=c.an.user, kind="self_assessment_overdue").exists()
+
+
+def test_it_reminds_scorers_and_escalates_to_their_superior(cycle):
+    c = cycle
+    to_scoring(c)
+    score(c, "an", "pho_tc")
+    before = (c.period.scoring_due - timedelta(days=2)).isoformat()
+    send_deadline_reminders(before)
+    reminder = Notification.objects.get(user=c.truong_tc.user, kind="scoring_due")
+    assert "Đặng Thị Bình" in reminder.body and "Hoàng Văn An" not in reminder.body
+    after = (c.period.scoring_due + timedelta(days=1)).isoformat()
+    send_deadline_reminders(after)
+    assert send_deadline_reminders(after) == 0
+    assert (
+        "Lê Văn Trường"
+        in Notification.objects.get(user=c.chu_tich.user, kind="scoring_overdue").body
+    )
+
+
+def test_it_reminds_unit_leaders_to_submit_and_the_agency_leader_to_sign_off(cycle):
+    c = cycle
+    to_scoring(c)
+    send_deadline_reminders((c.period.unit_submission_due - timedelta(days=1)).isoformat())
+    assert "unit_submission_due" in _titles(c.truong_tc.user)
+    send_deadline_reminders((c.period.unit_submission_due + timedelta(days=1)).isoformat())
+    overdue = Notification.objects.get(user=c.chu_tich.user, kind="unit_submission_overdue")
+    assert "Phòng Tài chính" in overdue.body
+    send_deadline_reminders((c.period.sign_off_due + timedelta(days=1)).isoformat())
+    assert "sign_off_overdue" in _titles(c.chu_tich.user)
+
+
+def test_it_sends_nothing_for_a_period_far_from_its_deadlines(cycle):
+    c = cycle
+    advance(c, PeriodState.SELF_ASSESSMENT)
+    assert send_deadline_reminders((c.period.start).isoformat()) == 0
