@@ -18,6 +18,7 @@ from evaluation.scoring import (
     Unit,
     UnitCap,
     Violation,
+    WorkItem,
     score_month,
     score_year,
 )
@@ -154,6 +155,40 @@ def test_so_tieu_chi_chung_sai_bi_tu_choi():
 
 
 # ------------------------------------------------------------------------ task block
+
+
+_ITEM_RULE_GAP = pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: score_month accepts a work item that scoring-rules.md forbids "
+    "(wᵢ > 0, nᵢ > 0, dᵢ ≥ 0, eᵢ and lᵢ whole ≥ 0, xᵢ ≤ lᵢ) and scores it silently",
+)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        pytest.param(WorkItem(D(0), D(0)), id="planned-0", marks=_ITEM_RULE_GAP),
+        pytest.param(WorkItem(D(-1), D(0)), id="planned-negative", marks=_ITEM_RULE_GAP),
+        pytest.param(WorkItem(D(5), D(-1)), id="done-negative", marks=_ITEM_RULE_GAP),
+        pytest.param(WorkItem(D(5), D(5), D(0)), id="coefficient-0", marks=_ITEM_RULE_GAP),
+        pytest.param(
+            WorkItem(D(4), D(4), major_errors=-1), id="errors-negative", marks=_ITEM_RULE_GAP
+        ),
+        pytest.param(WorkItem(D(4), D(4), late=-1), id="late-negative", marks=_ITEM_RULE_GAP),
+        pytest.param(
+            WorkItem(D(4), D(4), late=1, late_excused=2),
+            id="excused-above-late",
+            marks=_ITEM_RULE_GAP,
+        ),
+    ],
+)
+def test_cong_viec_trai_quy_tac_bi_tu_choi(bad):
+    """Input the rules forbid is an error, as for general scores (never scored silently).
+
+    With major_errors = −1 the engine today reports quality 112.50 % (4 × 1.25 + 4) / 8.
+    """
+    with pytest.raises(ScoringInputError):
+        one(ND335, person(ND335, "NV30", items=(bad, item(4, 4))))
 
 
 def test_he_so_quy_doi_cong_viec():
@@ -1201,6 +1236,21 @@ def test_truong_phong_bi_gioi_han_theo_xep_loai_nam_cua_don_vi(dossiers, unit_le
     assert head.score == Decimal("95.00")
     assert head.level == unit_level
     assert codes(head) == ["head_capped_by_unit"]
+
+
+def test_thu_tu_ly_do_nam_gioi_han_vang_roi_gioi_han_theo_don_vi():
+    """Step 3 before step 4: absence caps the head at Hoàn thành, the unit's Không hoàn
+    thành (staff at 40) lowers it again."""
+    people = [
+        year_of("TP01", ["95"] * 9 + [None] * 3, leader=True),
+        year_of("NV01", ["40"] * 12),
+    ]
+    outcome = year(ND335_NO_QUOTA, [Unit("VP", head="TP01")], people)
+    assert outcome.units["VP"].level == "fail"
+    head = outcome.people["TP01"]
+    assert head.score == Decimal("95.00")
+    assert head.level == "fail"
+    assert codes(head) == ["capped_absence", "head_capped_by_unit"]
 
 
 def test_truong_phong_khong_bi_gioi_han_nam_khi_tat_cong_tac():
