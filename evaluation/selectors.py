@@ -150,7 +150,8 @@ def may_oversee(user, period: models.Period) -> bool:
 
 
 def period_overview(*, user, period: models.Period) -> PeriodOverview | None:
-    """Per unit: state, counts by final level and exceptions; None if the user may not see it.
+    """Per unit: state, counts by final level of the scored and exceptions; None if the user
+    may not see it.
 
     4 queries at any size (2 for the right, unit periods, one aggregate).
     """
@@ -178,7 +179,7 @@ def period_overview(*, user, period: models.Period) -> PeriodOverview | None:
         if row["not_rated"] or row["absent"]:
             overview.not_rated += n
             continue
-        if row["level"]:
+        if row["level"] and row["state"] in DONE_STATES:
             overview.levels[row["level"]] += n
             totals[row["level"]] += n
         if row["state"] == EvaluationState.DRAFT:
