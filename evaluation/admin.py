@@ -233,3 +233,112 @@ class RuleSetAdmin(SimpleHistoryAdmin):
             messages.SUCCESS,
         )
         return redirect("admin:evaluation_ruleset_change", clone.pk)
+
+
+# --- the monthly cycle: read-only here, every change goes through evaluation.services ---
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Shows rows and their history; the workflow's services are the only writers."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class UnitPeriodInline(admin.TabularInline):
+    model = models.UnitPeriod
+    fields = ("unit", "state", "rated_count", "score", "level", "submitted_at", "approved_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Period)
+class PeriodAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "organisation", "rule_set", "state", "sign_off_due", "locked_at")
+    list_filter = ("state", "cadence", "year", "organisation")
+    inlines = [UnitPeriodInline]
+
+
+@admin.register(models.UnitPeriod)
+class UnitPeriodAdmin(ReadOnlyAdmin):
+    list_display = ("unit", "period", "state", "score", "level")
+    list_filter = ("state", "period__organisation")
+    search_fields = ("unit__name", "unit__code")
+
+
+class CriterionScoreInline(admin.TabularInline):
+    model = models.CriterionScore
+    fields = ("criterion_index", "criterion_code", "proposed", "final", "comment")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+class WorkItemInline(admin.TabularInline):
+    model = models.WorkItem
+    fields = (
+        "name",
+        "coefficient",
+        "planned",
+        "done",
+        "major_errors",
+        "late",
+        "late_excused",
+        "dossier_late",
+        "ad_hoc",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(models.Evaluation)
+class EvaluationAdmin(ReadOnlyAdmin):
+    list_display = (
+        "employee",
+        "period",
+        "unit",
+        "version",
+        "is_current",
+        "state",
+        "total",
+        "level",
+    )
+    list_filter = ("state", "is_current", "period__organisation", "period__year")
+    search_fields = ("employee__search_name", "employee__code")
+    inlines = [CriterionScoreInline, WorkItemInline]
+
+
+@admin.register(models.Appeal)
+class AppealAdmin(ReadOnlyAdmin):
+    list_display = ("evaluation", "state", "filed_at", "decided_by", "decided_at")
+    list_filter = ("state",)
+
+
+@admin.register(models.PeriodReopening)
+class PeriodReopeningAdmin(ReadOnlyAdmin):
+    list_display = ("period", "by", "at", "reason")
+
+
+@admin.register(models.Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind", "title", "created_at", "read_at")
+    list_filter = ("kind",)
+    search_fields = ("user__username", "title")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
