@@ -11,6 +11,7 @@ from . import scoring
 
 REASON_TEXT = {
     scoring.NOT_RATED_ABSENT: _("Vắng mặt cả kỳ: không xếp loại kỳ này."),
+    scoring.NOT_RATED_JOINED_LATE: _("Nhận công tác sau ngày 15: không xếp loại kỳ này."),
     scoring.NO_WORK_ITEMS: _(
         "Không có sản phẩm, công việc trong kỳ: số lượng, chất lượng, tiến độ tính bằng 0."
     ),

@@ -9,6 +9,7 @@ Every result carries reasons: a `Reason` with a machine code and parameters nami
 produced it. The codes (their translatable text lives in `evaluation.reasons`):
 
 - ``not_rated_absent``        month: the month is marked absent; the person is not rated.
+- ``not_rated_joined_late``   month: joined after the 15th; not rated for the month.
 - ``no_work_items``           month: no work items; quantity, quality and progress are 0.
 - ``leader_unit_has_fail``    month: a leader's `d` is 50 (someone under them failed).
 - ``capped_by_violation``     month (person or unit): a violation's level cap lowered it.
@@ -38,6 +39,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from .rules import LEVEL_RANK, LEVELS, RuleSet
 
 NOT_RATED_ABSENT = "not_rated_absent"
+NOT_RATED_JOINED_LATE = "not_rated_joined_late"
 NO_WORK_ITEMS = "no_work_items"
 LEADER_UNIT_HAS_FAIL = "leader_unit_has_fail"
 CAPPED_BY_VIOLATION = "capped_by_violation"
@@ -53,6 +55,7 @@ CORRUPTION_IN_UNIT = "corruption_in_unit"
 
 REASON_CODES = (
     NOT_RATED_ABSENT,
+    NOT_RATED_JOINED_LATE,
     NO_WORK_ITEMS,
     LEADER_UNIT_HAS_FAIL,
     CAPPED_BY_VIOLATION,
@@ -135,13 +138,17 @@ class Bonus:
 
 @dataclass(frozen=True, slots=True)
 class PersonMonth:
-    """One person's period as scored: `general` holds the final score per criterion."""
+    """One person's period as scored: `general` holds the final score per criterion.
+
+    `absent` (the whole period) and `joined_late` (after the 15th) make it not rated.
+    """
 
     employee: str
     unit: str
     month: int
     leader: bool = False
     absent: bool = False
+    joined_late: bool = False
     general: tuple[Decimal, ...] = ()
     items: tuple[WorkItem, ...] = ()
     violations: tuple[Violation, ...] = ()
@@ -349,13 +356,22 @@ def general_block(rules: RuleSet, person: PersonMonth) -> tuple[tuple[Decimal, .
 def task_ratios(
     rules: RuleSet, items: Iterable[WorkItem]
 ) -> tuple[Decimal, Decimal, Decimal] | None:
-    """Quantity, quality and progress percentages over converted work; None without items."""
+    """Quantity, quality and progress percentages over converted work; None without items.
+
+    Raises ScoringInputError naming `items[i].field` for an item the rules forbid.
+    """
     assigned = counted = quality = progress = ZERO
     error_penalty = rules.quality_penalty_per_error
     delay_penalty = rules.progress_penalty_per_delay
-    for item in items:
+    for index, item in enumerate(items):
         weight = item.coefficient
         planned = item.planned
+        if (
+            not (weight > ZERO and planned > ZERO and item.done >= ZERO)
+            or not (_whole(item.major_errors) and _whole(item.late_excused) and _whole(item.late))
+            or item.late_excused > item.late
+        ):
+            raise ScoringInputError(f"items[{index}]", _item_problem(item))
         assigned += weight * planned
         weighted = weight * (item.done if item.done < planned else planned)
         counted += weighted
@@ -379,6 +395,23 @@ def task_ratios(
         round2(quality * HUNDRED / assigned),
         round2(progress * HUNDRED / assigned),
     )
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _item_problem(item: WorkItem) -> str:
+    if not item.coefficient > ZERO:
+        return f"coefficient must be > 0, got {item.coefficient}"
+    if not item.planned > ZERO:
+        return f"planned must be > 0, got {item.planned}"
+    if not item.done >= ZERO:
+        return f"done must be >= 0, got {item.done}"
+    for name in ("major_errors", "late", "late_excused"):
+        if not _whole(getattr(item, name)):
+            return f"{name} must be a whole number >= 0, got {getattr(item, name)}"
+    return f"late_excused ({item.late_excused}) must not exceed late ({item.late})"
 
 
 def score_person(rules: RuleSet, person: PersonMonth, leader_d: Decimal | None) -> MonthResult:
@@ -478,7 +511,7 @@ def _not_rated(person: PersonMonth) -> MonthResult:
         rated=False,
         absent=person.absent,
         leader=person.leader,
-        reasons=[Reason(NOT_RATED_ABSENT)] if person.absent else [],
+        reasons=[Reason(NOT_RATED_ABSENT if person.absent else NOT_RATED_JOINED_LATE)],
     )
 
 
@@ -589,6 +622,7 @@ def score_month(
     `units` must hold every unit the people belong to, with the head for the period.
     Leaders are scored bottom-up (deeper units first; within a unit staff, then
     deputies, then the head) because `d` depends on the final levels beneath them.
+    The unit's head for the period (an acting head included) is scored as a leader.
     `authority` optionally names, per deputy, the staff delegated to them; by default a
     deputy answers for the unit's non-leader staff. Raises ScoringInputError on input
     the rules forbid.
@@ -606,7 +640,7 @@ def score_month(
         seen.add(person.employee)
         if person.unit not in known:
             raise ScoringInputError("people", f"unknown unit {person.unit}")
-        if person.absent:
+        if person.absent or person.joined_late:
             results[person.employee] = _not_rated(person)
         else:
             by_unit[person.unit].append(person)
@@ -669,7 +703,7 @@ def score_month(
         )
         if head_person is not None:
             d = rules.leader_reduced if any_fail else rules.leader_full
-            head_result = score_person(rules, head_person, d if head_person.leader else None)
+            head_result = score_person(rules, head_person, d)
             _cap_head(rules, head_result, unit_result.level)
             results[head_person.employee] = head_result
             any_fail = any_fail or head_result.level == FAIL

@@ -157,38 +157,30 @@ def test_so_tieu_chi_chung_sai_bi_tu_choi():
 # ------------------------------------------------------------------------ task block
 
 
-_ITEM_RULE_GAP = pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: score_month accepts a work item that scoring-rules.md forbids "
-    "(wᵢ > 0, nᵢ > 0, dᵢ ≥ 0, eᵢ and lᵢ whole ≥ 0, xᵢ ≤ lᵢ) and scores it silently",
-)
-
-
 @pytest.mark.parametrize(
     "bad",
     [
-        pytest.param(WorkItem(D(0), D(0)), id="planned-0", marks=_ITEM_RULE_GAP),
-        pytest.param(WorkItem(D(-1), D(0)), id="planned-negative", marks=_ITEM_RULE_GAP),
-        pytest.param(WorkItem(D(5), D(-1)), id="done-negative", marks=_ITEM_RULE_GAP),
-        pytest.param(WorkItem(D(5), D(5), D(0)), id="coefficient-0", marks=_ITEM_RULE_GAP),
-        pytest.param(
-            WorkItem(D(4), D(4), major_errors=-1), id="errors-negative", marks=_ITEM_RULE_GAP
-        ),
-        pytest.param(WorkItem(D(4), D(4), late=-1), id="late-negative", marks=_ITEM_RULE_GAP),
+        pytest.param(WorkItem(D(0), D(0)), id="planned-0"),
+        pytest.param(WorkItem(D(-1), D(0)), id="planned-negative"),
+        pytest.param(WorkItem(D(5), D(-1)), id="done-negative"),
+        pytest.param(WorkItem(D(5), D(5), D(0)), id="coefficient-0"),
+        pytest.param(WorkItem(D(4), D(4), major_errors=-1), id="errors-negative"),
+        pytest.param(WorkItem(D(4), D(4), late=-1), id="late-negative"),
         pytest.param(
             WorkItem(D(4), D(4), late=1, late_excused=2),
             id="excused-above-late",
-            marks=_ITEM_RULE_GAP,
         ),
+        pytest.param(WorkItem(D(4), D(4), major_errors=D("1.5")), id="errors-fractional"),
     ],
 )
 def test_cong_viec_trai_quy_tac_bi_tu_choi(bad):
-    """Input the rules forbid is an error, as for general scores (never scored silently).
+    """Input the rules forbid is an error naming the item, as for general scores.
 
-    With major_errors = −1 the engine today reports quality 112.50 % (4 × 1.25 + 4) / 8.
+    Scored silently, major_errors = −1 would give quality (4 × 1.25 + 4) / 8 = 112.50 %.
     """
-    with pytest.raises(ScoringInputError):
+    with pytest.raises(ScoringInputError) as error:
         one(ND335, person(ND335, "NV30", items=(bad, item(4, 4))))
+    assert error.value.path == "items[0]"
 
 
 def test_he_so_quy_doi_cong_viec():
@@ -770,11 +762,6 @@ def test_truong_phong_cung_muc_don_vi_khong_co_ly_do():
     assert head.reasons == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: the head named for the period is scored as a leader only when "
-    "PersonMonth.leader is set; scoring-rules.md makes the acting head for the month a leader",
-)
 def test_quyen_truong_phong_trong_thang_duoc_cham_nhu_lanh_dao():
     """Chuyên viên Mai Văn Nam is acting head (quyền trưởng phòng) of VP this month."""
     units = [Unit("VP", head="NV05")]
@@ -1063,6 +1050,16 @@ def test_vang_ca_thang_khong_xep_loai_va_khong_tinh_vao_co_so():
     assert outcome.units["VP"].score == Decimal("95.00")
     # 6 rated → floor(1.8) = 1 keeps A (with the absent one counted: floor(2.1) = 2)
     assert sum(1 for r in outcome.people.values() if r.level == "top") == 1
+
+
+def test_nhan_cong_tac_sau_ngay_15_khong_xep_loai():
+    """Joined on the 20th: not rated, with its own reason, outside the unit mean."""
+    people = [_a("NV01"), person(HN3814, "NV02", joined_late=True)]
+    outcome = month(HN3814, [Unit("VP")], people)
+    late = outcome.people["NV02"]
+    assert (late.rated, late.total, late.level) == (False, None, None)
+    assert codes(late) == ["not_rated_joined_late"]
+    assert outcome.units["VP"].rated_count == 1
 
 
 # --------------------------------------------------------------------------- annual
