@@ -163,7 +163,7 @@ def discipline_policy_set(
     unit whose inspectors head inspection teams (None: any inspector); by its HR officer."""
     if by is not None:
         _require(_manages(by, organisation))
-    policy = DisciplinePolicy.objects.select_for_update().filter(
+    policy = DisciplinePolicy.objects.select_for_update(of=("self",)).filter(
         organisation=organisation
     ).first() or DisciplinePolicy(organisation=organisation)
     policy.contest_days = contest_days
@@ -285,7 +285,7 @@ def catalogue_item_revise(
     unknown = set(changes) - CATALOGUE_FIELDS
     if unknown:
         raise TypeError(f"cannot change {sorted(unknown)} here")
-    item = ViolationCatalogueItem.objects.select_for_update().get(pk=item.pk)
+    item = ViolationCatalogueItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
     if not item.violations.exists():
         for name, value in changes.items():
             setattr(item, name, value)
@@ -459,7 +459,7 @@ def inspection_plan(
 
 def _lock_inspection(inspection: Inspection) -> Inspection:
     return (
-        Inspection.objects.select_for_update()
+        Inspection.objects.select_for_update(of=("self",))
         .select_related("head", "organisation")
         .get(pk=inspection.pk)
     )
@@ -670,7 +670,7 @@ def violation_record(
 
 def _lock_violation(violation: Violation) -> Violation:
     return (
-        Violation.objects.select_for_update()
+        Violation.objects.select_for_update(of=("self",))
         .select_related("employee", "target_unit", "inspection__head", "organisation")
         .get(pk=violation.pk)
     )
@@ -882,7 +882,7 @@ def dossier_record(
 
 def _lock_dossier(dossier: DossierRecord) -> DossierRecord:
     return (
-        DossierRecord.objects.select_for_update()
+        DossierRecord.objects.select_for_update(of=("self",))
         .select_related("unit__organisation", "officer")
         .get(pk=dossier.pk)
     )
@@ -978,7 +978,7 @@ def dossier_count_record(
             errors[name] = _("Số hồ sơ phải là số nguyên không âm.")
     _raise_if(errors)
     row = (
-        DossierMonthlyCount.objects.select_for_update()
+        DossierMonthlyCount.objects.select_for_update(of=("self",))
         .filter(unit=unit, year=year, month=month)
         .first()
     ) or DossierMonthlyCount(organisation=unit.organisation, unit=unit, year=year, month=month)
@@ -1043,7 +1043,7 @@ def complaint_decide(*, complaint: Complaint, substantiated: bool, note: str, by
     unit one works in.
     """
     complaint = (
-        Complaint.objects.select_for_update()
+        Complaint.objects.select_for_update(of=("self",))
         .select_related("unit__organisation", "employee")
         .get(pk=complaint.pk)
     )
@@ -1232,7 +1232,9 @@ def commitments_issue_year(
 def commitment_sign(*, commitment: Commitment, by) -> Commitment:
     """The signer signs their commitment today."""
     commitment = (
-        Commitment.objects.select_for_update().select_related("signer").get(pk=commitment.pk)
+        Commitment.objects.select_for_update(of=("self",))
+        .select_related("signer")
+        .get(pk=commitment.pk)
     )
     _require(_is_self(by, commitment.signer))
     if commitment.signed_on is not None:
