@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -517,6 +517,8 @@ class ScoreRow:
     errors: list[str] = field(default_factory=list)
     conflict: str = ""
     saved: bool = False
+    provisional: bool = False
+    can_certify: bool = False
 
     @property
     def editable(self) -> bool:
@@ -531,11 +533,27 @@ class ScoreRow:
         )
 
 
-def _preview(row: ScoreRow, rules) -> None:
-    """Score the row's posted values with the engine, without saving anything."""
+def _preview(row: ScoreRow, rules, *, provisional: bool = False) -> None:
+    """Score the row's posted values with the engine, without saving anything.
+
+    `provisional`: score the values the page opens with (the proposals where nothing is
+    final yet), for a person not scored yet, whose stored result means nothing.
+    """
     evaluation, form = row.evaluation, row.form
-    finals = form.finals()
-    reviews = form.item_reviews()
+    if provisional:
+        finals = {index: form.initial.get(f"c{index}") for index in range(len(form.criteria))}
+        reviews = {
+            item.pk: {
+                "major_errors": item.major_errors,
+                "late": item.late,
+                "late_excused": item.late_excused,
+            }
+            for item in form.items
+        }
+        row.provisional = True
+    else:
+        finals = form.finals()
+        reviews = form.item_reviews()
     items = tuple(
         scoring.WorkItem(
             planned=item.planned,
@@ -547,7 +565,7 @@ def _preview(row: ScoreRow, rules) -> None:
         )
         for item in form.items
     )
-    leader = form.leader_scores()
+    leader = None if provisional else form.leader_scores()
     dd = leader["dd"] if leader else (evaluation.dd_score or rules.leader_full)
     e = leader["e"] if leader else (evaluation.e_score or rules.leader_full)
     person = scoring.PersonMonth(
@@ -584,6 +602,7 @@ def _score_rows(request, period: Period, evaluations, data=None) -> list[ScoreRo
         organisation=period.organisation, start=period.start, end=period.end
     )
     superior_of = _superior_rights(request, period, evaluations)
+    certify = permissions.unit_ids_for(request.user, Perm.CERTIFY_DELAY, _on(period))
     rows = []
     for evaluation in evaluations:
         evaluation.period = period
@@ -595,7 +614,10 @@ def _score_rows(request, period: Period, evaluations, data=None) -> list[ScoreRo
             items=list(evaluation.work_items.all()),
             leader_rights=evaluation.pk in superior_of,
         )
-        rows.append(ScoreRow(evaluation, form, entries.get(evaluation.employee_id, [])))
+        row = ScoreRow(evaluation, form, entries.get(evaluation.employee_id, []))
+        rights_unit = evaluation.unit.parent_id if evaluation.is_head else evaluation.unit_id
+        row.can_certify = rights_unit in certify
+        rows.append(row)
     return rows
 
 
@@ -611,8 +633,9 @@ def _superior_rights(request, period: Period, evaluations) -> set[int]:
 def _scorable(request, period: Period):
     """The current evaluations of `period` this user scores; 2 queries to build.
 
-    Staff of the units they lead that day, the heads of the units directly below, and
-    for a deputy the staff delegated to them; never their own. The services check each
+    Staff of the units they lead that day and of the leaderless units directly below,
+    the heads of the units directly below, and for a deputy the staff delegated to
+    them; never their own. The services check each
     save again with `permissions.can_score`.
     """
     on = _on(period)
@@ -624,11 +647,21 @@ def _scorable(request, period: Period):
             unit__organisation=period.organisation_id,
         ).values_list("unit_id", flat=True)
     )
+    leaderless = Unit.objects.filter(parent_id__in=led).exclude(
+        Exists(
+            Post.objects.filter(
+                hr_selectors.active_on(on),
+                unit=OuterRef("pk"),
+                kind__in=hr_selectors.LEADER_KINDS,
+            )
+        )
+    )
     delegated = permissions.delegated_staff_ids(request.user, on)
     return (
         Evaluation.objects.filter(period=period, is_current=True)
         .filter(
             Q(unit_id__in=led, is_head=False)
+            | Q(unit__in=leaderless)
             | Q(unit__parent_id__in=led, is_head=True)
             | Q(employee_id__in=delegated, is_leader=False)
         )
@@ -667,6 +700,8 @@ def scoring_page(request, period_pk: int):
     rules = rule_set_from_snapshot(period.rule_set_snapshot)
     for row in rows:
         row.result_level = rules.label(row.evaluation.level or None)
+        if row.editable and row.evaluation.state != EvaluationState.SCORED:
+            _preview(row, rules, provisional=True)
     unit_ids = {row.evaluation.unit_id for row in rows} | ({unit.pk} if unit else set())
     return render(
         request,
@@ -792,6 +827,9 @@ def _save_row(request, row: ScoreRow) -> None:
     revision = form.cleaned_data["revision"]
     reviews = form.item_reviews()
     items = {item.pk: item for item in form.items}
+    if not row.can_certify:
+        for pk, item in items.items():
+            reviews[pk].update(late_excused=item.late_excused, excuse_reason=item.excuse_reason)
     lowered = [pk for pk, r in reviews.items() if r["late_excused"] < items[pk].late_excused]
     raised = [
         pk
