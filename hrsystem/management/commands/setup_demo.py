@@ -34,4 +34,5 @@ class Command(BaseCommand):
         for login in result.logins:
             who = f" — {login.full_name}" if login.full_name else ""
             self.stdout.write(f"  {login.username.ljust(width)}  {login.role}{who}")
+        call_command("setup_demo_periods", stdout=self.stdout)
         self.stdout.write(f"Xong sau {time.monotonic() - started:.1f} giây.")
