@@ -31,6 +31,7 @@ from hrsystem.models import (
 )
 from hrsystem.permissions import Perm
 
+from . import permissions as rules
 from . import selectors
 from .models import (
     ApologyLetter,
@@ -97,30 +98,8 @@ def _save(obj, by, **kwargs) -> None:
     obj.save(**kwargs)
 
 
-def _is_self(user, employee: Employee | None) -> bool:
-    return employee is not None and employee.user_id is not None and employee.user_id == user.pk
-
-
 def _in_subtree(unit: Unit, roots: Iterable[Unit]) -> bool:
     return any(unit.path.startswith(root.path) for root in roots)
-
-
-def _works_in(user, unit: Unit, on: date) -> bool:
-    own = hr_selectors.unit_of_user(user, on=on)
-    return own is not None and own.pk == unit.pk
-
-
-def _leads(user, unit: Unit, on: date) -> bool:
-    """True when `user` heads (or acts as head of) `unit` on `on`, or a covering ancestor."""
-    return unit.pk in permissions.unit_ids_for(user, Perm.APPROVE_UNIT_MONTH, on)
-
-
-def _manages(by, organisation: Organisation) -> bool:
-    return permissions.can_manage_org(by, organisation)
-
-
-def _records_desk(by, unit: Unit) -> bool:
-    return permissions.can_record_dossiers(by, unit, _today())
 
 
 def _unit_on(employee: Employee, on: date, field: str) -> Unit:
@@ -162,7 +141,7 @@ def discipline_policy_set(
     """Set an agency's contest window (None: the system default) and the Internal Affairs
     unit whose inspectors head inspection teams (None: any inspector); by its HR officer."""
     if by is not None:
-        _require(_manages(by, organisation))
+        _require(rules.manages(by, organisation))
     policy = DisciplinePolicy.objects.select_for_update(of=("self",)).filter(
         organisation=organisation
     ).first() or DisciplinePolicy(organisation=organisation)
@@ -186,7 +165,7 @@ def discipline_policy_set(
 def _may_edit_catalogue(by, organisation: Organisation | None) -> bool:
     if organisation is None:
         return by.is_superuser
-    return _manages(by, organisation)
+    return rules.manages(by, organisation)
 
 
 def catalogue_item_validate(item: ViolationCatalogueItem) -> None:
@@ -373,18 +352,19 @@ def inspection_head_errors(head: Employee, organisation: Organisation, on: date)
             % {"name": head.full_name, "agency": organisation, "day": _d(on)}
         }
     office = (
-        DisciplinePolicy.objects.filter(organisation=organisation)
-        .select_related("internal_affairs_unit")
-        .values_list("internal_affairs_unit", flat=True)
+        DisciplinePolicy.objects.filter(
+            organisation=organisation, internal_affairs_unit__isnull=False
+        )
+        .values_list("internal_affairs_unit__path", "internal_affairs_unit__name")
         .first()
     )
     if office is not None:
-        office_unit = Unit.objects.get(pk=office)
+        path, name = office
         unit = hr_selectors.unit_of(head, on=on)
-        if unit is None or not unit.path.startswith(office_unit.path):
+        if unit is None or not unit.path.startswith(path):
             return {
                 "head": _("Trưởng đoàn phải là công chức của %(office)s vào ngày %(day)s.")
-                % {"office": office_unit, "day": _d(on)}
+                % {"office": name, "day": _d(on)}
             }
     return {}
 
@@ -429,7 +409,7 @@ def inspection_plan(
     if by is not None:
         allowed = permissions.unit_ids_for(by, Perm.INSPECT_UNIT, planned_on)
         _require(
-            (scope and all(unit.pk in allowed for unit in scope)) or _manages(by, organisation)
+            (scope and all(unit.pk in allowed for unit in scope)) or rules.manages(by, organisation)
         )
     inspection = Inspection(
         organisation=organisation,
@@ -549,11 +529,6 @@ def _violation_create(
     return violation
 
 
-def _team_user_ids(inspection: Inspection) -> set[int]:
-    members = set(inspection.members.values_list("user_id", flat=True))
-    return {inspection.head.user_id, *members} - {None}
-
-
 @transaction.atomic
 def finding_record(
     *,
@@ -576,7 +551,7 @@ def finding_record(
     occurred_on = occurred_on or _today()
     _one_target(employee, unit)
     if by is not None:
-        _require(by.pk in _team_user_ids(inspection) and not _is_self(by, employee))
+        _require(rules.on_team(by, inspection) and not rules.is_self(by, employee))
     errors: dict[str, str] = {}
     if inspection.status != InspectionStatus.IN_PROGRESS:
         errors["inspection"] = _("Chỉ ghi nhận phát hiện khi đợt kiểm tra đang diễn ra.")
@@ -592,7 +567,7 @@ def finding_record(
             {field: _("%(unit)s không thuộc phạm vi của đợt kiểm tra này.") % {"unit": target}}
         )
     if by is not None:
-        _require(not _works_in(by, target, occurred_on))
+        _require(rules.can_record_finding(by, inspection, target, occurred_on))
     return _violation_create(
         item=item,
         employee=employee,
@@ -637,10 +612,7 @@ def violation_record(
         raise ValidationError({"source": _("Phát hiện qua kiểm tra ghi nhận tại đợt kiểm tra.")})
     concerned = unit if unit is not None else _unit_on(employee, occurred_on, "employee")
     if by is not None:
-        may = permissions.can_inspect(by, concerned, occurred_on)
-        if unit is None:
-            may = may or _leads(by, concerned, occurred_on)
-        _require(may and not _is_self(by, employee))
+        _require(rules.can_record_conduct(by, concerned, employee, occurred_on))
     errors: dict[str, str] = {}
     if dossier is not None and (
         dossier.status == DossierStatus.ON_TIME or dossier.officer_id != getattr(employee, "pk", 0)
@@ -682,11 +654,7 @@ def violation_contest(*, violation: Violation, reason: str, by) -> Violation:
     reason, no later than its contest deadline."""
     violation = _lock_violation(violation)
     today = _today()
-    if violation.employee is not None:
-        _require(_is_self(by, violation.employee))
-    else:
-        leader = hr_selectors.unit_leader(violation.target_unit, on=today)
-        _require(leader is not None and _is_self(by, leader))
+    _require(rules.can_contest(by, violation, today))
     errors: dict[str, str] = {}
     if violation.status != ViolationStatus.RECORDED:
         errors["status"] = _("Vi phạm này đã được khiếu nại hoặc đã có quyết định.")
@@ -704,25 +672,11 @@ def violation_contest(*, violation: Violation, reason: str, by) -> Violation:
     return violation
 
 
-def can_decide_contest(user, violation: Violation) -> bool:
-    """May `user` decide `violation`'s contest? The inspection's head for a finding, else
-    the agency's HR officer; never the person concerned or the unit's leader."""
-    if user is None or not user.is_authenticated:
-        return False
-    if _is_self(user, violation.employee):
-        return False
-    if violation.target_unit is not None and _leads(user, violation.target_unit, _today()):
-        return False
-    if violation.inspection_id is not None:
-        return violation.inspection.head.user_id == user.pk
-    return _manages(user, violation.organisation)
-
-
 @transaction.atomic
 def violation_decide(*, violation: Violation, uphold: bool, reason: str, by) -> Violation:
     """Uphold or annul a contested violation with a reason; annulled ones never count."""
     violation = _lock_violation(violation)
-    _require(can_decide_contest(by, violation))
+    _require(rules.can_decide_contest(by, violation, _today()))
     errors: dict[str, str] = {}
     if violation.status != ViolationStatus.CONTESTED:
         errors["status"] = _("Chỉ quyết định đối với vi phạm đang bị khiếu nại.")
@@ -846,7 +800,7 @@ def dossier_record(
 ) -> DossierRecord:
     """Record a dossier received by `unit` (and its result when `settled_on` is given)."""
     if by is not None:
-        _require(_records_desk(by, unit))
+        _require(rules.can_record_desk(by, unit, _today()))
     dossier = DossierRecord(
         organisation=unit.organisation,
         unit=unit,
@@ -893,7 +847,7 @@ def dossier_settle(*, dossier: DossierRecord, settled_on: date, by=None) -> Doss
     """Record the day the result was returned; the status follows from the due date."""
     dossier = _lock_dossier(dossier)
     if by is not None:
-        _require(_records_desk(by, dossier.unit))
+        _require(rules.can_record_desk(by, dossier.unit, _today()))
     if dossier.settled_on is not None:
         raise ValidationError(
             {
@@ -919,7 +873,10 @@ def apology_letter_record(
     """
     dossier = _lock_dossier(dossier)
     if by is not None:
-        _require(_records_desk(by, dossier.unit) or _leads(by, dossier.unit, _today()))
+        _require(
+            rules.can_record_desk(by, dossier.unit, _today())
+            or rules.leads(by, dossier.unit, _today())
+        )
     errors = _not_in_future(sent_on, "sent_on")
     if dossier.status == DossierStatus.ON_TIME:
         errors["dossier"] = _("Hồ sơ %(code)s đã trả đúng hạn, không cần thư xin lỗi.") % {
@@ -967,7 +924,7 @@ def dossier_count_record(
     """Record (or correct) a unit's reported counts for a month; they replace the unit's
     individual dossier records of that month in every count."""
     if by is not None:
-        _require(_records_desk(by, unit))
+        _require(rules.can_record_desk(by, unit, _today()))
     errors: dict[str, str] = {}
     if not 1 <= month <= 12:
         errors["month"] = _("Tháng phải từ 1 đến 12.")
@@ -1011,11 +968,11 @@ def complaint_record(
     concerned = _target_unit(employee, unit, received_on)
     if by is not None:
         _require(
-            not _is_self(by, employee)
+            not rules.is_self(by, employee)
             and (
-                _records_desk(by, concerned)
+                rules.can_record_desk(by, concerned, _today())
                 or permissions.can_inspect(by, concerned, _today())
-                or _manages(by, concerned.organisation)
+                or rules.manages(by, concerned.organisation)
             )
         )
     complaint = Complaint(
@@ -1049,14 +1006,7 @@ def complaint_decide(*, complaint: Complaint, substantiated: bool, note: str, by
     )
     today = _today()
     if by is not None:
-        _require(
-            not _is_self(by, complaint.employee)
-            and not _works_in(by, complaint.unit, today)
-            and (
-                permissions.can_inspect(by, complaint.unit, today)
-                or _manages(by, complaint.organisation)
-            )
-        )
+        _require(rules.can_decide_complaint(by, complaint, today))
     errors: dict[str, str] = {}
     if complaint.outcome != ComplaintOutcome.PENDING:
         errors["outcome"] = _("Phản ánh này đã có kết luận.")
@@ -1085,7 +1035,10 @@ def suggestion_record(
 ) -> SuggestionBoxEntry:
     """Record a note taken from the suggestion box; by the desk or the HR officer."""
     if by is not None:
-        _require((unit is not None and _records_desk(by, unit)) or _manages(by, organisation))
+        _require(
+            (unit is not None and rules.can_record_desk(by, unit, _today()))
+            or rules.manages(by, organisation)
+        )
     entry = SuggestionBoxEntry(
         organisation=organisation,
         unit=unit,
@@ -1117,7 +1070,7 @@ def survey_record(
 ) -> SatisfactionSurvey:
     """Record a unit's satisfaction survey result for a month or a labelled period."""
     if by is not None:
-        _require(_records_desk(by, unit) or _manages(by, unit.organisation))
+        _require(rules.can_record_desk(by, unit, _today()) or rules.manages(by, unit.organisation))
     survey = SatisfactionSurvey(
         organisation=unit.organisation,
         unit=unit,
@@ -1158,7 +1111,7 @@ def commitment_issue(
 ) -> Commitment:
     """Issue one person's commitment of the year for signature; by the HR officer."""
     if by is not None:
-        _require(_manages(by, organisation))
+        _require(rules.manages(by, organisation))
     commitment = Commitment(
         organisation=organisation,
         year=year,
@@ -1186,7 +1139,7 @@ def commitments_issue_year(
     unit heads with the agency leader (agency ↔ unit), staff with their unit's leader
     (unit ↔ staff). Returns the new rows; a constant number of queries."""
     if by is not None:
-        _require(_manages(by, organisation))
+        _require(rules.manages(by, organisation))
     leaders = hr_selectors.leader_posts_on(
         Unit.objects.filter(organisation=organisation).values_list("pk", flat=True), on=on
     )
@@ -1236,7 +1189,7 @@ def commitment_sign(*, commitment: Commitment, by) -> Commitment:
         .select_related("signer")
         .get(pk=commitment.pk)
     )
-    _require(_is_self(by, commitment.signer))
+    _require(rules.is_self(by, commitment.signer))
     if commitment.signed_on is not None:
         raise ValidationError(
             {

@@ -1,0 +1,103 @@
+"""Who may do what in the discipline ledger, as functions the services and pages share.
+
+Built on `hrsystem.permissions` (dated posts and role grants). Nobody records, contests
+for someone else, decides or excuses their own record.
+"""
+
+from datetime import date
+
+from hrsystem import permissions as hr
+from hrsystem import selectors as hr_selectors
+from hrsystem.models import Employee, Organisation, Unit
+from hrsystem.permissions import Perm
+
+from .models import Complaint, Inspection, Violation
+
+
+def _is_user(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def is_self(user, employee: Employee | None) -> bool:
+    """True when `employee` is `user`'s own employee record."""
+    return employee is not None and employee.user_id is not None and employee.user_id == user.pk
+
+
+def works_in(user, unit: Unit, on: date) -> bool:
+    """True when `user`'s employee is assigned to `unit` on `on`; 1 query."""
+    own = hr_selectors.unit_of_user(user, on=on)
+    return own is not None and own.pk == unit.pk
+
+
+def leads(user, unit: Unit, on: date) -> bool:
+    """True when `user` heads or acts as head of `unit` (or a covering ancestor) on `on`."""
+    return unit.pk in hr.unit_ids_for(user, Perm.APPROVE_UNIT_MONTH, on)
+
+
+def manages(user, organisation: Organisation) -> bool:
+    """True for the agency's HR officer today (and superusers)."""
+    return hr.can_manage_org(user, organisation)
+
+
+def on_team(user, inspection: Inspection) -> bool:
+    """True when `user` heads or is a member of the inspection's team; 1 query."""
+    if not _is_user(user):
+        return False
+    if inspection.head.user_id == user.pk:
+        return True
+    return inspection.members.filter(user=user.pk).exists()
+
+
+def can_record_finding(user, inspection: Inspection, unit: Unit, on: date) -> bool:
+    """May `user` record a finding of `inspection` in `unit` on `on`? A team member who does
+    not work in that unit (the scope and the person concerned are checked by the service)."""
+    return on_team(user, inspection) and not works_in(user, unit, on)
+
+
+def can_record_conduct(user, unit: Unit, employee: Employee | None, on: date) -> bool:
+    """May `user` record a violation outside an inspection in `unit` (against `employee`, or
+    the unit when None) that occurred on `on`? Inspectors of the unit (not their own); for a
+    person also the heads whose rights reach the unit. Never against oneself."""
+    if not _is_user(user) or is_self(user, employee):
+        return False
+    if hr.can_inspect(user, unit, on):
+        return True
+    return employee is not None and leads(user, unit, on)
+
+
+def can_contest(user, violation: Violation, on: date) -> bool:
+    """May `user` contest `violation`? The person concerned, or for a unit finding the
+    unit's leader on `on` (the window and status are checked by the service)."""
+    if not _is_user(user):
+        return False
+    if violation.employee_id is not None:
+        return is_self(user, violation.employee)
+    leader = hr_selectors.unit_leader(violation.target_unit, on=on)
+    return leader is not None and is_self(user, leader)
+
+
+def can_decide_contest(user, violation: Violation, on: date) -> bool:
+    """May `user` decide `violation`'s contest? The inspection's head for a finding, else
+    the agency's HR officer; never the person concerned or the unit's leader."""
+    if not _is_user(user) or is_self(user, violation.employee):
+        return False
+    if violation.target_unit_id is not None and leads(user, violation.target_unit, on):
+        return False
+    if violation.inspection_id is not None:
+        return violation.inspection.head.user_id == user.pk
+    return manages(user, violation.organisation)
+
+
+def can_record_desk(user, unit: Unit, on: date) -> bool:
+    """May `user` record dossiers, letters, counts and surveys of `unit`? The one-stop role."""
+    return hr.can_record_dossiers(user, unit, on)
+
+
+def can_decide_complaint(user, complaint: Complaint, on: date) -> bool:
+    """May `user` conclude `complaint`? An inspector of the unit or the agency's HR officer;
+    never about oneself or the unit one works in."""
+    if not _is_user(user) or is_self(user, complaint.employee):
+        return False
+    if works_in(user, complaint.unit, on):
+        return False
+    return hr.can_inspect(user, complaint.unit, on) or manages(user, complaint.organisation)
