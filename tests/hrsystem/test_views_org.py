@@ -188,6 +188,39 @@ def names_in(response):
     return {member.full_name for member in response.context["page"].object_list}
 
 
+VP_STAFF = {"Nguyễn Thị Hạnh", "Lê Văn Bình", "Phạm Thị Thu", "Đỗ Đức Anh"}
+BX_STAFF = VP_STAFF | {
+    "Trần Văn Quang",
+    "Hoàng Minh Đức",
+    "Vũ Thị Lan",
+    "Đặng Quốc Kiểm",
+    "Bùi Văn Tú",
+    "Ngô Thị Mai",
+}
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [
+        ("quang", BX_STAFF),
+        ("hanh", VP_STAFF),
+        ("binh", VP_STAFF),
+        ("thu", VP_STAFF),
+        ("duc", {"Hoàng Minh Đức", "Vũ Thị Lan", "Đặng Quốc Kiểm"}),
+        ("tu", {"Bùi Văn Tú", "Ngô Thị Mai"}),
+        ("mai", {"Ngô Thị Mai"}),
+        ("lan", BX_STAFF),
+        ("kiem", BX_STAFF),
+        ("khach", {"Lý Văn Khách"}),
+        ("nobody", set()),
+    ],
+)
+def test_it_scopes_the_directory_for_every_role(as_user, username, expected):
+    response = as_user(username).get(reverse("hrsystem:directory"))
+    assert response.status_code == 200
+    assert names_in(response) == expected
+
+
 def test_it_lists_only_people_of_units_in_scope(as_user, agency):
     response = as_user("thu").get(reverse("hrsystem:directory"))
     assert names_in(response) == {"Nguyễn Thị Hạnh", "Lê Văn Bình", "Phạm Thị Thu", "Đỗ Đức Anh"}
@@ -329,3 +362,11 @@ def test_it_ignores_a_forged_unit_filter(as_user, agency):
         assert response.status_code == 200
         assert "Hoàng Minh Đức" not in names_in(response)
         assert "Lý Văn Khách" not in names_in(response)
+
+
+def test_it_welcomes_a_login_without_employee_record(as_user):
+    response = as_user("nobody").get(reverse("home"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Xin chào, nobody" in html
+    assert "Đơn vị của tôi" not in html
