@@ -1,6 +1,7 @@
 """The shared layout: login, logout, language switch, error pages, home."""
 
 import pytest
+from django.template.loader import get_template
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +94,9 @@ def test_it_stays_in_vietnamese_for_an_english_browser(client):
 def test_it_ignores_an_unknown_language_cookie(client):
     client.cookies["django_language"] = "fr"
     assert '<html lang="vi">' in client.get(reverse("login")).content.decode()
+
+
+def test_it_renders_the_500_page_without_a_request():
+    html = get_template("500.html").render()
+    assert "Hệ thống gặp lỗi" in html
+    assert "/static/css/app.css" in html
