@@ -158,7 +158,11 @@ def _flash_error(request, error: ValidationError) -> None:
 # --- results as people read them -------------------------------------------------------
 
 
-def _reasons(stored) -> list[str]:
+LEVEL_PARAMS = ("cap", "unit_level", "level")
+"""Reason parameters that hold a level code, shown with the rule set's own label."""
+
+
+def _reasons(stored, rules=None) -> list[str]:
     """Stored reason rows (code and parameters) as sentences in the active language."""
     texts = []
     for row in stored or []:
@@ -168,7 +172,15 @@ def _reasons(stored) -> list[str]:
             code, params = row[0], row[1] if len(row) > 1 else ()
         if isinstance(params, dict):
             params = tuple(params.items())
-        params = tuple((str(key), str(value)) for key, value in params)
+        params = tuple(
+            (
+                str(key),
+                rules.label(value)
+                if rules is not None and key in LEVEL_PARAMS and value in rules.level_labels
+                else str(value),
+            )
+            for key, value in params
+        )
         if code in scoring.REASON_CODES:
             texts.append(reason_text(scoring.Reason(code, params)))
     return texts
@@ -265,7 +277,7 @@ def _breakdown(evaluation: Evaluation, violations: list) -> Breakdown:
         items=[_item_row(rules, item) for item in evaluation.work_items.all()],
         other_violations=others,
         bonus_entries=list(evaluation.bonus_entries.all()),
-        reasons=_reasons(evaluation.reasons),
+        reasons=_reasons(evaluation.reasons, rules),
     )
 
 
@@ -986,7 +998,7 @@ def overview(request, period_pk: int):
     )
     for evaluation in exceptions:
         evaluation.level_label = rules.label(evaluation.level or None)
-        evaluation.reason_texts = _reasons(evaluation.reasons)
+        evaluation.reason_texts = _reasons(evaluation.reasons, rules)
     pending_appeals = Appeal.objects.filter(
         evaluation__period=period, state=AppealState.PENDING
     ).count()

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 register = template.Library()
 
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 40, 16, 14, 34
+WIDTH, HEIGHT = 440, 220
+LEFT, RIGHT, TOP, BOTTOM = 34, 16, 12, 30
 
 
 def score_text(value) -> str:
@@ -59,7 +59,7 @@ def trend_chart(points, thresholds=(), chart_id="trend"):
                 _y(score),
                 LEFT - 4,
                 _y(Decimal(score) - 1),
-                f"{score:g}",
+                f"{int(score)}",
             )
             for score in thresholds
         ),
