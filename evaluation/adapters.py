@@ -115,6 +115,7 @@ _EVALUATION_COLUMNS = (
     "is_head",
     "absent",
     "not_rated",
+    "joined_late",
     "dd_score",
     "e_score",
     *RESULT_FIELDS,
@@ -248,8 +249,8 @@ def engine_inputs(period: models.Period, data: Loaded):
     ]
     people, authority = [], {}
     for row in data.evaluations:
-        if row["not_rated"]:
-            continue
+        if row["not_rated"] and not row["joined_late"]:
+            continue  # the agency leader, rated by the level above
         employee_id, unit_id = row["employee_id"], row["unit_id"]
         code = codes[employee_id]
         is_head = data.leaders.get(unit_id) == employee_id
@@ -279,6 +280,7 @@ def engine_inputs(period: models.Period, data: Loaded):
                 month=period.number,
                 leader=leader,
                 absent=row["absent"],
+                joined_late=row["joined_late"],
                 general=tuple(score if score is not None else ZERO for score in general),
                 items=tuple(
                     scoring.WorkItem(
@@ -360,7 +362,7 @@ def period_recompute(*, period: models.Period, by=None) -> scoring.MonthOutcome 
     changed: dict[int, dict] = {}
     for row in data.evaluations:
         values = _result_values(outcome.people.get(row["employee__code"]))
-        if not row["not_rated"]:
+        if "leader_now" in row:
             values["is_leader"], values["is_head"] = row["leader_now"], row["head_now"]
         if any(row.get(name) != value for name, value in values.items()):
             changed[row["id"]] = {**values, "computed_at": now}

@@ -820,8 +820,11 @@ class Evaluation(models.Model):
     rule_set_snapshot = models.JSONField(_("bản chụp bộ quy tắc"), editable=False)
     absent = models.BooleanField(_("vắng mặt cả kỳ"), default=False)
     not_rated = models.BooleanField(
-        _("không xếp loại"), default=False, help_text=_("Ví dụ: vào làm sau ngày 15 của tháng.")
+        _("không xếp loại"),
+        default=False,
+        help_text=_("Vào làm sau ngày 15 của tháng, hoặc lãnh đạo cơ quan (do cấp trên xếp loại)."),
     )
+    joined_late = models.BooleanField(_("vào làm sau ngày 15 của kỳ"), default=False)
     dd_score = _score(_("tiêu chí đ (do cấp trên đánh giá)"), null=True, blank=True)
     dd_reason = models.TextField(_("lý do tiêu chí đ"), blank=True)
     e_score = _score(_("tiêu chí e (do cấp trên đánh giá)"), null=True, blank=True)

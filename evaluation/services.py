@@ -442,6 +442,7 @@ def period_open(
                 is_leader=is_head or employee_id in deputies.get(unit_id, ()),
                 rule_set_snapshot=frozen,
                 not_rated=employee_id == agency_leader or first_day[employee_id] > late_join,
+                joined_late=first_day[employee_id] > late_join,
             )
         )
     evaluations = bulk_create_with_history(evaluations, models.Evaluation, default_user=by)

@@ -22,7 +22,7 @@ from evaluation.rulesets import SHIPPED_FIXTURE
 from hrsystem import services as hr_services
 from hrsystem.models import JobPosition
 from tests.factories import EmployeeFactory, PeriodFactory
-from tests.hrsystem.conftest import build_cast
+from tests.hrsystem.cast import build_cast
 
 D = Decimal
 WORKED_GENERAL = dict(enumerate(D(v) for v in ("5", "5", "2.5", "2.5", "2.5", "2") + ("2.5",) * 4))

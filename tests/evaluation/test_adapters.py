@@ -163,7 +163,7 @@ def test_it_prefills_items_from_the_catalogue_product_of_a_standing_task(db):
     from hrsystem.models import JobPosition
     from tests.evaluation.cycle import load_rule_sets
     from tests.factories import PeriodFactory, WorkProductFactory
-    from tests.hrsystem.conftest import build_cast
+    from tests.hrsystem.cast import build_cast
 
     load_rule_sets()
     c = build_cast()
@@ -194,3 +194,28 @@ def test_it_keeps_results_when_the_task_or_product_is_retired(cycle):
     c.task_a.name = "Tên mới"
     c.task_a.save()
     assert items(ev(c, "an"))["Thẩm định hồ sơ A"].coefficient == D(2)
+
+
+def test_it_leaves_a_person_who_joined_after_the_15th_not_rated_with_the_reason(db):
+    from datetime import date
+
+    from hrsystem.models import JobPosition
+    from tests.evaluation.cycle import load_rule_sets
+    from tests.factories import EmployeeFactory, PeriodFactory
+    from tests.hrsystem.cast import build_cast
+
+    load_rule_sets()
+    c = build_cast()
+    newcomer = EmployeeFactory(
+        unit=c.tc,
+        job_position=JobPosition.objects.get(organisation=c.org, code="CV"),
+        start=date(2026, 10, 16),
+    )
+    period = PeriodFactory(organisation=c.org, by=c.to_chuc.user)
+    period_recompute(period=period)
+    evaluation = Evaluation.objects.get(period=period, employee=newcomer)
+    assert evaluation.not_rated and evaluation.joined_late
+    assert evaluation.total is None and evaluation.level == ""
+    assert evaluation.reasons == [{"code": "not_rated_joined_late", "params": []}]
+    leader = Evaluation.objects.get(period=period, employee=c.chu_tich)
+    assert leader.not_rated and not leader.joined_late and leader.reasons == []

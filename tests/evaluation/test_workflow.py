@@ -35,7 +35,7 @@ from tests.evaluation.cycle import (
     to_scoring,
 )
 from tests.factories import PeriodFactory
-from tests.hrsystem.conftest import build_cast
+from tests.hrsystem.cast import build_cast
 
 D = Decimal
 
