@@ -6,17 +6,14 @@ page runs the same number of queries whatever the size of the unit or agency.
 """
 
 from collections import Counter
-from functools import wraps
 
-from django.contrib.auth import decorators as auth_decorators
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect
 
 from . import selectors
 from .context_processors import viewer
@@ -24,22 +21,6 @@ from .forms import DirectorySearchForm
 from .models import Assignment, JobPosition, Organisation, Post, StandardTask, Unit
 
 DIRECTORY_PAGE_SIZE = 25
-
-
-def login_required(view):
-    """Django's login_required, except that an htmx request from a page whose session has
-    expired reloads the whole window on the login page instead of swapping a login form
-    into part of the page."""
-    guarded = auth_decorators.login_required(view)
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.htmx and not request.user.is_authenticated:
-            back_to = request.htmx.current_url_abs_path or request.get_full_path()
-            return HttpResponseClientRedirect(redirect_to_login(back_to).url)
-        return guarded(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _get_unit_for_user(request, unit_id: int) -> Unit:

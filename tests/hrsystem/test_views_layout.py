@@ -100,3 +100,20 @@ def test_it_renders_the_500_page_without_a_request():
     html = get_template("500.html").render()
     assert "Hệ thống gặp lỗi" in html
     assert "/static/css/app.css" in html
+
+
+def test_it_sends_an_expired_htmx_post_back_to_the_page_it_came_from(client):
+    response = client.post(
+        "/people/",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/org/?org=BX"},
+    )
+    assert response["HX-Redirect"] == "/accounts/login/?next=/org/%3Forg%3DBX"
+
+
+def test_it_leaves_other_htmx_redirects_alone(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "/"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 302
+    assert "HX-Redirect" not in response
