@@ -100,3 +100,17 @@ def test_the_pages_fit_a_phone_screen(page, agency, sign_in, path):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{path} is {overflow}px wider than a 360px phone"
     expect(page.get_by_role("navigation", name="Điều hướng chính")).to_be_visible()
+
+
+def test_the_directory_says_so_when_the_network_is_down(page, agency, sign_in):
+    sign_in(agency.users["lan"])
+    page.goto("/people/")
+    notice = page.get_by_role("alert")
+    expect(notice).to_be_hidden()
+    page.context.set_offline(True)
+    page.get_by_label("Tìm theo mã hoặc họ tên").fill("duc")
+    expect(notice).to_have_text("Mất kết nối tới máy chủ. Kiểm tra mạng rồi thử lại.")
+    page.context.set_offline(False)
+    page.get_by_label("Tìm theo mã hoặc họ tên").fill("duc ")
+    expect(notice).to_be_hidden()
+    expect(page.locator("#directory-results")).to_contain_text("Hoàng Minh Đức")
