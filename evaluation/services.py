@@ -608,8 +608,10 @@ def _declare(
     try:
         item.full_clean(exclude=["evaluation", "standard_task", "work_product"])
     except ValidationError as error:
+        # `done` names the single item's field; `done[<id>]` one item of a batch
+        where = field[len("done") :]
         raise ValidationError(
-            {f"{field.rsplit('.', 1)[0]}.{k}": v for k, v in error.message_dict.items()}
+            {f"{name}{where}": messages for name, messages in error.message_dict.items()}
         ) from error
 
 
@@ -1071,6 +1073,7 @@ def unit_submit(*, unit_period: models.UnitPeriod, by) -> models.UnitPeriod:
     """The unit's head submits its period once every rated staff member is scored.
 
     The head's own evaluation is scored by their superior and does not hold this up.
+    The last unit to submit moves the period to "submitted" for the agency leader.
     """
     (row,) = _locked_unit_periods([unit_period])
     period = row.period
@@ -1091,6 +1094,11 @@ def unit_submit(*, unit_period: models.UnitPeriod, by) -> models.UnitPeriod:
     row.submitted_by = by
     row.submitted_at = _now()
     _save(row, by)
+    pending = models.UnitPeriod.objects.filter(period=period).exclude(
+        state__in=[UnitPeriodState.SUBMITTED, UnitPeriodState.APPROVED]
+    )
+    if not pending.exists():
+        _transition(_locked_period(period), PeriodState.SUBMITTED, by)
     return row
 
 

@@ -468,9 +468,13 @@ def _unit_period(c, unit) -> UnitPeriod:
 
 
 def _submit_all(c) -> None:
+    """Every unit submits; the last one moves the period to "submitted"."""
     for unit in (c.root, c.vp, c.mc, c.nv, c.tt, c.kt, c.tc):
+        assert _fresh(c.period).state == PeriodState.SCORING
         by = c.truong_tc if unit in (c.tc, c.kt) else c.chu_tich
         services.unit_submit(unit_period=_unit_period(c, unit), by=by.user)
+    c.period = _fresh(c.period)
+    assert c.period.state == PeriodState.SUBMITTED
 
 
 def test_it_submits_a_unit_only_when_its_staff_are_scored_by_its_head(cycle):
@@ -501,7 +505,6 @@ def test_it_lets_only_the_agency_leader_return_or_approve_units(cycle):
     to_scoring(c)
     _score_everyone(c)
     _submit_all(c)
-    advance(c, PeriodState.SUBMITTED)
     tc = _unit_period(c, c.tc)
     with pytest.raises(PermissionDenied):
         services.unit_return(unit_periods=[tc], reason="Xem lại", by=c.truong_tc.user)
@@ -526,7 +529,6 @@ def _through_publication(c) -> None:
     to_scoring(c)
     _score_everyone(c)
     _submit_all(c)
-    advance(c, PeriodState.SUBMITTED)
     services.period_sign_off(period=c.period, by=c.chu_tich.user)
     c.period = services.period_publish(period=c.period, by=c.chu_tich.user)
 
@@ -538,7 +540,6 @@ def test_it_signs_off_publishes_and_locks_in_order(cycle):
         services.period_sign_off(period=c.period, by=c.chu_tich.user)
     _score_everyone(c)
     _submit_all(c)
-    advance(c, PeriodState.SUBMITTED)
     with pytest.raises(PermissionDenied):
         services.period_sign_off(period=c.period, by=c.to_chuc.user)
     with pytest.raises(ValidationError):
@@ -675,6 +676,31 @@ def test_it_rejects_an_appeal_with_a_reason_and_refuses_one_after_the_window(cyc
 
 
 # --- snapshots ---------------------------------------------------------------------------
+
+
+def test_it_refuses_items_of_another_evaluation_and_unsafe_evidence_files(cycle):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = cycle
+    binh_item = items(ev(c, "binh"))["Báo cáo B"]
+    with pytest.raises(PermissionDenied):
+        services.self_assessment_save(
+            evaluation=ev(c, "an"), revision=0, by=c.an.user, done={binh_item.pk: 1}
+        )
+    to_scoring(c)
+    with pytest.raises(PermissionDenied):
+        score(c, "an", "truong_tc", items={binh_item.pk: {"late": 3}})
+    assert _fresh(binh_item).late == 0
+    own_item = items(ev(c, "binh"))["Báo cáo B"]
+    with pytest.raises(ValidationError) as error:
+        services.work_item_declare(
+            item=own_item,
+            revision=0,
+            by=c.binh.user,
+            evidence_file=SimpleUploadedFile("virus.exe", b"MZ"),
+        )
+    assert "evidence_file" in _errors(error)
+    assert not _fresh(own_item).evidence_file
 
 
 def test_it_keeps_the_unit_snapshot_of_a_person_who_moves(cycle):
