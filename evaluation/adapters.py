@@ -148,7 +148,7 @@ def _leaders(unit_ids, start: date, end: date):
 
 
 def load(period: models.Period) -> Loaded:
-    """Read everything the engine needs for `period`; 13 queries (15 for a quarter)."""
+    """Read everything the engine needs for `period`; 12 queries (14 for a quarter)."""
     organisation = period.organisation
     start, end = period.start, period.end
     current = models.Evaluation.objects.filter(period=period, is_current=True)
@@ -332,10 +332,11 @@ def _result_values(result: scoring.MonthResult | None) -> dict:
 def period_recompute(*, period: models.Period, by=None) -> scoring.MonthOutcome | None:
     """Score the agency's whole period through the engine and store what changed.
 
-    Constant queries: the reads of `load` plus one bulk update (and one history insert)
-    per table that changed. Returns the engine's outcome, or None for a locked period,
-    which keeps its stored results. Raises ValidationError naming the input the engine
-    refused.
+    Constant reads: the period, `load` and the unit periods (14 queries); writes only for
+    rows whose figures changed, in bulk: per table one load, then one UPDATE and one
+    history INSERT per batch (a batch is as large as the database accepts). Returns the
+    engine's outcome, or None for a locked period, which keeps its stored results.
+    Raises ValidationError naming the input the engine refused.
     """
     period = (
         models.Period.objects.select_for_update(of=("self",))

@@ -153,7 +153,7 @@ def period_overview(*, user, period: models.Period) -> PeriodOverview | None:
     """Per unit: state, counts by final level of the scored and exceptions; None if the user
     may not see it.
 
-    4 queries at any size (2 for the right, unit periods, one aggregate).
+    3 or 4 queries at any size (1 or 2 for the right, unit periods, one aggregate).
     """
     if not may_oversee(user, period):
         return None
@@ -222,7 +222,7 @@ class BoardUnit:
 def completeness_board(
     *, user, period: models.Period, today: date | None = None
 ) -> list[BoardUnit]:
-    """Who is stuck at which step, per unit the user oversees, with days left; 4-5 queries.
+    """Who is stuck at which step, per unit the user oversees, with days left; 3 to 5 queries.
 
     Heads and deputies see their units (the view right), the agency leader and HR every
     unit of the agency. Steps: declaring (no self-assessment yet), awaiting the head's
@@ -315,8 +315,8 @@ def inbox(*, user, today: date | None = None, notifications: int = 10) -> Inbox:
     """What the user must do now, and their latest notifications.
 
     Declare and submit their own evaluation, score people, submit units, sign off
-    periods, decide appeals. 4 queries plus 6 per period running in the user's agency
-    (normally one) plus 4 per pending appeal in it (appeals are rare).
+    periods, decide appeals. 6 queries plus at most 6 per period running in the user's
+    agency (normally one) plus 4 per pending appeal in it (appeals are rare).
     """
     from evaluation.services import appeal_decider
 
@@ -462,7 +462,7 @@ class YearResults:
 
 
 def my_results(*, employee: Employee, year: int) -> YearResults:
-    """The employee's published periods of `year` with every breakdown; 6 queries.
+    """The employee's published periods of `year` with every breakdown; 5 queries.
 
     Only published or locked periods are shown; violations come with their legal basis
     and the criterion they hit.
