@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from hrsystem.models import Employee, Organisation, Unit
 
-from .validators import validate_evidence
+from .validators import evidence_path, validate_evidence
 
 POINTS = {"max_digits": 5, "decimal_places": 2}
 CENT = Decimal("0.01")
@@ -386,7 +386,7 @@ class Violation(models.Model):
     note = models.TextField(_("ghi chú"), blank=True)
     evidence = models.FileField(
         _("tệp minh chứng"),
-        upload_to="discipline/evidence/%Y/%m/",
+        upload_to=evidence_path,
         blank=True,
         validators=[validate_evidence],
     )

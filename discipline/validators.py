@@ -1,8 +1,13 @@
-"""Checks on uploaded evidence: size and real content type, never the name alone."""
+"""Checks on uploaded evidence (size and real content type, never the name alone) and
+where it is stored."""
+
+import uuid
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
@@ -53,3 +58,11 @@ def validate_evidence(upload) -> None:
             % {"name": upload.name},
             code="evidence_type",
         )
+
+
+def evidence_path(instance, filename: str) -> str:
+    """Storage name of an evidence file: a random name under the month's folder, keeping only
+    the (already checked) ending, so no uploaded name reaches the file system."""
+    ending = PurePath(filename).suffix.lower()
+    today = timezone.localdate()
+    return f"discipline/evidence/{today:%Y/%m}/{uuid.uuid4().hex}{ending}"

@@ -1,5 +1,6 @@
 """Inspections: planning with a team headed by Internal Affairs, findings on the spot."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -126,7 +127,8 @@ def test_it_records_a_finding_on_the_spot_with_snapshots(surprise, d):
     assert finding.criterion_code == "ky_luat_ky_cuong"
     assert finding.legal_basis == item.legal_basis
     assert finding.contest_deadline == TODAY + timedelta(days=5)
-    assert finding.evidence.name.startswith("discipline/evidence/")
+    assert re.fullmatch(r"discipline/evidence/\d{4}/\d{2}/[0-9a-f]{32}\.jpg", finding.evidence.name)
+    assert finding.evidence.read().startswith(b"\xff\xd8\xff")
     assert finding.history.first().history_user == d.kiem.user
 
 
