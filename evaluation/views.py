@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,18 +24,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from discipline import selectors as ledger
 from hrsystem import permissions
 from hrsystem import selectors as hr_selectors
 from hrsystem.context_processors import viewer
 from hrsystem.models import Post, Unit
 from hrsystem.permissions import Perm
 
-from . import adapters, forms, scoring, services
+from . import adapters, forms, scoring, selectors, services
 from .models import (
     Appeal,
     AppealState,
-    CriterionScore,
     Evaluation,
     EvaluationState,
     Period,
@@ -281,19 +279,9 @@ def _breakdown(evaluation: Evaluation, violations: list) -> Breakdown:
     )
 
 
-def _with_details(queryset):
-    return queryset.prefetch_related(
-        Prefetch("criterion_scores", queryset=CriterionScore.objects.order_by("criterion_index")),
-        Prefetch("work_items", queryset=WorkItem.objects.order_by("ad_hoc", "id")),
-        "bonus_entries",
-    )
-
-
 def _violations_of(evaluation: Evaluation) -> list:
-    period = evaluation.period
-    entries = ledger.person_deductions(
-        organisation=period.organisation, start=period.start, end=period.end
-    )
+    """The ledger entries against the person in the evaluation's period; 1 query."""
+    entries = selectors.violations_by_employee(period=evaluation.period)
     return entries.get(evaluation.employee_id, [])
 
 
@@ -319,7 +307,7 @@ def my_month(request, pk: int | None = None):
             return render(request, "evaluation/my_month_none.html")
     else:
         evaluation = _get_evaluation_for_user(request, pk, own=True)
-    evaluation = _with_details(_evaluations()).get(pk=evaluation.pk)
+    evaluation = selectors.with_details(_evaluations()).get(pk=evaluation.pk)
     period = evaluation.period
     rules = rule_set_from_snapshot(evaluation.rule_set_snapshot)
     items = list(evaluation.work_items.all())
@@ -460,7 +448,7 @@ def result_detail(request, pk: int):
     own = evaluation.employee.user_id == request.user.pk
     if own and evaluation.state not in (EvaluationState.PUBLISHED, EvaluationState.LOCKED):
         raise Http404
-    evaluation = _with_details(_evaluations()).get(pk=evaluation.pk)
+    evaluation = selectors.with_details(_evaluations()).get(pk=evaluation.pk)
     appeals = list(
         Appeal.objects.filter(
             evaluation__period=evaluation.period_id, evaluation__employee=evaluation.employee_id
@@ -607,12 +595,10 @@ def _preview(row: ScoreRow, rules, *, provisional: bool = False) -> None:
 
 
 def _score_rows(request, period: Period, evaluations, data=None) -> list[ScoreRow]:
-    """Rows for `evaluations` (a queryset) in 4 queries plus 1 for the month's ledger."""
-    evaluations = list(_with_details(evaluations))
+    """Rows for `evaluations` (from `_scorable`): 4 queries, 1 for the ledger, 1 for rights."""
+    evaluations = list(evaluations)
     rules = rule_set_from_snapshot(period.rule_set_snapshot)
-    entries = ledger.person_deductions(
-        organisation=period.organisation, start=period.start, end=period.end
-    )
+    entries = selectors.violations_by_employee(period=period)
     superior_of = _superior_rights(request, period, evaluations)
     certify = permissions.unit_ids_for(request.user, Perm.CERTIFY_DELAY, _on(period))
     rows = []
@@ -643,43 +629,8 @@ def _superior_rights(request, period: Period, evaluations) -> set[int]:
 
 
 def _scorable(request, period: Period):
-    """The current evaluations of `period` this user scores; 2 queries to build.
-
-    Staff of the units they lead that day and of the leaderless units directly below,
-    the heads of the units directly below, and for a deputy the staff delegated to
-    them; never their own. The services check each
-    save again with `permissions.can_score`.
-    """
-    on = _on(period)
-    led = set(
-        Post.objects.filter(
-            hr_selectors.active_on(on),
-            employee__user=request.user.pk,
-            kind__in=hr_selectors.LEADER_KINDS,
-            unit__organisation=period.organisation_id,
-        ).values_list("unit_id", flat=True)
-    )
-    leaderless = Unit.objects.filter(parent_id__in=led).exclude(
-        Exists(
-            Post.objects.filter(
-                hr_selectors.active_on(on),
-                unit=OuterRef("pk"),
-                kind__in=hr_selectors.LEADER_KINDS,
-            )
-        )
-    )
-    delegated = permissions.delegated_staff_ids(request.user, on)
-    return (
-        Evaluation.objects.filter(period=period, is_current=True)
-        .filter(
-            Q(unit_id__in=led, is_head=False)
-            | Q(unit__in=leaderless)
-            | Q(unit__parent_id__in=led, is_head=True)
-            | Q(employee_id__in=delegated, is_leader=False)
-        )
-        .exclude(employee__user=request.user.pk)
-        .select_related("period", "period__organisation", "employee", "unit", "job_position")
-    )
+    """The current evaluations of `period` this user scores, with their details."""
+    return selectors.evaluations_for_head(user=request.user, period=period)
 
 
 def _approvable_units(request, period: Period, unit_ids) -> list[UnitPeriod]:
@@ -699,13 +650,17 @@ def scoring_page(request, period_pk: int):
     `?unit=<id>` narrows to one unit. A constant number of queries whatever the size.
     """
     period = _get_period_for_user(request, period_pk)
-    evaluations = _scorable(request, period).order_by(
-        "unit__path", "is_leader", "employee__full_name"
-    )
+    evaluations = _scorable(request, period)
     unit = None
     if request.GET.get("unit", "").isdigit():
         unit = _get_unit_for_period(request, period, int(request.GET["unit"]))
         evaluations = evaluations.filter(unit=unit)
+    units = list(
+        _scorable(request, period)
+        .order_by("unit__path")
+        .values_list("unit_id", "unit__name")
+        .distinct()
+    )
     rows = _score_rows(request, period, evaluations)
     if not rows and not _approvable_units(request, period, [unit.pk] if unit else []):
         raise PermissionDenied
@@ -724,7 +679,8 @@ def scoring_page(request, period_pk: int):
             "rules": rules,
             "rows": rows,
             "unit_periods": _approvable_units(request, period, unit_ids),
-            "quota": _quota(period, unit_ids, rules),
+            "units": units if len(units) > 1 else [],
+            "quota": _quota(period, rows, rules),
             "bulk_form": forms.BulkActionForm(evaluation_ids=[]),
         },
     )
@@ -743,27 +699,21 @@ class Quota:
         return max(self.top - self.limit, 0)
 
 
-def _quota(period: Period, unit_ids, rules) -> list[Quota] | None:
-    """Per unit: rated people, those at the top level by points, and the quota; 1 query."""
-    if rules.monthly_quota_rate is None or not unit_ids:
+def _quota(period: Period, rows: list[ScoreRow], rules) -> list[Quota] | None:
+    """The monthly quota of the top level per unit on the page (hn3814); 1 query."""
+    if rules.monthly_quota_rate is None or not rows:
         return None
-    rows = (
-        Evaluation.objects.filter(
-            period=period, is_current=True, unit_id__in=unit_ids, not_rated=False, absent=False
-        )
-        .values("unit_id", "unit__name", "unit__path")
-        .annotate(rated=Count("id"), top=Count("id", filter=Q(score_level="top")))
-        .order_by("unit__path")
-    )
+    names = {row.evaluation.unit_id: row.evaluation.unit.name for row in rows}
+    situations = selectors.quota_situation(period=period, unit_ids=list(names))
     return [
         Quota(
-            unit_name=row["unit__name"],
-            rated=row["rated"],
-            top=row["top"],
-            limit=scoring.quota_limit(rules, rules.monthly_quota_rate, row["rated"]),
+            unit_name=names[unit_id],
+            rated=situation.rated,
+            top=situation.reached_by_score,
+            limit=situation.limit,
             rate_percent=rules.monthly_quota_rate * 100,
         )
-        for row in rows
+        for unit_id, situation in situations.items()
     ]
 
 
@@ -1301,7 +1251,7 @@ def appeal_decide(request, pk: int):
     Upholding needs the corrected final scores: a new version carries them.
     """
     appeal = _get_appeal_for_decider(request, pk)
-    evaluation = _with_details(_evaluations()).get(pk=appeal.evaluation_id)
+    evaluation = selectors.with_details(_evaluations()).get(pk=appeal.evaluation_id)
     rules = rule_set_from_snapshot(evaluation.rule_set_snapshot)
     scores = {s.criterion_index: s for s in evaluation.criterion_scores.all()}
     data = request.POST if request.method == "POST" else None

@@ -106,9 +106,11 @@ def test_a_month_from_self_assessment_to_the_explained_result(page, agency, log_
     page.get_by_role("button", name="Gửi kết quả đơn vị lên lãnh đạo cơ quan").click()
     expect(page.locator(".messages")).to_contain_text("Đã gửi kết quả của Văn phòng")
     screenshot("4-head-submitted-unit")
-    cast.period = services.period_advance(
-        period=cast.period, to=PeriodState.SUBMITTED, by=cast.users["lan"]
-    )
+    cast.period.refresh_from_db()
+    if cast.period.state == PeriodState.SCORING:  # the last unit's submission may advance it
+        cast.period = services.period_advance(
+            period=cast.period, to=PeriodState.SUBMITTED, by=cast.users["lan"]
+        )
 
     # 3. The agency leader signs off and publishes.
     _switch_user(page, log_in, cast, "quang")

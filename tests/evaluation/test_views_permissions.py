@@ -179,9 +179,14 @@ def test_it_lists_only_the_heads_own_staff(client, month):
 def test_it_lists_the_unit_heads_for_the_agency_leader(client, month):
     to_scoring(month)
     client.force_login(month.users["quang"])
-    page = client.get(reverse("evaluation:scoring", args=[month.period.pk])).content.decode()
-    assert "Nguyễn Thị Hạnh" in page and "Hoàng Minh Đức" in page
-    assert "Phạm Thị Thu" not in page
+    url = reverse("evaluation:scoring", args=[month.period.pk])
+    page = client.get(url).content.decode()
+    assert f'id="row-{evaluation_of(month, "hanh").pk}"' in page
+    assert f'id="row-{evaluation_of(month, "duc").pk}"' in page
+    assert f'id="row-{evaluation_of(month, "quang").pk}"' not in page
+    narrowed = client.get(url, {"unit": month.units["NV"].pk}).content.decode()
+    assert f'id="row-{evaluation_of(month, "duc").pk}"' in narrowed
+    assert f'id="row-{evaluation_of(month, "hanh").pk}"' not in narrowed
 
 
 def test_it_hides_a_forged_evaluation_id(client, month):
