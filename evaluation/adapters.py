@@ -98,7 +98,7 @@ class Loaded:
     bonus: dict[int, list[scoring.Bonus]]
     units: dict[int, dict]
     leaders: dict[int, int]
-    deputies: dict[int, set[int]]
+    other_leaders: dict[int, set[int]]
     delegations: dict[int, set[int]]
     violations: dict[int, list]
     findings: dict[int, list]
@@ -126,25 +126,30 @@ _EVALUATION_COLUMNS = (
 )
 
 
-def _leaders(unit_ids, start: date, end: date):
-    """(unit id → employee id leading it in the period, unit id → deputies); 1 query.
+def leaders_in_period(unit_ids, start: date, end: date):
+    """(unit id → who leads it in the period, unit id → its other leaders); 1 query.
 
-    A post held on the period's last day wins; else the latest one in the period. An
-    acting head wins over a head.
+    The leader is the head or acting head whose post covers the period's last day, else
+    the one who held it latest; an acting head wins over a head. The other leaders are
+    the deputies and any other head or acting head of the unit during the period (a
+    head replaced mid-month is still scored as a leader).
     """
     posts = Post.objects.filter(
         hr_selectors.overlapping(start, end), unit_id__in=list(unit_ids), start__lte=end
     ).values_list("unit_id", "employee_id", "kind", "start", "end")
     best: dict[int, tuple] = {}
-    deputies: dict[int, set[int]] = defaultdict(set)
+    others: dict[int, set[int]] = defaultdict(set)
     for unit_id, employee_id, kind, since, until in posts:
+        others[unit_id].add(employee_id)
         if kind == PostKind.DEPUTY:
-            deputies[unit_id].add(employee_id)
             continue
         rank = (until is None or until >= end, kind == PostKind.ACTING, since)
         if unit_id not in best or rank > best[unit_id][0]:
             best[unit_id] = (rank, employee_id)
-    return {unit_id: pair[1] for unit_id, pair in best.items()}, dict(deputies)
+    leaders = {unit_id: pair[1] for unit_id, pair in best.items()}
+    for unit_id, leader in leaders.items():
+        others[unit_id].discard(leader)
+    return leaders, dict(others)
 
 
 def load(period: models.Period) -> Loaded:
@@ -190,7 +195,7 @@ def load(period: models.Period) -> Loaded:
         row["id"]: row
         for row in Unit.objects.filter(organisation=organisation).values("id", "code", "parent_id")
     }
-    leaders, deputies = _leaders(units, start, end)
+    leaders, other_leaders = leaders_in_period(units, start, end)
     delegations: dict[int, set[int]] = defaultdict(set)
     for deputy_id, staff_id in DeputyDelegation.objects.filter(
         hr_selectors.overlapping(start, end), unit__organisation=organisation, start__lte=end
@@ -210,7 +215,7 @@ def load(period: models.Period) -> Loaded:
         bonus=bonus,
         units=units,
         leaders=leaders,
-        deputies=deputies,
+        other_leaders=other_leaders,
         delegations=delegations,
         violations=ledger.person_deductions(organisation=organisation, start=start, end=end),
         findings=ledger.unit_findings(organisation=organisation, start=start, end=end),
@@ -226,8 +231,9 @@ def _dossier_item(items: list[dict]) -> dict | None:
 def engine_inputs(period: models.Period, data: Loaded):
     """(units, people, authority, dossiers) for `scoring.score_month` from loaded rows.
 
-    Leader flags come from the posts held in the period (the head or acting head holding
-    the post; deputies answer for the staff delegated to them, nobody when none). Late
+    Leader flags come from the posts held in the period (`leaders_in_period`); the
+    leaders other than the unit's head answer for the staff delegated to them (nobody
+    when none). Late
     dossiers with no certified cause are added, as days late, to the officer's
     dossier-processing item (`WorkItem.dossier_late`); an officer without such an item
     keeps them out of the task block and the adapter logs it.
@@ -254,7 +260,7 @@ def engine_inputs(period: models.Period, data: Loaded):
         employee_id, unit_id = row["employee_id"], row["unit_id"]
         code = codes[employee_id]
         is_head = data.leaders.get(unit_id) == employee_id
-        is_deputy = employee_id in data.deputies.get(unit_id, ())
+        is_deputy = employee_id in data.other_leaders.get(unit_id, ())
         leader = is_head or is_deputy
         if is_deputy and not is_head:
             authority[code] = [

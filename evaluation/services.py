@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from evaluation import models, notifications
+from evaluation.adapters import leaders_in_period, period_recompute
 from evaluation.models import (
     PERIOD_FLOW,
     AppealState,
@@ -27,7 +28,7 @@ from evaluation.rules import RuleSetError
 from evaluation.rulesets import CRITERION_COLUMNS, rule_set_from_rows, snapshot
 from hrsystem import permissions
 from hrsystem import selectors as hr_selectors
-from hrsystem.models import Assignment, Post, PostKind, StandardTask, Unit
+from hrsystem.models import Assignment, StandardTask, Unit
 
 logger = logging.getLogger(__name__)
 
@@ -302,28 +303,6 @@ def _rule_set_row(code: str, on: date) -> models.RuleSet:
     return row
 
 
-def _leading_posts(unit_ids, start: date, end: date) -> tuple[dict[int, int], dict[int, set[int]]]:
-    """(unit id → employee id leading it in [start, end], unit id → deputies' ids); 1 query.
-
-    The acting head wins over the head; among posts of one kind, the latest start wins.
-    """
-    posts = (
-        Post.objects.filter(
-            hr_selectors.overlapping(start, end), unit_id__in=list(unit_ids), start__lte=end
-        )
-        .order_by("start", "pk")
-        .values_list("unit_id", "employee_id", "kind")
-    )
-    leaders: dict[int, tuple[int, str]] = {}
-    deputies: dict[int, set[int]] = defaultdict(set)
-    for unit_id, employee_id, kind in posts:
-        if kind == PostKind.DEPUTY:
-            deputies[unit_id].add(employee_id)
-        elif kind == PostKind.ACTING or leaders.get(unit_id, (None, ""))[1] != PostKind.ACTING:
-            leaders[unit_id] = (employee_id, kind)
-    return {unit_id: pair[0] for unit_id, pair in leaders.items()}, dict(deputies)
-
-
 @transaction.atomic
 def period_open(
     *,
@@ -426,7 +405,7 @@ def period_open(
         .values_list("pk", flat=True)
         .first()
     )
-    leaders, deputies = _leading_posts(unit_ids | {root_id}, start, end)
+    leaders, other_leaders = leaders_in_period(unit_ids | {root_id}, start, end)
     agency_leader = leaders.get(root_id)
     late_join = start + timedelta(days=14)
     evaluations = []
@@ -439,7 +418,7 @@ def period_open(
                 unit_id=unit_id,
                 job_position_id=position_id,
                 is_head=is_head,
-                is_leader=is_head or employee_id in deputies.get(unit_id, ()),
+                is_leader=is_head or employee_id in other_leaders.get(unit_id, ()),
                 rule_set_snapshot=frozen,
                 not_rated=employee_id == agency_leader or first_day[employee_id] > late_join,
                 joined_late=first_day[employee_id] > late_join,
@@ -1478,7 +1457,10 @@ def appeal_decide(
 
 
 def _recompute_after(period: models.Period, by) -> None:
-    """Recompute the whole agency-period after a scoring write (see `adapters`)."""
-    from evaluation.adapters import period_recompute
+    """Recompute the whole agency-period after a scoring write (see `adapters`).
 
+    The whole agency, not the unit's subtree: a head's `d` reads every level beneath
+    them and a head is capped by the unit's level, so one change can move results up
+    the tree; reads are constant and only changed rows are written.
+    """
     period_recompute(period=period, by=by)

@@ -219,3 +219,14 @@ def test_it_leaves_a_person_who_joined_after_the_15th_not_rated_with_the_reason(
     assert evaluation.reasons == [{"code": "not_rated_joined_late", "params": []}]
     leader = Evaluation.objects.get(period=period, employee=c.chu_tich)
     assert leader.not_rated and not leader.joined_late and leader.reasons == []
+
+
+def test_it_takes_the_acting_head_as_the_units_head_and_keeps_the_outgoing_head_a_leader(db):
+    from tests.evaluation.cycle import build_cycle
+
+    c = build_cycle(month=6)  # NV: truong_nv heads until 30/6, quyen_nv acts from 1/6
+    period_recompute(period=c.period)
+    acting, outgoing = ev(c, "quyen_nv"), ev(c, "truong_nv")
+    assert acting.is_head and acting.is_leader and acting.leader_d is not None
+    assert outgoing.is_leader and not outgoing.is_head
+    assert not ev(c, "to_chuc").is_leader
