@@ -304,6 +304,16 @@ def own_violations(user) -> QuerySet[Violation]:
     )
 
 
+def violations_of(employee, *, start: date, end: date) -> QuerySet[Violation]:
+    """Every violation against `employee` that occurred in [start, end], annulled ones
+    included (their status says so), oldest first: the person's month view; 1 query."""
+    return (
+        Violation.objects.filter(employee=employee, occurred_on__range=(start, end))
+        .select_related("item", "inspection", "decided_by")
+        .order_by("occurred_on", "id")
+    )
+
+
 def inspections_of(user) -> QuerySet[Inspection]:
     """Inspections whose team `user` heads or belongs to, newest first; 1 query."""
     return (

@@ -205,6 +205,11 @@ def test_it_leaves_annulled_violations_out_of_the_ledger(surprise, d):
     services.violation_contest(violation=contested, reason="Xin xem lại", by=d.binh.user)
     ledger = selectors.person_deductions(organisation=d.org, start=MARCH[0], end=MARCH[1])
     assert [entry.id for entry in ledger[d.an.pk]] == [kept.pk]
+    shown = selectors.violations_of(d.an, start=MARCH[0], end=MARCH[1])
+    assert [(v.pk, v.status) for v in shown] == [
+        (kept.pk, ViolationStatus.RECORDED),
+        (annulled.pk, ViolationStatus.ANNULLED),
+    ]
     assert ledger[d.binh.pk][0].status == ViolationStatus.CONTESTED
     entry = ledger[d.an.pk][0]
     assert (entry.points, entry.criterion_code, entry.cap_level, entry.catalogue_code) == (
