@@ -117,3 +117,31 @@ def test_it_leaves_other_htmx_redirects_alone(client, alice):
     )
     assert response.status_code == 302
     assert "HX-Redirect" not in response
+
+
+def test_it_lets_a_person_change_their_password(client, alice):
+    client.force_login(alice)
+    assert "Đổi mật khẩu" in client.get(reverse("password_change")).content.decode()
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "mat-khau-dai-du",
+            "new_password1": "mot-mat-khau-moi-2026",
+            "new_password2": "mot-mat-khau-moi-2026",
+        },
+        follow=True,
+    )
+    assert "Đã đổi mật khẩu" in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.check_password("mot-mat-khau-moi-2026")
+
+
+def test_it_names_the_field_when_the_old_password_is_wrong(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "sai", "new_password1": "abcdefgh-2026", "new_password2": "abcdefgh-2026"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_old_password_errors"' in html
