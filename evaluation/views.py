@@ -25,9 +25,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hrsystem import permissions
-from hrsystem import selectors as hr_selectors
 from hrsystem.context_processors import viewer
-from hrsystem.models import Post, Unit
+from hrsystem.models import Unit
 from hrsystem.permissions import Perm
 
 from . import adapters, forms, scoring, selectors, services
@@ -40,7 +39,6 @@ from .models import (
     PeriodState,
     RuleSet,
     UnitPeriod,
-    UnitPeriodState,
     WorkItem,
 )
 from .reasons import reason_text
@@ -1323,113 +1321,71 @@ class Todo:
 def inbox_for(request) -> tuple[list[Todo], list]:
     """What the user must do now in the monthly cycle, and their unread notifications.
 
-    A handful of queries whatever the agency's size: the user's own evaluation, the
-    running periods of their agency, what they score and submit there, pending appeals.
+    The shared `selectors.inbox` says what; this names each task and links to its page,
+    and adds the agency leader's publication and the HR officer's next step.
     """
-    user = request.user
     today = timezone.localdate()
-    todos: list[Todo] = []
-    own = _current_evaluation(user)
-    if (
-        own is not None
-        and own.state == EvaluationState.DRAFT
-        and own.period.state in services.EMPLOYEE_STATES
-        and not own.not_rated
-    ):
-        todos.append(
-            Todo(
-                _("Kê khai và tự đánh giá %(period)s") % {"period": own.period},
-                reverse("evaluation:my_month_of", args=[own.pk]),
-                own.period.self_assessment_due,
-                own.period.self_assessment_due < today,
-            )
-        )
+    inbox = selectors.inbox(user=request.user, today=today, notifications=5)
+    periods = {
+        period.pk: period
+        for period in Period.objects.filter(
+            pk__in={task.period_id for task in inbox.tasks} | _steps_periods(request).keys()
+        ).select_related("organisation")
+    }
+    todos = [_todo(task, periods[task.period_id], today) for task in inbox.tasks]
+    for period_id, text in _steps_periods(request).items():
+        todos.append(Todo(text % {"period": periods[period_id]}, _step_url(periods[period_id])))
+    return todos, inbox.notifications
+
+
+def _todo(task, period: Period, today: date) -> Todo:
+    late = task.days_left is not None and task.days_left < 0
+    if task.kind == selectors.TASK_SELF_ASSESSMENT:
+        text = _("Kê khai và tự đánh giá %(period)s")
+        url = reverse("evaluation:my_month_of", args=[task.object_id])
+    elif task.kind == selectors.TASK_SCORE:
+        text = _("Chấm điểm %(period)s: %(n)s người chưa chấm")
+        url = reverse("evaluation:scoring", args=[period.pk])
+    elif task.kind == selectors.TASK_SUBMIT_UNIT:
+        unit_period = UnitPeriod.objects.select_related("unit").get(pk=task.object_id)
+        text = _("Gửi kết quả %(period)s của %(unit)s")
+        url = _scoring_url(period, unit_period.unit_id)
+        return Todo(text % {"period": period, "unit": unit_period.unit.name}, url, task.due, late)
+    elif task.kind == selectors.TASK_SIGN_OFF:
+        text = _("Phê duyệt kết quả %(period)s")
+        url = reverse("evaluation:overview", args=[period.pk])
+    else:
+        text = _("Giải quyết kiến nghị về kết quả %(period)s")
+        url = reverse("evaluation:appeal_decide", args=[task.object_id])
+    return Todo(text % {"period": period, "n": task.count}, url, task.due, late)
+
+
+def _steps_periods(request) -> dict[int, str]:
+    """Periods of the user's agency waiting for a step the shared inbox leaves out:
+    publication by the agency leader, the HR officer's next step; cached per request."""
+    if hasattr(request, "_evaluation_steps"):
+        return request._evaluation_steps
+    steps = {}
     organisation = viewer(request).organisation
-    periods = []
     if organisation is not None:
-        periods = list(
-            Period.objects.filter(organisation=organisation)
-            .exclude(state=PeriodState.LOCKED)
-            .select_related("organisation", "rule_set")
-            .order_by("-year", "-number")[:3]
+        today = timezone.localdate()
+        signs_off = permissions.can_sign_off(request.user, organisation, today)
+        manages = permissions.can_manage_org(request.user, organisation, today)
+        states = ([PeriodState.SIGNED_OFF] if signs_off else []) + (
+            list(NEXT_HR_STATE) if manages else []
         )
-    for period in periods:
-        todos += _period_todos(request, period, today)
-    notes = list(user.notifications.filter(read_at__isnull=True)[:5])
-    return todos, notes
+        for pk, state in Period.objects.filter(
+            organisation=organisation, state__in=states
+        ).values_list("pk", "state"):
+            if state == PeriodState.SIGNED_OFF:
+                steps[pk] = _("Công bố kết quả %(period)s")
+            else:
+                steps[pk] = _("Kỳ %(period)s: chuyển sang bước tiếp theo khi đến hạn")
+    request._evaluation_steps = steps
+    return steps
 
 
-def _period_todos(request, period: Period, today: date) -> list[Todo]:
-    todos = []
-    signs_off, manages = _period_roles(request, period)
-    if period.state in services.HEAD_STATES:
-        waiting = _scorable(request, period).exclude(state=EvaluationState.SCORED).count()
-        if waiting:
-            todos.append(
-                Todo(
-                    _("Chấm điểm %(period)s: %(n)s người chưa chấm")
-                    % {"period": period, "n": waiting},
-                    reverse("evaluation:scoring", args=[period.pk]),
-                    period.scoring_due,
-                    period.scoring_due < today,
-                )
-            )
-    if period.state == PeriodState.SCORING:
-        allowed = permissions.unit_ids_for(request.user, Perm.APPROVE_UNIT_MONTH, _on(period))
-        led = set(
-            Post.objects.filter(
-                hr_selectors.active_on(_on(period)),
-                employee__user=request.user.pk,
-                kind__in=hr_selectors.LEADER_KINDS,
-            ).values_list("unit_id", flat=True)
-        )
-        for unit_period in UnitPeriod.objects.filter(
-            period=period,
-            unit_id__in=allowed & led,
-            state__in=[UnitPeriodState.DRAFT, UnitPeriodState.RETURNED],
-        ).select_related("unit"):
-            todos.append(
-                Todo(
-                    _("Gửi kết quả %(period)s của %(unit)s")
-                    % {"period": period, "unit": unit_period.unit.name},
-                    _scoring_url(period, unit_period.unit_id),
-                    period.unit_submission_due,
-                    period.unit_submission_due < today,
-                )
-            )
-    if signs_off and period.state in (PeriodState.SUBMITTED, PeriodState.SIGNED_OFF):
-        text = (
-            _("Phê duyệt kết quả %(period)s")
-            if period.state == PeriodState.SUBMITTED
-            else _("Công bố kết quả %(period)s")
-        )
-        todos.append(
-            Todo(
-                text % {"period": period},
-                reverse("evaluation:overview", args=[period.pk]),
-                period.sign_off_due,
-                period.sign_off_due < today,
-            )
-        )
-    if manages and period.state in NEXT_HR_STATE:
-        todos.append(
-            Todo(
-                _("Kỳ %(period)s đang ở bước “%(state)s”: chuyển bước khi đến hạn")
-                % {"period": period, "state": period.get_state_display()},
-                reverse("evaluation:period_list"),
-            )
-        )
-    if signs_off or manages or period.state == PeriodState.PUBLISHED:
-        for appeal in Appeal.objects.filter(
-            evaluation__period=period, state=AppealState.PENDING
-        ).select_related("evaluation", "evaluation__period", "evaluation__employee")[:20]:
-            decider = services.appeal_decider(appeal.evaluation)
-            if decider is not None and decider.user_id == request.user.pk:
-                todos.append(
-                    Todo(
-                        _("Giải quyết kiến nghị của %(name)s")
-                        % {"name": appeal.evaluation.employee.full_name},
-                        reverse("evaluation:appeal_decide", args=[appeal.pk]),
-                    )
-                )
-    return todos
+def _step_url(period: Period) -> str:
+    if period.state == PeriodState.SIGNED_OFF:
+        return reverse("evaluation:overview", args=[period.pk])
+    return reverse("evaluation:period_list")
