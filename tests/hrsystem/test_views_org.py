@@ -5,8 +5,13 @@ leader, hanh head of VP, binh her deputy, thu staff, duc head of NV, lan HR offi
 kiem inspector, tu acting head of TCKH, mai in TCKH-NS; khach works in Tam Dương).
 """
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+
+from hrsystem import services
+from hrsystem.models import PostKind
 
 pytestmark = pytest.mark.django_db
 
@@ -370,3 +375,16 @@ def test_it_welcomes_a_login_without_employee_record(as_user):
     assert response.status_code == 200
     assert "Xin chào, nobody" in html
     assert "Đơn vị của tôi" not in html
+
+
+def test_it_shows_a_future_appointment_as_not_started(as_user, agency):
+    services.post_assign(
+        employee=agency.employees["thu"],
+        unit=agency.units["VP"],
+        kind=PostKind.DEPUTY,
+        start=agency.today + timedelta(days=10),
+    )
+    html = as_user("hanh").get(unit_url(agency, "VP")).content.decode()
+    history = html.split("Quá trình lãnh đạo đơn vị")[1]
+    assert "Chưa bắt đầu" in history
+    assert response_deputies(html) == "Lê Văn Bình"
