@@ -265,6 +265,13 @@ def _scorer(by, evaluation) -> None:
 
 
 def _unit_open_for_head(evaluation) -> None:
+    """Refuse changes to a staff member's evaluation once their unit has submitted.
+
+    A head's own evaluation is scored by their superior and is not part of the unit's
+    submission: it stays open until the period is signed off.
+    """
+    if evaluation.is_head:
+        return
     state = (
         models.UnitPeriod.objects.filter(period=evaluation.period_id, unit=evaluation.unit_id)
         .values_list("state", flat=True)

@@ -498,6 +498,7 @@ def test_it_submits_a_unit_only_when_its_staff_are_scored_by_its_head(cycle):
     with pytest.raises(ValidationError) as error:
         score(c, "binh", "truong_tc")
     assert "unit" in _errors(error)
+    assert score(c, "truong_tc", "chu_tich").state == EvaluationState.SCORED  # not the unit's
 
 
 def test_it_lets_only_the_agency_leader_return_or_approve_units(cycle):
