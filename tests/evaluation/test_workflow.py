@@ -722,3 +722,32 @@ def test_it_keeps_the_unit_snapshot_of_a_person_who_moves(cycle):
     evaluation = ev(c, "binh")
     assert evaluation.unit == c.tc
     assert WorkItem.objects.filter(evaluation=evaluation).count() == 2
+
+
+def test_it_awards_bonus_points_with_a_reason_under_hn3814(db):
+    from tests.evaluation.cycle import build_cycle
+
+    c = build_cycle(rule_set_code="hn3814")
+    to_scoring(c)
+    evaluation = ev(c, "an")
+    with pytest.raises(ValidationError) as error:
+        services.bonus_add(
+            evaluation=evaluation, points=11, reason="x", revision=0, by=c.truong_tc.user
+        )
+    assert "points" in _errors(error)
+    with pytest.raises(ValidationError) as error:
+        services.bonus_add(
+            evaluation=evaluation, points=2, reason=" ", revision=0, by=c.truong_tc.user
+        )
+    assert "reason" in _errors(error)
+    with pytest.raises(PermissionDenied):
+        services.bonus_add(evaluation=evaluation, points=2, reason="x", revision=0, by=c.an.user)
+    entry = services.bonus_add(
+        evaluation=evaluation,
+        points="2,5",
+        reason="Sáng kiến số hoá hồ sơ",
+        revision=0,
+        by=c.truong_tc.user,
+    )
+    assert entry.awarded_by == c.truong_tc.user
+    assert ev(c, "an").bonus == D("2.50")
