@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -905,39 +905,25 @@ def overview(request, period_pk: int):
     For the agency leader and HR officers; 7 queries whatever the agency's size.
     """
     period = _get_period_for_user(request, period_pk)
-    signs_off, manages = _period_roles(request, period)
-    if not (signs_off or manages):
+    overview = selectors.period_overview(user=request.user, period=period)
+    if overview is None:
         raise PermissionDenied
+    signs_off, manages = _period_roles(request, period)
     rules = rule_set_from_snapshot(period.rule_set_snapshot)
-    unit_periods = list(
-        UnitPeriod.objects.filter(period=period).select_related("unit").order_by("unit__path")
-    )
-    counts = (
-        Evaluation.objects.filter(period=period, is_current=True)
-        .values("unit_id", "state", "level", "not_rated")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    per_unit: dict[int, dict] = {}
-    distribution = dict.fromkeys(LEVEL_ORDER, 0)
+    unit_periods = []
     not_rated = 0
-    for row in counts:
-        unit = per_unit.setdefault(row["unit_id"], {"total": 0, "scored": 0, "levels": {}})
-        unit["total"] += row["n"]
-        if row["state"] != EvaluationState.DRAFT and row["state"] != EvaluationState.SELF_SUBMITTED:
-            unit["scored"] += row["n"]
-        if row["not_rated"]:
-            not_rated += row["n"]
-        elif row["level"]:
-            distribution[row["level"]] += row["n"]
-            unit["levels"][row["level"]] = unit["levels"].get(row["level"], 0) + row["n"]
-    for unit_period in unit_periods:
-        figures = per_unit.get(unit_period.unit_id, {"total": 0, "scored": 0, "levels": {}})
-        unit_period.figures = figures
+    for unit in overview.units:
+        unit_period = unit.unit_period
+        rated = unit.people - unit.not_rated
+        unit_period.figures = {"total": rated, "scored": rated - unit.unscored}
+        unit_period.missing = unit.missing_self_assessment
         unit_period.level_label = rules.label(unit_period.level or None)
         unit_period.level_counts = [
-            (rules.label(level), figures["levels"].get(level, 0), level) for level in LEVEL_ORDER
+            (rules.label(level), unit.levels.get(level, 0), level) for level in LEVEL_ORDER
         ]
+        unit_periods.append(unit_period)
+        not_rated += unit.not_rated
+    distribution = overview.levels
     exceptions = list(
         Evaluation.objects.filter(period=period, is_current=True, not_rated=False)
         .filter(Q(level="fail") | ~Q(level=F("score_level")))
@@ -1040,35 +1026,20 @@ def period_action(request, period_pk: int, action: str):
 def completeness(request, period_pk: int):
     """Who has not submitted and who is stuck at which step, per unit, with days left.
 
-    The agency leader and HR see every unit; heads see the units they lead; 4 queries.
+    The agency leader and HR see every unit; heads and deputies the units whose records
+    they view (`selectors.completeness_board`); 6 queries whatever the size.
     """
     period = _get_period_for_user(request, period_pk)
-    signs_off, manages = _period_roles(request, period)
-    queryset = Evaluation.objects.filter(period=period, is_current=True, not_rated=False)
-    if not (signs_off or manages):
-        led = permissions.unit_ids_for(request.user, Perm.APPROVE_UNIT_MONTH, _on(period))
-        if not led:
-            raise PermissionDenied
-        queryset = queryset.filter(unit_id__in=led)
-    rows = queryset.values_list(
-        "unit_id", "unit__name", "unit__path", "employee__full_name", "state"
-    ).order_by("unit__path", "employee__full_name")
-    states = dict(UnitPeriod.objects.filter(period=period).values_list("unit_id", "state"))
-    units: dict[int, dict] = {}
-    for unit_id, name, _path, person, state in rows:
-        unit = units.setdefault(
-            unit_id,
-            {"name": name, "state": states.get(unit_id), "draft": [], "waiting": [], "scored": 0},
-        )
-        if state == EvaluationState.DRAFT:
-            unit["draft"].append(person)
-        elif state == EvaluationState.SELF_SUBMITTED:
-            unit["waiting"].append(person)
-        else:
-            unit["scored"] += 1
-    for unit in units.values():
-        unit["state_label"] = dict(UnitPeriod._meta.get_field("state").choices).get(unit["state"])
     today = timezone.localdate()
+    board = selectors.completeness_board(user=request.user, period=period, today=today)
+    if not board and not selectors.may_oversee(request.user, period):
+        raise PermissionDenied
+    units = []
+    for unit in board:
+        steps = {step: [] for step in STEPS}
+        for person in unit.people:
+            steps[person.step].append(person)
+        units.append((unit, steps))
     deadlines = [
         (_("Tự đánh giá"), period.self_assessment_due),
         (_("Thủ trưởng chấm điểm"), period.scoring_due),
@@ -1080,12 +1051,20 @@ def completeness(request, period_pk: int):
         "evaluation/completeness.html",
         {
             "period": period,
-            "units": list(units.values()),
+            "units": units,
             "deadlines": [
                 (label, due, (due - today).days, (today - due).days) for label, due in deadlines
             ],
         },
     )
+
+
+STEPS = (
+    selectors.STEP_DECLARING,
+    selectors.STEP_AWAITING_SCORE,
+    selectors.STEP_SCORED,
+    selectors.STEP_NOT_RATED,
+)
 
 
 # --- periods (HR officer) --------------------------------------------------------------
