@@ -347,7 +347,13 @@ class BulkActionForm(forms.Form):
     evaluations = forms.TypedMultipleChoiceField(
         label=_("Người được chọn"),
         coerce=int,
-        error_messages={"required": _("Hãy chọn ít nhất một người trong danh sách.")},
+        error_messages={
+            "required": _("Hãy chọn ít nhất một người trong danh sách."),
+            "invalid_choice": _(
+                "Phiếu số %(value)s không thuộc danh sách bạn chấm trong kỳ này: không có gì "
+                "được thay đổi."
+            ),
+        },
     )
     reason = forms.CharField(
         label=_("Lý do trả lại"), required=False, widget=forms.TextInput(attrs={"maxlength": 2000})
