@@ -371,8 +371,9 @@ def period_recompute(*, period: models.Period, by=None) -> scoring.MonthOutcome 
         values = _result_values(outcome.people.get(row["employee__code"]))
         if "leader_now" in row:
             values["is_leader"], values["is_head"] = row["leader_now"], row["head_now"]
-        if any(row.get(name) != value for name, value in values.items()):
-            changed[row["id"]] = {**values, "computed_at": now}
+        diff = {name: value for name, value in values.items() if row.get(name) != value}
+        if diff:
+            changed[row["id"]] = {**diff, "computed_at": now}
     _bulk_update(models.Evaluation, changed, by)
     _store_dossier_late(data, by)
     _store_units(period, data, outcome, by)
