@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hrsystem import permissions
+from hrsystem import selectors as hr_selectors
 from hrsystem.context_processors import viewer
-from hrsystem.models import Unit
+from hrsystem.models import Post, Unit
 from hrsystem.permissions import Perm
 
 from . import adapters, forms, scoring, selectors, services
@@ -641,6 +642,17 @@ def _approvable_units(request, period: Period, unit_ids) -> list[UnitPeriod]:
     )
 
 
+def _led_units(request, period: Period) -> set[int]:
+    """Units the user heads (or acts as head of) over the period; 1 query."""
+    return set(
+        Post.objects.filter(
+            hr_selectors.active_on(_on(period)),
+            employee__user=request.user.pk,
+            kind__in=hr_selectors.LEADER_KINDS,
+        ).values_list("unit_id", flat=True)
+    )
+
+
 @login_required
 def scoring_page(request, period_pk: int):
     """Everyone the user scores this period, proposed beside final, one row per person.
@@ -676,7 +688,9 @@ def scoring_page(request, period_pk: int):
             "unit": unit,
             "rules": rules,
             "rows": rows,
-            "unit_periods": _approvable_units(request, period, unit_ids),
+            "unit_periods": _approvable_units(
+                request, period, unit_ids if unit else _led_units(request, period)
+            ),
             "units": units if len(units) > 1 else [],
             "quota": _quota(period, rows, rules),
             "bulk_form": forms.BulkActionForm(evaluation_ids=[]),
