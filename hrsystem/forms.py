@@ -39,3 +39,13 @@ class DirectorySearchForm(forms.Form):
         self.fields["unit"].choices = [("", _("Tất cả đơn vị được xem"))] + [
             (unit.pk, "— " * (unit.depth - top) + unit.name) for unit in units
         ]
+
+
+class AsOfForm(forms.Form):
+    """The day a page shows the organisation as it was (or will be); empty means today."""
+
+    on = forms.DateField(
+        label=_("Xem theo ngày"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )

@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from . import selectors
 from .context_processors import viewer
-from .forms import DirectorySearchForm
+from .forms import AsOfForm, DirectorySearchForm
 from .models import Assignment, JobPosition, Organisation, Post, StandardTask, Unit
 
 DIRECTORY_PAGE_SIZE = 25
@@ -36,6 +36,18 @@ def _get_unit_for_user(request, unit_id: int) -> Unit:
     if person.may_see_organisation(unit.organisation_id):
         raise PermissionDenied
     raise Http404
+
+
+def _as_of(request, person) -> dict:
+    """Context for a page shown as of the `?on=` day (today when absent or malformed): `on`,
+    the date picker showing it, and `as_of_query` to keep that day on links between pages."""
+    submitted = AsOfForm(request.GET)
+    on = (submitted.cleaned_data["on"] if submitted.is_valid() else None) or person.today
+    return {
+        "on": on,
+        "as_of_form": AsOfForm(initial={"on": on}),
+        "as_of_query": "" if on == person.today else f"?on={on.isoformat()}",
+    }
 
 
 def _get_organisation_for_user(request) -> Organisation | None:
@@ -62,7 +74,8 @@ def home(request):
 
 @login_required
 def org_chart(request):
-    """The agency's unit tree with each unit's leader that day and headcount."""
+    """The agency's unit tree with each unit's leader and headcount on a day (today unless
+    `?on=`)."""
     person = viewer(request)
     organisation = _get_organisation_for_user(request)
     if organisation is None:
@@ -70,12 +83,14 @@ def org_chart(request):
     others = Organisation.objects.exclude(pk=organisation.pk).order_by("name")
     if person.organisation_ids is not None:
         others = others.filter(pk__in=person.organisation_ids)
+    as_of = _as_of(request, person)
     return render(
         request,
         "hrsystem/org_chart.html",
         {
+            **as_of,
             "organisation": organisation,
-            "roots": selectors.org_chart(organisation, on=person.today),
+            "roots": selectors.org_chart(organisation, on=as_of["on"]),
             "viewable_unit_ids": person.unit_ids,
             "other_organisations": others,
         },
@@ -99,10 +114,13 @@ def _positions_in_unit(unit: Unit, staff, on) -> list[JobPosition]:
 
 @login_required
 def unit_detail(request, unit_id: int):
-    """A unit's staff today with positions and posts, its posts history and positions' tasks."""
+    """A unit's staff on a day (today unless `?on=`) with positions and posts, its posts
+    history and its positions' tasks. Who may open it is decided as of today."""
     person = viewer(request)
     unit = _get_unit_for_user(request, unit_id)
-    staff = selectors.unit_staff(unit, on=person.today)
+    as_of = _as_of(request, person)
+    on = as_of["on"]
+    staff = selectors.unit_staff(unit, on=on)
     return render(
         request,
         "hrsystem/unit_detail.html",
@@ -112,12 +130,13 @@ def unit_detail(request, unit_id: int):
             "children": unit.children.order_by("code"),
             "staff": staff,
             "deputies": [member.employee for member in staff if member.is_deputy],
-            "leader_post": selectors.leader_posts_on([unit.pk], on=person.today).get(unit.pk),
-            "positions": _positions_in_unit(unit, staff, person.today),
+            "leader_post": selectors.leader_posts_on([unit.pk], on=on).get(unit.pk),
+            "positions": _positions_in_unit(unit, staff, on),
             "posts_history": Post.objects.filter(unit=unit)
             .select_related("employee")
             .order_by("-start", "-kind"),
             "viewable_unit_ids": person.unit_ids,
+            **as_of,
         },
     )
 

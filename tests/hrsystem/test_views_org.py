@@ -388,3 +388,48 @@ def test_it_shows_a_future_appointment_as_not_started(as_user, agency):
     history = html.split("Quá trình lãnh đạo đơn vị")[1]
     assert "Chưa bắt đầu" in history
     assert response_deputies(html) == "Lê Văn Bình"
+
+
+# --- the organisation as of another day --------------------------------------------------
+
+
+def test_it_shows_a_unit_as_it_was_on_an_earlier_day(as_user, agency):
+    services.employee_transfer(
+        employee=agency.employees["thu"],
+        unit=agency.units["NV"],
+        job_position=agency.employees["thu"].assignments.get().job_position,
+        start=agency.today - timedelta(days=10),
+    )
+    client = as_user("hanh")
+    today = client.get(unit_url(agency, "VP")).content.decode()
+    earlier_day = (agency.today - timedelta(days=20)).isoformat()
+    earlier = client.get(unit_url(agency, "VP"), {"on": earlier_day}).content.decode()
+    assert "Phạm Thị Thu" not in today.split("Quá trình lãnh đạo")[0]
+    assert "Phạm Thị Thu" in earlier
+    assert "vào ngày" in earlier
+    assert f'value="{earlier_day}"' in earlier
+
+
+def test_it_shows_the_acting_head_only_from_the_first_day(as_user, agency):
+    client = as_user("quang")
+    before = (agency.today - timedelta(days=31)).isoformat()
+    html = client.get(unit_url(agency, "TCKH"), {"on": before}).content.decode()
+    assert "Bùi Văn Tú" not in html.split("Cán bộ, công chức</h2>")[0]
+    chart = client.get(reverse("hrsystem:org_chart"), {"on": before}).content.decode()
+    assert "Quyền trưởng / phụ trách" not in chart
+    assert f"?on={before}" in chart
+    chart_today = client.get(reverse("hrsystem:org_chart")).content.decode()
+    assert "Quyền trưởng / phụ trách" in chart_today
+
+
+def test_it_falls_back_to_today_on_a_malformed_day(as_user, agency):
+    response = as_user("hanh").get(unit_url(agency, "VP"), {"on": "31/02/2026"})
+    assert response.status_code == 200
+    assert response.context["on"] == agency.today
+    assert "Về hôm nay" not in response.content.decode()
+
+
+def test_it_decides_access_as_of_today_whatever_day_is_shown(as_user, agency):
+    before = (agency.today - timedelta(days=31)).isoformat()
+    assert as_user("tu").get(unit_url(agency, "TCKH"), {"on": before}).status_code == 200
+    assert as_user("thu").get(unit_url(agency, "NV"), {"on": before}).status_code == 403
