@@ -230,3 +230,54 @@ def test_it_takes_the_acting_head_as_the_units_head_and_keeps_the_outgoing_head_
     assert acting.is_head and acting.is_leader and acting.leader_d is not None
     assert outgoing.is_leader and not outgoing.is_head
     assert not ev(c, "to_chuc").is_leader
+
+
+def test_it_runs_a_quarterly_period_like_a_month_with_a_quarters_dossiers(db):
+    from datetime import date
+
+    from discipline.models import DossierRecord, DossierStatus
+    from evaluation.models import Cadence, RuleSet
+    from hrsystem import services as hr_services
+    from hrsystem.models import JobPosition
+    from tests.evaluation.cycle import load_rule_sets
+    from tests.factories import PeriodFactory
+    from tests.hrsystem.cast import build_cast
+
+    load_rule_sets()
+    c = build_cast()
+    quarterly = RuleSet.objects.get(code="nd335")
+    quarterly.pk, quarterly.version, quarterly.is_locked = None, 9, False
+    quarterly.code, quarterly.cadence = "nd335q", Cadence.QUARTERLY
+    quarterly.save()
+    for criterion in RuleSet.objects.get(code="nd335").criteria.all():
+        criterion.pk, criterion.rule_set = None, quarterly
+        criterion.save()
+    hr_services.standard_task_create(
+        job_position=JobPosition.objects.get(organisation=c.org, code="CV"),
+        name="Giải quyết hồ sơ một cửa",
+        unit_of_measure="hồ sơ",
+        default_planned=D(30),
+    )
+    period = PeriodFactory(organisation=c.org, number=4, rule_set_code="nd335q", by=c.to_chuc.user)
+    assert (period.cadence, period.start, period.end) == (
+        Cadence.QUARTERLY,
+        date(2026, 10, 1),
+        date(2026, 12, 31),
+    )
+    for month in (10, 12):
+        DossierRecord.objects.create(
+            organisation=c.org,
+            unit=c.mc,
+            code=f"Q{month}",
+            citizen_name="Trần Thị Dân",
+            officer=c.mot_cua,
+            received_on=date(2026, month, 1),
+            due_on=date(2026, month, 2),
+            settled_on=date(2026, month, 3),
+            status=DossierStatus.LATE,
+        )
+    item = WorkItem.objects.filter(evaluation__period=period, evaluation__employee=c.mot_cua)
+    item.filter(pk=item.first().pk).update(is_dossier_processing=True)
+    period_recompute(period=period)
+    assert item.get(is_dossier_processing=True).dossier_late == 2
+    assert UnitPeriod.objects.get(period=period, unit=c.mc).on_time_rate == D("0.00")
