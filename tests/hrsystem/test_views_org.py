@@ -34,9 +34,13 @@ def as_user(client, agency):
 
 @pytest.mark.parametrize("name", ["home", "org_chart", "unit_detail", "directory"])
 def test_it_sends_anonymous_visitors_to_login(client, agency, name):
-    url = unit_url(agency, "VP") if name == "unit_detail" else None
-    url = url or reverse(name if name == "home" else f"hrsystem:{name}")
-    response = client.get(url)
+    urls = {
+        "home": reverse("home"),
+        "org_chart": reverse("hrsystem:org_chart"),
+        "unit_detail": unit_url(agency, "VP"),
+        "directory": reverse("hrsystem:directory"),
+    }
+    response = client.get(urls[name])
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login") + "?next=")
 
