@@ -231,13 +231,19 @@ class ScoreRowForm(forms.Form):
                 label=_("Tiêu chí đ: đơn vị hoàn thành kế hoạch"), choices=LEADER_CHOICES
             )
             self.fields["dd_reason"] = forms.CharField(
-                label=_("Lý do tiêu chí đ"), required=False, max_length=2000
+                label=_("Lý do tiêu chí đ"),
+                required=False,
+                max_length=2000,
+                widget=forms.TextInput(attrs={"placeholder": _("lý do khi 50")}),
             )
             self.fields["e"] = forms.ChoiceField(
                 label=_("Tiêu chí e: tập hợp, đoàn kết"), choices=LEADER_CHOICES
             )
             self.fields["e_reason"] = forms.CharField(
-                label=_("Lý do tiêu chí e"), required=False, max_length=2000
+                label=_("Lý do tiêu chí e"),
+                required=False,
+                max_length=2000,
+                widget=forms.TextInput(attrs={"placeholder": _("lý do khi 50")}),
             )
         self._attach_widgets()
 
