@@ -216,6 +216,14 @@ class Breakdown:
     bonus_entries: list
     reasons: list[str]
 
+    @property
+    def items_total(self) -> dict[str, Decimal]:
+        """The converted sums the three percentages divide (before rounding)."""
+        return {
+            name: sum((getattr(row, name) for row in self.items), Decimal(0))
+            for name in ("assigned", "counted", "quality", "progress")
+        }
+
 
 def _item_row(rules, item: WorkItem) -> ItemRow:
     """An item's converted contributions, as the engine counts them (scoring-rules §2)."""
@@ -963,6 +971,8 @@ def overview(request, period_pk: int):
             "pending_appeals": pending_appeals,
             "signs_off": signs_off,
             "manages": manages,
+            "unit_actions": signs_off
+            and period.state in (PeriodState.SCORING, PeriodState.SUBMITTED),
             "return_form": forms.ReasonForm(label=_("Lý do trả lại")),
             "today": timezone.localdate(),
         },
