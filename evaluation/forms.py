@@ -417,20 +417,31 @@ class PeriodOpenForm(forms.Form):
         label=_("Kỳ số"), min_value=1, max_value=12, help_text=_("Tháng 1–12 hoặc quý 1–4.")
     )
     self_assessment_due = forms.DateField(
-        label=_("Hạn tự đánh giá"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Hạn tự đánh giá"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     scoring_due = forms.DateField(
-        label=_("Hạn thủ trưởng chấm điểm"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Hạn thủ trưởng chấm điểm"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     unit_submission_due = forms.DateField(
-        label=_("Hạn đơn vị gửi kết quả"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Hạn đơn vị gửi kết quả"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     sign_off_due = forms.DateField(
-        label=_("Hạn lãnh đạo cơ quan phê duyệt"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Hạn lãnh đạo cơ quan phê duyệt"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args, rule_sets, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["sign_off_due"].help_text = _(
+            "Để trống hạn nào thì hạn đó được tính theo số ngày của bộ quy tắc đã chọn."
+        )
         self.fields["rule_set"].queryset = rule_sets
         self.fields["rule_set"].label_from_instance = lambda rs: (
             _("%(name)s — phiên bản %(version)s, áp dụng từ %(date)s")

@@ -129,3 +129,31 @@ def test_it_lets_the_head_score_with_a_live_preview(client, month):
         HTTP_HX_REQUEST="true",
     )
     assert "người khác sửa" in stale.content.decode()
+
+
+def test_it_keeps_an_evidence_file_and_refuses_a_program(client, month, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    thu = evaluation_of(month, "thu")
+    item = thu.work_items.order_by("id").first()
+    client.force_login(month.users["thu"])
+    url = reverse("evaluation:my_month_of", args=[thu.pk])
+    data = {"revision": thu.revision, "action": "save"}
+    data.update({f"item-{i.pk}-done": "1" for i in thu.work_items.all()})
+    data[f"item-{item.pk}-evidence_file"] = SimpleUploadedFile("chay.exe", b"MZ")
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert len(response.context["error_messages"]) == 1
+    assert "Tệp minh chứng" in response.context["error_messages"][0]
+    assert "exe" in response.context["error_messages"][0]
+    item.refresh_from_db()
+    assert not item.evidence_file
+    data["revision"] = thu.revision
+    data[f"item-{item.pk}-evidence_file"] = SimpleUploadedFile(
+        "bien-ban.pdf", b"%PDF-1.4\n", content_type="application/pdf"
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["error_messages"]
+    item.refresh_from_db()
+    assert item.evidence_file.name.endswith(".pdf")
