@@ -166,7 +166,8 @@ def directory(request):
     """People in the units the user may open, searchable by code or name, paged.
 
     Filtering by a unit includes its sub-units the user may open. An htmx request
-    (typing in the search box, picking a unit, paging) gets only the results block.
+    (typing in the search box, picking a unit, paging) gets only the results block, plus
+    the result count swapped out of band into the page's live status line.
     """
     person = viewer(request)
     units = list(Unit.objects.filter(pk__in=person.unit_ids).order_by("path"))
@@ -181,7 +182,7 @@ def directory(request):
     page = Paginator(_with_today(employees, person.today), DIRECTORY_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    context = {"form": form, "query": query, "page": page}
-    partial = request.htmx and not request.htmx.history_restore_request
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    context = {"form": form, "query": query, "page": page, "partial": partial}
     template = "hrsystem/_directory_results.html" if partial else "hrsystem/directory.html"
     return render(request, template, context)

@@ -60,17 +60,18 @@ def test_the_directory_searches_as_you_type_and_keeps_the_address(page, agency, 
     sign_in(agency.users["lan"])
     page.goto("/people/")
     results = page.locator("#directory-results")
-    expect(results).to_contain_text("Có 10 người.")
+    status = page.get_by_role("status")
+    expect(status).to_have_text("Có 10 người.")
 
     page.get_by_label("Tìm theo mã hoặc họ tên").fill("duc")
-    expect(results).to_contain_text("Tìm thấy 2 người khớp với “duc”.")
+    expect(status).to_have_text("Tìm thấy 2 người khớp với “duc”.")
     expect(results).to_contain_text("Hoàng Minh Đức")
     expect(results).to_contain_text("Đỗ Đức Anh")
     expect(page).to_have_url(re.compile(r"/people/\?q=duc(&unit=)?$"))
 
     page.reload()
     expect(page.get_by_label("Tìm theo mã hoặc họ tên")).to_have_value("duc")
-    expect(results).to_contain_text("Tìm thấy 2 người")
+    expect(status).to_have_text("Tìm thấy 2 người khớp với “duc”.")
 
 
 def test_the_directory_works_without_javascript(browser, live_server, agency):

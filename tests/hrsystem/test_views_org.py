@@ -281,7 +281,9 @@ def test_it_answers_htmx_with_the_results_block_only(as_user):
         reverse("hrsystem:directory"), {"q": "thu"}, headers={"HX-Request": "true"}
     )
     html = response.content.decode()
-    assert html.lstrip().startswith('<section id="directory-results"')
+    assert html.lstrip().startswith('<div hx-swap-oob="innerHTML:#directory-status">')
+    assert '<section id="directory-results"' in html
+    assert "Tìm thấy 1 người khớp với “thu”." in html
     assert "<html" not in html
     assert "Phạm Thị Thu" in html
     assert "HX-Request" in response["Vary"]
