@@ -34,6 +34,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include((organisation_patterns, "hrsystem"))),
     path("", include("evaluation.urls")),
+    path("discipline/", include("discipline.urls")),
     path("accounts/", include(account_patterns)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,47 @@
+"""The discipline pages' sub-navigation, shown by what the person holds today.
+
+It reads the posts and role grants the header already loaded for the request (no extra
+query); every page still checks its own permission.
+"""
+
+from django import template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from hrsystem.context_processors import viewer
+from hrsystem.models import Role
+
+register = template.Library()
+
+
+@register.inclusion_tag("discipline/_nav.html", takes_context=True)
+def discipline_nav(context):
+    request = context["request"]
+    person = viewer(request)
+    roles = {grant.role for grant in person.grants}
+    inspector = Role.INSPECTOR in roles
+    manager = Role.HR_OFFICER in roles or request.user.is_superuser
+    desk = Role.ONE_STOP_OFFICER in roles
+    reads = inspector or manager or bool(person.posts) or Role.BOARD_MEMBER in roles
+    links = [
+        ("my_violations", _("Vi phạm của tôi"), True),
+        ("inspection_list", _("Kiểm tra công vụ"), inspector or manager),
+        ("violation_list", _("Vi phạm trong đơn vị"), reads),
+        ("contested_list", _("Khiếu nại chờ quyết định"), inspector or manager),
+        ("decision_list", _("Quyết định kỷ luật"), True),
+        ("desk", _("Một cửa"), reads or desk),
+        ("timeliness", _("Báo cáo đúng hạn"), reads or desk),
+        ("complaint_list", _("Phản ánh"), reads or desk),
+        ("suggestion_list", _("Hộp thư góp ý"), reads or desk),
+        ("survey_dashboard", _("Khảo sát hài lòng"), reads or desk),
+        ("commitment_board", _("Cam kết"), True),
+        ("report_dashboard", _("Báo cáo tổng hợp"), reads),
+    ]
+    current = request.resolver_match.url_name if request.resolver_match else ""
+    return {
+        "links": [
+            (reverse(f"discipline:{name}"), label, name == current)
+            for name, label, shown in links
+            if shown
+        ]
+    }
