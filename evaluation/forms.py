@@ -342,6 +342,24 @@ class ScoreRowForm(forms.Form):
         return messages
 
 
+class AdHocItemForm(forms.Form):
+    """A piece of work the head adds to one person's period (việc giao thêm)."""
+
+    name = forms.CharField(label=_("Việc giao thêm"), max_length=255)
+    unit_of_measure = forms.CharField(label=_("Đơn vị tính"), max_length=64)
+    planned = PointsField(label=_("Khối lượng giao"), min_value=Decimal("0.01"))
+    coefficient = PointsField(
+        label=_("Hệ số quy đổi"), min_value=Decimal("0.001"), places=3, initial=Decimal(1)
+    )
+
+
+class BonusForm(forms.Form):
+    """Bonus points for an initiative or outstanding result, with its reason (hn3814)."""
+
+    points = PointsField(label=_("Điểm thưởng"), min_value=Decimal("0.01"))
+    reason = forms.CharField(label=_("Lý do thưởng"), max_length=2000)
+
+
 class BulkActionForm(forms.Form):
     """Approve many rows, or return many self-assessments with one reason."""
 

@@ -28,6 +28,11 @@ urlpatterns = [
     ),
     path("periods/<int:period_pk>/score/<int:pk>/save/", views.score_save, name="score_save"),
     path(
+        "periods/<int:period_pk>/score/<int:pk>/add/<slug:what>/",
+        views.score_add,
+        name="score_add",
+    ),
+    path(
         "periods/<int:period_pk>/units/<int:unit_pk>/submit/",
         views.unit_submit,
         name="unit_submit",

@@ -857,6 +857,49 @@ def _save_row(request, row: ScoreRow) -> None:
             revision += 1
 
 
+@login_required
+@require_POST
+def score_add(request, period_pk: int, pk: int, what: str):
+    """Add an ad-hoc work item (`what` = "item") or a bonus ("bonus") to one person's
+    period through the services, which check the scorer, the state and the revision."""
+    if what not in ("item", "bonus"):
+        raise Http404
+    period, row = _row_for_user(request, period_pk, pk)
+    form = (forms.AdHocItemForm if what == "item" else forms.BonusForm)(request.POST)
+    revision = request.POST.get("revision", "")
+    if not form.is_valid() or not revision.isdigit():
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return redirect(_scoring_url(period, row.evaluation.unit_id))
+    data, who = form.cleaned_data, row.evaluation.employee.full_name
+    try:
+        if what == "item":
+            services.work_item_add_ad_hoc(
+                evaluation=row.evaluation,
+                name=data["name"],
+                unit_of_measure=data["unit_of_measure"],
+                planned=data["planned"],
+                coefficient=data["coefficient"],
+                revision=int(revision),
+                by=request.user,
+            )
+            messages.success(request, _("Đã giao thêm việc cho %(name)s.") % {"name": who})
+        else:
+            services.bonus_add(
+                evaluation=row.evaluation,
+                points=data["points"],
+                reason=data["reason"],
+                revision=int(revision),
+                by=request.user,
+            )
+            messages.success(request, _("Đã ghi điểm thưởng cho %(name)s.") % {"name": who})
+    except ValidationError as error:
+        _flash_error(request, error)
+    return redirect(_scoring_url(period, row.evaluation.unit_id))
+
+
 def _scoring_url(period: Period, unit_id: int | None = None) -> str:
     url = reverse("evaluation:scoring", args=[period.pk])
     return f"{url}?unit={unit_id}" if unit_id else url

@@ -47,6 +47,10 @@ def urls(cast):
             reverse("evaluation:score_preview", args=[period.pk, thu.pk]),
         ),
         "score_save": ("post", reverse("evaluation:score_save", args=[period.pk, thu.pk])),
+        "score_add": (
+            "post",
+            reverse("evaluation:score_add", args=[period.pk, thu.pk, "item"]),
+        ),
         "unit_submit": ("post", reverse("evaluation:unit_submit", args=[period.pk, vp.pk])),
     }
 
@@ -74,6 +78,7 @@ VIEWS = [
     "score_bulk",
     "score_preview",
     "score_save",
+    "score_add",
     "unit_submit",
 ]
 
@@ -135,6 +140,10 @@ EXPECTED = [
     ("score_save", "duc", 403),
     ("score_save", "thu", 403),
     ("score_save", "khach", 404),
+    ("score_add", "hanh", 302),  # back to the scoring page with a message
+    ("score_add", "duc", 403),
+    ("score_add", "thu", 403),
+    ("score_add", "khach", 404),
     ("unit_submit", "thu", 403),
     ("unit_submit", "duc", 403),
     ("unit_submit", "khach", 404),

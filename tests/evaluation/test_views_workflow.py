@@ -235,3 +235,31 @@ def test_it_reopens_a_locked_period_only_with_a_reason(client, month):
     assert client.post(url, {"reason": "Sai điểm phòng Nội vụ"}).status_code == 302
     month.period.refresh_from_db()
     assert month.period.state == PeriodState.SCORING
+
+
+def test_it_lets_the_head_assign_extra_work_and_refuses_bad_figures(client, month):
+    to_scoring(month)
+    thu = evaluation_of(month, "thu")
+    client.force_login(month.users["hanh"])
+    url = reverse("evaluation:score_add", args=[month.period.pk, thu.pk, "item"])
+    data = {"revision": thu.revision, "name": "Báo cáo đột xuất", "unit_of_measure": "báo cáo"}
+    response = client.post(url, {**data, "planned": "-1", "coefficient": "1"}, follow=True)
+    assert "Khối lượng giao không được nhỏ hơn" in messages_of(response)
+    assert not thu.work_items.filter(ad_hoc=True).exists()
+    client.post(url, {**data, "planned": "2", "coefficient": "1,5"})
+    item = thu.work_items.get(ad_hoc=True)
+    assert (item.planned, item.coefficient) == (Decimal(2), Decimal("1.5"))
+    page = client.get(reverse("evaluation:scoring", args=[month.period.pk])).content.decode()
+    assert "Báo cáo đột xuất" in page
+
+
+def test_it_refuses_a_bonus_under_a_rule_set_without_one(client, month):
+    to_scoring(month)
+    thu = evaluation_of(month, "thu")
+    client.force_login(month.users["hanh"])
+    url = reverse("evaluation:score_add", args=[month.period.pk, thu.pk, "bonus"])
+    response = client.post(
+        url, {"revision": thu.revision, "points": "2", "reason": "Sáng kiến"}, follow=True
+    )
+    assert "không có điểm thưởng" in messages_of(response)
+    assert not thu.bonus_entries.exists()
