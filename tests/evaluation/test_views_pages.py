@@ -157,3 +157,22 @@ def test_it_keeps_an_evidence_file_and_refuses_a_program(client, month, settings
     assert response.status_code == 302, response.context["error_messages"]
     item.refresh_from_db()
     assert item.evidence_file.name.endswith(".pdf")
+
+
+def test_it_shows_the_quota_situation_under_hn3814(client, agency):
+    call_command("loaddata", str(SHIPPED_FIXTURE), verbosity=0)
+    lan = agency.users["lan"]
+    period = services.period_open(
+        organisation=agency.organisation,
+        year=agency.today.year,
+        number=agency.today.month,
+        by=lan,
+        rule_set_code="hn3814",
+    )
+    for state in (PeriodState.SELF_ASSESSMENT, PeriodState.SCORING):
+        period = services.period_advance(period=period, to=state, by=lan)
+    client.force_login(agency.users["hanh"])
+    page = client.get(reverse("evaluation:scoring", args=[period.pk])).content.decode()
+    assert "Tỷ lệ mức cao nhất trong đơn vị" in page
+    assert "tối đa 1 / 4 người được xếp loại (30%)" in page
+    assert "Điểm thưởng:" in page  # hn3814 has a bonus block
