@@ -176,6 +176,7 @@ class ScoreRowForm(forms.Form):
     """
 
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    absent = forms.BooleanField(label=_("Vắng cả kỳ (không xếp loại)"), required=False)
     head_comment = forms.CharField(
         label=_("Nhận xét"), required=False, max_length=2000, widget=forms.TextInput()
     )
@@ -186,7 +187,11 @@ class ScoreRowForm(forms.Form):
         self.criteria = criteria
         self.items = items
         self.with_leader = evaluation.is_leader and leader_rights
-        initial = {"revision": evaluation.revision, "head_comment": evaluation.head_comment}
+        initial = {
+            "revision": evaluation.revision,
+            "head_comment": evaluation.head_comment,
+            "absent": evaluation.absent,
+        }
         self.proposed = {index: score.proposed for index, score in scores.items()}
         for index in range(len(criteria)):
             score = scores.get(index)

@@ -526,6 +526,7 @@ class ScoreRow:
     saved: bool = False
     provisional: bool = False
     can_certify: bool = False
+    absent: bool = False
 
     @property
     def editable(self) -> bool:
@@ -547,6 +548,10 @@ def _preview(row: ScoreRow, rules, *, provisional: bool = False) -> None:
     final yet), for a person not scored yet, whose stored result means nothing.
     """
     evaluation, form = row.evaluation, row.form
+    absent = evaluation.absent if provisional else form.cleaned_data.get("absent")
+    if absent:
+        row.absent = True
+        return
     if provisional:
         finals = {index: form.initial.get(f"c{index}") for index in range(len(form.criteria))}
         reviews = {
@@ -843,6 +848,7 @@ def _save_row(request, row: ScoreRow) -> None:
                 for pk, r in reviews.items()
             },
             head_comment=form.cleaned_data["head_comment"],
+            absent=form.cleaned_data["absent"],
             **leader,
         )
         revision = evaluation.revision

@@ -263,3 +263,23 @@ def test_it_refuses_a_bonus_under_a_rule_set_without_one(client, month):
     )
     assert "không có điểm thưởng" in messages_of(response)
     assert not thu.bonus_entries.exists()
+
+
+def test_it_marks_a_person_absent_for_the_whole_period(client, month):
+    to_scoring(month)
+    anh = evaluation_of(month, "anh")
+    client.force_login(month.users["hanh"])
+    prefix = f"r{anh.pk}"
+    data = {f"{prefix}-revision": anh.revision, f"{prefix}-absent": "on"}
+    for item in anh.work_items.all():
+        for name in ("errors", "late", "excused"):
+            data[f"{prefix}-i{item.pk}_{name}"] = "0"
+    preview = client.post(reverse("evaluation:score_preview", args=[month.period.pk, anh.pk]), data)
+    assert "Không xếp loại" in preview.content.decode()
+    client.post(
+        reverse("evaluation:score_save", args=[month.period.pk, anh.pk]),
+        data,
+        HTTP_HX_REQUEST="true",
+    )
+    anh.refresh_from_db()
+    assert (anh.absent, anh.state) == (True, EvaluationState.SCORED)
