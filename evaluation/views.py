@@ -366,6 +366,7 @@ def my_month(request, pk: int | None = None):
             "assessment": assessment,
             "editable": editable,
             "error_messages": error_messages,
+            "violations": _violations_of(evaluation),
         },
     )
     if error_messages:

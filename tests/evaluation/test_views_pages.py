@@ -176,3 +176,13 @@ def test_it_shows_the_quota_situation_under_hn3814(client, agency):
     assert "Tỷ lệ mức cao nhất trong đơn vị" in page
     assert "tối đa 1 / 4 người được xếp loại (30%)" in page
     assert "Điểm thưởng:" in page  # hn3814 has a bonus block
+
+
+def test_it_speaks_english_when_asked(client, month):
+    from django.conf import settings
+
+    client.force_login(month.users["thu"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("evaluation:my_month")).content.decode()
+    assert "Work items of the period" in page
+    assert "Send the self-assessment" in page
