@@ -283,3 +283,17 @@ def test_it_marks_a_person_absent_for_the_whole_period(client, month):
     )
     anh.refresh_from_db()
     assert (anh.absent, anh.state) == (True, EvaluationState.SCORED)
+
+
+def test_it_lets_hr_move_the_period_to_scoring_from_the_period_list(client, month):
+    client.force_login(month.users["lan"])
+    page = client.get(reverse("evaluation:period_list")).content.decode()
+    assert "Chuyển sang chấm điểm" in page
+    url = reverse("evaluation:period_action", args=[month.period.pk, "advance"])
+    client.post(url, {"to": PeriodState.SCORING})
+    month.period.refresh_from_db()
+    assert month.period.state == PeriodState.SCORING
+    client.force_login(month.users["hanh"])  # a head may not
+    assert client.post(url, {"to": PeriodState.SUBMITTED}).status_code == 403
+    month.period.refresh_from_db()
+    assert month.period.state == PeriodState.SCORING
