@@ -1,6 +1,11 @@
 """The settings helpers fail loudly on malformed environment values."""
 
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from hrsystem.settings import envbool, envint, envlist
@@ -32,3 +37,40 @@ def test_it_splits_lists(monkeypatch):
     assert envlist("HOSTS", []) == ["a.gov.vn", "b.gov.vn"]
     monkeypatch.delenv("HOSTS")
     assert envlist("HOSTS", ["x"]) == ["x"]
+
+
+def _start(env: dict) -> subprocess.CompletedProcess:
+    """Run `manage.py check` in a fresh interpreter with `env` added to a clean environment."""
+    base = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "ERROR"],
+        cwd=settings.BASE_DIR,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_it_refuses_production_without_a_real_secret_key():
+    result = _start({"DJANGO_ENV": "production", "ALLOWED_HOSTS": "danhgia.gov.vn"})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_it_starts_in_production_with_its_settings(tmp_path):
+    result = _start(
+        {
+            "DJANGO_ENV": "production",
+            "SECRET_KEY": "x" * 50,
+            "ALLOWED_HOSTS": "danhgia.gov.vn",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        }
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_it_refuses_a_malformed_debug_value():
+    result = _start({"DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert "DEBUG='maybe'" in result.stderr
