@@ -233,7 +233,7 @@ def test_it_refuses_a_head_score_above_the_maximum(client, month):
         data[f"{prefix}-i{item.pk}_excused"] = "0"
     url = reverse("evaluation:score_save", args=[month.period.pk, thu.pk])
     response = client.post(url, data, HTTP_HX_REQUEST="true")
-    assert response.status_code == 400
+    assert response.status_code == 200  # the row comes back with its errors in place
     page = response.content.decode()
     assert "không được lớn hơn 5" in page
     assert "số ngày chậm không được âm" in page
