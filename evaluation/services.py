@@ -287,7 +287,8 @@ def _unit_open_for_head(evaluation) -> None:
 # --- periods ---------------------------------------------------------------------------
 
 
-def _period_bounds(cadence: str, year: int, number: int) -> tuple[date, date]:
+def period_bounds(cadence: str, year: int, number: int) -> tuple[date, date]:
+    """First and last day of period `number` (a month, or a quarter) of `year`."""
     first_month = number if cadence == Cadence.MONTHLY else 3 * number - 2
     last_month = number if cadence == Cadence.MONTHLY else 3 * number
     start = date(year, first_month, 1)
@@ -345,7 +346,7 @@ def period_open(
     limit = 12 if cadence == Cadence.MONTHLY else 4
     if number > limit:
         _fail("number", _("Kỳ số phải từ 1 đến %(limit)s.") % {"limit": limit})
-    start, end = _period_bounds(cadence, year, number)
+    start, end = period_bounds(cadence, year, number)
     if resolved:
         rule_set = _rule_set_row(rule_set_code, start)
     if rule_set.effective_from > start:

@@ -34,6 +34,7 @@ from . import adapters, forms, scoring, selectors, services
 from .models import (
     Appeal,
     AppealState,
+    Cadence,
     Evaluation,
     EvaluationState,
     Period,
@@ -770,22 +771,22 @@ def score_preview(request, period_pk: int, pk: int):
 @login_required
 @require_POST
 def score_save(request, period_pk: int, pk: int):
-    """Save one person's scores through the service; a stale revision saves nothing."""
+    """Save one person's scores through the service; a stale revision saves nothing.
+
+    htmx gets the row back (200) with what was saved, or with the errors and the
+    conflict message in place of the result; a plain POST is redirected with messages.
+    """
     period, row = _row_for_user(request, period_pk, pk, request.POST)
     rules = rule_set_from_snapshot(period.rule_set_snapshot)
-    status = 200
     if not row.form.is_valid():
         row.errors = row.form.error_list()
-        status = 400
     else:
         try:
             _save_row(request, row)
         except services.ConflictError as error:
             row.conflict = " ".join(error.messages)
-            status = 409
         except ValidationError as error:
             row.errors = _messages_of(error, _field_labels(rules, row.form.items))
-            status = 400
         else:
             _, row = _row_for_user(request, period_pk, pk)
             row.saved = True
@@ -799,13 +800,11 @@ def score_save(request, period_pk: int, pk: int):
                 _("Đã lưu điểm của %(name)s.") % {"name": row.evaluation.employee.full_name},
             )
         return redirect(_scoring_url(period, row.evaluation.unit_id))
-    if status != 200 and row.form.is_bound and row.result is None and row.form.is_valid():
-        _preview(row, rules)
-    response = render(
+    if row.conflict and not row.errors:
+        _preview(row, rules)  # show what the person typed, scored, beside the conflict
+    return render(
         request, "evaluation/_score_row.html", {"row": row, "period": period, "rules": rules}
     )
-    response.status_code = status if status != 409 else 200
-    return response
 
 
 def _save_row(request, row: ScoreRow) -> None:
@@ -1182,18 +1181,19 @@ def _next_period(organisation) -> tuple[int, int]:
     latest = (
         Period.objects.filter(organisation=organisation)
         .order_by("-year", "-number")
-        .values_list("year", "number")
+        .values_list("year", "number", "cadence")
         .first()
     )
     if latest is None:
         today = timezone.localdate()
         return today.year, today.month
-    year, number = latest
-    return (year + 1, 1) if number >= 12 else (year, number + 1)
+    year, number, cadence = latest
+    last = 12 if cadence == Cadence.MONTHLY else 4
+    return (year + 1, 1) if number >= last else (year, number + 1)
 
 
 def _default_dues(rule_set, year: int, number: int) -> dict:
-    end = services._period_bounds(rule_set.cadence, year, number)[1]
+    end = services.period_bounds(rule_set.cadence, year, number)[1]
     return {
         "self_assessment_due": end + timedelta(days=rule_set.self_assessment_days),
         "scoring_due": end + timedelta(days=rule_set.head_scoring_days),
