@@ -14,6 +14,7 @@ from datetime import date
 
 from celery import shared_task
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,6 +76,10 @@ def reminders_for(period: models.Period, today: date, before: int) -> list[notif
     chain = Chain(period.organisation, rights_day(period, today))
     messages: list[notifications.Message] = []
     key = f"period:{period.pk}"
+    my_month = reverse("evaluation:my_month")
+    scoring = reverse("evaluation:scoring", args=[period.pk])
+    completeness = reverse("evaluation:completeness", args=[period.pk])
+    overview = reverse("evaluation:overview", args=[period.pk])
     evaluations = list(
         models.Evaluation.objects.filter(
             period=period, is_current=True, not_rated=False, absent=False
@@ -90,6 +95,7 @@ def reminders_for(period: models.Period, today: date, before: int) -> list[notif
                         kind=f"{step}_overdue",
                         title=what % {"period": period, "due": _d(due)},
                         body=", ".join(sorted(names)),
+                        url=completeness,
                         dedupe_key=f"{key}:{step}:{due}:escalate",
                     )
                 )
@@ -108,6 +114,7 @@ def reminders_for(period: models.Period, today: date, before: int) -> list[notif
                             title=_("Hạn tự đánh giá %(period)s: %(due)s")
                             % {"period": period, "due": _d(due)},
                             body=_("Hãy kê khai kết quả công việc và gửi phiếu tự đánh giá."),
+                            url=my_month,
                             dedupe_key=f"{key}:self_assessment:{due}:remind",
                         )
                     )
@@ -143,6 +150,7 @@ def reminders_for(period: models.Period, today: date, before: int) -> list[notif
                             title=_("Hạn chấm điểm %(period)s: %(due)s (%(n)s người)")
                             % {"period": period, "due": _d(due), "n": len(names)},
                             body=", ".join(sorted(names)),
+                            url=scoring,
                             dedupe_key=f"{key}:scoring:{due}:remind",
                         )
                     )
@@ -172,6 +180,7 @@ def reminders_for(period: models.Period, today: date, before: int) -> list[notif
                         kind="unit_submission_due",
                         title=_("Hạn gửi kết quả %(period)s của %(unit)s: %(due)s")
                         % {"period": period, "unit": name, "due": _d(due)},
+                        url=f"{scoring}?unit={unit_id}",
                         dedupe_key=f"{key}:unit:{unit_id}:{due}:remind",
                     )
                 )
@@ -193,6 +202,7 @@ def reminders_for(period: models.Period, today: date, before: int) -> list[notif
                     kind=f"sign_off_{'due' if when == 'remind' else 'overdue'}",
                     title=_("Hạn phê duyệt kết quả %(period)s: %(due)s")
                     % {"period": period, "due": _d(due)},
+                    url=overview,
                     dedupe_key=f"{key}:sign_off:{due}:{when}",
                 )
             )

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from evaluation import notifications
 from evaluation.models import Notification, PeriodState
@@ -111,6 +112,8 @@ def test_it_reminds_before_the_self_assessment_deadline_once(cycle):
     assert send_deadline_reminders(day) == 0
     assert "self_assessment_due" in _titles(c.an.user)
     assert "self_assessment_due" not in _titles(c.chu_tich.user)  # not rated here
+    reminder = Notification.objects.get(user=c.an.user, kind="self_assessment_due")
+    assert reminder.url == reverse("evaluation:my_month")
 
 
 def test_it_escalates_missing_self_assessments_to_the_superior(cycle):
@@ -121,6 +124,7 @@ def test_it_escalates_missing_self_assessments_to_the_superior(cycle):
     assert send_deadline_reminders(day) == 0
     escalation = Notification.objects.get(user=c.truong_tc.user, kind="self_assessment_overdue")
     assert "Hoàng Văn An" in escalation.body and "Đặng Thị Bình" in escalation.body
+    assert escalation.url == reverse("evaluation:completeness", args=[c.period.pk])
     assert (
         "Lê Văn Trường"
         in Notification.objects.get(user=c.chu_tich.user, kind="self_assessment_overdue").body
@@ -136,6 +140,7 @@ def test_it_reminds_scorers_and_escalates_to_their_superior(cycle):
     send_deadline_reminders(before)
     reminder = Notification.objects.get(user=c.truong_tc.user, kind="scoring_due")
     assert "Đặng Thị Bình" in reminder.body and "Hoàng Văn An" not in reminder.body
+    assert reminder.url == reverse("evaluation:scoring", args=[c.period.pk])
     after = (c.period.scoring_due + timedelta(days=1)).isoformat()
     send_deadline_reminders(after)
     assert send_deadline_reminders(after) == 0
@@ -149,12 +154,14 @@ def test_it_reminds_unit_leaders_to_submit_and_the_agency_leader_to_sign_off(cyc
     c = cycle
     to_scoring(c)
     send_deadline_reminders((c.period.unit_submission_due - timedelta(days=1)).isoformat())
-    assert "unit_submission_due" in _titles(c.truong_tc.user)
+    submission = Notification.objects.get(user=c.truong_tc.user, kind="unit_submission_due")
+    assert submission.url == (f"{reverse('evaluation:scoring', args=[c.period.pk])}?unit={c.tc.pk}")
     send_deadline_reminders((c.period.unit_submission_due + timedelta(days=1)).isoformat())
     overdue = Notification.objects.get(user=c.chu_tich.user, kind="unit_submission_overdue")
     assert "Phòng Tài chính" in overdue.body
     send_deadline_reminders((c.period.sign_off_due + timedelta(days=1)).isoformat())
-    assert "sign_off_overdue" in _titles(c.chu_tich.user)
+    sign_off = Notification.objects.get(user=c.chu_tich.user, kind="sign_off_overdue")
+    assert sign_off.url == reverse("evaluation:overview", args=[c.period.pk])
 
 
 def test_it_sends_nothing_for_a_period_far_from_its_deadlines(cycle):
