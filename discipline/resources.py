@@ -7,7 +7,7 @@ and the column, and says what was expected. Rows are written through
 `services.dossier_count_record`, so permissions and history are those of the service.
 """
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from hrsystem.models import Unit
+from hrsystem.resources import blank, parse_decimal
 
 from . import services
 from .models import DossierMonthlyCount, percent
@@ -31,25 +32,6 @@ COLUMNS = {
 REQUIRED = ("organisation", "unit", "year", "month", "on_time", "late")
 
 
-def _blank(value) -> bool:
-    return value is None or str(value).strip() == ""
-
-
-def parse_decimal(value) -> Decimal:
-    """A number written "92,5" or "92.5" (or a spreadsheet number) as a Decimal."""
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int | float):
-        return Decimal(str(value))
-    text = str(value).strip().replace(" ", "")
-    if "," in text and "." in text:
-        raise ValueError(text)
-    try:
-        return Decimal(text.replace(",", "."))
-    except InvalidOperation as error:
-        raise ValueError(text) from error
-
-
 class WholeNumberWidget(widgets.Widget):
     """A whole number in [low, high] (a spreadsheet's 12.0 is 12; 12.5, -1 or text are
     refused)."""
@@ -64,7 +46,7 @@ class WholeNumberWidget(widgets.Widget):
             if self.high is not None
             else _("một số nguyên không âm, ví dụ 12")
         )
-        if _blank(value):
+        if blank(value):
             raise ValueError(_("ô trống; nhập %(expected)s.") % {"expected": expected})
         try:
             number = parse_decimal(value)
@@ -91,7 +73,7 @@ class UnitCodeWidget(widgets.Widget):
 
     def clean(self, value, row=None, **kwargs):
         organisation = str((row or {}).get(COLUMNS["organisation"]) or "").strip()
-        code = "" if _blank(value) else str(value).strip()
+        code = "" if blank(value) else str(value).strip()
         if not code:
             raise ValueError(_("ô trống; nhập mã đơn vị."))
         unit = (
@@ -209,7 +191,7 @@ class DossierMonthlyCountResource(resources.ModelResource):
 
     def _rate_errors(self, instance, row) -> dict:
         raw = row.get(COLUMNS["rate"])
-        if _blank(raw) or instance.on_time is None or instance.late is None:
+        if blank(raw) or instance.on_time is None or instance.late is None:
             return {}
         try:
             given = parse_decimal(raw)

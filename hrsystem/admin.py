@@ -16,6 +16,8 @@ from django.db.models import OuterRef, ProtectedError, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import permissions, selectors, services
@@ -33,6 +35,7 @@ from .models import (
     WorkProduct,
 )
 from .permissions import Perm
+from .resources import WorkProductResource
 
 
 def _managed(request) -> set[int] | None:
@@ -341,10 +344,35 @@ class JobPositionAdmin(ScopedAdmin):
         return True
 
 
-@admin.register(WorkProduct)
-class WorkProductAdmin(ScopedHistoryAdmin):
-    """The agency's catalogue of standard work products; retired with `active`, not deleted."""
+class WorkProductForm(forms.ModelForm):
+    class Meta:
+        model = WorkProduct
+        fields = ("organisation", *sorted(services.WORK_PRODUCT_FIELDS), "job_positions")
 
+    def clean(self):
+        cleaned = super().clean()
+        candidate = copy(self.instance)
+        for name in ("organisation", *services.WORK_PRODUCT_FIELDS):
+            if name in cleaned:
+                setattr(candidate, name, cleaned[name])
+        if candidate.organisation_id is not None:
+            positions = cleaned.get("job_positions") or ()
+            _validate_into(self, lambda p: services.work_product_validate(p, positions), candidate)
+        return cleaned
+
+
+@admin.register(WorkProduct)
+class WorkProductAdmin(ImportExportMixin, ScopedHistoryAdmin):
+    """The agency's catalogue of standard work products; retired with `active`, not deleted.
+
+    Imported and exported as xlsx or csv (`resources.WorkProductResource`): an HR officer
+    imports into the agencies they manage, all rows or none.
+    """
+
+    form = WorkProductForm
+    resource_classes = [WorkProductResource]
+    formats = [base_formats.XLSX, base_formats.CSV]
+    to_encoding = "utf-8-sig"
     list_display = (
         "code",
         "name",
@@ -359,6 +387,12 @@ class WorkProductAdmin(ScopedHistoryAdmin):
     search_fields = ("code", "name")
     filter_horizontal = ("job_positions",)
 
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
     def get_readonly_fields(self, request, obj=None):
         return ("organisation",) if obj else ()
 
@@ -366,6 +400,19 @@ class WorkProductAdmin(ScopedHistoryAdmin):
         if db_field.related_model is JobPosition:
             kwargs["queryset"] = self._scope(JobPosition.objects.all(), request, "organisation")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            stored = WorkProduct.objects.select_related("organisation").get(pk=obj.pk)
+            changed = {name: data[name] for name in form.changed_data}
+            services.work_product_update(product=stored, by=request.user, **changed)
+        else:
+            fields = {name: data[name] for name in form.fields}
+            obj.pk = services.work_product_create(by=request.user, **fields).pk
+
+    def save_related(self, request, form, formsets, change):
+        """Job positions were saved by the service in `save_model`."""
 
 
 @admin.register(QuotaGroup)

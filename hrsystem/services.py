@@ -28,6 +28,7 @@ from .models import (
     DeputyDelegation,
     Employee,
     JobPosition,
+    NormBasis,
     Organisation,
     OrganisationUserObjectPermission,
     Post,
@@ -38,6 +39,7 @@ from .models import (
     StandardTask,
     Unit,
     UnitUserObjectPermission,
+    WorkProduct,
 )
 
 ONE_DAY = timedelta(days=1)
@@ -337,6 +339,109 @@ def quota_group_update(*, group: QuotaGroup, name: str, by=None) -> QuotaGroup:
         raise ValidationError({"name": _("Cơ quan đã có nhóm mang tên này.")})
     group.save()
     return group
+
+
+# --- the work-product catalogue --------------------------------------------------------
+
+WORK_PRODUCT_FIELDS = {
+    "code",
+    "name",
+    "unit_of_measure",
+    "norm",
+    "norm_basis",
+    "coefficient",
+    "is_dossier_processing",
+    "active",
+}
+
+
+def work_product_validate(product: WorkProduct, job_positions: Iterable[JobPosition] = ()) -> None:
+    """Raise ValidationError naming each bad field: blanks, lengths, norm or coefficient not
+    above 0, an unknown `norm_basis`, a code used twice, a position of another agency."""
+    errors: dict[str, list[str]] = {}
+    try:
+        product.clean_fields()
+    except ValidationError as error:
+        errors = error.message_dict
+    positive = (
+        ("norm", _("Định mức phải lớn hơn 0 (đang là %(value)s).")),
+        ("coefficient", _("Hệ số quy đổi phải lớn hơn 0 (đang là %(value)s).")),
+    )
+    for name, message in positive:
+        value = getattr(product, name)
+        if name not in errors and value is not None and value <= 0:
+            errors[name] = [message % {"value": value}]
+    if "code" not in errors:
+        clash = _unique_code(WorkProduct, product.organisation_id, product.code, product.pk)
+        errors |= {name: [message] for name, message in clash.items()}
+    foreign = sorted(p.code for p in job_positions if p.organisation_id != product.organisation_id)
+    if foreign:
+        errors["job_positions"] = [
+            _("Vị trí việc làm không thuộc cơ quan này: %(codes)s.") % {"codes": ", ".join(foreign)}
+        ]
+    _raise_if(errors)
+
+
+@transaction.atomic
+def work_product_create(
+    *,
+    organisation: Organisation,
+    code: str,
+    name: str,
+    unit_of_measure: str,
+    norm: Decimal,
+    norm_basis: str = NormBasis.POINTS,
+    coefficient: Decimal = Decimal("1"),
+    job_positions: Iterable[JobPosition] = (),
+    is_dossier_processing: bool = False,
+    active: bool = True,
+    by=None,
+) -> WorkProduct:
+    """Add a standard work product, used by `job_positions`, to an agency's catalogue."""
+    _manage_org(by, organisation)
+    product = WorkProduct(
+        organisation=organisation,
+        code=code.strip(),
+        name=name.strip(),
+        unit_of_measure=unit_of_measure.strip(),
+        norm=norm,
+        norm_basis=norm_basis,
+        coefficient=coefficient,
+        is_dossier_processing=is_dossier_processing,
+        active=active,
+    )
+    job_positions = list(job_positions)
+    work_product_validate(product, job_positions)
+    _save(product, by)
+    product.job_positions.set(job_positions)
+    return product
+
+
+@transaction.atomic
+def work_product_update(*, product: WorkProduct, by=None, **changes) -> WorkProduct:
+    """Change a product's fields (`WORK_PRODUCT_FIELDS`) or its `job_positions`.
+
+    `product` is the stored row: values equal to it change nothing and leave no history
+    row. Work items already declared keep the name and coefficient they were made with.
+    """
+    _manage_org(by, product.organisation)
+    job_positions = changes.pop("job_positions", None)
+    if job_positions is not None:
+        job_positions = list(job_positions)
+        stored_positions = set(product.job_positions.values_list("pk", flat=True))
+        if {position.pk for position in job_positions} == stored_positions:
+            job_positions = None
+    stored = {name: getattr(product, name) for name in WORK_PRODUCT_FIELDS}
+    _apply(product, changes, WORK_PRODUCT_FIELDS)
+    for name in ("code", "name", "unit_of_measure"):
+        setattr(product, name, (getattr(product, name) or "").strip())
+    if job_positions is None and all(getattr(product, n) == v for n, v in stored.items()):
+        return product
+    work_product_validate(product, job_positions or ())
+    _save(product, by)
+    if job_positions is not None:
+        product.job_positions.set(job_positions)
+    return product
 
 
 # --- people and where they work --------------------------------------------------------
