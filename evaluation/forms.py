@@ -8,7 +8,10 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import BaseRenderer, get_default_renderer
 from django.utils.formats import get_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import models
@@ -36,6 +39,37 @@ class NumberInput(forms.TextInput):
         if isinstance(value, Decimal):
             return plain(value)
         return super().format_value(value)
+
+
+class InputRenderer(BaseRenderer):
+    """Renders plain <input> widgets in Python, the rest with Django's renderer.
+
+    The head's scoring page draws about 30 inputs per person; through the template
+    engine a unit of 80 took over 2 s of server time for widgets alone. The markup is
+    the same as Django's `input.html` (same escaping, same attribute order).
+    """
+
+    INPUT_TEMPLATES = frozenset(
+        f"django/forms/widgets/{name}.html" for name in ("text", "hidden", "number", "checkbox")
+    )
+
+    def render(self, template_name, context, request=None):
+        if template_name not in self.INPUT_TEMPLATES:
+            return get_default_renderer().render(template_name, context, request)
+        widget = context["widget"]
+        attributes = [
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+            for name, value in widget["attrs"].items()
+            if value is not False
+        ]
+        if widget["value"] is not None:
+            attributes.insert(0, format_html(' value="{}"', widget["value"]))
+        return format_html(
+            '<input type="{}" name="{}"{}>',
+            widget["type"],
+            widget["name"],
+            mark_safe("".join(attributes)),  # each part escaped by format_html
+        )
 
 
 class PointsField(forms.DecimalField):
@@ -175,6 +209,7 @@ class ScoreRowForm(forms.Form):
     them one row at a time; the labels name them in full for errors and screen readers.
     """
 
+    default_renderer = InputRenderer()
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     absent = forms.BooleanField(label=_("Vắng cả kỳ (không xếp loại)"), required=False)
     head_comment = forms.CharField(
