@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -140,6 +141,13 @@ def _fail(field: str, message) -> None:
 def _save(obj, by, **kwargs) -> None:
     obj._history_user = by
     obj.save(**kwargs)
+
+
+def _change_reason(action: str, written: str = "") -> str:
+    """The history rows' change reason of a bulk action: the action, then the reason the
+    person wrote, cut to the column's length (the full text stays in the row's own field)."""
+    column = models.Evaluation.history.model._meta.get_field("history_change_reason")
+    return Truncator(f"{action}: {written}" if written else action).chars(column.max_length)
 
 
 def _period_states(period: models.Period, allowed, field: str = "period") -> None:
@@ -950,6 +958,27 @@ def bonus_add(
     return entry
 
 
+def _heads_may_edit(by, rows: list[models.Evaluation]) -> None:
+    """`_head_may_edit` for rows of one period, in constant queries whatever their number."""
+    period = rows[0].period
+    allowed = permissions.scorable_ids(by, [row.employee for row in rows], _on(period))
+    _deny(all(row.employee_id in allowed for row in rows))
+    _period_states(period, HEAD_STATES)
+    if any(row.state in (EvaluationState.PUBLISHED, EvaluationState.LOCKED) for row in rows):
+        _fail("evaluation", _("Kết quả đã công bố: chỉ thay đổi qua kiến nghị."))
+    staff_units = {row.unit_id for row in rows if not row.is_head}
+    closed = models.UnitPeriod.objects.filter(
+        period=period,
+        unit__in=staff_units,
+        state__in=(UnitPeriodState.SUBMITTED, UnitPeriodState.APPROVED),
+    )
+    if staff_units and closed.exists():
+        _fail(
+            "unit",
+            _("Đơn vị đã gửi kết quả kỳ này: chỉ sửa được khi lãnh đạo cơ quan trả lại."),
+        )
+
+
 def _many(evaluations) -> list[models.Evaluation]:
     ids = [e.pk for e in evaluations]
     rows = list(
@@ -975,8 +1004,8 @@ def evaluations_bulk_approve(*, evaluations, by) -> list[models.Evaluation]:
     rows = _many(evaluations)
     if not rows:
         return rows
+    _heads_may_edit(by, rows)
     for row in rows:
-        _head_may_edit(by, row)
         if row.state != EvaluationState.SELF_SUBMITTED:
             _fail(
                 "evaluations",
@@ -986,7 +1015,10 @@ def evaluations_bulk_approve(*, evaluations, by) -> list[models.Evaluation]:
     scores = list(models.CriterionScore.objects.select_for_update().filter(evaluation__in=rows))
     for score in scores:
         score.final = score.proposed
-    bulk_update_with_history(scores, models.CriterionScore, ["final"], default_user=by)
+    reason = _change_reason(_("Duyệt hàng loạt tự đánh giá"))
+    bulk_update_with_history(
+        scores, models.CriterionScore, ["final"], default_user=by, default_change_reason=reason
+    )
     now = _now()
     for row in rows:
         row.state = EvaluationState.SCORED
@@ -994,7 +1026,11 @@ def evaluations_bulk_approve(*, evaluations, by) -> list[models.Evaluation]:
         row.scored_at = now
         row.revision += 1
     bulk_update_with_history(
-        rows, models.Evaluation, ["state", "scored_by", "scored_at", "revision"], default_user=by
+        rows,
+        models.Evaluation,
+        ["state", "scored_by", "scored_at", "revision"],
+        default_user=by,
+        default_change_reason=reason,
     )
     _recompute_after(rows[0].period, by)
     return rows
@@ -1007,8 +1043,10 @@ def evaluations_bulk_return(*, evaluations, reason: str, by) -> list[models.Eval
     if not reason:
         _fail("reason", _("Ghi rõ lý do trả lại."))
     rows = _many(evaluations)
+    if not rows:
+        return rows
+    _heads_may_edit(by, rows)
     for row in rows:
-        _head_may_edit(by, row)
         if row.state not in (EvaluationState.SELF_SUBMITTED, EvaluationState.SCORED):
             _fail(
                 "evaluations",
@@ -1019,7 +1057,11 @@ def evaluations_bulk_return(*, evaluations, reason: str, by) -> list[models.Eval
         row.return_reason = reason
         row.revision += 1
     bulk_update_with_history(
-        rows, models.Evaluation, ["state", "return_reason", "revision"], default_user=by
+        rows,
+        models.Evaluation,
+        ["state", "return_reason", "revision"],
+        default_user=by,
+        default_change_reason=_change_reason(_("Trả lại tự đánh giá"), reason),
     )
     notifications.notify_many(
         [
@@ -1107,7 +1149,11 @@ def unit_approve(*, unit_periods, by) -> list[models.UnitPeriod]:
     for row in rows:
         row.state, row.approved_by, row.approved_at = UnitPeriodState.APPROVED, by, now
     bulk_update_with_history(
-        rows, models.UnitPeriod, ["state", "approved_by", "approved_at"], default_user=by
+        rows,
+        models.UnitPeriod,
+        ["state", "approved_by", "approved_at"],
+        default_user=by,
+        default_change_reason=_change_reason(_("Phê duyệt kết quả đơn vị")),
     )
     return rows
 
@@ -1142,6 +1188,7 @@ def unit_return(*, unit_periods, reason: str, by) -> list[models.UnitPeriod]:
         models.UnitPeriod,
         ["state", "returned_by", "returned_at", "return_reason", "approved_by", "approved_at"],
         default_user=by,
+        default_change_reason=_change_reason(_("Trả lại kết quả đơn vị"), reason),
     )
     if period.state == PeriodState.SUBMITTED:
         period.state = PeriodState.SCORING
@@ -1187,10 +1234,31 @@ def period_sign_off(*, period: models.Period, by) -> models.Period:
         if unit.state == UnitPeriodState.SUBMITTED:
             unit.state, unit.approved_by, unit.approved_at = UnitPeriodState.APPROVED, by, now
     bulk_update_with_history(
-        units, models.UnitPeriod, ["state", "approved_by", "approved_at"], default_user=by
+        units,
+        models.UnitPeriod,
+        ["state", "approved_by", "approved_at"],
+        default_user=by,
+        default_change_reason=_change_reason(_("Ký duyệt kỳ đánh giá")),
     )
     _recompute_after(period, by)
     return _transition(period, PeriodState.SIGNED_OFF, by, signed_off_by=by, signed_off_at=now)
+
+
+def _evaluations_move(period: models.Period, state: str, by, action: str) -> None:
+    """Move the period's current evaluations to `state`: one UPDATE and one history INSERT
+    (per batch), each history row naming `by` and the action."""
+    rows = list(
+        models.Evaluation.objects.select_for_update().filter(period=period, is_current=True)
+    )
+    for row in rows:
+        row.state = state
+    bulk_update_with_history(
+        rows,
+        models.Evaluation,
+        ["state"],
+        default_user=by,
+        default_change_reason=_change_reason(action),
+    )
 
 
 @transaction.atomic
@@ -1205,9 +1273,7 @@ def period_publish(*, period: models.Period, by) -> models.Period:
         or permissions.can_manage_org(by, period.organisation)
     )
     _period_states(period, (PeriodState.SIGNED_OFF,))
-    models.Evaluation.objects.filter(period=period, is_current=True).update(
-        state=EvaluationState.PUBLISHED
-    )
+    _evaluations_move(period, EvaluationState.PUBLISHED, by, _("Công bố kết quả"))
     today = _today()
     _transition(
         period,
@@ -1249,9 +1315,7 @@ def period_lock(*, period: models.Period, by) -> models.Period:
         )
     if models.Appeal.objects.filter(evaluation__period=period, state=AppealState.PENDING).exists():
         _fail("state", _("Còn kiến nghị chưa giải quyết."))
-    models.Evaluation.objects.filter(period=period, is_current=True).update(
-        state=EvaluationState.LOCKED
-    )
+    _evaluations_move(period, EvaluationState.LOCKED, by, _("Khoá kỳ đánh giá"))
     return _transition(period, PeriodState.LOCKED, by, locked_at=_now())
 
 
@@ -1286,11 +1350,13 @@ def period_reopen(*, period: models.Period, reason: str, by) -> models.PeriodReo
             by,
             now,
         )
+    change_reason = _change_reason(_("Mở lại kỳ đánh giá"), reason)
     bulk_update_with_history(
         units,
         models.UnitPeriod,
         ["state", "return_reason", "returned_by", "returned_at"],
         default_user=by,
+        default_change_reason=change_reason,
     )
     rows = list(
         models.Evaluation.objects.select_for_update().filter(period=period, is_current=True)
@@ -1298,7 +1364,13 @@ def period_reopen(*, period: models.Period, reason: str, by) -> models.PeriodReo
     for row in rows:
         row.state = EvaluationState.SCORED
         row.revision += 1
-    bulk_update_with_history(rows, models.Evaluation, ["state", "revision"], default_user=by)
+    bulk_update_with_history(
+        rows,
+        models.Evaluation,
+        ["state", "revision"],
+        default_user=by,
+        default_change_reason=change_reason,
+    )
     period.state = PeriodState.SCORING
     period.signed_off_by = period.signed_off_at = period.published_at = None
     period.appeal_due = period.locked_at = None

@@ -12,6 +12,7 @@ Rights come from two sources, both dated:
 Nobody scores, approves, certifies or inspects their own record, whatever roles they hold.
 """
 
+from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 
@@ -259,6 +260,52 @@ def can_score(user, employee: Employee, on: date) -> bool:
     if _leader_right(user, employee, Perm.SCORE_UNIT_STAFF, on):
         return True
     return employee.pk in delegated_staff_ids(user, on)
+
+
+def scorable_ids(user, employees: Iterable[Employee], on: date) -> set[int]:
+    """The ids of `employees` whom `user` may score on `on`: `can_score` for each of them,
+    in at most 5 queries whatever their number (for bulk actions)."""
+    if not _is_user(user):
+        return set()
+    people = {e.pk for e in employees if not _is_self(user, e)}
+    if not people:
+        return set()
+    led: dict[int, Unit] = {}
+    posts = Post.objects.filter(
+        selectors.active_on(on), employee_id__in=people, kind__in=selectors.LEADER_KINDS
+    ).select_related("unit")
+    for post in posts.order_by("unit__depth"):
+        led.setdefault(post.employee_id, post.unit)
+    assigned = {
+        a.employee_id: a.unit
+        for a in Assignment.objects.filter(
+            selectors.active_on(on), employee_id__in=people - led.keys()
+        ).select_related("unit")
+    }
+    rights = {pk: unit.parent_id for pk, unit in led.items()} | {
+        pk: unit.pk for pk, unit in assigned.items()
+    }
+    units = unit_ids_for(user, Perm.SCORE_UNIT_STAFF, on)
+    allowed = {pk for pk, unit_id in rights.items() if unit_id in units}
+    chains = {pk: unit.ancestor_ids for pk, unit in led.items() if pk not in allowed} | {
+        pk: [*unit.ancestor_ids, unit.pk] for pk, unit in assigned.items() if pk not in allowed
+    }
+    if chains:
+        leaders = selectors.leader_posts_on(set().union(*chains.values()), on=on)
+        for pk, chain in chains.items():
+            superior = next(
+                (
+                    leaders[unit_id].employee
+                    for unit_id in reversed(chain)
+                    if unit_id in leaders and leaders[unit_id].employee_id != pk
+                ),
+                None,
+            )
+            if superior is not None and superior.user_id == user.pk:
+                allowed.add(pk)
+    if people - allowed:
+        allowed |= (people - allowed) & delegated_staff_ids(user, on)
+    return allowed
 
 
 def can_certify_delay(user, employee: Employee, on: date) -> bool:
