@@ -339,10 +339,11 @@ def general_block(rules: RuleSet, person: PersonMonth) -> tuple[tuple[Decimal, .
             "general", f"expected {len(criteria)} criterion scores, got {len(person.general)}"
         )
     scores = list(person.general)
-    for index, (score, criterion) in enumerate(zip(scores, criteria, strict=True)):
-        if score < ZERO or score > criterion.max_points:
+    for index, score in enumerate(scores):
+        maximum = criteria[index].max_points
+        if not ZERO <= score <= maximum:
             raise ScoringInputError(
-                f"general[{index}]", f"must be between 0 and {criterion.max_points}, got {score}"
+                f"general[{index}]", f"must be between 0 and {maximum}, got {score}"
             )
     for violation in person.violations:
         if violation.criterion is not None:
@@ -366,22 +367,28 @@ def task_ratios(
     for index, item in enumerate(items):
         weight = item.coefficient
         planned = item.planned
-        if (
-            not (weight > ZERO and planned > ZERO and item.done >= ZERO)
-            or not (_whole(item.major_errors) and _whole(item.late_excused) and _whole(item.late))
-            or item.late_excused > item.late
+        late, excused, errors = item.late, item.late_excused, item.major_errors
+        if not (
+            weight > ZERO
+            and planned > ZERO
+            and item.done >= ZERO
+            and type(errors) is int
+            and type(late) is int
+            and type(excused) is int
+            and 0 <= errors
+            and 0 <= excused <= late
         ):
             raise ScoringInputError(f"items[{index}]", _item_problem(item))
         assigned += weight * planned
         weighted = weight * (item.done if item.done < planned else planned)
         counted += weighted
-        if item.major_errors:
-            factor = ONE - error_penalty * item.major_errors
+        if errors:
+            factor = ONE - error_penalty * errors
             if factor > ZERO:
                 quality += weighted * factor
         else:
             quality += weighted
-        delays = item.late - item.late_excused
+        delays = late - excused
         if delays > 0:
             factor = ONE - delay_penalty * delays
             if factor > ZERO:
@@ -398,7 +405,7 @@ def task_ratios(
 
 
 def _whole(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return type(value) is int and value >= 0  # not bool, not a float that looks whole
 
 
 def _item_problem(item: WorkItem) -> str:
