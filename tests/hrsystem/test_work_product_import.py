@@ -314,3 +314,11 @@ def test_it_saves_the_admin_form_through_the_service(org, hr):
     product.refresh_from_db()
     assert (product.norm, _positions(product)) == (Decimal("5"), set())
     assert [h.history_user for h in product.history.all()] == [org.to_chuc.user] * 2
+
+
+def test_it_explains_a_bad_row_in_english_too(org):
+    from django.utils import translation
+
+    with translation.override("en"):
+        result = _import([["UBND-TN", "SP03", "Tiếp dân", "buổi", "-2"]])
+    assert "The norm must be greater than 0 (it is -2)." in _messages(result)[0]
