@@ -87,8 +87,10 @@ class PointsField(forms.DecimalField):
             localize=False,
             error_messages={
                 "invalid": _("%(field)s: hãy nhập một số, ví dụ 2,5.") % {"field": label},
-                "min_value": _("%(field)s không được nhỏ hơn %%(limit_value)s.") % {"field": label},
-                "max_value": _("%(field)s không được lớn hơn %%(limit_value)s.") % {"field": label},
+                "min_value": _("%(field)s không được nhỏ hơn %(limit)s.")
+                % {"field": label, "limit": plain(min_value)},
+                "max_value": _("%(field)s không được lớn hơn %(limit)s.")
+                % {"field": label, "limit": plain(max_value)},
                 "max_decimal_places": _("%(field)s: tối đa %%(max)s chữ số thập phân.")
                 % {"field": label},
             },
