@@ -4,13 +4,21 @@
 (seeded names, dates anchored on 1 January of the current year), and on later calls only
 resets the demo logins' password. Structure and posts go through `services`; the bulk
 of people and assignments is bulk-created with their history rows.
+
+The ledger (`discipline.demo`) and the periods (`evaluation.demo`) tell the last
+`MONTHS_SHOWN` months of the story with `past_months` and `clock`, and the commands
+build them under `quiet_logs`.
 """
 
+import logging
 import random
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
+from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -37,6 +45,8 @@ CODE = "UBND-BX"
 NAME = "UBND huyện Bình Xuyên"
 PASSWORD = "BinhXuyen@2026"
 SEED = 2026
+MONTHS_SHOWN = 6
+"""Past months with a discipline ledger and published results."""
 
 # code, name, parent code, staff size (leaders included), staff positions
 UNITS = [
@@ -65,6 +75,7 @@ DEPUTIES = {"UBND": 2, "VP": 2, "MC": 1, "NV": 1, "TCKH": 2, "TNMT": 1, "KTHT": 
 
 # code, name, quota group, [(task, unit of measure, coefficient, planned, cadence)]
 M, Q, Y = Cadence.MONTH, Cadence.QUARTER, Cadence.YEAR
+DESK_TASK = "Trả kết quả giải quyết thủ tục hành chính"
 POSITIONS = [
     (
         "LDUB",
@@ -138,7 +149,7 @@ POSITIONS = [
         [
             ("Tiếp nhận hồ sơ thủ tục hành chính", "hồ sơ", "0.5", "120", M),
             ("Hướng dẫn tổ chức, công dân hoàn thiện hồ sơ", "lượt", "0.5", "60", M),
-            ("Trả kết quả giải quyết thủ tục hành chính", "hồ sơ", "0.5", "110", M),
+            (DESK_TASK, "hồ sơ", "0.5", "110", M),
             ("Số hóa hồ sơ, kết quả giải quyết", "hồ sơ", "0.5", "100", M),
             ("Cập nhật hồ sơ lên Cổng dịch vụ công", "hồ sơ", "0.5", "120", M),
         ],
@@ -450,6 +461,40 @@ class DemoResult:
     password: str = PASSWORD
 
 
+def past_months(today: date, count: int = MONTHS_SHOWN) -> list[tuple[int, int]]:
+    """The `count` (year, month) pairs before `today`'s month, oldest first."""
+    months = []
+    year, month = today.year, today.month
+    for _ in range(count):
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        months.append((year, month))
+    return months[::-1]
+
+
+@contextmanager
+def clock(day: date, hour: int = 9, minute: int = 0) -> Iterator[datetime]:
+    """Inside the block Django's clock reads `day` at `hour`:`minute` local time (never
+    later than now), so services date their rows, history and messages on that day."""
+    moment = min(timezone.make_aware(datetime.combine(day, time(hour, minute))), timezone.now())
+    with mock.patch("django.utils.timezone.now", new=lambda: moment):
+        yield moment
+
+
+@contextmanager
+def quiet_logs() -> Iterator[None]:
+    """Keep the apps' operator logs (English, INFO) out of the demo commands' output;
+    warnings still reach stderr."""
+    loggers = [logging.getLogger(name) for name in ("hrsystem", "evaluation", "discipline")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
@@ -506,6 +551,7 @@ def _build(year: int) -> Organisation:
     rng = random.Random(SEED)
     names = _Names(rng)
     jan1 = date(year, 1, 1)
+    since = date(year - 1, 1, 1)  # rights cover every month the demo tells
     user_model = get_user_model()
 
     organisation = services.organisation_create(code=CODE, name=NAME)
@@ -525,6 +571,17 @@ def _build(year: int) -> Organisation:
         for code, name, _group, _tasks in POSITIONS
     }
     JobPosition.objects.bulk_create(positions.values())
+    # late one-stop dossiers count as delays of the desk's returning of results
+    desk = services.work_product_create(
+        organisation=organisation,
+        code="MC-TKQ",
+        name=DESK_TASK,
+        unit_of_measure="hồ sơ",
+        norm=Decimal("110"),
+        coefficient=Decimal("0.5"),
+        job_positions=[positions["MC"]],
+        is_dossier_processing=True,
+    )
     StandardTask.objects.bulk_create(
         StandardTask(
             job_position=positions[code],
@@ -533,6 +590,7 @@ def _build(year: int) -> Organisation:
             coefficient=Decimal(coefficient),
             default_planned=Decimal(planned),
             cadence=cadence,
+            work_product=desk if task == DESK_TASK else None,
         )
         for code, _name, _group, tasks in POSITIONS
         for task, measure, coefficient, planned, cadence in tasks
@@ -588,9 +646,7 @@ def _build(year: int) -> Organisation:
     for code, roles in by_unit.items():
         for role, kind in (("head", PostKind.HEAD), ("deputy", PostKind.DEPUTY)):
             for employee in roles.get(role, []):
-                services.post_assign(
-                    employee=employee, unit=units[code], kind=kind, start=date(year - 1, 1, 1)
-                )
+                services.post_assign(employee=employee, unit=units[code], kind=kind, start=since)
 
     # the acting head of TNMT is one of its staff, for this calendar year
     acting = by_unit[ACTING_UNIT]["staff"][0]
@@ -634,7 +690,7 @@ def _build(year: int) -> Organisation:
     # the deputy scores three named staff of the unit
     for staff in by_unit["TCKH"]["staff"][:3]:
         services.deputy_delegate(
-            deputy=login_people["pho_phong"], staff=staff, unit=units["TCKH"], start=jan1
+            deputy=login_people["pho_phong"], staff=staff, unit=units["TCKH"], start=since
         )
 
     grants = [
@@ -645,7 +701,7 @@ def _build(year: int) -> Organisation:
     ]
     for username, role in grants:
         services.role_grant(
-            role=role, organisation=organisation, employee=login_people[username], start=jan1
+            role=role, organisation=organisation, employee=login_people[username], start=since
         )
-    services.role_grant(role=Role.SYSTEM_ADMIN, organisation=organisation, user=admin, start=jan1)
+    services.role_grant(role=Role.SYSTEM_ADMIN, organisation=organisation, user=admin, start=since)
     return organisation
