@@ -1,30 +1,34 @@
-"""Demo periods for the demo agency: last month published, this month in self-assessment.
+"""Demo periods for the demo agency: the last months published, this month in self-assessment.
 
-`build_demo_periods` is idempotent: a period that exists is left alone. Last month's
-inputs (items done, reviews, criterion scores, a few conduct violations) are seeded
-directly as a trusted system caller, results come from one `period_recompute`, and the
-transitions the demo logins can make (opening, sign-off, publication) go through the
-services with those logins, so the history shows who did what.
+`build_demo_periods` is idempotent: a period that exists is left alone. Each past month
+runs on its own days of the story (`hrsystem.demo.clock`): HR opens it, people's inputs
+(items done, criterion scores) are seeded directly as a trusted system caller, varying
+by person and month from a seed, results come from `period_recompute` (which reads the
+discipline ledger), and the steps the demo logins take (opening, sign-off, publication)
+go through the services, so history and messages say who did what and when. Messages
+of past months are marked read: the latest results and this month's opening stay unread.
 """
 
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from discipline.models import ViolationCatalogueItem
-from discipline.services import violation_record
+from discipline.selectors import month_bounds
 from evaluation import models, services
 from evaluation.adapters import period_recompute
 from evaluation.models import EvaluationState, PeriodState, UnitPeriodState
-from hrsystem.models import Organisation
+from hrsystem.demo import clock, past_months
+from hrsystem.models import Employee, Organisation
 
 SEED = 2026
 PROFILES = (
@@ -36,7 +40,9 @@ PROFILES = (
     (0.06, Decimal("6"), Decimal("0.2"), 2, 3),
 )
 """Top, good, complete and fail months in roughly these shares."""
-VIOLATIONS = ("khong_deo_the", "trang_phuc_khong_phu_hop", "hut_thuoc_noi_cong_so")
+GOOD = PROFILES[1]
+USUAL = 0.7
+"""Chance that a person's month follows their usual profile rather than a fresh draw."""
 
 
 @dataclass(frozen=True)
@@ -46,66 +52,126 @@ class DemoPeriods:
     created: list[str]
 
 
-def _previous(year: int, month: int) -> tuple[int, int]:
-    return (year - 1, 12) if month == 1 else (year, month - 1)
-
-
 def build_demo_periods(*, organisation: Organisation, today: date | None = None) -> DemoPeriods:
-    """Make sure last month is published with results and this month is open."""
+    """Make sure the past months are published with results and this month is open."""
     today = today or timezone.localdate()
     users = {
-        u.username: u for u in get_user_model().objects.filter(username__in=["to_chuc", "chu_tich"])
+        u.username: u
+        for u in get_user_model().objects.filter(username__in=["to_chuc", "chu_tich", "nhanvien"])
     }
     hr, leader = users["to_chuc"], users["chu_tich"]
-    created = []
-    year, month = _previous(today.year, today.month)
-    published = models.Period.objects.filter(
-        organisation=organisation, year=year, number=month
-    ).first()
-    if published is None:
-        published = _published_month(organisation, year, month, hr, leader)
-        created.append(str(published))
+    usual = _usual_profiles(organisation)
+    months = past_months(today)
+    created, built = [], []
+    published = None
+    for year, month in months:
+        published = models.Period.objects.filter(
+            organisation=organisation, year=year, number=month
+        ).first()
+        if published is None:
+            # `nhanvien`'s latest month is good, not perfect: the breakdown has some to explain
+            forced = {users["nhanvien"].employee.pk: GOOD} if (year, month) == months[-1] else {}
+            published = _published_month(
+                organisation, year, month, hr, leader, today, usual, forced
+            )
+            created.append(str(published))
+            built.append(published)
     current = models.Period.objects.filter(
         organisation=organisation, year=today.year, number=today.month
     ).first()
     if current is None:
-        with transaction.atomic():
+        with transaction.atomic(), clock(today.replace(day=1), 7, 30):
             current = services.period_open(
                 organisation=organisation, year=today.year, number=today.month, by=hr
             )
             current = services.period_advance(period=current, to=PeriodState.SELF_ASSESSMENT, by=hr)
         created.append(str(current))
+    if built:
+        _read_past_messages(built, latest=published)
     return DemoPeriods(published, current, created)
 
 
-@transaction.atomic
-def _published_month(organisation, year: int, month: int, hr, leader) -> models.Period:
-    rng = random.Random(SEED + month)
-    end = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
-    period = services.period_open(
-        organisation=organisation,
-        year=year,
-        number=month,
-        by=hr,
-        self_assessment_due=end + timedelta(days=3),
-        scoring_due=end + timedelta(days=5),
-        unit_submission_due=end + timedelta(days=7),
-        sign_off_due=end + timedelta(days=10),
-    )
-    period = services.period_advance(period=period, to=PeriodState.SELF_ASSESSMENT, by=hr)
-    period = services.period_advance(period=period, to=PeriodState.SCORING, by=hr)
-    evaluations = list(models.Evaluation.objects.filter(period=period).order_by("employee__code"))
-    criteria = period.rule_set_snapshot["general_criteria"]
+def _usual_profiles(organisation: Organisation) -> dict[str, tuple]:
+    """Employee code → the profile their months usually follow."""
+    rng = random.Random(SEED)
     weights = [share for share, *_rest in PROFILES]
-    profile = {e.pk: rng.choices(PROFILES, weights)[0] for e in evaluations}
+    codes = (
+        Employee.objects.filter(assignments__unit__organisation=organisation)
+        .distinct()
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    return {code: rng.choices(PROFILES, weights)[0] for code in codes}
 
+
+def _schedule(year: int, month: int, today: date) -> dict[str, date]:
+    """The days of a month's cycle: opened near its end, published about nine days after,
+    and in any case before today."""
+    end = month_bounds(year, month)[1]
+    published = min(end + timedelta(days=9), max(end, today - timedelta(days=1)))
+    return {
+        "open": end - timedelta(days=4),
+        "scoring": min(end + timedelta(days=1), published),
+        "submitted": min(end + timedelta(days=5), published),
+        "signed": min(end + timedelta(days=8), published),
+        "published": published,
+    }
+
+
+@transaction.atomic
+def _published_month(
+    organisation, year: int, month: int, hr, leader, today: date, usual, forced
+) -> models.Period:
+    rng = random.Random(f"{SEED}-{year}-{month}")
+    day = _schedule(year, month, today)
+    end = month_bounds(year, month)[1]
+    with clock(day["open"], 8):
+        period = services.period_open(
+            organisation=organisation,
+            year=year,
+            number=month,
+            by=hr,
+            self_assessment_due=end + timedelta(days=3),
+            scoring_due=end + timedelta(days=5),
+            unit_submission_due=end + timedelta(days=7),
+            sign_off_due=end + timedelta(days=10),
+        )
+        period = services.period_advance(period=period, to=PeriodState.SELF_ASSESSMENT, by=hr)
+    with clock(day["scoring"], 8):
+        period = services.period_advance(period=period, to=PeriodState.SCORING, by=hr)
+    with clock(day["submitted"], 10) as now:
+        _seed_inputs(period, rng, usual, forced, now)
+        period_recompute(period=period)
+        period = services.period_advance(period=period, to=PeriodState.SUBMITTED, by=hr)
+    with clock(day["signed"], 14):
+        period = services.period_sign_off(period=period, by=leader)
+    with clock(day["published"], 16):
+        return services.period_publish(period=period, by=leader)
+
+
+def _seed_inputs(period: models.Period, rng: random.Random, usual, forced, now) -> None:
+    """Everyone's items done and criterion scores as their month's profile says, every
+    evaluation scored and every unit submitted."""
+    evaluations = list(
+        models.Evaluation.objects.filter(period=period)
+        .select_related("employee")
+        .order_by("employee__code")
+    )
+    weights = [share for share, *_rest in PROFILES]
+    profile = {}
+    for evaluation in evaluations:
+        own = usual.get(evaluation.employee.code, GOOD)
+        drawn = own if rng.random() < USUAL else rng.choices(PROFILES, weights)[0]
+        profile[evaluation.pk] = forced.get(evaluation.employee_id, drawn)
+
+    criteria = period.rule_set_snapshot["general_criteria"]
     scores = list(models.CriterionScore.objects.filter(evaluation__period=period))
     for score in scores:
         _share, lost, *_rest = profile[score.evaluation_id]
         maximum = Decimal(criteria[score.criterion_index]["max_points"])
         cut = min(maximum, lost / 2) if score.criterion_index in (2, 5) else Decimal(0)
         score.final = score.proposed = maximum - cut
-    bulk_update_with_history(scores, models.CriterionScore, ["proposed", "final"])
+    _store(models.CriterionScore, scores, ["proposed", "final"])
 
     items = list(models.WorkItem.objects.filter(evaluation__period=period).order_by("id"))
     last = {item.evaluation_id: item for item in items}
@@ -116,28 +182,39 @@ def _published_month(organisation, year: int, month: int, hr, leader) -> models.
         if item is last[item.evaluation_id]:
             item.major_errors, item.late = errors, late
         item.evidence_number = f"{rng.randint(10, 999)}/BC-UBND"
-    bulk_update_with_history(
-        items, models.WorkItem, ["done", "major_errors", "late", "evidence_number"]
-    )
+    _store(models.WorkItem, items, ["done", "major_errors", "late", "evidence_number"])
 
-    catalogue = list(ViolationCatalogueItem.objects.filter(code__in=VIOLATIONS))
-    staff = [e for e in evaluations if not e.is_leader and not e.not_rated]
-    for item, evaluation in zip(catalogue, rng.sample(staff, len(catalogue)), strict=False):
-        violation_record(
-            item=item, employee=evaluation.employee, occurred_on=end - timedelta(days=10)
-        )
-
-    now = timezone.now()
     for evaluation in evaluations:
         evaluation.state = EvaluationState.SCORED
-        evaluation.self_submitted_at = evaluation.scored_at = now
-    bulk_update_with_history(
-        evaluations, models.Evaluation, ["state", "self_submitted_at", "scored_at"]
-    )
+        evaluation.self_submitted_at = now - timedelta(days=3)
+        evaluation.scored_at = now
+    _store(models.Evaluation, evaluations, ["state", "self_submitted_at", "scored_at"])
     models.UnitPeriod.objects.filter(period=period).update(
         state=UnitPeriodState.SUBMITTED, submitted_at=now
     )
-    period_recompute(period=period)
-    period = services.period_advance(period=period, to=PeriodState.SUBMITTED, by=hr)
-    period = services.period_sign_off(period=period, by=leader)
-    return services.period_publish(period=period, by=leader)
+
+
+def _store(model, rows: list, fields: list[str]) -> None:
+    """Save `fields` of `rows` with one UPDATE per distinct set of values, and a history
+    row each: far fewer statements than `bulk_update`'s CASE per row and field."""
+    groups = defaultdict(list)
+    for row in rows:
+        groups[tuple(getattr(row, name) for name in fields)].append(row.pk)
+    for values, pks in groups.items():
+        model.objects.filter(pk__in=pks).update(**dict(zip(fields, values, strict=True)))
+    bulk_update_with_history(rows, model, [])
+
+
+def _read_past_messages(periods: list[models.Period], *, latest: models.Period) -> None:
+    """Messages about `periods` were read two hours after they came, except the latest
+    results, which the inbox still shows."""
+    about = Q()
+    for period in periods:
+        about |= Q(dedupe_key__startswith=f"period:{period.pk}:")
+    models.Notification.objects.filter(about, read_at__isnull=True).exclude(
+        dedupe_key__startswith=f"period:{latest.pk}:published"
+    ).update(
+        read_at=ExpressionWrapper(
+            F("created_at") + timedelta(hours=2), output_field=DateTimeField()
+        )
+    )
