@@ -1,15 +1,37 @@
-"""setup_demo: the demo agency, its logins, and re-running without duplicates."""
+"""setup_demo: the demo agency, its logins, its discipline ledger, and re-running without
+duplicates. The demo is built once for the module and rolled back at its end."""
 
+import logging
+import unicodedata
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
+from discipline.models import (
+    Commitment,
+    Complaint,
+    ComplaintOutcome,
+    DisciplineDecision,
+    DossierMonthlyCount,
+    DossierRecord,
+    DossierStatus,
+    Inspection,
+    InspectionKind,
+    InspectionStatus,
+    SatisfactionSurvey,
+    SuggestionBoxEntry,
+    Violation,
+    ViolationStatus,
+)
 from hrsystem import demo, permissions, selectors
 from hrsystem.models import (
-    Assignment,
     DeputyDelegation,
     Employee,
     JobPosition,
@@ -17,30 +39,22 @@ from hrsystem.models import (
     Post,
     PostKind,
     QuotaGroup,
-    RoleGrant,
-    StandardTask,
     Unit,
 )
 from hrsystem.permissions import Perm
 
 pytestmark = pytest.mark.django_db
-MODELS = [
-    Organisation,
-    Unit,
-    JobPosition,
-    StandardTask,
-    QuotaGroup,
-    Employee,
-    Assignment,
-    Post,
-    DeputyDelegation,
-    RoleGrant,
-    get_user_model(),
-]
+FAST_HASHING = {"PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]}
+"""As every test hashes (tests/conftest.py); the module's demo is built before them."""
 
 
-def counts():
-    return {model.__name__: model.objects.count() for model in MODELS}
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
 
 
 def run() -> str:
@@ -49,11 +63,35 @@ def run() -> str:
     return out.getvalue()
 
 
-def test_it_builds_the_demo_agency_and_prints_one_login_per_role():
-    output = run()
+def counts() -> dict[str, int]:
+    """Rows of every model of the three apps, and users."""
+    models = [
+        model
+        for label in ("hrsystem", "evaluation", "discipline")
+        for model in apps.get_app_config(label).get_models()
+    ]
+    return {model.__name__: model.objects.count() for model in [*models, get_user_model()]}
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    """The output and log records of one setup_demo run, kept for the whole module."""
+    records = _Records()
+    root = logging.getLogger()
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(**FAST_HASHING):
+        root.addHandler(records)
+        try:
+            output = run()
+        finally:
+            root.removeHandler(records)
+        yield SimpleNamespace(output=output, logs=records.records)
+        transaction.set_rollback(True)
+
+
+def test_it_builds_the_demo_agency_and_prints_one_login_per_role(built):
     for username, _role in demo.LOGINS:
-        assert f"  {username} " in output
-    assert demo.PASSWORD in output
+        assert f"  {username} " in built.output
+    assert demo.PASSWORD in built.output
     organisation = Organisation.objects.get(code=demo.CODE)
     assert organisation.units.count() == 15
     assert max(organisation.units.values_list("depth", flat=True)) == 2
@@ -64,16 +102,22 @@ def test_it_builds_the_demo_agency_and_prints_one_login_per_role():
     assert DeputyDelegation.objects.exists() and QuotaGroup.objects.exists()
 
 
-def test_it_is_idempotent():
-    run()
+def test_it_speaks_vietnamese_only_and_times_itself_once(built):
+    assert built.output.count("Xong sau") == 1
+    assert built.output.rstrip().splitlines()[-1].startswith("Xong sau")
+    assert "recomputed" not in built.output and "opened for" not in built.output
+    assert [r.getMessage() for r in built.logs if r.levelno < logging.WARNING] == []
+
+
+def test_it_is_idempotent(built):
     first = counts()
     output = run()
     assert counts() == first
     assert "Đã có sẵn" in output
+    assert "Sổ kỷ luật mẫu đã có sẵn." in output
 
 
-def test_it_gives_every_demo_login_its_role():
-    run()
+def test_it_gives_every_demo_login_its_role(built):
     today = timezone.localdate()
     users = {user.username: user for user in get_user_model().objects.all()}
     for username, _role in demo.LOGINS:
@@ -95,11 +139,51 @@ def test_it_gives_every_demo_login_its_role():
     assert users["admin"].is_superuser and users["to_chuc"].is_staff
 
 
-def test_it_names_people_in_nfc_vietnamese():
-    import unicodedata
-
-    run()
+def test_it_names_people_in_nfc_vietnamese(built):
     names = list(Employee.objects.values_list("full_name", flat=True))
     assert all(unicodedata.is_normalized("NFC", name) for name in names)
     assert len(set(names)) == len(names)
     assert any("Nguyễn" in name for name in names)
+
+
+def test_it_keeps_a_discipline_ledger_over_the_past_months(built):
+    today = timezone.localdate()
+    months = {(day.year, day.month) for day in Violation.objects.dates("occurred_on", "month")}
+    assert set(demo.past_months(today)) <= months
+    inspections = Inspection.objects.all()
+    assert inspections.filter(kind=InspectionKind.REGULAR).count() >= 3
+    assert inspections.filter(kind=InspectionKind.SURPRISE).count() >= 3
+    assert inspections.filter(status=InspectionStatus.PLANNED, planned_on__gt=today).count() == 1
+    assert {i.head.user.username for i in inspections} == {"thanh_tra"}
+    assert all(i.report for i in inspections.filter(status=InspectionStatus.CLOSED))
+    findings = Violation.objects.filter(inspection__isnull=False)
+    assert findings.filter(employee__isnull=False).count() >= 10
+    assert findings.filter(target_unit__isnull=False).count() == 1
+    contested = Violation.objects.get(status=ViolationStatus.CONTESTED)
+    assert contested.employee.user.username == "nhanvien"
+    decided = Violation.objects.get(status=ViolationStatus.ANNULLED)
+    assert decided.decided_by.username == "thanh_tra" and decided.decision_reason
+    decision = DisciplineDecision.objects.get()
+    assert decision.form.code == "khien_trach" and decision.violations.count() == 2
+
+
+def test_it_keeps_the_desk_records_complaints_surveys_and_commitments(built):
+    dossiers = DossierRecord.objects.all()
+    assert dossiers.count() >= 100
+    late = dossiers.filter(status=DossierStatus.LATE)
+    assert late.filter(apology_letter__isnull=False).exists()
+    assert late.filter(apology_letter__isnull=True).exists()
+    assert late.filter(officer__user__username="mot_cua").exists()
+    assert late.filter(excused=True).count() == 1
+    assert {d.recorded_by.username for d in dossiers.select_related("recorded_by")} == {"mot_cua"}
+    assert DossierMonthlyCount.objects.count() == 2 * demo.MONTHS_SHOWN
+    assert Violation.objects.filter(dossier__isnull=False).exists()
+    substantiated = Complaint.objects.get(outcome=ComplaintOutcome.SUBSTANTIATED)
+    assert substantiated.employee is not None and substantiated.violations.count() == 1
+    assert Complaint.objects.filter(outcome=ComplaintOutcome.PENDING).exists()
+    assert SuggestionBoxEntry.objects.count() >= 5
+    assert SatisfactionSurvey.objects.values("unit").distinct().count() >= 5
+    commitments = Commitment.objects.filter(year=timezone.localdate().year)
+    unsigned = commitments.filter(signed_on__isnull=True).count()
+    assert 0 < unsigned < commitments.count() / 10
+    assert commitments.filter(signer__user__username="nhanvien", signed_on__isnull=False).exists()

@@ -1,4 +1,5 @@
-"""`manage.py setup_demo`: reference fixtures, then the demo agency and its logins."""
+"""`manage.py setup_demo`: reference fixtures, the demo agency and its logins, then its
+discipline ledger and monthly periods."""
 
 import time
 from pathlib import Path
@@ -7,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from hrsystem.demo import build_demo
+from hrsystem.demo import build_demo, quiet_logs
 
 REFERENCE = Path(settings.BASE_DIR) / "fixtures" / "reference"
 
@@ -15,15 +16,17 @@ REFERENCE = Path(settings.BASE_DIR) / "fixtures" / "reference"
 class Command(BaseCommand):
     help = (
         "Load every fixture in fixtures/reference/, create the demo agency "
-        "UBND huyện Bình Xuyên if missing, and print one demo login per role. Safe to re-run."
+        "UBND huyện Bình Xuyên if missing, print one demo login per role, then record its "
+        "discipline ledger and periods (setup_demo_ledger, setup_demo_periods). Safe to re-run."
     )
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        for path in sorted(REFERENCE.glob("*.json")):
-            call_command("loaddata", str(path), verbosity=0)
-            self.stdout.write(f"Đã nạp dữ liệu tham chiếu {path.name}")
-        result = build_demo()
+        with quiet_logs():
+            for path in sorted(REFERENCE.glob("*.json")):
+                call_command("loaddata", str(path), verbosity=0)
+                self.stdout.write(f"Đã nạp dữ liệu tham chiếu {path.name}")
+            result = build_demo()
         verb = "Đã tạo" if result.created else "Đã có sẵn"
         organisation = result.organisation
         units = organisation.units.count()
@@ -34,5 +37,7 @@ class Command(BaseCommand):
         for login in result.logins:
             who = f" — {login.full_name}" if login.full_name else ""
             self.stdout.write(f"  {login.username.ljust(width)}  {login.role}{who}")
+        # violations feed the scores: the ledger before the periods
+        call_command("setup_demo_ledger", stdout=self.stdout)
         call_command("setup_demo_periods", stdout=self.stdout)
         self.stdout.write(f"Xong sau {time.monotonic() - started:.1f} giây.")
