@@ -140,7 +140,9 @@ class ViolationCatalogueItem(models.Model):
     (same code, `version` + 1) and the old one ends the day before. `organisation` empty
     means a province-wide default; an agency's own item with the same code replaces it.
     `criterion_code` names a general criterion of the period's rule set; a code the rule
-    set does not know makes the points a deduction from the total.
+    set does not know makes the points a deduction from the total. `criterion_name` is
+    that criterion's name as people read it: discipline never reads the rule sets, so the
+    item carries the label with the code, versioned with it.
     """
 
     organisation = models.ForeignKey(
@@ -163,6 +165,13 @@ class ViolationCatalogueItem(models.Model):
         blank=True,
         null=True,
         help_text=_("Để trống: trừ vào tổng điểm."),
+    )
+    criterion_name = models.CharField(
+        _("tên tiêu chí bị trừ điểm"),
+        max_length=300,
+        blank=True,
+        default="",
+        help_text=_("Tên tiêu chí như trong bộ tiêu chí, ví dụ: Kỷ luật, kỷ cương."),
     )
     cap_level = models.CharField(  # noqa: DJ001 — null is "no cap", as the engine reads it
         _("giới hạn mức xếp loại"), max_length=8, choices=Level.choices, null=True, blank=True

@@ -62,6 +62,7 @@ CATALOGUE_FIELDS = {
     "legal_basis",
     "default_points",
     "criterion_code",
+    "criterion_name",
     "cap_level",
     "applies_to",
     "serious",
@@ -168,6 +169,18 @@ def _may_edit_catalogue(by, organisation: Organisation | None) -> bool:
     return rules.manages(by, organisation)
 
 
+def _criterion_named(item: ViolationCatalogueItem) -> None:
+    """Raise ValidationError unless the item names its criterion exactly when it has one."""
+    if item.criterion_code and not item.criterion_name:
+        raise ValidationError(
+            {"criterion_name": _("Nhập tên tiêu chí bị trừ điểm để người đọc hiểu mã tiêu chí.")}
+        )
+    if item.criterion_name and not item.criterion_code:
+        raise ValidationError(
+            {"criterion_name": _("Chỉ nhập tên tiêu chí khi có mã tiêu chí bị trừ.")}
+        )
+
+
 def catalogue_item_validate(item: ViolationCatalogueItem) -> None:
     """Raise ValidationError naming the field when an item breaks a rule: fields and
     constraints, or an interval overlapping another version of the same code."""
@@ -209,6 +222,7 @@ def catalogue_item_create(
     effective_from: date,
     organisation: Organisation | None = None,
     criterion_code: str | None = None,
+    criterion_name: str = "",
     cap_level: str | None = None,
     applies_to: str = AppliesTo.PERSON,
     serious: bool = False,
@@ -227,6 +241,7 @@ def catalogue_item_create(
         legal_basis=legal_basis.strip(),
         default_points=default_points,
         criterion_code=criterion_code or None,
+        criterion_name=(criterion_name or "").strip(),
         cap_level=cap_level or None,
         applies_to=applies_to,
         serious=serious,
@@ -244,6 +259,7 @@ def catalogue_item_create(
                 % {"code": item.code}
             }
         )
+    _criterion_named(item)
     catalogue_item_validate(item)
     _save(item, by)
     return item
@@ -270,6 +286,7 @@ def catalogue_item_revise(
             setattr(item, name, value)
         if effective_from is not None:
             item.effective_from = effective_from
+        _criterion_named(item)
         catalogue_item_validate(item)
         _save(item, by)
         return item
@@ -301,6 +318,7 @@ def catalogue_item_revise(
     item.effective_to = effective_from - ONE_DAY
     catalogue_item_validate(item)
     _save(item, by, update_fields=["effective_to"])
+    _criterion_named(revised)
     catalogue_item_validate(revised)
     _save(revised, by)
     return revised

@@ -72,6 +72,7 @@ def test_it_versions_a_used_catalogue_item_edited_in_the_admin(d, client):
         legal_basis="Quy chế làm việc của UBND huyện Bình Xuyên",
         default_points=Decimal("0.5"),
         criterion_code="ky_luat_ky_cuong",
+        criterion_name="Kỷ luật, kỷ cương",
         effective_from=date(2026, 1, 1),
     )
     services.violation_record(item=item, employee=d.an, occurred_on=date(2026, 2, 2))
@@ -82,6 +83,7 @@ def test_it_versions_a_used_catalogue_item_edited_in_the_admin(d, client):
         "legal_basis": item.legal_basis,
         "default_points": "1.00",
         "criterion_code": "ky_luat_ky_cuong",
+        "criterion_name": "Kỷ luật, kỷ cương",
         "cap_level": "",
         "applies_to": "person",
         "office_culture": "on",

@@ -139,6 +139,7 @@ def test_it_lets_an_agency_replace_a_province_item(d):
         legal_basis="Quy chế văn hoá công sở của UBND huyện Bình Xuyên",
         default_points=Decimal("1"),
         criterion_code="ky_luat_ky_cuong",
+        criterion_name="Kỷ luật, kỷ cương",
         effective_from=date(2026, 1, 1),
         by=d.to_chuc.user,
     )
@@ -176,6 +177,27 @@ def test_it_refuses_a_unit_cap_on_an_item_not_serious(d):
             effective_from=date(2026, 1, 1),
         )
     assert "nghiêm trọng" in str(error.value)
+
+
+def test_it_asks_for_the_criterion_name_with_its_code(d):
+    fields = {
+        "organisation": d.org,
+        "code": "tat_dien",
+        "description": "Không tắt thiết bị điện khi ra về",
+        "legal_basis": "Quy chế làm việc",
+        "default_points": Decimal("0.5"),
+        "effective_from": date(2026, 1, 1),
+    }
+    with pytest.raises(ValidationError) as error:
+        services.catalogue_item_create(**fields, criterion_code="ky_luat_ky_cuong")
+    assert "criterion_name" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        services.catalogue_item_create(**fields, criterion_name="Kỷ luật, kỷ cương")
+    assert "criterion_name" in error.value.message_dict
+    item = services.catalogue_item_create(
+        **fields, criterion_code="ky_luat_ky_cuong", criterion_name=" Kỷ luật, kỷ cương "
+    )
+    assert item.criterion_name == "Kỷ luật, kỷ cương"
 
 
 # --- complaints, suggestions, surveys --------------------------------------------------

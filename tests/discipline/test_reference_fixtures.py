@@ -1,5 +1,8 @@
 """The shipped reference data: discipline forms and the default violation catalogue."""
 
+import json
+from pathlib import Path
+
 from django.core.management import call_command
 
 from discipline.models import DisciplineForm, ViolationCatalogueItem
@@ -51,3 +54,18 @@ def test_it_covers_the_practices_of_the_articles(db):
         True,
         "complete",
     )
+
+
+def test_it_names_each_criterion_as_the_shipped_rule_sets_do(db):
+    rule_sets = json.loads(Path("fixtures/reference/rulesets.json").read_text())
+    names = {
+        row["fields"]["code"]: row["fields"]["name"]
+        for row in rule_sets
+        if row["model"] == "evaluation.generalcriterion"
+    }
+    call_command("loaddata", "fixtures/reference/violation_catalogue.json", verbosity=0)
+    for item in ViolationCatalogueItem.objects.all():
+        if item.criterion_code:
+            assert item.criterion_name == names[item.criterion_code], item.code
+        else:
+            assert item.criterion_name == "", item.code
