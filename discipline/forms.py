@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from . import display
 from .models import (
     ComplaintChannel,
     DisciplineForm,
@@ -105,7 +106,7 @@ class CatalogueChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return _("%(description)s — trừ %(points)s điểm") % {
             "description": obj.description,
-            "points": f"{obj.default_points:f}".rstrip("0").rstrip(".").replace(".", ","),
+            "points": display.points_text(obj.default_points),
         }
 
 

@@ -396,7 +396,13 @@ def inspection_report_pdf(request, pk: int):
 
 def _violations():
     return Violation.objects.select_related(
-        "employee", "target_unit", "unit", "item", "inspection__head", "organisation"
+        "employee",
+        "target_unit",
+        "unit",
+        "item",
+        "inspection__head",
+        "organisation",
+        "decided_by__employee",
     )
 
 
@@ -417,7 +423,7 @@ def my_violations(request):
     deduction, criterion, legal basis, evidence and status, and a contest form while the
     window is open."""
     today = _today()
-    violations = selectors.own_violations(request.user).select_related("decided_by")
+    violations = selectors.own_violations(request.user).select_related("decided_by__employee")
     month = forms.MonthForm(request.GET)
     chosen = month.cleaned_data["month"] if month.is_valid() else None
     if chosen is not None:
@@ -539,7 +545,9 @@ def violation_detail(request, pk: int):
             "violation": violation,
             "contest_form": contest_form,
             "decide_form": decide_form,
-            "history": violation.history.select_related("history_user").order_by("history_date"),
+            "history": violation.history.select_related("history_user__employee").order_by(
+                "history_date"
+            ),
         },
         failed=failed,
     )
@@ -924,13 +932,14 @@ def _timeliness(request):
         organisation=scope.organisation, year=month.year, month=month.month
     )
     units = [row for row in report.units if row.unit_id in scope.reach]
-    return scope, month, report, units
+    late = [(unit, dossier) for unit in units for dossier in unit.late_dossiers]
+    return scope, month, report, units, late
 
 
 @login_required
 def timeliness(request):
     """The monthly dossier timeliness report (due by the 15th of the next month)."""
-    scope, month, report, units = _timeliness(request)
+    scope, month, report, units, late = _timeliness(request)
     return render(
         request,
         "discipline/timeliness.html",
@@ -939,6 +948,7 @@ def timeliness(request):
             "month_form": forms.MonthForm(initial={"month": month}),
             "report": report,
             "units": units,
+            "late": late,
             "organisation": scope.organisation,
             "query": f"month={month:%Y-%m}",
         },
@@ -947,8 +957,7 @@ def timeliness(request):
 
 @login_required
 def timeliness_pdf(request):
-    scope, month, report, units = _timeliness(request)
-    late = [(unit, dossier) for unit in units for dossier in unit.late_dossiers]
+    scope, month, report, units, late = _timeliness(request)
     return pdf.pdf_response(
         "discipline/timeliness_pdf.html",
         {
@@ -975,7 +984,7 @@ def _xlsx(sheets: dict[str, pd.DataFrame], filename: str) -> HttpResponse:
 
 @login_required
 def timeliness_xlsx(request):
-    scope, month, report, units = _timeliness(request)
+    _scope, month, _report, units, late = _timeliness(request)
     summary = pd.DataFrame.from_records(
         [
             (unit.unit_code, unit.unit_name, unit.on_time, unit.late, unit.on_time_rate)
@@ -996,8 +1005,7 @@ def timeliness_xlsx(request):
                 _("Có") if dossier.excused else _("Không"),
                 LETTER_STATES[dossier.apology_letter],
             )
-            for unit in units
-            for dossier in unit.late_dossiers
+            for unit, dossier in late
         ],
         columns=[
             _("Đơn vị"),

@@ -1,7 +1,8 @@
 """The discipline pages' sub-navigation, shown by what the person holds today.
 
 It reads the posts and role grants the header already loaded for the request (no extra
-query); every page still checks its own permission.
+query); every page still checks its own permission. A page that is not itself a tab
+(a detail or a form) marks the tab of its section as current.
 """
 
 from django import template
@@ -13,9 +14,25 @@ from hrsystem.models import Role
 
 register = template.Library()
 
+SECTIONS = {
+    "inspection_plan": "inspection_list",
+    "inspection_detail": "inspection_list",
+    "violation_detail": "violation_list",
+    "conduct_record": "violation_list",
+    "decision_record": "decision_list",
+    "decision_detail": "decision_list",
+    "dossier_record": "desk",
+    "dossier_detail": "desk",
+    "count_import": "desk",
+    "complaint_detail": "complaint_list",
+}
+"""The tab each non-tab page belongs to, by URL name."""
+
 
 @register.inclusion_tag("discipline/_nav.html", takes_context=True)
-def discipline_nav(context):
+def discipline_nav(context, section: str = ""):
+    """The tabs the person may open; `section` (a tab's URL name) overrides which is
+    current, for pages whose section depends on the record (a person's own violation)."""
     request = context["request"]
     person = viewer(request)
     roles = {grant.role for grant in person.grants}
@@ -37,7 +54,8 @@ def discipline_nav(context):
         ("commitment_board", _("Cam kết"), True),
         ("report_dashboard", _("Báo cáo tổng hợp"), reads),
     ]
-    current = request.resolver_match.url_name if request.resolver_match else ""
+    current = section or (request.resolver_match.url_name if request.resolver_match else "")
+    current = SECTIONS.get(current, current)
     return {
         "links": [
             (reverse(f"discipline:{name}"), label, name == current)

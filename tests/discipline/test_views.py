@@ -2,6 +2,7 @@
 see, contest and decide; conduct breaches; decisions; the one-stop desk; complaints,
 suggestions, surveys, commitments and the dashboards. Today is 16/3/2026 (conftest)."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -580,3 +581,66 @@ def test_the_dashboard_shows_charts_and_tables(d, surprise, as_user):
     )
     assert page.count("<svg") == 2
     assert "Phòng Tài nguyên và Môi trường" in page and "Bộ phận Một cửa" in page
+
+
+# --- how the pages read ----------------------------------------------------------------
+
+
+def _current_tab(page: str) -> list[str]:
+    """The discipline sub-navigation's links marked as the current page."""
+    nav = re.search(r'<nav class="sub-nav".*?</nav>', page, re.S).group()
+    return re.findall(r'<a href="([^"]+)" aria-current="page">', nav)
+
+
+def test_a_violation_names_its_criterion_not_its_code(d, surprise, as_user):
+    violation = _finding(surprise, d)
+    page = _messages(as_user(d.an).get(reverse("discipline:violation_detail", args=[violation.pk])))
+    assert "Tiêu chí bị trừ điểm" in page and "Kỷ luật, kỷ cương" in page
+    assert "ky_luat_ky_cuong" not in page and "Mã tiêu chí" not in page
+
+
+def test_the_history_names_people_not_logins(d, surprise, as_user):
+    violation = _finding(surprise, d)
+    services.violation_contest(violation=violation, reason="Không đúng", by=d.an.user)
+    services.violation_decide(
+        violation=violation, uphold=True, reason="Đúng quy định", by=d.truong_nv.user
+    )
+    page = _messages(as_user(d.an).get(reverse("discipline:violation_detail", args=[violation.pk])))
+    history = page[page.index('id="history-heading"') :]
+    assert "Đặng Quốc Kiểm" in history and "Hoàng Văn An" in history
+    assert "Hoàng Minh Đức" in history
+    assert "· kiem" not in history and "· truong_nv" not in history
+    assert "· Hoàng Minh Đức)</dd>" in page
+
+
+def test_deductions_read_shortest_everywhere(d, surprise, as_user):
+    _finding(surprise, d)
+    _finding(surprise, d, employee=d.binh, code="hut_thuoc_noi_cong_so")
+    page = _messages(as_user(d.kiem).get(reverse("discipline:violation_list")))
+    assert "−0,5" in page and "−1<" in page
+    assert "0,50" not in page and "1,00" not in page
+
+
+def test_the_unit_choices_of_an_inspection_are_a_list(d, as_user):
+    page = _messages(as_user(d.kiem).get(reverse("discipline:inspection_plan")))
+    assert "field--checklist" in page
+    assert page.count('<label class="choice"><input type="checkbox"') == 5
+
+
+def test_detail_pages_mark_their_section_in_the_sub_navigation(d, surprise, as_user):
+    violation = _finding(surprise, d)
+    detail = reverse("discipline:violation_detail", args=[violation.pk])
+    inspector = as_user(d.kiem)
+    assert _current_tab(_messages(inspector.get(detail))) == [reverse("discipline:violation_list")]
+    inspection = reverse("discipline:inspection_detail", args=[surprise.pk])
+    assert _current_tab(_messages(inspector.get(inspection))) == [
+        reverse("discipline:inspection_list")
+    ]
+    employee = as_user(d.an)
+    assert _current_tab(_messages(employee.get(detail))) == [reverse("discipline:my_violations")]
+
+
+def test_the_timeliness_report_says_when_nothing_was_late(d, as_user):
+    _dossier(d, officer=d.thu, settled_on=date(2026, 3, 5))
+    page = _messages(as_user(d.mot_cua).get(reverse("discipline:timeliness"), {"month": "2026-03"}))
+    assert "Không có hồ sơ trễ hạn trong tháng." in page

@@ -131,3 +131,17 @@ def test_list_pages_cost_the_same_at_two_sizes(d, surprise, client):
     uneven = {page: pair for page, pair in counts.items() if pair[0] != pair[1]}
     assert not uneven, uneven
     assert all(pair[0] <= 20 for pair in counts.values()), counts
+
+
+def test_a_violations_history_names_its_people_without_a_query_each(d, surprise, client):
+    violation = services.finding_record(
+        inspection=surprise, item=d.item["khong_deo_the"], employee=d.an, by=d.kiem.user
+    )
+    client.force_login(d.truong_tn.user)
+    url = reverse("discipline:violation_detail", args=[violation.pk])
+    one_row = count_queries(client, url)
+    services.violation_contest(violation=violation, reason="Không đúng", by=d.an.user)
+    services.violation_decide(
+        violation=violation, uphold=True, reason="Đúng quy định", by=d.truong_nv.user
+    )
+    assert count_queries(client, url) == one_row
