@@ -1,8 +1,8 @@
 """PDF documents of the discipline ledger (xhtml2pdf), with Vietnamese text intact.
 
 xhtml2pdf's own fonts have no Vietnamese glyphs and drop diacritics silently, so every
-document uses DejaVu Sans (regular and bold) shipped in `static/fonts/`, declared with
-@font-face and resolved to files by `link_callback`. The HTML is normalised to NFC, and
+document uses DejaVu Sans (regular, bold and oblique) shipped in `static/fonts/`, declared
+with @font-face and resolved to files by `link_callback`. The HTML is normalised to NFC, and
 long tables are cut into tables of `ROWS_PER_TABLE` rows, which keeps layout time linear.
 """
 

@@ -369,8 +369,11 @@ def inspection_detail(request, pk: int):
 
 @login_required
 def inspection_report_pdf(request, pk: int):
-    """The inspection report as a PDF: team, scope, findings and conclusions."""
+    """The inspection report as a PDF: team, scope, findings and conclusions, dated the
+    day the inspection closed (today while it is open)."""
     inspection = _get_inspection_for_user(request, pk)
+    today = _today()
+    closed = inspection.closed_at
     findings = list(
         inspection.findings.select_related("employee", "target_unit", "unit", "item").order_by(
             "occurred_on", "pk"
@@ -385,7 +388,8 @@ def inspection_report_pdf(request, pk: int):
             "members": list(inspection.members.order_by("full_name")),
             "finding_tables": pdf.chunks(enumerate(findings, 1)),
             "finding_count": len(findings),
-            "printed_on": _today(),
+            "report_day": timezone.localdate(closed) if closed else today,
+            "printed_on": today,
         },
         f"bien-ban-kiem-tra-{inspection.pk}.pdf",
     )
@@ -972,12 +976,8 @@ def timeliness_pdf(request):
 
 
 def _xlsx(sheets: dict[str, pd.DataFrame], filename: str) -> HttpResponse:
-    """An Excel workbook, one sheet per frame; Decimal cells are written as numbers."""
-    output = BytesIO()
-    with pd.ExcelWriter(output, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
-    response = HttpResponse(output.getvalue(), content_type=XLSX)
+    """An Excel download, one sheet per frame (see `reports.workbook`)."""
+    response = HttpResponse(reports.workbook(sheets), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -1341,13 +1341,14 @@ def report_dashboard(request):
 
 @login_required
 def report_xlsx(request):
-    """The dashboards' tables as an Excel workbook."""
+    """The dashboards' tables as an Excel workbook; violations read by their description,
+    the catalogue code beside it."""
     _scope, year, month, frames = _report_frames(request)
     headings = {
         "unit_code": _("Mã đơn vị"),
         "unit_name": _("Đơn vị"),
-        "code": _("Mã vi phạm"),
         "description": _("Hành vi vi phạm"),
+        "code": _("Mã trong danh mục"),
         "month": _("Tháng"),
         "count": _("Số vi phạm"),
         "points": _("Điểm trừ"),
@@ -1370,7 +1371,9 @@ def report_xlsx(request):
         "legal_basis": _("Căn cứ pháp lý"),
     }
     sheets = {
-        _("Vi phạm %(year)s") % {"year": year}: frames["violations"],
+        _("Vi phạm %(year)s") % {"year": year}: frames["violations"][
+            ["unit_code", "unit_name", "description", "code", "month", "count", "points"]
+        ],
         _("Văn hoá công sở %(month)s") % {"month": f"{month:%m-%Y}"}: frames["compliance"],
         _("Đúng hạn %(year)s") % {"year": year}: frames["on_time"],
         _("Kỷ luật %(year)s") % {"year": year}: frames["disciplined"],

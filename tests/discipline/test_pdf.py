@@ -65,6 +65,32 @@ def test_the_inspection_report_pdf_keeps_vietnamese_names(d, surprise, client):
         assert expected in text, expected
 
 
+def test_the_inspection_report_has_the_document_heading_and_signed_deductions(d, surprise, client):
+    services.finding_record(
+        inspection=surprise, item=d.item["khong_deo_the"], employee=d.an, by=d.kiem.user
+    )
+    services.finding_record(
+        inspection=surprise,
+        item=d.item["hut_thuoc_noi_cong_so"],
+        employee=d.binh,
+        by=d.kiem.user,
+    )
+    client.force_login(d.truong_nv.user)
+    response = client.get(reverse("discipline:inspection_pdf", args=[surprise.pk]))
+    text = _text(response.content)
+    for expected in (
+        "UBND HUYỆN BÌNH XUYÊN",
+        f"Số: {surprise.pk}/BC-ĐKT",
+        "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Ngày 16 tháng 3 năm 2026",
+        "−0,5",
+        "−1 ",
+    ):
+        assert expected in text, expected
+    assert "0,50" not in text
+
+
 def test_the_timeliness_pdf_lists_late_dossiers_across_split_tables(d, client):
     _late_dossiers(d, 45)
     client.force_login(d.mot_cua.user)
@@ -110,6 +136,45 @@ def test_the_timeliness_workbook_has_vietnamese_text_and_numbers(d, client):
     values = [[cell.value for cell in line] for line in late.iter_rows(min_row=2)]
     assert {line[3] for line in values} == {"Phạm Thị Thu"}
     assert all(line[6] == 3 for line in values)
+
+
+def _header_and_widths(sheet) -> tuple[list, dict]:
+    header = [cell.value for cell in sheet[1]]
+    widths = {cell.value: sheet.column_dimensions[cell.column_letter].width for cell in sheet[1]}
+    return header, widths
+
+
+def test_the_workbooks_are_readable_at_first_open(d, surprise, client):
+    _late_dossiers(d, 2)
+    services.finding_record(
+        inspection=surprise,
+        item=d.item["khong_thuc_hien_4_xin_4_luon"],
+        employee=d.an,
+        by=d.kiem.user,
+    )
+    client.force_login(d.to_chuc.user)
+    report = client.get(reverse("discipline:report_xlsx"), {"year": 2026, "month": "2026-03"})
+    timeliness = client.get(reverse("discipline:timeliness_xlsx"), {"month": "2026-03"})
+    for response in (report, timeliness):
+        book = openpyxl.load_workbook(BytesIO(response.content))
+        for sheet in book.worksheets:
+            assert sheet.freeze_panes == "A2", sheet.title
+            assert all(
+                cell.font.bold and cell.fill.fgColor.rgb.endswith("E8ECF1") for cell in sheet[1]
+            )
+    sheet = openpyxl.load_workbook(BytesIO(report.content))["Vi phạm 2026"]
+    header, widths = _header_and_widths(sheet)
+    assert header[:4] == ["Mã đơn vị", "Đơn vị", "Hành vi vi phạm", "Mã trong danh mục"]
+    description = sheet.cell(row=2, column=3)
+    assert description.value == d.item["khong_thuc_hien_4_xin_4_luon"].description
+    assert widths["Hành vi vi phạm"] >= min(len(description.value), 60)
+    assert widths["Đơn vị"] >= len("Phòng Tài nguyên và Môi trường")
+    assert widths["Tháng"] < 12
+    late = openpyxl.load_workbook(BytesIO(timeliness.content))["Hồ sơ trễ hạn"]
+    header, widths = _header_and_widths(late)
+    due = late.cell(row=2, column=header.index("Ngày hẹn trả") + 1)
+    assert due.value.date() == date(2026, 3, 9) and due.number_format == "DD/MM/YYYY"
+    assert late.cell(row=2, column=3).value == "Nguyễn Thị Hường 0"
 
 
 def test_the_report_workbook_has_each_table(d, surprise, client):
