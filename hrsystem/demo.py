@@ -40,6 +40,7 @@ from .models import (
     StandardTask,
     search_key,
 )
+from .vietnamese import name_sort_key
 
 CODE = "UBND-BX"
 NAME = "UBND huyện Bình Xuyên"
@@ -621,6 +622,7 @@ def _build(year: int) -> Organisation:
                 code=f"BX{number:04d}",
                 full_name=full_name,
                 search_name=search_key(f"{full_name} BX{number:04d}"),
+                sort_key=name_sort_key(full_name),
                 category=category,
                 email=f"bx{number:04d}@binhxuyen.gov.vn",
                 quota_group=group_of[position],

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from .vietnamese import MAX_LENGTH, name_sort_key
+
 PATH_STEP = 10
 """Digits of one unit id in `Unit.path`; each step is the zero-padded id plus '/'."""
 
@@ -376,6 +378,15 @@ class Employee(models.Model):
         db_index=True,
         help_text=_("Họ tên và mã, chữ thường, bỏ dấu; cập nhật khi lưu."),
     )
+    sort_key = models.CharField(
+        _("khóa sắp xếp"),
+        max_length=MAX_LENGTH,
+        blank=True,
+        default="",
+        editable=False,
+        db_index=True,
+        help_text=_("Theo tên rồi họ, đệm, thứ tự chữ cái tiếng Việt; cập nhật khi lưu."),
+    )
     category = models.CharField(
         _("loại"), max_length=16, choices=Category.choices, default=Category.CONG_CHUC
     )
@@ -397,12 +408,12 @@ class Employee(models.Model):
     )
     email = models.EmailField(_("thư điện tử"), blank=True)
     is_active = models.BooleanField(_("đang công tác"), default=True)
-    history = HistoricalRecords(excluded_fields=["search_name"])
+    history = HistoricalRecords(excluded_fields=["search_name", "sort_key"])
 
     class Meta:
         verbose_name = _("cán bộ, công chức")
         verbose_name_plural = _("cán bộ, công chức")
-        ordering = ["code"]
+        ordering = ["sort_key", "code"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(category__in=Category.values), name="employee_category_valid"
@@ -415,6 +426,7 @@ class Employee(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.full_name = nfc(self.full_name)
         self.search_name = search_key(f"{self.full_name} {self.code}")
+        self.sort_key = name_sort_key(self.full_name)
         super().save(*args, **kwargs)
 
     def clean(self) -> None:

@@ -106,7 +106,8 @@ _KIND_RANK = {PostKind.HEAD: 0, PostKind.ACTING: 1, PostKind.DEPUTY: 2}
 
 
 def unit_staff(unit: Unit, *, on: date) -> list[StaffMember]:
-    """The unit's own staff on `on` (not sub-units'), leaders first then by name; 2 queries."""
+    """The unit's own staff on `on` (not sub-units'), leaders first then in Vietnamese name
+    order; 2 queries."""
     posts_that_day = Post.objects.filter(active_on(on), unit=unit)
     assignments = (
         Assignment.objects.filter(active_on(on), unit=unit)
@@ -127,8 +128,8 @@ def unit_staff(unit: Unit, *, on: date) -> list[StaffMember]:
         members,
         key=lambda member: (
             min((_KIND_RANK[post.kind] for post in member.posts), default=3),
-            search_key(member.employee.full_name.split()[-1] if member.employee.full_name else ""),
-            search_key(member.employee.full_name),
+            member.employee.sort_key,
+            member.employee.code,
         ),
     )
 
@@ -148,15 +149,15 @@ def employee_search(
 ) -> QuerySet[Employee]:
     """Employees whose "name code" contains `query`, ignoring case, diacritics and spacing.
 
-    Limited to people assigned on `on` to `unit_ids` when given. Ordered by name then code;
-    one query when evaluated (page it with a paginator).
+    Limited to people assigned on `on` to `unit_ids` when given. In Vietnamese name order
+    (`Employee.sort_key`) then by code; one query when evaluated (page it with a paginator).
     """
     employees = Employee.objects.all()
     if unit_ids is not None:
         employees = employees_in_units(unit_ids, on=on)
     if key := search_key(query):
         employees = employees.filter(search_name__contains=key)
-    return employees.order_by("search_name", "code")
+    return employees.order_by("sort_key", "code")
 
 
 # --- leaders and superiors -------------------------------------------------------------
