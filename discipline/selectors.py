@@ -342,7 +342,7 @@ def unsigned_commitments(*, organisation: Organisation, year: int) -> QuerySet[C
     return (
         Commitment.objects.filter(organisation=organisation, year=year, signed_on__isnull=True)
         .select_related("signer", "counterpart", "unit")
-        .order_by("level", "unit__path", "signer__full_name")
+        .order_by("level", "unit__path", "signer__sort_key")
     )
 
 

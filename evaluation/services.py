@@ -1115,10 +1115,11 @@ def unit_submit(*, unit_period: models.UnitPeriod, by) -> models.UnitPeriod:
             period=period, unit=row.unit, is_current=True, is_head=False, not_rated=False
         )
         .exclude(state=EvaluationState.SCORED)
+        .order_by("employee__sort_key")
         .values_list("employee__full_name", flat=True)
     )
     if waiting:
-        _fail("state", _("Chưa chấm điểm: %(names)s.") % {"names": ", ".join(sorted(waiting))})
+        _fail("state", _("Chưa chấm điểm: %(names)s.") % {"names": ", ".join(waiting)})
     row.state = UnitPeriodState.SUBMITTED
     row.submitted_by = by
     row.submitted_at = _now()
@@ -1226,7 +1227,9 @@ def period_sign_off(*, period: models.Period, by) -> models.Period:
     unscored = models.Evaluation.objects.filter(
         period=period, is_current=True, not_rated=False
     ).exclude(state=EvaluationState.SCORED)
-    names = list(unscored.values_list("employee__full_name", flat=True)[:10])
+    names = list(
+        unscored.order_by("employee__sort_key").values_list("employee__full_name", flat=True)[:10]
+    )
     if names:
         _fail("state", _("Chưa chấm điểm: %(names)s.") % {"names": ", ".join(names)})
     now = _now()
