@@ -95,7 +95,7 @@ def evaluations_for_head(*, user, period: models.Period) -> QuerySet[models.Eval
         models.Evaluation.objects.filter(
             _scorable(user, period, on), period=period, is_current=True
         )
-    ).order_by("unit__path", "-is_head", "-is_leader", "employee__full_name")
+    ).order_by("unit__path", "-is_head", "-is_leader", "employee__sort_key")
 
 
 def violations_by_employee(*, period: models.Period) -> dict[int, list]:
@@ -243,7 +243,7 @@ def completeness_board(
     )
     rows = (
         models.Evaluation.objects.filter(scope, period=period, is_current=True)
-        .order_by("employee__full_name")
+        .order_by("employee__sort_key", "employee__code")
         .values_list(
             "id",
             "employee_id",
