@@ -3,8 +3,8 @@
 `build_demo_periods` is idempotent: a period that exists is left alone. Each past month
 runs on its own days of the story (`hrsystem.demo.clock`): HR opens it, people's inputs
 (items done, criterion scores) are seeded directly as a trusted system caller, varying
-by person and month from a seed, results come from `period_recompute` (which reads the
-discipline ledger), and the steps the demo logins take (opening, sign-off, publication)
+by person and month from a seed, results come from the recompute at sign-off (which reads
+the discipline ledger), and the steps the demo logins take (opening, sign-off, publication)
 go through the services, so history and messages say who did what and when. Messages
 of past months are marked read: the latest results and this month's opening stay unread.
 """
@@ -25,7 +25,6 @@ from simple_history.utils import bulk_update_with_history
 
 from discipline.selectors import month_bounds
 from evaluation import models, services
-from evaluation.adapters import period_recompute
 from evaluation.models import EvaluationState, PeriodState, UnitPeriodState
 from hrsystem.demo import clock, past_months
 from hrsystem.models import Employee, Organisation
@@ -141,7 +140,6 @@ def _published_month(
         period = services.period_advance(period=period, to=PeriodState.SCORING, by=hr)
     with clock(day["submitted"], 10) as now:
         _seed_inputs(period, rng, usual, forced, now)
-        period_recompute(period=period)
         period = services.period_advance(period=period, to=PeriodState.SUBMITTED, by=hr)
     with clock(day["signed"], 14):
         period = services.period_sign_off(period=period, by=leader)
