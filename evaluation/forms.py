@@ -201,7 +201,10 @@ class SelfAssessmentForm(forms.Form):
 
 # --- the head's scoring row ------------------------------------------------------------
 
-LEADER_CHOICES = [("100", "100"), ("50", "50")]
+LEADER_CHOICES = [("100", _("Đạt (100)")), ("50", _("Không đạt (50)"))]
+"""A leader's criteria đ and e: met counts 100 points, not met 50 (with a reason)."""
+LEADER_DD_LABEL = _("Hoàn thành kế hoạch đơn vị (đ)")
+LEADER_E_LABEL = _("Đoàn kết, tập hợp (e)")
 
 
 class ScoreRowForm(forms.Form):
@@ -269,23 +272,19 @@ class ScoreRowForm(forms.Form):
                 max_length=2000,
             )
         if self.with_leader:
-            self.fields["dd"] = forms.ChoiceField(
-                label=_("Tiêu chí đ: đơn vị hoàn thành kế hoạch"), choices=LEADER_CHOICES
-            )
+            self.fields["dd"] = forms.ChoiceField(label=LEADER_DD_LABEL, choices=LEADER_CHOICES)
             self.fields["dd_reason"] = forms.CharField(
-                label=_("Lý do tiêu chí đ"),
+                label=_("Lý do không đạt (đ)"),
                 required=False,
                 max_length=2000,
-                widget=forms.TextInput(attrs={"placeholder": _("lý do khi 50")}),
+                widget=forms.TextInput(attrs={"placeholder": _("lý do nếu không đạt")}),
             )
-            self.fields["e"] = forms.ChoiceField(
-                label=_("Tiêu chí e: tập hợp, đoàn kết"), choices=LEADER_CHOICES
-            )
+            self.fields["e"] = forms.ChoiceField(label=LEADER_E_LABEL, choices=LEADER_CHOICES)
             self.fields["e_reason"] = forms.CharField(
-                label=_("Lý do tiêu chí e"),
+                label=_("Lý do không đạt (e)"),
                 required=False,
                 max_length=2000,
-                widget=forms.TextInput(attrs={"placeholder": _("lý do khi 50")}),
+                widget=forms.TextInput(attrs={"placeholder": _("lý do nếu không đạt")}),
             )
         self._attach_widgets()
 
@@ -319,11 +318,11 @@ class ScoreRowForm(forms.Form):
                     _("“%(item)s”: ghi rõ lý do khách quan của việc chậm.") % {"item": item.name},
                 )
         if self.with_leader:
-            for name, label in (("dd", _("Tiêu chí đ")), ("e", _("Tiêu chí e"))):
+            for name, label in (("dd", LEADER_DD_LABEL), ("e", LEADER_E_LABEL)):
                 if data.get(name) == "50" and not (data.get(f"{name}_reason") or "").strip():
                     self.add_error(
                         f"{name}_reason",
-                        _("%(field)s là 50 điểm: hãy ghi rõ lý do.") % {"field": label},
+                        _("%(field)s: không đạt thì phải ghi rõ lý do.") % {"field": label},
                     )
         return data
 

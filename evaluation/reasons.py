@@ -16,7 +16,8 @@ REASON_TEXT = {
         "Không có sản phẩm, công việc trong kỳ: số lượng, chất lượng, tiến độ tính bằng 0."
     ),
     scoring.LEADER_UNIT_HAS_FAIL: _(
-        "Có người thuộc quyền quản lý bị xếp loại Không hoàn thành: tiêu chí d tính 50 điểm."
+        "Có người thuộc quyền quản lý bị xếp loại Không hoàn thành: tiêu chí “Kết quả của"
+        " người thuộc quyền” (d) chỉ tính 50 điểm thay vì 100."
     ),
     scoring.CAPPED_BY_VIOLATION: _("Vi phạm đã ghi nhận giới hạn mức xếp loại."),
     scoring.HEAD_CAPPED_BY_UNIT: _(
@@ -50,6 +51,19 @@ PARAM_LABELS = {
     "months": _("số tháng"),
     "decision": _("quyết định"),
 }
+
+
+NOT_RATED_AGENCY_LEADER = _("Lãnh đạo cơ quan: do cấp trên trực tiếp đánh giá, xếp loại.")
+
+
+def not_rated_text(*, absent: bool, joined_late: bool) -> str:
+    """Why a person is not rated this period: absent all period, joined after the 15th,
+    or (neither) the agency leader, whom the level above rates."""
+    if absent:
+        return str(REASON_TEXT[scoring.NOT_RATED_ABSENT])
+    if joined_late:
+        return str(REASON_TEXT[scoring.NOT_RATED_JOINED_LATE])
+    return str(NOT_RATED_AGENCY_LEADER)
 
 
 def reason_text(reason: scoring.Reason) -> str:

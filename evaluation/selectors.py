@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from discipline.models import Violation, ViolationStatus
 from evaluation import models
@@ -24,7 +25,7 @@ from evaluation.models import (
     PeriodState,
     UnitPeriodState,
 )
-from evaluation.reasons import reason_text
+from evaluation.reasons import not_rated_text, reason_text
 from evaluation.rules import LEVELS
 from evaluation.rulesets import rule_set_from_snapshot
 from evaluation.scoring import QUOTA_DOWNGRADE, quota_limit
@@ -64,8 +65,8 @@ def with_details(evaluations: QuerySet) -> QuerySet:
     )
 
 
-def _scorable(user, period: models.Period, on: date) -> Q:
-    """Current evaluations of `period` that `user` scores on `on`; 2 queries to build.
+def _scorable(user, on: date) -> Q:
+    """Evaluations whose person `user` scores on `on`; 2 queries to build.
 
     Mirrors `permissions.can_score`: staff and deputies of a unit where the user holds
     the scoring right, heads of units whose parent unit is such a unit, and staff
@@ -92,10 +93,135 @@ def evaluations_for_head(*, user, period: models.Period) -> QuerySet[models.Eval
         return models.Evaluation.objects.none()
     on = rights_day(period)
     return with_details(
-        models.Evaluation.objects.filter(
-            _scorable(user, period, on), period=period, is_current=True
-        )
+        models.Evaluation.objects.filter(_scorable(user, on), period=period, is_current=True)
     ).order_by("unit__path", "-is_head", "-is_leader", "employee__sort_key")
+
+
+def scoring_period(*, user, organisation) -> models.Period | None:
+    """The latest period of `organisation` at self-assessment or scoring in which the user
+    scores someone (the scoring page lists them), else None; 1 query, plus 3 per such
+    period (normally one)."""
+    if organisation is None or not (user and user.is_authenticated):
+        return None
+    periods = models.Period.objects.filter(
+        organisation=organisation, state__in=SCORING_STATES
+    ).order_by("-start")
+    for period in periods:
+        if evaluations_for_head(user=user, period=period).exists():
+            return period
+    return None
+
+
+# --- what the scoring page offers on a row -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowActions:
+    """What the services accept from the scorer on one evaluation in its present state.
+
+    `score`: `evaluation_score` (the inputs and Save); `approve` / `give_back`: the bulk
+    approval and return; `add_work`: an ad-hoc item; `add_bonus`: a bonus. `note` says,
+    in a few words, why scoring is refused ("" when it is accepted).
+    """
+
+    score: bool
+    approve: bool
+    give_back: bool
+    add_work: bool
+    add_bonus: bool
+    note: str = ""
+
+    @property
+    def bulk(self) -> bool:
+        return self.approve or self.give_back
+
+
+PERIOD_CLOSED_NOTES = {
+    PeriodState.OPEN: _("Kỳ chưa mở tự đánh giá: chưa chấm được."),
+    PeriodState.SUBMITTED: _(
+        "Các đơn vị đã gửi kết quả: chỉ sửa được khi lãnh đạo cơ quan trả lại."
+    ),
+    PeriodState.SIGNED_OFF: _("Lãnh đạo cơ quan đã phê duyệt kết quả: không sửa được nữa."),
+    PeriodState.PUBLISHED: _("Kết quả đã công bố: chỉ thay đổi qua kiến nghị."),
+    PeriodState.LOCKED: _("Kỳ đánh giá đã khoá: không thể thay đổi."),
+}
+"""Why a period at this step takes no scoring, in the words of `services`."""
+
+PUBLISHED_NOTE = PERIOD_CLOSED_NOTES[PeriodState.PUBLISHED]
+UNIT_CLOSED_NOTE = _("Đơn vị đã gửi kết quả kỳ này: chỉ sửa được khi lãnh đạo cơ quan trả lại.")
+DECLARING_NOTE = _(
+    "Đang tự đánh giá: chấm được khi người này gửi phiếu hoặc khi kỳ sang bước chấm điểm."
+)
+
+
+def period_closed_note(period: models.Period) -> str:
+    """Why nobody is scored in `period` at its present step; "" while scoring is open."""
+    note = PERIOD_CLOSED_NOTES.get(period.state)
+    return str(note) if note else ""
+
+
+def closed_unit_ids(*, period: models.Period) -> set[int]:
+    """Units that have submitted the period (or had it approved): their staff's evaluations
+    are closed to the head until the agency leader returns them; 1 query."""
+    return set(
+        models.UnitPeriod.objects.filter(
+            period=period,
+            state__in=(UnitPeriodState.SUBMITTED, UnitPeriodState.APPROVED),
+        ).values_list("unit_id", flat=True)
+    )
+
+
+def row_actions(
+    *, evaluation: models.Evaluation, period: models.Period, closed_units: set[int]
+) -> RowActions:
+    """What `services` would accept from a scorer of `evaluation` now; no query.
+
+    Mirrors the services' state checks (the scorer's right is the caller's: rows come from
+    `evaluations_for_head`): ad-hoc work from the period's opening, scoring, bonus,
+    approval and return at self-assessment and scoring; nothing on a published evaluation
+    or on a staff member of a unit that has submitted; during self-assessment a person
+    still declaring is not scored yet.
+    """
+    closed = period_closed_note(period)
+    if evaluation.state in (EvaluationState.PUBLISHED, EvaluationState.LOCKED):
+        return RowActions(False, False, False, False, False, closed or str(PUBLISHED_NOTE))
+    if period.state not in SCORING_STATES and period.state != PeriodState.OPEN:
+        return RowActions(False, False, False, False, False, closed)
+    if not evaluation.is_head and evaluation.unit_id in closed_units:
+        return RowActions(False, False, False, False, False, str(UNIT_CLOSED_NOTE))
+    if period.state == PeriodState.OPEN:
+        return RowActions(False, False, False, True, False, closed)
+    declaring = evaluation.state == EvaluationState.DRAFT
+    if declaring and period.state == PeriodState.SELF_ASSESSMENT:
+        return RowActions(False, False, False, True, True, str(DECLARING_NOTE))
+    return RowActions(
+        score=True,
+        approve=evaluation.state == EvaluationState.SELF_SUBMITTED,
+        give_back=not declaring,
+        add_work=True,
+        add_bonus=True,
+    )
+
+
+def units_not_scored(*, period: models.Period, unit_ids) -> dict[int, list[str]]:
+    """Unit id → names of its rated staff not scored yet, as `services.unit_submit` counts
+    them (the head, scored by their superior, is not waited for); 1 query."""
+    waiting: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        models.Evaluation.objects.filter(
+            period=period,
+            unit_id__in=list(unit_ids),
+            is_current=True,
+            is_head=False,
+            not_rated=False,
+        )
+        .exclude(state=EvaluationState.SCORED)
+        .order_by("employee__sort_key", "employee__code")
+        .values_list("unit_id", "employee__full_name")
+    )
+    for unit_id, name in rows:
+        waiting[unit_id].append(name)
+    return dict(waiting)
 
 
 def violations_by_employee(*, period: models.Period) -> dict[int, list]:
@@ -141,12 +267,24 @@ class PeriodOverview:
     levels: dict[str, int]
 
 
-def may_oversee(user, period: models.Period) -> bool:
-    """The agency leader, HR and anyone viewing the agency's records see the overview."""
-    on = rights_day(period)
-    return permissions.can_sign_off(user, period.organisation, on) or permissions.can_manage_org(
-        user, period.organisation, on
+def _oversees(user, organisation, on: date) -> bool:
+    return permissions.can_sign_off(user, organisation, on) or permissions.can_manage_org(
+        user, organisation, on
     )
+
+
+def may_oversee(user, period: models.Period) -> bool:
+    """The agency leader and HR officers see the overview and every unit's progress."""
+    return _oversees(user, period.organisation, rights_day(period))
+
+
+def may_view_board(*, user, period: models.Period) -> bool:
+    """Does the completeness board have something for the user: a unit of the period
+    whose records they view, or oversight of the agency? 2 to 4 queries."""
+    units = permissions.unit_ids_for(user, Perm.VIEW_UNIT_RECORDS, rights_day(period))
+    if units and models.UnitPeriod.objects.filter(period=period, unit_id__in=units).exists():
+        return True
+    return may_oversee(user, period)
 
 
 def period_overview(*, user, period: models.Period) -> PeriodOverview | None:
@@ -206,6 +344,7 @@ class BoardPerson:
     due: date | None
     days_left: int | None
     returned: bool = False
+    not_rated_reason: str = ""
 
 
 @dataclass
@@ -252,13 +391,16 @@ def completeness_board(
             "state",
             "not_rated",
             "absent",
+            "joined_late",
             "return_reason",
         )
     )
     people = defaultdict(list)
-    for pk, employee_id, name, unit_id, state, not_rated, absent, returned in rows:
+    for pk, employee_id, name, unit_id, state, not_rated, absent, late, returned in rows:
+        reason = ""
         if not_rated or absent:
             step, due = STEP_NOT_RATED, None
+            reason = not_rated_text(absent=absent, joined_late=late)
         elif state == EvaluationState.DRAFT:
             step, due = STEP_DECLARING, period.self_assessment_due
         elif state == EvaluationState.SELF_SUBMITTED:
@@ -274,12 +416,86 @@ def completeness_board(
                 due,
                 (due - today).days if due else None,
                 bool(returned),
+                reason,
             )
         )
     return [
         BoardUnit(up, people.get(up.unit_id, []), (period.unit_submission_due - today).days)
         for up in unit_periods
     ]
+
+
+@dataclass
+class NotRated:
+    """Someone of the period who gets no level, and why."""
+
+    evaluation_id: int
+    name: str
+    unit: str
+    reason: str
+
+
+def not_rated(*, period: models.Period) -> list[NotRated]:
+    """Everyone of `period` who is not rated (absent all period, joined after the 15th, the
+    agency leader rated by the level above), by unit then name, with the reason; 1 query."""
+    rows = (
+        models.Evaluation.objects.filter(Q(not_rated=True) | Q(absent=True), period=period)
+        .filter(is_current=True)
+        .order_by("unit__path", "employee__sort_key")
+        .values_list("id", "employee__full_name", "unit__name", "absent", "joined_late")
+    )
+    return [
+        NotRated(pk, name, unit, not_rated_text(absent=absent, joined_late=late))
+        for pk, name, unit, absent, late in rows
+    ]
+
+
+@dataclass(frozen=True)
+class PeriodAccess:
+    """Which pages of a period the user may open, by the checks those pages make."""
+
+    overview: bool
+    completeness: bool
+    scoring: bool
+
+
+def period_access(
+    *, user, periods: list[models.Period], today: date | None = None
+) -> dict[int, PeriodAccess]:
+    """Period id → the period's pages the user may open: the overview (`may_oversee`), the
+    completeness board (a unit of it in view, or oversight) and the scoring page (someone
+    to score, `evaluations_for_head`).
+
+    Rights are taken on each period's rights day, as the pages take them: 7 queries per
+    distinct day (today for the periods still running, its end for each finished one).
+    """
+    today = today or _today()
+    by_day: dict[date, list[models.Period]] = defaultdict(list)
+    for period in periods:
+        by_day[rights_day(period, today)].append(period)
+    access, oversight = {}, {}
+    for on, group in by_day.items():
+        viewed = permissions.unit_ids_for(user, Perm.VIEW_UNIT_RECORDS, on)
+        boards = set(
+            models.UnitPeriod.objects.filter(period__in=group, unit_id__in=viewed).values_list(
+                "period_id", flat=True
+            )
+        )
+        scored = set(
+            models.Evaluation.objects.filter(
+                _scorable(user, on), period__in=group, is_current=True
+            ).values_list("period_id", flat=True)
+        )
+        for period in group:
+            key = (period.organisation_id, on)
+            if key not in oversight:
+                oversight[key] = _oversees(user, period.organisation, on)
+            access[period.pk] = PeriodAccess(
+                overview=oversight[key],
+                completeness=oversight[key] or period.pk in boards,
+                scoring=period.pk in scored,
+            )
+    return access
 
 
 # --- the to-do inbox -------------------------------------------------------------------
@@ -363,7 +579,7 @@ def inbox(*, user, today: date | None = None, notifications: int = 10) -> Inbox:
         if period.state in SCORING_STATES:
             waiting = (
                 models.Evaluation.objects.filter(
-                    _scorable(user, period, on), period=period, is_current=True, not_rated=False
+                    _scorable(user, on), period=period, is_current=True, not_rated=False
                 )
                 .exclude(state__in=DONE_STATES)
                 .exclude(period__state=PeriodState.SELF_ASSESSMENT, state=EvaluationState.DRAFT)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("periods/<int:period_pk>/units/", views.units_action, name="units_action"),
     path("periods/<int:period_pk>/reopen/", views.period_reopen, name="period_reopen"),
     path("periods/<int:period_pk>/completeness/", views.completeness, name="completeness"),
+    path("score/", views.scoring_current, name="scoring_current"),
     path("periods/<int:period_pk>/score/", views.scoring_page, name="scoring"),
     path("periods/<int:period_pk>/score/bulk/", views.score_bulk, name="score_bulk"),
     path(

@@ -41,10 +41,12 @@ from .models import (
     PeriodState,
     RuleSet,
     UnitPeriod,
+    UnitPeriodState,
     WorkItem,
 )
 from .reasons import reason_text
 from .rulesets import rule_set_from_snapshot
+from .templatetags.evaluation_labels import level_name
 
 TREND_MONTHS = 12
 
@@ -126,10 +128,10 @@ def _field_labels(rules, items=()) -> dict[str, str]:
         }
     labels.update(
         {
-            "dd": _("Tiêu chí đ"),
-            "dd_reason": _("Lý do tiêu chí đ"),
-            "e": _("Tiêu chí e"),
-            "e_reason": _("Lý do tiêu chí e"),
+            "dd": str(forms.LEADER_DD_LABEL),
+            "dd_reason": _("Lý do không đạt (đ)"),
+            "e": str(forms.LEADER_E_LABEL),
+            "e_reason": _("Lý do không đạt (e)"),
             "late_excused": _("Số ngày chậm có lý do"),
             "excuse_reason": _("Lý do khách quan"),
         }
@@ -156,6 +158,11 @@ def _flash_error(request, error: ValidationError) -> None:
 # --- results as people read them -------------------------------------------------------
 
 
+def _level(rules, code: str | None) -> str | None:
+    """The rule set's name for level `code` in the active language; None for no level."""
+    return level_name(rules.label(code or None))
+
+
 LEVEL_PARAMS = ("cap", "unit_level", "level")
 """Reason parameters that hold a level code, shown with the rule set's own label."""
 
@@ -173,7 +180,7 @@ def _reasons(stored, rules=None) -> list[str]:
         params = tuple(
             (
                 str(key),
-                rules.label(value)
+                _level(rules, value)
                 if rules is not None and key in LEVEL_PARAMS and value in rules.level_labels
                 else str(value),
             )
@@ -277,8 +284,8 @@ def _breakdown(evaluation: Evaluation, violations: list) -> Breakdown:
     return Breakdown(
         evaluation=evaluation,
         rules=rules,
-        level=rules.label(evaluation.level or None),
-        score_level=rules.label(evaluation.score_level or None),
+        level=_level(rules, evaluation.level),
+        score_level=_level(rules, evaluation.score_level),
         criteria=criteria,
         items=[_item_row(rules, item) for item in evaluation.work_items.all()],
         other_violations=others,
@@ -432,7 +439,7 @@ def my_results(request):
     rows = []
     for evaluation in results:
         rules = rule_set_from_snapshot(evaluation.rule_set_snapshot)
-        rows.append((evaluation, rules.label(evaluation.level or None)))
+        rows.append((evaluation, _level(rules, evaluation.level)))
     recent = list(reversed(rows[:TREND_MONTHS]))
     thresholds = []
     if rows:
@@ -529,25 +536,25 @@ class ScoreRow:
     provisional: bool = False
     can_certify: bool = False
     absent: bool = False
+    missing: int = 0
+    actions: selectors.RowActions | None = None
 
     @property
     def editable(self) -> bool:
-        return self.evaluation.state in (
-            EvaluationState.DRAFT,
-            EvaluationState.SELF_SUBMITTED,
-            EvaluationState.SCORED,
-        ) and self.evaluation.period.state not in (
-            PeriodState.SIGNED_OFF,
-            PeriodState.PUBLISHED,
-            PeriodState.LOCKED,
-        )
+        """The services would take this person's scores now (`selectors.row_actions`)."""
+        return self.actions is not None and self.actions.score
+
+    @property
+    def unscored(self) -> bool:
+        return self.evaluation.state in (EvaluationState.DRAFT, EvaluationState.SELF_SUBMITTED)
 
 
 def _preview(row: ScoreRow, rules, *, provisional: bool = False) -> None:
     """Score the row's posted values with the engine, without saving anything.
 
-    `provisional`: score the values the page opens with (the proposals where nothing is
-    final yet), for a person not scored yet, whose stored result means nothing.
+    `provisional`: score the proposals of a person who has sent their self-assessment and
+    is not scored yet (what approving it would give); their stored result means nothing.
+    Otherwise `missing` counts the criteria left blank: no level until all are filled.
     """
     evaluation, form = row.evaluation, row.form
     absent = evaluation.absent if provisional else form.cleaned_data.get("absent")
@@ -568,6 +575,7 @@ def _preview(row: ScoreRow, rules, *, provisional: bool = False) -> None:
     else:
         finals = form.finals()
         reviews = form.item_reviews()
+        row.missing = sum(1 for value in finals.values() if value is None)
     items = tuple(
         scoring.WorkItem(
             planned=item.planned,
@@ -605,16 +613,18 @@ def _preview(row: ScoreRow, rules, *, provisional: bool = False) -> None:
     except scoring.ScoringInputError as error:
         row.errors.append(error.message)
         return
-    row.result_level = rules.label(row.result.level)
+    row.result_level = _level(rules, row.result.level)
 
 
 def _score_rows(request, period: Period, evaluations, data=None) -> list[ScoreRow]:
-    """Rows for `evaluations` (from `_scorable`): 4 queries, 1 for the ledger, 1 for rights."""
+    """Rows for `evaluations` (from `_scorable`): 4 queries, 1 for the ledger, 1 for rights,
+    1 for the units closed by their submission."""
     evaluations = list(evaluations)
     rules = rule_set_from_snapshot(period.rule_set_snapshot)
     entries = selectors.violations_by_employee(period=period)
     superior_of = _superior_rights(request, period, evaluations)
     certify = permissions.unit_ids_for(request.user, Perm.CERTIFY_DELAY, _on(period))
+    closed = selectors.closed_unit_ids(period=period)
     rows = []
     for evaluation in evaluations:
         evaluation.period = period
@@ -627,6 +637,9 @@ def _score_rows(request, period: Period, evaluations, data=None) -> list[ScoreRo
             leader_rights=evaluation.pk in superior_of,
         )
         row = ScoreRow(evaluation, form, entries.get(evaluation.employee_id, []))
+        row.actions = selectors.row_actions(
+            evaluation=evaluation, period=period, closed_units=closed
+        )
         rights_unit = evaluation.unit.parent_id if evaluation.is_head else evaluation.unit_id
         row.can_certify = rights_unit in certify
         rows.append(row)
@@ -669,10 +682,25 @@ def _led_units(request, period: Period) -> set[int]:
 
 
 @login_required
+def scoring_current(request):
+    """The scoring page of the latest period at self-assessment or scoring in which the
+    user scores someone; else the periods list, saying there is nobody to score now."""
+    period = selectors.scoring_period(user=request.user, organisation=viewer(request).organisation)
+    if period is None:
+        messages.info(
+            request, _("Hiện không có kỳ nào đang tự đánh giá hay chấm điểm mà bạn cần chấm.")
+        )
+        return redirect("evaluation:period_list")
+    return redirect("evaluation:scoring", period_pk=period.pk)
+
+
+@login_required
 def scoring_page(request, period_pk: int):
     """Everyone the user scores this period, proposed beside final, one row per person.
 
-    `?unit=<id>` narrows to one unit. A constant number of queries whatever the size.
+    Each row offers only what the services accept in the period's present step (inputs,
+    bulk choice, extra work), and says why when scoring is refused. `?unit=<id>` narrows
+    to one unit. A constant number of queries whatever the size.
     """
     period = _get_period_for_user(request, period_pk)
     evaluations = _scorable(request, period)
@@ -691,10 +719,14 @@ def scoring_page(request, period_pk: int):
         raise PermissionDenied
     rules = rule_set_from_snapshot(period.rule_set_snapshot)
     for row in rows:
-        row.result_level = rules.label(row.evaluation.level or None)
-        if row.editable and row.evaluation.state != EvaluationState.SCORED:
+        row.result_level = _level(rules, row.evaluation.level)
+        if row.editable and row.evaluation.state == EvaluationState.SELF_SUBMITTED:
             _preview(row, rules, provisional=True)
     unit_ids = {row.evaluation.unit_id for row in rows} | ({unit.pk} if unit else set())
+    unit_periods = _approvable_units(
+        request, period, unit_ids if unit else _led_units(request, period)
+    )
+    _explain_submission(period, unit_periods)
     return render(
         request,
         "evaluation/scoring.html",
@@ -703,14 +735,49 @@ def scoring_page(request, period_pk: int):
             "unit": unit,
             "rules": rules,
             "rows": rows,
-            "unit_periods": _approvable_units(
-                request, period, unit_ids if unit else _led_units(request, period)
-            ),
+            "unit_periods": unit_periods,
             "units": units if len(units) > 1 else [],
             "quota": _quota(period, rows, rules),
             "bulk_form": forms.BulkActionForm(evaluation_ids=[]),
+            "bulk": any(row.actions.bulk for row in rows),
+            "editable": any(row.editable for row in rows),
+            "period_note": selectors.period_closed_note(period),
+            "board": selectors.may_view_board(user=request.user, period=period),
+            "layout": _score_layout(period, rules),
         },
     )
+
+
+def _score_layout(period: Period, rules) -> dict:
+    """The scoring table's columns, the same for the page and a row sent back by htmx:
+    a choice box while bulk actions can apply, the leaders' criteria when the rule set
+    has them, and the total the detail row spans."""
+    pick = period.state in selectors.SCORING_STATES
+    leader = rules.leader_criteria_enabled
+    return {
+        "pick": pick,
+        "leader": leader,
+        "columns": int(pick) + 3 + len(rules.general_criteria) + int(leader),
+    }
+
+
+def _explain_submission(period: Period, unit_periods: list[UnitPeriod]) -> None:
+    """Mark on each unit period whether its head can submit it now, as
+    `services.unit_submit` decides: at the scoring step, not yet submitted, every rated
+    staff member scored (`waiting` names the others); 1 query at the scoring step."""
+    scoring_step = period.state == PeriodState.SCORING
+    waiting = {}
+    if scoring_step and unit_periods:
+        waiting = selectors.units_not_scored(
+            period=period, unit_ids=[up.unit_id for up in unit_periods]
+        )
+    for unit_period in unit_periods:
+        unit_period.open = unit_period.state in (
+            UnitPeriodState.DRAFT,
+            UnitPeriodState.RETURNED,
+        )
+        unit_period.waiting = waiting.get(unit_period.unit_id, [])
+        unit_period.may_submit = scoring_step and unit_period.open and not unit_period.waiting
 
 
 @dataclass
@@ -774,7 +841,9 @@ def score_save(request, period_pk: int, pk: int):
     """Save one person's scores through the service; a stale revision saves nothing.
 
     htmx gets the row back (200) with what was saved, or with the errors and the
-    conflict message in place of the result; a plain POST is redirected with messages.
+    conflict message in place of the result, and after a save the card submitting the
+    person's unit (out of band: scoring the last person offers the submission); a plain
+    POST is redirected with messages.
     """
     period, row = _row_for_user(request, period_pk, pk, request.POST)
     rules = rule_set_from_snapshot(period.rule_set_snapshot)
@@ -790,7 +859,7 @@ def score_save(request, period_pk: int, pk: int):
         else:
             _, row = _row_for_user(request, period_pk, pk)
             row.saved = True
-            row.result_level = rules.label(row.evaluation.level or None)
+            row.result_level = _level(rules, row.evaluation.level)
     if not request.htmx:
         for message in row.errors + ([row.conflict] if row.conflict else []):
             messages.error(request, message)
@@ -802,8 +871,20 @@ def score_save(request, period_pk: int, pk: int):
         return redirect(_scoring_url(period, row.evaluation.unit_id))
     if row.conflict and not row.errors:
         _preview(row, rules)  # show what the person typed, scored, beside the conflict
+    unit_periods = []
+    if row.saved:
+        unit_periods = _approvable_units(request, period, [row.evaluation.unit_id])
+        _explain_submission(period, unit_periods)
     return render(
-        request, "evaluation/_score_row.html", {"row": row, "period": period, "rules": rules}
+        request,
+        "evaluation/_score_row.html",
+        {
+            "row": row,
+            "period": period,
+            "rules": rules,
+            "layout": _score_layout(period, rules),
+            "unit_periods": unit_periods,
+        },
     )
 
 
@@ -971,9 +1052,10 @@ def _period_roles(request, period: Period) -> tuple[bool, bool]:
 
 @login_required
 def overview(request, period_pk: int):
-    """Every unit's status, the level distribution and the exceptions; the leader's actions.
+    """Every unit's status, the level distribution, who is not rated and why, the
+    exceptions, and the next step of the period with who takes it.
 
-    For the agency leader and HR officers; 7 queries whatever the agency's size.
+    For the agency leader and HR officers; 11 queries whatever the agency's size.
     """
     period = _get_period_for_user(request, period_pk)
     overview = selectors.period_overview(user=request.user, period=period)
@@ -982,18 +1064,16 @@ def overview(request, period_pk: int):
     signs_off, manages = _period_roles(request, period)
     rules = rule_set_from_snapshot(period.rule_set_snapshot)
     unit_periods = []
-    not_rated = 0
     for unit in overview.units:
         unit_period = unit.unit_period
         rated = unit.people - unit.not_rated
         unit_period.figures = {"total": rated, "scored": rated - unit.unscored}
         unit_period.missing = unit.missing_self_assessment
-        unit_period.level_label = rules.label(unit_period.level or None)
+        unit_period.level_label = _level(rules, unit_period.level)
         unit_period.level_counts = [
-            (rules.label(level), unit.levels.get(level, 0), level) for level in LEVEL_ORDER
+            (_level(rules, level), unit.levels.get(level, 0), level) for level in LEVEL_ORDER
         ]
         unit_periods.append(unit_period)
-        not_rated += unit.not_rated
     distribution = overview.levels
     exceptions = list(
         Evaluation.objects.filter(period=period, is_current=True, not_rated=False)
@@ -1002,7 +1082,7 @@ def overview(request, period_pk: int):
         .order_by("unit__path", "employee__full_name")[:200]
     )
     for evaluation in exceptions:
-        evaluation.level_label = rules.label(evaluation.level or None)
+        evaluation.level_label = _level(rules, evaluation.level)
         evaluation.reason_texts = _reasons(evaluation.reasons, rules)
     pending_appeals = Appeal.objects.filter(
         evaluation__period=period, state=AppealState.PENDING
@@ -1014,12 +1094,14 @@ def overview(request, period_pk: int):
             "period": period,
             "rules": rules,
             "unit_periods": unit_periods,
-            "bars": [(rules.label(level), distribution[level], level) for level in LEVEL_ORDER],
-            "not_rated": not_rated,
+            "bars": [(_level(rules, level), distribution[level], level) for level in LEVEL_ORDER],
+            "not_rated": selectors.not_rated(period=period),
             "exceptions": exceptions,
             "pending_appeals": pending_appeals,
             "signs_off": signs_off,
             "manages": manages,
+            "next_hr_state": NEXT_HR_STATE.get(period.state) if manages else None,
+            "scores": selectors.evaluations_for_head(user=request.user, period=period).exists(),
             "unit_actions": signs_off
             and period.state in (PeriodState.SCORING, PeriodState.SUBMITTED),
             "return_form": forms.ReasonForm(label=_("Lý do trả lại")),
@@ -1097,15 +1179,17 @@ def period_action(request, period_pk: int, action: str):
 
 @login_required
 def completeness(request, period_pk: int):
-    """Who has not submitted and who is stuck at which step, per unit, with days left.
+    """Who has not submitted and who is stuck at which step, per unit, with days left;
+    who is not rated and why.
 
     The agency leader and HR see every unit; heads and deputies the units whose records
-    they view (`selectors.completeness_board`); 6 queries whatever the size.
+    they view (`selectors.completeness_board`); 11 queries whatever the size.
     """
     period = _get_period_for_user(request, period_pk)
     today = timezone.localdate()
     board = selectors.completeness_board(user=request.user, period=period, today=today)
-    if not board and not selectors.may_oversee(request.user, period):
+    oversees = selectors.may_oversee(request.user, period)
+    if not board and not oversees:
         raise PermissionDenied
     units = []
     for unit in board:
@@ -1128,6 +1212,8 @@ def completeness(request, period_pk: int):
             "deadlines": [
                 (label, due, (due - today).days, (today - due).days) for label, due in deadlines
             ],
+            "oversees": oversees,
+            "scores": selectors.evaluations_for_head(user=request.user, period=period).exists(),
         },
     )
 
@@ -1145,25 +1231,34 @@ STEPS = (
 
 @login_required
 def period_list(request):
-    """The periods of the user's agency, newest first, with the step each one is at."""
+    """The periods of the user's agency, newest first, with the step each one is at and
+    links to the pages of it the user may open (`selectors.period_access`), their own
+    evaluation of it included."""
     person = viewer(request)
     organisation = person.organisation
     if organisation is None:
         raise PermissionDenied
     periods = list(
         Period.objects.filter(organisation=organisation)
-        .select_related("rule_set")
+        .select_related("rule_set", "organisation")
         .order_by("-year", "-number", "-start")
     )
-    on = timezone.localdate()
+    access = selectors.period_access(user=request.user, periods=periods)
+    own = dict(
+        Evaluation.objects.filter(
+            employee__user=request.user.pk, is_current=True, period__in=periods
+        ).values_list("period_id", "pk")
+    )
+    for period in periods:
+        period.access = access[period.pk]
+        period.own_evaluation = own.get(period.pk)
     return render(
         request,
         "evaluation/period_list.html",
         {
             "organisation": organisation,
             "periods": periods,
-            "manages": permissions.can_manage_org(request.user, organisation, on),
-            "signs_off": permissions.can_sign_off(request.user, organisation, on),
+            "manages": permissions.can_manage_org(request.user, organisation),
             "next_states": NEXT_HR_STATE,
         },
     )
@@ -1397,7 +1492,10 @@ def _todo(task, period: Period, today: date) -> Todo:
         text = _("Kê khai và tự đánh giá %(period)s")
         url = reverse("evaluation:my_month_of", args=[task.object_id])
     elif task.kind == selectors.TASK_SCORE:
-        text = _("Chấm điểm %(period)s: %(n)s người chưa chấm")
+        if period.state == PeriodState.SELF_ASSESSMENT:
+            text = _("Chấm điểm %(period)s: %(n)s phiếu tự đánh giá đã gửi, chờ chấm")
+        else:
+            text = _("Chấm điểm %(period)s: %(n)s người chưa chấm")
         url = reverse("evaluation:scoring", args=[period.pk])
     elif task.kind == selectors.TASK_SUBMIT_UNIT:
         unit_period = UnitPeriod.objects.select_related("unit").get(pk=task.object_id)

@@ -5,6 +5,7 @@ sentence; pages put the same figures in a table next to the chart. No JavaScript
 library: a clerk's slow office PC draws them as fast as text.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django import template
@@ -12,10 +13,34 @@ from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from evaluation import forms
+
 register = template.Library()
 
-WIDTH, HEIGHT = 440, 220
-LEFT, RIGHT, TOP, BOTTOM = 34, 16, 12, 30
+
+@dataclass(frozen=True)
+class Frame:
+    """A drawing's size in its own units and the margins around the plot. The plot keeps
+    `inset` clear inside its left and right edges and `top` above 100, so a dot at an
+    edge and the labels next to it are never clipped."""
+
+    width: int
+    height: int
+    left: int = 56
+    right: int = 16
+    top: int = 18
+    bottom: int = 36
+    inset: int = 18
+
+    def y(self, score) -> str:
+        plot = self.height - self.top - self.bottom
+        return _f(self.top + plot * (1 - float(score) / 100))
+
+
+WIDE = Frame(720, 240)
+"""The trend on a screen: as wide as its card (about 3:1)."""
+NARROW = Frame(360, 240, left=40, right=8, inset=12)
+"""The trend on a phone (max-width 40rem): taller for its width, every other month named."""
 
 
 def score_text(value) -> str:
@@ -27,43 +52,31 @@ def _f(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _y(score) -> str:
-    plot = HEIGHT - TOP - BOTTOM
-    return _f(TOP + plot * (1 - float(score) / 100))
+def _gridlines(frame: Frame, thresholds) -> str:
+    """A labelled line at 0, at 100 and at every threshold (dashed: a level starts there)."""
+    levels = {Decimal(score) for score in thresholds if 0 < Decimal(score) < 100}
+    rows = []
+    for score in sorted(levels | {Decimal(0), Decimal(100)}):
+        kind = "chart__threshold" if score in levels else "chart__grid"
+        y = frame.y(score)
+        rows.append((kind, frame.left, frame.width - frame.right, y, y, frame.left - 6, y))
+        rows[-1] += (f"{score.normalize():f}",)
+    return format_html_join(
+        "",
+        '<line class="{}" x1="{}" x2="{}" y1="{}" y2="{}"/>'
+        '<text class="chart__axis" x="{}" y="{}" text-anchor="end"'
+        ' dominant-baseline="middle">{}</text>',
+        rows,
+    )
 
 
-@register.simple_tag
-def trend_chart(points, thresholds=(), chart_id="trend"):
-    """A line of monthly totals (0–100) with the level thresholds as dashed lines.
-
-    `points`: (label, total or None, level label) per month, oldest first; a month
-    without a result leaves a gap in the line. `thresholds`: scores to draw as lines.
-    """
-    points = list(points)
-    if not points:
-        return ""
-    step = (WIDTH - LEFT - RIGHT) / max(len(points) - 1, 1)
+def _trend_svg(frame: Frame, points, thresholds, chart_id: str, modifier: str, every: int):
+    first, last = frame.left + frame.inset, frame.width - frame.right - frame.inset
+    step = (last - first) / max(len(points) - 1, 1)
     xs = [
-        _f(LEFT + step * index) if len(points) > 1 else _f(WIDTH / 2)
+        _f(first + step * index) if len(points) > 1 else _f((first + last) / 2)
         for index in range(len(points))
     ]
-    grid = format_html_join(
-        "",
-        '<line x1="{}" x2="{}" y1="{}" y2="{}" class="chart__threshold"/>'
-        '<text x="{}" y="{}" class="chart__axis" text-anchor="end">{}</text>',
-        (
-            (
-                LEFT,
-                WIDTH - RIGHT,
-                _y(score),
-                _y(score),
-                LEFT - 4,
-                _y(Decimal(score) - 1),
-                f"{int(score)}",
-            )
-            for score in thresholds
-        ),
-    )
     segments, current = [], []
     for x, (_label, total, _level) in zip(xs, points, strict=True):
         if total is None:
@@ -71,7 +84,7 @@ def trend_chart(points, thresholds=(), chart_id="trend"):
                 segments.append(current)
             current = []
         else:
-            current.append(f"{x},{_y(total)}")
+            current.append(f"{x},{frame.y(total)}")
     if current:
         segments.append(current)
     lines = format_html_join(
@@ -81,17 +94,22 @@ def trend_chart(points, thresholds=(), chart_id="trend"):
     )
     dots = format_html_join(
         "",
-        '<circle cx="{}" cy="{}" r="4.5" class="chart__dot"><title>{}: {} ({})</title></circle>',
+        '<circle cx="{}" cy="{}" r="5" class="chart__dot"><title>{}: {} ({})</title></circle>',
         (
-            (x, _y(total), label, score_text(total), level or "—")
+            (x, frame.y(total), label, score_text(total), level or "—")
             for x, (label, total, level) in zip(xs, points, strict=True)
             if total is not None
         ),
     )
+    named = len(points) - 1
     labels = format_html_join(
         "",
         '<text x="{}" y="{}" class="chart__axis" text-anchor="middle">{}</text>',
-        ((x, HEIGHT - 12, label) for x, (label, _t, _l) in zip(xs, points, strict=True)),
+        (
+            (x, frame.height - 10, label)
+            for index, (x, (label, _t, _l)) in enumerate(zip(xs, points, strict=True))
+            if (named - index) % every == 0
+        ),
     )
     scored = [(label, total) for label, total, _level in points if total is not None]
     if scored:
@@ -101,26 +119,50 @@ def trend_chart(points, thresholds=(), chart_id="trend"):
     else:
         description = _("Chưa có kết quả tháng nào.")
     return format_html(
-        '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc">'
+        '<svg class="chart chart--trend {}" viewBox="0 0 {} {}" width="100%" role="img"'
+        ' aria-labelledby="{}-title {}-desc">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
+        "{}"
         '<line x1="{}" x2="{}" y1="{}" y2="{}" class="chart__baseline"/>'
-        "{}{}{}{}</svg>",
-        WIDTH,
-        HEIGHT,
+        "{}{}{}</svg>",
+        modifier,
+        frame.width,
+        frame.height,
         chart_id,
         chart_id,
         chart_id,
         _("Tổng điểm 12 tháng gần nhất"),
         chart_id,
         description,
-        LEFT,
-        WIDTH - RIGHT,
-        _y(0),
-        _y(0),
-        grid,
+        _gridlines(frame, thresholds),
+        frame.left,
+        frame.width - frame.right,
+        frame.y(0),
+        frame.y(0),
         lines,
         dots,
         labels,
+    )
+
+
+@register.simple_tag
+def trend_chart(points, thresholds=(), chart_id="trend"):
+    """A line of monthly totals on a 0–100 axis with labelled gridlines, the level
+    thresholds dashed; as wide as its card (viewBox, width 100%).
+
+    Drawn twice, for a screen and for a phone; the stylesheet shows one, so a screen
+    reader meets one. `points`: (label, total or None, level name) per month, oldest
+    first; a month without a result leaves a gap. `thresholds`: scores drawn as lines.
+    """
+    points = list(points)
+    if not points:
+        return ""
+    return format_html(
+        "{}{}",
+        _trend_svg(WIDE, points, thresholds, chart_id, "chart--screen", 1),
+        _trend_svg(
+            NARROW, points, thresholds, f"{chart_id}-phone", "chart--phone", 1 + (len(points) > 6)
+        ),
     )
 
 
@@ -176,3 +218,9 @@ def level_bars(rows, chart_id="levels"):
 def score(value):
     """A score with two decimals in the active language's format, or a dash."""
     return score_text(value)
+
+
+@register.filter
+def plain(value):
+    """A number as its shortest text in the active language: 0,5 and 2, not 0,500."""
+    return forms.plain(value)

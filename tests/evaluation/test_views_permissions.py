@@ -240,3 +240,83 @@ def test_it_refuses_a_head_score_above_the_maximum(client, month):
     thu.refresh_from_db()
     assert thu.state == EvaluationState.DRAFT
     assert thu.revision == 0
+
+
+# --- links: every page a link leads to opens for the user who sees the link ------------
+
+PERIOD_PAGES = {
+    "overview": "/",
+    "completeness": "/completeness/",
+    "scoring": "/score/",
+}
+
+
+def period_links(page: str, period_pk: int) -> set[str]:
+    """The period's pages linked from `page` (overview, completeness, scoring)."""
+    return {
+        name for name, tail in PERIOD_PAGES.items() if f'href="/periods/{period_pk}{tail}"' in page
+    }
+
+
+@pytest.mark.parametrize(
+    ("username", "links"),
+    [
+        ("thu", set()),  # a plain employee: her own month only
+        ("hanh", {"completeness", "scoring"}),
+        ("binh", {"completeness"}),  # a deputy with nobody delegated views, scores no one
+        ("lan", {"overview", "completeness"}),  # HR scores nobody
+        ("quang", {"overview", "completeness", "scoring"}),
+    ],
+)
+def test_it_links_each_period_only_to_the_pages_the_user_may_open(client, month, username, links):
+    client.force_login(month.users[username])
+    page = client.get(reverse("evaluation:period_list")).content.decode()
+    assert period_links(page, month.period.pk) == links
+    for name in links:
+        url = reverse(f"evaluation:{name}", args=[month.period.pk])
+        assert client.get(url).status_code == 200, name
+    for name in set(PERIOD_PAGES) - links:
+        url = reverse(f"evaluation:{name}", args=[month.period.pk])
+        assert client.get(url).status_code == 403, name
+
+
+def test_it_links_an_employee_to_her_own_evaluation_of_each_period(client, month):
+    client.force_login(month.users["thu"])
+    page = client.get(reverse("evaluation:period_list")).content.decode()
+    own = reverse("evaluation:my_month_of", args=[evaluation_of(month, "thu").pk])
+    assert f'href="{own}"' in page
+    assert client.get(own).status_code == 200
+
+
+def test_it_shows_the_heads_scoring_link_on_the_overview_only_to_who_scores_heads(client, month):
+    scoring = f'href="{reverse("evaluation:scoring", args=[month.period.pk])}"'
+    overview = reverse("evaluation:overview", args=[month.period.pk])
+    client.force_login(month.users["lan"])  # HR: the overview, no one to score
+    assert scoring not in client.get(overview).content.decode()
+    client.force_login(month.users["quang"])  # the agency leader scores the unit heads
+    assert scoring in client.get(overview).content.decode()
+
+
+def test_it_links_the_completeness_board_to_the_pages_the_user_may_open(client, month):
+    board = reverse("evaluation:completeness", args=[month.period.pk])
+    client.force_login(month.users["hanh"])
+    assert period_links(client.get(board).content.decode(), month.period.pk) == {"scoring"}
+    client.force_login(month.users["lan"])
+    assert period_links(client.get(board).content.decode(), month.period.pk) == {"overview"}
+
+
+def test_it_offers_the_scoring_page_in_the_navigation_to_unit_heads(client, month):
+    nav = f'href="{reverse("evaluation:scoring_current")}"'
+    client.force_login(month.users["thu"])
+    assert nav not in client.get(reverse("home")).content.decode()
+    client.force_login(month.users["hanh"])
+    assert nav in client.get(reverse("home")).content.decode()
+    response = client.get(reverse("evaluation:scoring_current"))
+    assert response["Location"] == reverse("evaluation:scoring", args=[month.period.pk])
+
+
+def test_it_sends_a_head_with_no_running_period_to_the_periods_list(client, agency):
+    client.force_login(agency.users["hanh"])  # no period opened yet
+    response = client.get(reverse("evaluation:scoring_current"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("evaluation:period_list")
+    assert "không có kỳ nào" in " ".join(str(m) for m in response.context["messages"])

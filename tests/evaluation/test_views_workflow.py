@@ -297,3 +297,247 @@ def test_it_lets_hr_move_the_period_to_scoring_from_the_period_list(client, mont
     assert client.post(url, {"to": PeriodState.SUBMITTED}).status_code == 403
     month.period.refresh_from_db()
     assert month.period.state == PeriodState.SCORING
+
+
+# --- what each page offers at each step ------------------------------------------------
+
+
+def page_of(client, cast, username, name, *args) -> str:
+    """The page `name` as `username` sees it; a period's page unless `args` say otherwise."""
+    client.force_login(cast.users[username])
+    if name not in ("period_list", "my_results") and not args:
+        args = (cast.period.pk,)
+    return client.get(reverse(f"evaluation:{name}", args=args)).content.decode()
+
+
+def result_cell(page: str, evaluation) -> str:
+    return page.split(f'id="result-{evaluation.pk}"')[1].split("</td>")[0]
+
+
+def test_it_offers_scoring_during_self_assessment_only_for_sent_self_assessments(client, month):
+    self_submit(month, "thu")
+    thu, anh = evaluation_of(month, "thu"), evaluation_of(month, "anh")
+    page = page_of(client, month, "hanh", "scoring")
+    assert f'name="r{thu.pk}-c0"' in page
+    assert f'value="{thu.pk}" form="bulk-form"' in page
+    assert f'name="r{anh.pk}-c0"' not in page  # still declaring: the service refuses her
+    assert f'value="{anh.pk}" form="bulk-form"' not in page
+    assert "Đang tự đánh giá: chấm được khi người này gửi phiếu" in page
+    assert "Gửi kết quả đơn vị lên lãnh đạo cơ quan" not in page  # only at the scoring step
+    assert "Gửi được khi kỳ sang bước chấm điểm" in page
+
+
+def test_it_offers_the_unit_submission_once_everyone_is_scored(client, month):
+    to_scoring(month)
+    page = page_of(client, month, "hanh", "scoring")
+    assert "Gửi kết quả đơn vị lên lãnh đạo cơ quan" not in page
+    assert "còn 3 người chưa chấm" in page and "Phạm Thị Thu" in page
+    score_all(month)
+    page = page_of(client, month, "hanh", "scoring")
+    assert "Gửi kết quả đơn vị lên lãnh đạo cơ quan" in page
+    assert "người chưa chấm" not in page
+
+
+def test_it_shows_a_published_period_read_only(client, month):
+    published(month)
+    page = page_of(client, month, "hanh", "scoring")
+    assert "Kết quả đã công bố: chỉ thay đổi qua kiến nghị." in page
+    assert 'form="bulk-form"' not in page and 'id="bulk-form"' not in page
+    assert "data-preview" not in page and ">Lưu</button>" not in page
+    assert "Giao thêm việc:" not in page
+
+
+def test_it_shows_an_unscored_person_neutrally_until_the_head_types_scores(client, month):
+    to_scoring(month)
+    self_submit(month, "thu")
+    thu, anh = evaluation_of(month, "thu"), evaluation_of(month, "anh")
+    page = page_of(client, month, "hanh", "scoring")
+    assert "Chưa chấm" in result_cell(page, anh)
+    assert "level--" not in result_cell(page, anh)
+    assert "duyệt theo tự chấm" in result_cell(page, thu)
+    assert "level--" not in result_cell(page, thu)
+    prefix = f"r{anh.pk}"
+    data = {f"{prefix}-revision": anh.revision, f"{prefix}-c0": "5"}
+    for item in anh.work_items.all():
+        for name in ("errors", "late", "excused"):
+            data[f"{prefix}-i{item.pk}_{name}"] = "0"
+    url = reverse("evaluation:score_preview", args=[month.period.pk, anh.pk])
+    preview = client.post(url, data).content.decode()
+    assert "còn 9 tiêu chí chưa nhập" in preview and "level--" not in preview
+    data.update({f"{prefix}-c{index}": str(value) for index, value in FULL.items()})
+    preview = client.post(url, data).content.decode()
+    assert "level--" in preview and "xem trước" in preview
+
+
+def test_it_names_the_leaders_criteria_in_words(client, month):
+    to_scoring(month)
+    page = page_of(client, month, "quang", "scoring")  # the agency leader scores the heads
+    assert "Hoàn thành kế hoạch đơn vị (đ)" in page and "Đoàn kết, tập hợp (e)" in page
+    assert ">Đạt (100)</option>" in page and ">Không đạt (50)</option>" in page
+    assert "Không đạt tính 50 điểm và phải ghi lý do" in page
+    hanh = evaluation_of(month, "hanh")
+    prefix = f"r{hanh.pk}"
+    data = {f"{prefix}-revision": hanh.revision, f"{prefix}-dd": "50", f"{prefix}-e": "100"}
+    data.update({f"{prefix}-c{index}": str(value) for index, value in FULL.items()})
+    for item in hanh.work_items.all():
+        for name in ("errors", "late", "excused"):
+            data[f"{prefix}-i{item.pk}_{name}"] = "0"
+    url = reverse("evaluation:score_preview", args=[month.period.pk, hanh.pk])
+    assert "Hoàn thành kế hoạch đơn vị (đ): không đạt thì phải ghi rõ lý do" in (
+        client.post(url, data).content.decode()
+    )
+
+
+def next_step(page: str) -> str:
+    return page.split('id="next-step">')[1].split("</p>")[0].strip()
+
+
+def test_it_says_what_happens_next_and_who_does_it_at_every_step(client, month):
+    overview = ("quang", "overview")
+    assert "thủ trưởng đơn vị chấm những phiếu đã gửi" in next_step(
+        page_of(client, month, *overview)
+    )
+    to_scoring(month)
+    assert "Thủ trưởng các đơn vị chấm điểm và gửi kết quả" in next_step(
+        page_of(client, month, *overview)
+    )
+    score_all(month)
+    submit_all(month)
+    assert "phê duyệt kết quả toàn cơ quan" in next_step(page_of(client, month, *overview))
+    assert "chờ lãnh đạo cơ quan phê duyệt" in next_step(page_of(client, month, "lan", "overview"))
+    month.period = services.period_sign_off(period=month.period, by=month.users["quang"])
+    assert "công bố kết quả" in next_step(page_of(client, month, *overview))
+    month.period = services.period_publish(period=month.period, by=month.users["quang"])
+    assert "cán bộ tổ chức khoá kỳ" in next_step(page_of(client, month, *overview))
+    Period.objects.filter(pk=month.period.pk).update(appeal_due=month.today - timedelta(days=1))
+    services.period_lock(period=month.period, by=month.users["lan"])
+    assert "mở lại kỳ" in next_step(page_of(client, month, *overview))
+    following = services.period_open(
+        organisation=month.organisation,
+        year=month.today.year + (month.today.month == 12),
+        number=month.today.month % 12 + 1,
+        by=month.users["lan"],
+        rule_set_code="nd335",
+    )
+    page = page_of(client, month, "lan", "overview", following.pk)
+    assert "Cán bộ tổ chức mở bước tự đánh giá" in next_step(page)
+    assert "Mở tự đánh giá</button>" in page  # HR takes that step from here
+
+
+def test_it_shows_each_units_status_at_the_periods_step(client, month):
+    for name, user in (("overview", "quang"), ("completeness", "hanh")):
+        page = page_of(client, month, user, name)
+        assert "Đang tự đánh giá" in page and "Đang chấm" not in page
+    to_scoring(month)
+    for name, user in (("overview", "quang"), ("completeness", "hanh")):
+        page = page_of(client, month, user, name)
+        assert "Đang chấm" in page and "Đang tự đánh giá" not in page
+
+
+def test_it_names_who_is_not_rated_and_why(client, month):
+    to_scoring(month)
+    anh = evaluation_of(month, "anh")
+    services.evaluation_score(
+        evaluation=anh, revision=anh.revision, by=month.users["hanh"], absent=True
+    )
+    overview = page_of(client, month, "lan", "overview")
+    assert "2 người không xếp loại kỳ này" in overview
+    assert "Trần Văn Quang" in overview  # the agency leader, rated by the level above
+    assert "Lãnh đạo cơ quan: do cấp trên trực tiếp đánh giá, xếp loại." in overview
+    assert "Đỗ Đức Anh" in overview and "Vắng mặt cả kỳ" in overview
+    board = page_of(client, month, "hanh", "completeness")
+    assert "+1 không xếp loại" in board
+    assert "Đỗ Đức Anh</strong>: Vắng mặt cả kỳ" in board
+
+
+def test_it_puts_sent_self_assessments_in_the_heads_inbox_before_the_scoring_step(client, month):
+    client.force_login(month.users["hanh"])
+    assert "chờ chấm" not in client.get(reverse("home")).content.decode()
+    self_submit(month, "thu")
+    page = client.get(reverse("home")).content.decode()
+    assert f"Chấm điểm {month.period}: 1 phiếu tự đánh giá đã gửi, chờ chấm" in page
+    assert f'href="{reverse("evaluation:scoring", args=[month.period.pk])}"' in page
+
+
+def test_it_writes_every_deadline_of_the_periods_list_as_a_full_date(client, month):
+    page = page_of(client, month, "lan", "period_list")
+    for due in (month.period.self_assessment_due, month.period.sign_off_due):
+        assert due.strftime("%d/%m/%Y") in page
+
+
+# --- an explained result ---------------------------------------------------------------
+
+
+def test_it_explains_a_result_plainly(client, month):
+    to_scoring(month)
+    thu = evaluation_of(month, "thu")
+    services.work_item_add_ad_hoc(
+        evaluation=thu,
+        name="Báo cáo đột xuất",
+        unit_of_measure="báo cáo",
+        planned=Decimal(2),
+        coefficient=Decimal("0.5"),
+        revision=thu.revision,
+        by=month.users["hanh"],
+    )
+    score_all(month)
+    submit_all(month)
+    month.period = services.period_sign_off(period=month.period, by=month.users["quang"])
+    month.period = services.period_publish(period=month.period, by=month.users["quang"])
+    page = page_of(client, month, "thu", "result_detail", thu.pk)
+    assert page.count(f"Kết quả {month.period}</h") == 1  # the page's title, not each card
+    assert "Sau khi trừ" in page and "Còn lại" not in page
+    assert ">0,5</td>" in page and "0,500" not in page
+
+
+def test_it_draws_the_trend_on_a_labelled_0_to_100_axis_as_wide_as_its_card(client, month):
+    published(month)
+    page = page_of(client, month, "thu", "my_results")
+    chart = page.split('class="chart chart--trend chart--screen"')[1].split("</svg>")[0]
+    assert 'viewBox="0 0 720 240" width="100%"' in chart
+    for label in ("0", "50", "70", "90", "100"):
+        assert f'dominant-baseline="middle">{label}</text>' in chart
+    assert "<table" in page  # the figures as a table too
+
+
+def test_it_names_levels_in_the_users_language(client, month):
+    from django.conf import settings
+
+    published(month)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    overview = page_of(client, month, "quang", "overview")
+    for name in ("Excellent", "Good", "Completed", "Not completed"):
+        assert f">{name}</th>" in overview
+    assert "Xuất sắc" not in overview and "Không hoàn thành" not in overview
+    results = page_of(client, month, "thu", "my_results")
+    assert "Not completed" in results and "Không hoàn thành" not in results
+
+
+def test_it_offers_the_unit_submission_as_soon_as_the_last_person_is_scored(client, month):
+    to_scoring(month)
+    for username, by in SCORERS:
+        evaluation = evaluation_of(month, username)
+        if username == "thu" or evaluation.unit_id != month.units["VP"].pk:
+            continue
+        leader = {"dd": Decimal(100), "e": Decimal(100)} if evaluation.is_leader else {}
+        services.evaluation_score(
+            evaluation=evaluation,
+            revision=evaluation.revision,
+            by=month.users[by],
+            final=FULL,
+            **leader,
+        )
+    thu = evaluation_of(month, "thu")
+    prefix = f"r{thu.pk}"
+    data = {f"{prefix}-revision": thu.revision}
+    data.update({f"{prefix}-c{index}": str(value) for index, value in FULL.items()})
+    for item in thu.work_items.all():
+        for name in ("errors", "late", "excused"):
+            data[f"{prefix}-i{item.pk}_{name}"] = "0"
+    client.force_login(month.users["hanh"])
+    url = reverse("evaluation:score_save", args=[month.period.pk, thu.pk])
+    row = client.post(url, data, HTTP_HX_REQUEST="true").content.decode()
+    unit_period = UnitPeriod.objects.get(period=month.period, unit=month.units["VP"])
+    card = row.split(f'id="unit-submit-{unit_period.pk}"')[1]
+    assert 'hx-swap-oob="true"' in card
+    assert "Gửi kết quả đơn vị lên lãnh đạo cơ quan" in card
