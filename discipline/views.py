@@ -131,7 +131,7 @@ class Scope:
         people = hr_selectors.employees_in_units(ids, on=self.today)
         if not with_self:
             people = people.exclude(user=self.user.pk)
-        return people.order_by("full_name")
+        return people.order_by("sort_key")
 
 
 def _refuse(request, organisation_id: int):
@@ -241,7 +241,7 @@ def inspection_plan(request):
     inspectors = RoleGrant.objects.filter(
         hr_selectors.active_on(scope.today), role=Role.INSPECTOR, organisation=organisation
     ).values("user")
-    heads = Employee.objects.filter(user__in=inspectors).order_by("full_name")
+    heads = Employee.objects.filter(user__in=inspectors).order_by("sort_key")
     form = forms.InspectionPlanForm(
         request.POST or None,
         units=units,
@@ -357,7 +357,7 @@ def inspection_detail(request, pk: int):
         {
             "inspection": inspection,
             "scope_units": inspection.scope.order_by("path"),
-            "members": inspection.members.order_by("full_name"),
+            "members": inspection.members.order_by("sort_key"),
             "findings": findings,
             "may_start": is_head and inspection.status == InspectionStatus.PLANNED,
             "finding_form": finding_form,
@@ -385,7 +385,7 @@ def inspection_report_pdf(request, pk: int):
             "inspection": inspection,
             "organisation": inspection.organisation,
             "scope_units": list(inspection.scope.order_by("path")),
-            "members": list(inspection.members.order_by("full_name")),
+            "members": list(inspection.members.order_by("sort_key")),
             "finding_tables": pdf.chunks(enumerate(findings, 1)),
             "finding_count": len(findings),
             "report_day": timezone.localdate(closed) if closed else today,
@@ -670,7 +670,7 @@ def decision_record(request):
         Violation.objects.filter(organisation=scope.organisation, employee__isnull=False)
         .exclude(status=ViolationStatus.ANNULLED)
         .select_related("employee", "item")
-        .order_by("employee__full_name", "-occurred_on")
+        .order_by("employee__sort_key", "-occurred_on")
     )
     form = forms.DecisionForm(
         request.POST or None,

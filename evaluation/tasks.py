@@ -23,6 +23,7 @@ from evaluation.models import EvaluationState, PeriodState, UnitPeriodState
 from evaluation.selectors import ACTIVE_STATES, DONE_STATES, SCORING_STATES, rights_day
 from hrsystem import selectors as hr_selectors
 from hrsystem.models import Unit
+from hrsystem.vietnamese import name_sort_key
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ def reminders_for(period: models.Period, today: date, before: int) -> list[notif
                         user_id=superior.user_id,
                         kind=f"{step}_overdue",
                         title=what % {"period": period, "due": _d(due)},
-                        body=", ".join(sorted(names)),
+                        body=", ".join(sorted(names, key=name_sort_key)),
                         url=completeness,
                         dedupe_key=f"{key}:{step}:{due}:escalate",
                     )
@@ -149,7 +150,7 @@ def reminders_for(period: models.Period, today: date, before: int) -> list[notif
                             kind="scoring_due",
                             title=_("Hạn chấm điểm %(period)s: %(due)s (%(n)s người)")
                             % {"period": period, "due": _d(due), "n": len(names)},
-                            body=", ".join(sorted(names)),
+                            body=", ".join(sorted(names, key=name_sort_key)),
                             url=scoring,
                             dedupe_key=f"{key}:scoring:{due}:remind",
                         )
