@@ -466,36 +466,39 @@ def period_access(
     completeness board (a unit of it in view, or oversight) and the scoring page (someone
     to score, `evaluations_for_head`).
 
-    Rights are taken on each period's rights day, as the pages take them: 7 queries per
-    distinct day (today for the periods still running, its end for each finished one).
+    Rights are taken on each period's rights day, as the pages take them: 2 queries, plus
+    5 per distinct day (today for the periods still running, its end for each finished
+    one), so callers list a bounded number of periods.
     """
     today = today or _today()
     by_day: dict[date, list[models.Period]] = defaultdict(list)
     for period in periods:
         by_day[rights_day(period, today)].append(period)
+    units_of: dict[int, set[int]] = defaultdict(set)
+    for period_id, unit_id in models.UnitPeriod.objects.filter(period__in=periods).values_list(
+        "period_id", "unit_id"
+    ):
+        units_of[period_id].add(unit_id)
+    scorable = Q(pk__in=[])
     access, oversight = {}, {}
     for on, group in by_day.items():
         viewed = permissions.unit_ids_for(user, Perm.VIEW_UNIT_RECORDS, on)
-        boards = set(
-            models.UnitPeriod.objects.filter(period__in=group, unit_id__in=viewed).values_list(
-                "period_id", flat=True
-            )
-        )
-        scored = set(
-            models.Evaluation.objects.filter(
-                _scorable(user, on), period__in=group, is_current=True
-            ).values_list("period_id", flat=True)
-        )
+        scorable |= Q(period__in=group) & _scorable(user, on)
         for period in group:
             key = (period.organisation_id, on)
             if key not in oversight:
                 oversight[key] = _oversees(user, period.organisation, on)
-            access[period.pk] = PeriodAccess(
-                overview=oversight[key],
-                completeness=oversight[key] or period.pk in boards,
-                scoring=period.pk in scored,
-            )
-    return access
+            access[period.pk] = (oversight[key], bool(units_of[period.pk] & viewed))
+    scored = set(
+        models.Evaluation.objects.filter(scorable, is_current=True)
+        .order_by()
+        .values_list("period_id", flat=True)
+        .distinct()
+    )
+    return {
+        pk: PeriodAccess(overview=oversee, completeness=oversee or board, scoring=pk in scored)
+        for pk, (oversee, board) in access.items()
+    }
 
 
 # --- the to-do inbox -------------------------------------------------------------------

@@ -1233,7 +1233,7 @@ STEPS = (
 def period_list(request):
     """The periods of the user's agency, newest first, with the step each one is at and
     links to the pages of it the user may open (`selectors.period_access`), their own
-    evaluation of it included."""
+    evaluation of it included. The latest PERIODS_SHOWN unless `?all=1`."""
     person = viewer(request)
     organisation = person.organisation
     if organisation is None:
@@ -1243,6 +1243,9 @@ def period_list(request):
         .select_related("rule_set", "organisation")
         .order_by("-year", "-number", "-start")
     )
+    hidden = 0 if request.GET.get("all") else max(len(periods) - PERIODS_SHOWN, 0)
+    if hidden:
+        periods = periods[:PERIODS_SHOWN]
     access = selectors.period_access(user=request.user, periods=periods)
     own = dict(
         Evaluation.objects.filter(
@@ -1258,11 +1261,15 @@ def period_list(request):
         {
             "organisation": organisation,
             "periods": periods,
+            "hidden": hidden,
             "manages": permissions.can_manage_org(request.user, organisation),
             "next_states": NEXT_HR_STATE,
         },
     )
 
+
+PERIODS_SHOWN = 12
+"""Periods listed by default: a year of months; rights are checked per period shown."""
 
 NEXT_HR_STATE = {
     PeriodState.OPEN: PeriodState.SELF_ASSESSMENT,

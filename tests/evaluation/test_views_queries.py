@@ -129,3 +129,27 @@ def test_it_keeps_the_home_inbox_constant(client, two_sizes):
     cast, small, large = two_sizes
     client.force_login(cast.users["hanh"])
     assert count_queries(client, reverse("home")) <= MAX_QUERIES
+
+
+def test_it_keeps_the_periods_list_bounded_however_many_periods_exist(client, two_sizes):
+    cast, small, large = two_sizes
+    year, number = small.year, small.number
+
+    def open_older(count):
+        nonlocal year, number
+        for _ in range(count):
+            year, number = (year - 1, 12) if number == 1 else (year, number - 1)
+            services.period_open(
+                organisation=cast.organisation,
+                year=year,
+                number=number,
+                by=cast.users["lan"],
+                rule_set_code="hn3814",
+            )
+
+    client.force_login(cast.users["hanh"])
+    url = reverse("evaluation:period_list")
+    open_older(10)  # 12 periods: all listed
+    listed = count_queries(client, url)
+    open_older(6)  # 18 periods: the latest 12 listed, the rest behind a link
+    assert count_queries(client, url) == listed

@@ -541,3 +541,22 @@ def test_it_offers_the_unit_submission_as_soon_as_the_last_person_is_scored(clie
     card = row.split(f'id="unit-submit-{unit_period.pk}"')[1]
     assert 'hx-swap-oob="true"' in card
     assert "Gửi kết quả đơn vị lên lãnh đạo cơ quan" in card
+
+
+def test_it_lists_the_latest_twelve_periods_and_the_older_ones_on_request(client, month):
+    year, number = month.today.year, month.today.month
+    for _ in range(12):
+        year, number = (year - 1, 12) if number == 1 else (year, number - 1)
+        services.period_open(
+            organisation=month.organisation,
+            year=year,
+            number=number,
+            by=month.users["lan"],
+            rule_set_code="hn3814",
+        )
+    oldest = Period.objects.order_by("start").first()
+    page = page_of(client, month, "lan", "period_list")
+    assert "Xem thêm 1 kỳ cũ hơn" in page
+    assert f'<th scope="row">{oldest}</th>' not in page
+    everything = client.get(reverse("evaluation:period_list"), {"all": "1"}).content.decode()
+    assert f'<th scope="row">{oldest}</th>' in everything
