@@ -9,11 +9,8 @@ Options: --out DIR (default docs/screenshots next to this file), --chromium PATH
 
 Each page is opened as the demo login that should see it (password BinhXuyen@2026).
 Pages whose address depends on the data (the period being scored, a result, an
-inspection, a violation) are found by following the links the user sees; the demo
-has no inspection, so with --plan-inspection the script first plans one through the
-forms as thanh_tra (a surprise inspection of Phòng Tài chính - Kế hoạch with two findings,
-then closed with its report) when the list is empty; without it that shot is skipped.
-That writes to the demo database: use it on a throwaway demo only. Shots are
+inspection, a violation) are found by following the links the user sees. Nothing is
+written to the demo. Shots are
 1280px wide (one at 375px, a phone) and at most MAX_HEIGHT tall; with Pillow installed
 they are reduced to a 256-colour palette to keep each file small. A page that answers
 with an error status is still shot, and every status is printed at the end.
@@ -70,16 +67,21 @@ class Shooter:
     def url(self, path: str) -> str:
         return urljoin(self.base, path.lstrip("/"))
 
-    def first_link(self, username: str, start: str, pattern: str) -> str | None:
-        """The first link on page `start` (as `username`) whose path matches `pattern`."""
+    def links(self, username: str, start: str, pattern: str) -> list[str]:
+        """The links on page `start` (as `username`) whose path matches `pattern`, in order."""
         page = self.page_for(username)
         page.goto(self.url(start))
+        found = []
         for href in page.eval_on_selector_all(
             "a[href]", "els => els.map(e => e.getAttribute('href'))"
         ):
-            if re.fullmatch(pattern, href.split("?")[0].split("#")[0]):
-                return href
-        return None
+            if re.fullmatch(pattern, href.split("?")[0].split("#")[0]) and href not in found:
+                found.append(href)
+        return found
+
+    def first_link(self, username: str, start: str, pattern: str) -> str | None:
+        """The first link on page `start` (as `username`) whose path matches `pattern`."""
+        return next(iter(self.links(username, start, pattern)), None)
 
     def period_ids(self, username: str) -> list[int]:
         """Ids of the periods linked from /periods/ (newest first, as listed)."""
@@ -121,53 +123,6 @@ class Shooter:
         shrink(self.out / name)
 
 
-def plan_inspection(s: Shooter) -> None:
-    """Plan, run and close one inspection through the forms, as the demo inspector."""
-    page = s.page_for("thanh_tra")
-    page.goto(s.url("/discipline/inspections/new/"))
-    page.fill(
-        "input[name=title]", "Kiểm tra việc chấp hành giờ giấc, trang phục và văn hoá công sở"
-    )
-    page.check("input[name=kind][value=surprise]")
-    page.fill("input[name=plan_reference]", "KH 15/KH-TTr")
-    page.locator("label", has_text="Phòng Tài chính - Kế hoạch").locator(
-        "input[name=scope]"
-    ).check()
-    page.select_option("select[name=head]", index=1)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    page.click("button[name=action][value=start]")
-    page.wait_for_load_state("networkidle")
-    inspection = page.url
-    for person, act, note in [
-        ("Bùi Công Thịnh", "Đi muộn", "Đến cơ quan lúc 8 giờ 05, không báo cáo trưởng phòng."),
-        ("Vũ Hữu Hùng", "Không đeo thẻ", "Không đeo thẻ khi tiếp công dân tại phòng."),
-    ]:
-        page.goto(inspection)
-        page.check("input[name=target][value=person]")
-        page.select_option("select[name=employee]", label=option(page, "employee", person))
-        page.select_option("select[name=item]", label=option(page, "item", act))
-        page.fill("textarea[name=note]", note)
-        page.click("form:has(select[name=item]) button[type=submit]")
-        page.wait_for_load_state("networkidle")
-    page.fill(
-        "textarea[name=report]",
-        "Đoàn kiểm tra đột xuất Phòng Tài chính - Kế hoạch lúc 8 giờ 00. Phát hiện 02 trường "
-        "hợp vi phạm, đã lập biên bản và thông báo cho trưởng phòng.",
-    )
-    page.click("form:has(textarea[name=report]) button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    print(f"  planned and closed an inspection: {inspection}")
-
-
-def option(page, select: str, starts: str) -> str:
-    """The label of the first option of <select name=select> that starts with `starts`."""
-    labels = page.eval_on_selector_all(
-        f"select[name={select}] option", "els => els.map(e => e.textContent.trim())"
-    )
-    return next(label for label in labels if label.startswith(starts))
-
-
 def shrink(path: Path) -> None:
     """Re-save as a 256-colour PNG when Pillow is there (UI shots lose nothing visible)."""
     try:
@@ -186,11 +141,6 @@ def main() -> None:
     parser.add_argument(
         "--chromium",
         default="/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None,
-    )
-    parser.add_argument(
-        "--plan-inspection",
-        action="store_true",
-        help="if the demo has no inspection, plan and close one first (writes to the demo)",
     )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -238,18 +188,14 @@ def main() -> None:
             period and period.rstrip("/") + "/completeness/",
         )
 
-        # The inspection team: inspections, one inspection, one violation, the reports.
-        if args.plan_inspection and not s.first_link(
+        # The inspection team: inspections, one with its findings (the list starts with
+        # the one planned for next week), a violation, the reports.
+        inspections = s.links(
             "thanh_tra", "/discipline/inspections/", r".*/discipline/inspections/\d+/"
-        ):
-            plan_inspection(s)
+        )
         s.shot("08-inspections.png", "thanh_tra", "/discipline/inspections/")
         s.shot(
-            "09-inspection-detail.png",
-            "thanh_tra",
-            s.first_link(
-                "thanh_tra", "/discipline/inspections/", r".*/discipline/inspections/\d+/"
-            ),
+            "09-inspection-detail.png", "thanh_tra", (inspections[1:] or inspections or [None])[0]
         )
         s.shot("10-violations.png", "thanh_tra", "/discipline/violations/")
         s.shot(
