@@ -375,7 +375,7 @@ def task_ratios(
             and type(errors) is int
             and type(late) is int
             and type(excused) is int
-            and 0 <= errors
+            and errors >= 0
             and 0 <= excused <= late
         ):
             raise ScoringInputError(f"items[{index}]", _item_problem(item))
