@@ -8,6 +8,7 @@ employee codes (NV01, TP01 ...) are what the engine sees.
 
 from __future__ import annotations
 
+import gc
 from decimal import Decimal
 
 import pytest
@@ -1544,3 +1545,19 @@ def test_cay_don_vi_co_vong_bi_tu_choi(units):
     assert error.value.path == "units"
     with pytest.raises(ScoringInputError):
         year(ND335, units, [])
+
+
+def test_bo_thu_gom_rac_duoc_bat_lai_ca_khi_loi():
+    """The engine pauses Python's cyclic collector while it works and always restores it."""
+    assert gc.isenabled()
+    month(ND335, [Unit("UB")], [])
+    assert gc.isenabled()
+    with pytest.raises(ScoringInputError):
+        month(ND335, [Unit("PA", parent="PA")], [])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        year(ND335, [Unit("UB")], [])
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
