@@ -1547,3 +1547,17 @@ def _recompute_after(period: models.Period, by) -> None:
     the tree; reads are constant and only changed rows are written.
     """
     period_recompute(period=period, by=by)
+
+
+# --- notifications ---------------------------------------------------------------------
+
+
+def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's unread notifications read (only those in `ids` when given); 1 query.
+
+    Another user's ids are ignored. Returns how many were marked.
+    """
+    unread = models.Notification.objects.filter(user=user.pk, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())

@@ -10,6 +10,7 @@ urlpatterns = [
     path("month/", views.my_month, name="my_month"),
     path("month/<int:pk>/", views.my_month, name="my_month_of"),
     path("results/", views.my_results, name="my_results"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("results/<int:pk>/", views.result_detail, name="result_detail"),
     path("results/<int:pk>/appeal/", views.appeal_file, name="appeal_file"),
     path("appeals/<int:pk>/", views.appeal_decide, name="appeal_decide"),

@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -1491,6 +1491,27 @@ def inbox_for(request) -> tuple[list[Todo], list]:
     for period_id, text in _steps_periods(request).items():
         todos.append(Todo(text % {"period": periods[period_id]}, _step_url(periods[period_id])))
     return todos, inbox.notifications
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    """Mark the user's notifications read: the posted `id`s, or all of them without any.
+
+    htmx gets the inbox back to swap in place; a plain POST returns to the home page.
+    """
+    ids = request.POST.getlist("id")
+    if not all(value.isdigit() for value in ids):
+        return HttpResponseBadRequest(_("Mã thông báo không hợp lệ."))
+    services.notifications_mark_read(user=request.user, ids=[int(v) for v in ids] or None)
+    if request.htmx:
+        todos, notifications = inbox_for(request)
+        return render(
+            request,
+            "evaluation/_inbox.html",
+            {"todos": todos, "notifications": notifications},
+        )
+    return redirect("home")
 
 
 def _todo(task, period: Period, today: date) -> Todo:

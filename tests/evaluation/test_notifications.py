@@ -168,3 +168,41 @@ def test_it_sends_nothing_for_a_period_far_from_its_deadlines(cycle):
     c = cycle
     advance(c, PeriodState.SELF_ASSESSMENT)
     assert send_deadline_reminders((c.period.start).isoformat()) == 0
+
+
+def _notes(user, *titles) -> list[Notification]:
+    return [Notification.objects.create(user=user, kind="test", title=title) for title in titles]
+
+
+def test_the_inbox_marks_one_notification_read_then_all_and_only_the_users_own(client, cycle):
+    c = cycle
+    first, second, third = _notes(c.an.user, "Thông báo A", "Thông báo B", "Thông báo C")
+    (other,) = _notes(c.binh.user, "Thông báo của Bình")
+    client.force_login(c.an.user)
+    url = reverse("evaluation:notifications_read")
+
+    page = client.post(url, {"id": [first.pk, other.pk]}, HTTP_HX_REQUEST="true")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Thông báo A" not in html and "Thông báo B" in html and "Thông báo C" in html
+    assert Notification.objects.get(pk=other.pk).read_at is None  # not hers: untouched
+
+    assert client.post(url).status_code == 302  # no ids: all of hers, back home
+    assert not Notification.objects.filter(user=c.an.user, read_at__isnull=True).exists()
+    assert (
+        Notification.objects.filter(pk__in=[second.pk, third.pk], read_at__isnull=False).count()
+        == 2
+    )
+    assert Notification.objects.get(pk=other.pk).read_at is None
+    assert "Thông báo B" not in client.get(reverse("home")).content.decode()
+
+
+def test_marking_read_refuses_a_get_a_forged_id_and_a_visitor(client, cycle):
+    c = cycle
+    url = reverse("evaluation:notifications_read")
+    assert client.post(url).status_code == 302 and "/accounts/login/" in client.post(url).url
+    client.force_login(c.an.user)
+    assert client.get(url).status_code == 405
+    (note,) = _notes(c.an.user, "Thông báo A")
+    assert client.post(url, {"id": "1 OR 1=1"}).status_code == 400
+    assert Notification.objects.get(pk=note.pk).read_at is None

@@ -30,6 +30,8 @@ def urls(cast):
         "my_month": ("get", reverse("evaluation:my_month")),
         "my_month_of": ("get", reverse("evaluation:my_month_of", args=[thu.pk])),
         "my_results": ("get", reverse("evaluation:my_results")),
+        "notifications_read": ("post", reverse("evaluation:notifications_read")),
+        "scoring_current": ("get", reverse("evaluation:scoring_current")),
         "result_detail": ("get", reverse("evaluation:result_detail", args=[thu.pk])),
         "appeal_file": ("post", reverse("evaluation:appeal_file", args=[thu.pk])),
         "appeal_decide": ("get", reverse("evaluation:appeal_decide", args=[1])),
@@ -64,6 +66,8 @@ VIEWS = [
     "my_month",
     "my_month_of",
     "my_results",
+    "notifications_read",
+    "scoring_current",
     "result_detail",
     "appeal_file",
     "appeal_decide",
@@ -98,6 +102,9 @@ EXPECTED = [
     ("my_month_of", "hanh", 403),  # someone else's declaration: only its owner edits it
     ("my_month_of", "khach", 404),
     ("my_results", "thu", 200),
+    ("notifications_read", "thu", 302),  # only ever the user's own: back to the home page
+    ("scoring_current", "hanh", 302),  # to the period he scores in
+    ("scoring_current", "thu", 302),  # nobody to score: to the periods list, with a message
     ("result_detail", "hanh", 200),
     ("result_detail", "thu", 404),  # not published yet
     ("result_detail", "duc", 403),
@@ -320,3 +327,12 @@ def test_it_sends_a_head_with_no_running_period_to_the_periods_list(client, agen
     response = client.get(reverse("evaluation:scoring_current"), follow=True)
     assert response.redirect_chain[-1][0] == reverse("evaluation:period_list")
     assert "không có kỳ nào" in " ".join(str(m) for m in response.context["messages"])
+
+
+def test_the_scoring_entry_leads_a_head_to_his_period_and_others_to_the_list(client, month):
+    to_scoring(month)
+    url = reverse("evaluation:scoring_current")
+    client.force_login(month.users["hanh"])
+    assert client.get(url)["Location"] == reverse("evaluation:scoring", args=[month.period.pk])
+    client.force_login(month.users["thu"])
+    assert client.get(url)["Location"] == reverse("evaluation:period_list")
