@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from hrsystem.models import (
     Unit,
 )
 from hrsystem.permissions import Perm
+from hrsystem.service_checks import day_text, raise_if, require
 
 from . import permissions as rules
 from . import selectors
@@ -79,20 +80,6 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _d(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "…"
-
-
-def _raise_if(errors: dict[str, str]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
-
-
 def _save(obj, by, **kwargs) -> None:
     if by is not None:
         obj._history_user = by
@@ -109,7 +96,7 @@ def _unit_on(employee: Employee, on: date, field: str) -> Unit:
         raise ValidationError(
             {
                 field: _("%(name)s không công tác tại đơn vị nào vào ngày %(day)s.")
-                % {"name": employee.full_name, "day": _d(on)}
+                % {"name": employee.full_name, "day": day_text(on)}
             }
         )
     return unit
@@ -117,7 +104,7 @@ def _unit_on(employee: Employee, on: date, field: str) -> Unit:
 
 def _not_in_future(day: date, field: str) -> dict[str, str]:
     if day > _today():
-        return {field: _("Ngày %(day)s chưa tới.") % {"day": _d(day)}}
+        return {field: _("Ngày %(day)s chưa tới.") % {"day": day_text(day)}}
     return {}
 
 
@@ -142,7 +129,7 @@ def discipline_policy_set(
     """Set an agency's contest window (None: the system default) and the Internal Affairs
     unit whose inspectors head inspection teams (None: any inspector); by its HR officer."""
     if by is not None:
-        _require(rules.manages(by, organisation))
+        require(rules.manages(by, organisation))
     policy = DisciplinePolicy.objects.select_for_update(of=("self",)).filter(
         organisation=organisation
     ).first() or DisciplinePolicy(organisation=organisation)
@@ -205,8 +192,8 @@ def catalogue_item_validate(item: ViolationCatalogueItem) -> None:
                 % {
                     "version": clash.version,
                     "code": clash.code,
-                    "start": _d(clash.effective_from),
-                    "end": _d(clash.effective_to),
+                    "start": day_text(clash.effective_from),
+                    "end": day_text(clash.effective_to),
                 }
             }
         )
@@ -232,7 +219,7 @@ def catalogue_item_create(
 ) -> ViolationCatalogueItem:
     """Add a catalogue entry (version 1) for an agency, or province-wide (superuser only)."""
     if by is not None:
-        _require(_may_edit_catalogue(by, organisation))
+        require(_may_edit_catalogue(by, organisation))
     item = ViolationCatalogueItem(
         organisation=organisation,
         code=code.strip(),
@@ -276,7 +263,7 @@ def catalogue_item_revise(
     start) and the old version ends the day before.
     """
     if by is not None:
-        _require(_may_edit_catalogue(by, item.organisation))
+        require(_may_edit_catalogue(by, item.organisation))
     unknown = set(changes) - CATALOGUE_FIELDS
     if unknown:
         raise TypeError(f"cannot change {sorted(unknown)} here")
@@ -297,7 +284,7 @@ def catalogue_item_revise(
                     "Mã %(code)s đã được dùng cho vi phạm: hãy nhập ngày áp dụng phiên bản "
                     "mới, sau ngày %(start)s."
                 )
-                % {"code": item.code, "start": _d(item.effective_from)}
+                % {"code": item.code, "start": day_text(item.effective_from)}
             }
         )
     latest = (
@@ -332,7 +319,7 @@ def _item_errors(
     if item.effective_from > on or (item.effective_to is not None and item.effective_to < on):
         return {
             "item": _("“%(item)s” không áp dụng vào ngày %(day)s.")
-            % {"item": item.description, "day": _d(on)}
+            % {"item": item.description, "day": day_text(on)}
         }
     wanted = AppliesTo.UNIT if against_unit else AppliesTo.PERSON
     if item.applies_to not in (wanted, AppliesTo.BOTH):
@@ -367,7 +354,7 @@ def inspection_head_errors(head: Employee, organisation: Organisation, on: date)
                 "%(name)s không giữ vai trò tổ kiểm tra công vụ của %(agency)s vào ngày "
                 "%(day)s: trưởng đoàn phải do cơ quan Nội vụ giao."
             )
-            % {"name": head.full_name, "agency": organisation, "day": _d(on)}
+            % {"name": head.full_name, "agency": organisation, "day": day_text(on)}
         }
     office = (
         DisciplinePolicy.objects.filter(
@@ -382,7 +369,7 @@ def inspection_head_errors(head: Employee, organisation: Organisation, on: date)
         if unit is None or not unit.path.startswith(path):
             return {
                 "head": _("Trưởng đoàn phải là công chức của %(office)s vào ngày %(day)s.")
-                % {"office": name, "day": _d(on)}
+                % {"office": name, "day": day_text(on)}
             }
     return {}
 
@@ -399,7 +386,7 @@ def _team_errors(members: list[Employee], organisation: Organisation, on: date) 
     if outsiders:
         return {
             "members": _("%(names)s không công tác tại %(agency)s vào ngày %(day)s.")
-            % {"names": ", ".join(outsiders), "agency": organisation, "day": _d(on)}
+            % {"names": ", ".join(outsiders), "agency": organisation, "day": day_text(on)}
         }
     return {}
 
@@ -426,7 +413,7 @@ def inspection_plan(
     members = [member for member in members if member.pk != head.pk]
     if by is not None:
         allowed = permissions.unit_ids_for(by, Perm.INSPECT_UNIT, planned_on)
-        _require(
+        require(
             (scope and all(unit.pk in allowed for unit in scope)) or rules.manages(by, organisation)
         )
     inspection = Inspection(
@@ -448,7 +435,7 @@ def inspection_plan(
         }
     errors |= inspection_head_errors(head, organisation, planned_on)
     errors |= _team_errors(members, organisation, planned_on)
-    _raise_if(errors)
+    raise_if(errors)
     _save(inspection, by)
     inspection.scope.set(scope)
     inspection.members.set(members)
@@ -468,7 +455,7 @@ def inspection_start(*, inspection: Inspection, by=None) -> Inspection:
     """The team head opens the inspection today; findings may be recorded from then on."""
     inspection = _lock_inspection(inspection)
     if by is not None:
-        _require(inspection.head.user_id == by.pk)
+        require(inspection.head.user_id == by.pk)
     if inspection.status != InspectionStatus.PLANNED:
         raise ValidationError({"status": _("Đợt kiểm tra này đã bắt đầu hoặc đã kết thúc.")})
     inspection.status = InspectionStatus.IN_PROGRESS
@@ -482,13 +469,13 @@ def inspection_close(*, inspection: Inspection, report: str, by=None) -> Inspect
     """The team head closes the inspection with its report; no finding is added after."""
     inspection = _lock_inspection(inspection)
     if by is not None:
-        _require(inspection.head.user_id == by.pk)
+        require(inspection.head.user_id == by.pk)
     errors: dict[str, str] = {}
     if inspection.status != InspectionStatus.IN_PROGRESS:
         errors["status"] = _("Chỉ kết thúc được đợt kiểm tra đang diễn ra.")
     if not report.strip():
         errors["report"] = _("Nhập báo cáo kết quả kiểm tra trước khi kết thúc.")
-    _raise_if(errors)
+    raise_if(errors)
     inspection.status = InspectionStatus.CLOSED
     inspection.report = report.strip()
     inspection.closed_at = timezone.now()
@@ -520,7 +507,7 @@ def _violation_create(
     errors |= _item_errors(item, organisation, occurred_on, against_unit=unit is not None)
     if points is not None and points < 0:
         errors["points"] = _("Điểm trừ không được âm.")
-    _raise_if(errors)
+    raise_if(errors)
     violation = Violation(
         organisation=organisation,
         unit=concerned,
@@ -569,15 +556,15 @@ def finding_record(
     occurred_on = occurred_on or _today()
     _one_target(employee, unit)
     if by is not None:
-        _require(rules.on_team(by, inspection) and not rules.is_self(by, employee))
+        require(rules.on_team(by, inspection) and not rules.is_self(by, employee))
     errors: dict[str, str] = {}
     if inspection.status != InspectionStatus.IN_PROGRESS:
         errors["inspection"] = _("Chỉ ghi nhận phát hiện khi đợt kiểm tra đang diễn ra.")
     elif occurred_on < inspection.started_on:
         errors["occurred_on"] = _("Ngày vi phạm phải từ ngày bắt đầu kiểm tra (%(day)s).") % {
-            "day": _d(inspection.started_on)
+            "day": day_text(inspection.started_on)
         }
-    _raise_if(errors)
+    raise_if(errors)
     target = unit if unit is not None else _unit_on(employee, occurred_on, "employee")
     if not _in_subtree(target, inspection.scope.all()):
         field = "unit" if unit is not None else "employee"
@@ -585,7 +572,7 @@ def finding_record(
             {field: _("%(unit)s không thuộc phạm vi của đợt kiểm tra này.") % {"unit": target}}
         )
     if by is not None:
-        _require(rules.can_record_finding(by, inspection, target, occurred_on))
+        require(rules.can_record_finding(by, inspection, target, occurred_on))
     return _violation_create(
         item=item,
         employee=employee,
@@ -630,7 +617,7 @@ def violation_record(
         raise ValidationError({"source": _("Phát hiện qua kiểm tra ghi nhận tại đợt kiểm tra.")})
     concerned = unit if unit is not None else _unit_on(employee, occurred_on, "employee")
     if by is not None:
-        _require(rules.can_record_conduct(by, concerned, employee, occurred_on))
+        require(rules.can_record_conduct(by, concerned, employee, occurred_on))
     errors: dict[str, str] = {}
     if dossier is not None and (
         dossier.status == DossierStatus.ON_TIME or dossier.officer_id != getattr(employee, "pk", 0)
@@ -642,7 +629,7 @@ def violation_record(
         or complaint.target_unit_id != getattr(unit, "pk", None)
     ):
         errors["complaint"] = _("Phản ánh phải được kết luận là đúng và đúng đối tượng này.")
-    _raise_if(errors)
+    raise_if(errors)
     return _violation_create(
         item=item,
         employee=employee,
@@ -672,17 +659,17 @@ def violation_contest(*, violation: Violation, reason: str, by) -> Violation:
     reason, no later than its contest deadline."""
     violation = _lock_violation(violation)
     today = _today()
-    _require(rules.can_contest(by, violation, today))
+    require(rules.can_contest(by, violation, today))
     errors: dict[str, str] = {}
     if violation.status != ViolationStatus.RECORDED:
         errors["status"] = _("Vi phạm này đã được khiếu nại hoặc đã có quyết định.")
     elif today > violation.contest_deadline:
         errors["contest_deadline"] = _("Đã hết hạn khiếu nại (hạn cuối %(day)s).") % {
-            "day": _d(violation.contest_deadline)
+            "day": day_text(violation.contest_deadline)
         }
     if not reason.strip():
         errors["contest_reason"] = _("Nêu lý do khiếu nại.")
-    _raise_if(errors)
+    raise_if(errors)
     violation.status = ViolationStatus.CONTESTED
     violation.contest_reason = reason.strip()
     violation.contested_at = timezone.now()
@@ -694,13 +681,13 @@ def violation_contest(*, violation: Violation, reason: str, by) -> Violation:
 def violation_decide(*, violation: Violation, uphold: bool, reason: str, by) -> Violation:
     """Uphold or annul a contested violation with a reason; annulled ones never count."""
     violation = _lock_violation(violation)
-    _require(rules.can_decide_contest(by, violation, _today()))
+    require(rules.can_decide_contest(by, violation, _today()))
     errors: dict[str, str] = {}
     if violation.status != ViolationStatus.CONTESTED:
         errors["status"] = _("Chỉ quyết định đối với vi phạm đang bị khiếu nại.")
     if not reason.strip():
         errors["decision_reason"] = _("Nêu lý do giữ nguyên hoặc huỷ vi phạm.")
-    _raise_if(errors)
+    raise_if(errors)
     violation.status = ViolationStatus.UPHELD if uphold else ViolationStatus.ANNULLED
     violation.decided_by = by
     violation.decision_reason = reason.strip()
@@ -738,7 +725,7 @@ def discipline_decide(
     deputy or acting head) on `decided_on`; linked violations must be theirs and counted.
     """
     if by is not None:
-        _require(permissions.can_manage_employee(by, employee, decided_on))
+        require(permissions.can_manage_employee(by, employee, decided_on))
     violations = list(violations)
     unit = _unit_on(employee, decided_on, "employee")
     decision = DisciplineDecision(
@@ -761,7 +748,7 @@ def discipline_decide(
     if effect_from < decided_on:
         errors["effect_from"] = _(
             "Ngày có hiệu lực không được trước ngày quyết định (%(day)s)."
-        ) % {"day": _d(decided_on)}
+        ) % {"day": day_text(decided_on)}
     if (
         form.leaders_only
         and not Post.objects.filter(hr_selectors.active_on(decided_on), employee=employee).exists()
@@ -769,14 +756,14 @@ def discipline_decide(
         errors["form"] = _(
             "Hình thức “%(form)s” chỉ áp dụng với người giữ chức vụ lãnh đạo, quản lý; "
             "%(name)s không giữ chức vụ nào vào ngày %(day)s."
-        ) % {"form": form.name, "name": employee.full_name, "day": _d(decided_on)}
+        ) % {"form": form.name, "name": employee.full_name, "day": day_text(decided_on)}
     if any(
         v.employee_id != employee.pk or v.status == ViolationStatus.ANNULLED for v in violations
     ):
         errors["violations"] = _("Chỉ liên kết các vi phạm của chính %(name)s chưa bị huỷ.") % {
             "name": employee.full_name
         }
-    _raise_if(errors)
+    raise_if(errors)
     _save(decision, by)
     decision.violations.set(violations)
     return decision
@@ -789,7 +776,7 @@ def _settle_errors(dossier: DossierRecord, settled_on: date) -> dict[str, str]:
     errors = _not_in_future(settled_on, "settled_on")
     if settled_on < dossier.received_on:
         errors["settled_on"] = _("Ngày trả kết quả phải từ ngày tiếp nhận (%(day)s).") % {
-            "day": _d(dossier.received_on)
+            "day": day_text(dossier.received_on)
         }
     return errors
 
@@ -818,7 +805,7 @@ def dossier_record(
 ) -> DossierRecord:
     """Record a dossier received by `unit` (and its result when `settled_on` is given)."""
     if by is not None:
-        _require(rules.can_record_desk(by, unit, _today()))
+        require(rules.can_record_desk(by, unit, _today()))
     dossier = DossierRecord(
         organisation=unit.organisation,
         unit=unit,
@@ -835,7 +822,7 @@ def dossier_record(
     errors = _not_in_future(received_on, "received_on")
     if due_on < received_on:
         errors["due_on"] = _("Ngày hẹn trả phải từ ngày tiếp nhận (%(day)s).") % {
-            "day": _d(received_on)
+            "day": day_text(received_on)
         }
     if settled_on is not None:
         errors |= _settle_errors(dossier, settled_on)
@@ -844,9 +831,9 @@ def dossier_record(
         errors["officer"] = _("%(name)s không công tác tại %(agency)s vào ngày %(day)s.") % {
             "name": officer.full_name,
             "agency": unit.organisation,
-            "day": _d(received_on),
+            "day": day_text(received_on),
         }
-    _raise_if(errors)
+    raise_if(errors)
     dossier.full_clean()
     _save(dossier, by)
     return dossier
@@ -865,15 +852,15 @@ def dossier_settle(*, dossier: DossierRecord, settled_on: date, by=None) -> Doss
     """Record the day the result was returned; the status follows from the due date."""
     dossier = _lock_dossier(dossier)
     if by is not None:
-        _require(rules.can_record_desk(by, dossier.unit, _today()))
+        require(rules.can_record_desk(by, dossier.unit, _today()))
     if dossier.settled_on is not None:
         raise ValidationError(
             {
                 "settled_on": _("Hồ sơ đã trả kết quả ngày %(day)s.")
-                % {"day": _d(dossier.settled_on)}
+                % {"day": day_text(dossier.settled_on)}
             }
         )
-    _raise_if(_settle_errors(dossier, settled_on))
+    raise_if(_settle_errors(dossier, settled_on))
     dossier.settled_on = settled_on
     _derive_status(dossier)
     _save(dossier, by, update_fields=["settled_on", "status"])
@@ -891,7 +878,7 @@ def apology_letter_record(
     """
     dossier = _lock_dossier(dossier)
     if by is not None:
-        _require(
+        require(
             rules.can_record_desk(by, dossier.unit, _today())
             or rules.leads(by, dossier.unit, _today())
         )
@@ -904,11 +891,11 @@ def apology_letter_record(
         errors["dossier"] = _("Hồ sơ %(code)s đã có thư xin lỗi.") % {"code": dossier.code}
     if sent_on < dossier.received_on:
         errors["sent_on"] = _("Ngày gửi phải từ ngày tiếp nhận hồ sơ (%(day)s).") % {
-            "day": _d(dossier.received_on)
+            "day": day_text(dossier.received_on)
         }
     if not number.strip():
         errors["number"] = _("Nhập số văn bản xin lỗi.")
-    _raise_if(errors)
+    raise_if(errors)
     letter = ApologyLetter(dossier=dossier, number=number.strip(), sent_on=sent_on, recorded_by=by)
     _save(letter, by)
     return letter
@@ -919,7 +906,7 @@ def dossier_excuse(*, dossier: DossierRecord, reason: str, by) -> DossierRecord:
     """The head of the officer's unit certifies an objective cause of a late dossier, so it
     is no delay of the officer; never for their own dossier."""
     dossier = _lock_dossier(dossier)
-    _require(permissions.can_certify_delay(by, dossier.officer, dossier.settled_on or _today()))
+    require(permissions.can_certify_delay(by, dossier.officer, dossier.settled_on or _today()))
     errors: dict[str, str] = {}
     if dossier.status != DossierStatus.LATE:
         errors["dossier"] = _("Chỉ xác nhận nguyên nhân khách quan cho hồ sơ đã trả trễ hạn.")
@@ -927,7 +914,7 @@ def dossier_excuse(*, dossier: DossierRecord, reason: str, by) -> DossierRecord:
         errors["dossier"] = _("Hồ sơ này đã được xác nhận nguyên nhân khách quan.")
     if not reason.strip():
         errors["excuse_reason"] = _("Nêu nguyên nhân khách quan.")
-    _raise_if(errors)
+    raise_if(errors)
     dossier.excused = True
     dossier.excuse_reason = reason.strip()
     dossier.excused_by = by
@@ -942,7 +929,7 @@ def dossier_count_record(
     """Record (or correct) a unit's reported counts for a month; they replace the unit's
     individual dossier records of that month in every count."""
     if by is not None:
-        _require(rules.can_record_desk(by, unit, _today()))
+        require(rules.can_record_desk(by, unit, _today()))
     errors: dict[str, str] = {}
     if not 1 <= month <= 12:
         errors["month"] = _("Tháng phải từ 1 đến 12.")
@@ -951,7 +938,7 @@ def dossier_count_record(
     for name, value in (("on_time", on_time), ("late", late)):
         if value < 0:
             errors[name] = _("Số hồ sơ phải là số nguyên không âm.")
-    _raise_if(errors)
+    raise_if(errors)
     row = (
         DossierMonthlyCount.objects.select_for_update(of=("self",))
         .filter(unit=unit, year=year, month=month)
@@ -985,7 +972,7 @@ def complaint_record(
     _one_target(employee, unit)
     concerned = _target_unit(employee, unit, received_on)
     if by is not None:
-        _require(
+        require(
             not rules.is_self(by, employee)
             and (
                 rules.can_record_desk(by, concerned, _today())
@@ -1004,7 +991,7 @@ def complaint_record(
         content=content.strip(),
         recorded_by=by,
     )
-    _raise_if(_not_in_future(received_on, "received_on"))
+    raise_if(_not_in_future(received_on, "received_on"))
     complaint.full_clean()
     _save(complaint, by)
     return complaint
@@ -1024,13 +1011,13 @@ def complaint_decide(*, complaint: Complaint, substantiated: bool, note: str, by
     )
     today = _today()
     if by is not None:
-        _require(rules.can_decide_complaint(by, complaint, today))
+        require(rules.can_decide_complaint(by, complaint, today))
     errors: dict[str, str] = {}
     if complaint.outcome != ComplaintOutcome.PENDING:
         errors["outcome"] = _("Phản ánh này đã có kết luận.")
     if not note.strip():
         errors["decision_note"] = _("Nhập nội dung kết luận.")
-    _raise_if(errors)
+    raise_if(errors)
     complaint.outcome = (
         ComplaintOutcome.SUBSTANTIATED if substantiated else ComplaintOutcome.UNSUBSTANTIATED
     )
@@ -1053,7 +1040,7 @@ def suggestion_record(
 ) -> SuggestionBoxEntry:
     """Record a note taken from the suggestion box; by the desk or the HR officer."""
     if by is not None:
-        _require(
+        require(
             (unit is not None and rules.can_record_desk(by, unit, _today()))
             or rules.manages(by, organisation)
         )
@@ -1068,7 +1055,7 @@ def suggestion_record(
     errors = _not_in_future(opened_on, "opened_on")
     if unit is not None and unit.organisation_id != organisation.pk:
         errors["unit"] = _("Đơn vị phải thuộc %(agency)s.") % {"agency": organisation}
-    _raise_if(errors)
+    raise_if(errors)
     entry.full_clean()
     entry.save()
     return entry
@@ -1088,7 +1075,7 @@ def survey_record(
 ) -> SatisfactionSurvey:
     """Record a unit's satisfaction survey result for a month or a labelled period."""
     if by is not None:
-        _require(rules.can_record_desk(by, unit, _today()) or rules.manages(by, unit.organisation))
+        require(rules.can_record_desk(by, unit, _today()) or rules.manages(by, unit.organisation))
     survey = SatisfactionSurvey(
         organisation=unit.organisation,
         unit=unit,
@@ -1105,7 +1092,7 @@ def survey_record(
         errors["satisfied"] = _(
             "Số người hài lòng (%(satisfied)s) lớn hơn số người được khảo sát (%(respondents)s)."
         ) % {"satisfied": satisfied, "respondents": respondents}
-    _raise_if(errors)
+    raise_if(errors)
     survey.full_clean()
     _save(survey, by)
     return survey
@@ -1129,7 +1116,7 @@ def commitment_issue(
 ) -> Commitment:
     """Issue one person's commitment of the year for signature; by the HR officer."""
     if by is not None:
-        _require(rules.manages(by, organisation))
+        require(rules.manages(by, organisation))
     commitment = Commitment(
         organisation=organisation,
         year=year,
@@ -1157,7 +1144,7 @@ def commitments_issue_year(
     unit heads with the agency leader (agency ↔ unit), staff with their unit's leader
     (unit ↔ staff). Returns the new rows; a constant number of queries."""
     if by is not None:
-        _require(rules.manages(by, organisation))
+        require(rules.manages(by, organisation))
     leaders = hr_selectors.leader_posts_on(
         Unit.objects.filter(organisation=organisation).values_list("pk", flat=True), on=on
     )
@@ -1207,12 +1194,12 @@ def commitment_sign(*, commitment: Commitment, by) -> Commitment:
         .select_related("signer")
         .get(pk=commitment.pk)
     )
-    _require(rules.is_self(by, commitment.signer))
+    require(rules.is_self(by, commitment.signer))
     if commitment.signed_on is not None:
         raise ValidationError(
             {
                 "signed_on": _("Bản cam kết đã được ký ngày %(day)s.")
-                % {"day": _d(commitment.signed_on)}
+                % {"day": day_text(commitment.signed_on)}
             }
         )
     commitment.signed_on = _today()

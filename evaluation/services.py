@@ -30,6 +30,7 @@ from evaluation.rulesets import CRITERION_COLUMNS, rule_set_from_rows, snapshot
 from hrsystem import permissions
 from hrsystem import selectors as hr_selectors
 from hrsystem.models import Assignment, StandardTask, Unit
+from hrsystem.service_checks import day_text
 
 logger = logging.getLogger(__name__)
 
@@ -544,22 +545,35 @@ def period_advance(*, period: models.Period, to: str, by) -> models.Period:
     return period
 
 
-def _notify_self_assessment_open(period: models.Period) -> None:
+def _notify_everyone(
+    period: models.Period, *, kind: str, title: str, body: str, key: str, rated_only=False
+) -> None:
+    """One message to every person of the period with a login (only those rated, if
+    `rated_only`); 1 query + the send."""
     users = models.Evaluation.objects.filter(
-        period=period, is_current=True, employee__user__isnull=False, not_rated=False
-    ).values_list("employee__user_id", flat=True)
+        period=period, is_current=True, employee__user__isnull=False
+    )
+    if rated_only:
+        users = users.filter(not_rated=False)
     notifications.notify_many(
         [
             notifications.Message(
-                user_id=user_id,
-                kind="self_assessment_open",
-                title=_("Đã mở tự đánh giá %(period)s") % {"period": period},
-                body=_("Hãy kê khai kết quả công việc và tự đánh giá trước ngày %(due)s.")
-                % {"due": period.self_assessment_due.strftime("%d/%m/%Y")},
-                dedupe_key=f"period:{period.pk}:self_assessment_open",
+                user_id=user_id, kind=kind, title=title, body=body, dedupe_key=key
             )
-            for user_id in users
+            for user_id in users.values_list("employee__user_id", flat=True)
         ]
+    )
+
+
+def _notify_self_assessment_open(period: models.Period) -> None:
+    _notify_everyone(
+        period,
+        kind="self_assessment_open",
+        title=_("Đã mở tự đánh giá %(period)s") % {"period": period},
+        body=_("Hãy kê khai kết quả công việc và tự đánh giá trước ngày %(due)s.")
+        % {"due": day_text(period.self_assessment_due)},
+        key=f"period:{period.pk}:self_assessment_open",
+        rated_only=True,  # the agency leader, rated above, declares nothing here
     )
 
 
@@ -1285,21 +1299,13 @@ def period_publish(*, period: models.Period, by) -> models.Period:
         published_at=_now(),
         appeal_due=today + timedelta(days=period.rule_set.appeal_window_days),
     )
-    users = models.Evaluation.objects.filter(
-        period=period, is_current=True, employee__user__isnull=False
-    ).values_list("employee__user_id", flat=True)
-    notifications.notify_many(
-        [
-            notifications.Message(
-                user_id=user_id,
-                kind="results_published",
-                title=_("Đã công bố kết quả %(period)s") % {"period": period},
-                body=_("Xem kết quả và lý do; kiến nghị (nếu có) trước ngày %(due)s.")
-                % {"due": period.appeal_due.strftime("%d/%m/%Y")},
-                dedupe_key=f"period:{period.pk}:published:{period.published_at.isoformat()}",
-            )
-            for user_id in users
-        ]
+    _notify_everyone(
+        period,
+        kind="results_published",
+        title=_("Đã công bố kết quả %(period)s") % {"period": period},
+        body=_("Xem kết quả và lý do; kiến nghị (nếu có) trước ngày %(due)s.")
+        % {"due": day_text(period.appeal_due)},
+        key=f"period:{period.pk}:published:{period.published_at.isoformat()}",
     )
     return period
 

@@ -12,12 +12,14 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import CharField, F, Max, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
+
+from hrsystem.service_checks import day_text, raise_if, require
 
 from . import permissions, selectors
 from .models import (
@@ -49,20 +51,6 @@ MAX_PATH = Unit._meta.get_field("path").max_length
 # --- helpers ---------------------------------------------------------------------------
 
 
-def _d(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "…"
-
-
-def _raise_if(errors: dict[str, str]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
-
-
 def _fields_valid(obj, exclude: Iterable[str] = ()) -> None:
     """Field-level validation (types, lengths, choices, dates parsed) before any rule."""
     obj.clean_fields(exclude=list(exclude))
@@ -78,7 +66,7 @@ def _dates_error(start: date, end: date | None) -> dict[str, str]:
     if end is not None and end < start:
         return {
             "end": _("Ngày kết thúc (%(end)s) phải bằng hoặc sau ngày bắt đầu (%(start)s).")
-            % {"end": _d(end), "start": _d(start)}
+            % {"end": day_text(end), "start": day_text(start)}
         }
     return {}
 
@@ -93,7 +81,7 @@ def _apply(obj, changes: dict, allowed: set[str]) -> None:
 
 def _manage_org(by, organisation: Organisation, on: date | None = None) -> None:
     if by is not None:
-        _require(permissions.can_manage_org(by, organisation, on))
+        require(permissions.can_manage_org(by, organisation, on))
 
 
 # --- agencies --------------------------------------------------------------------------
@@ -110,7 +98,7 @@ def organisation_create(
 ) -> Organisation:
     """Create an agency; only a superuser may do so when `by` is given."""
     if by is not None:
-        _require(by.is_superuser)
+        require(by.is_superuser)
     organisation = Organisation(
         code=code.strip(),
         name=name.strip(),
@@ -172,7 +160,7 @@ def unit_validate(unit: Unit) -> None:
             below = (deepest or unit.depth) - unit.depth
         if (parent.depth + 2 + below) * (PATH_STEP + 1) > MAX_PATH:
             errors["parent"] = _("Cây đơn vị quá sâu: hãy chọn đơn vị cấp trên ở cấp cao hơn.")
-    _raise_if(errors)
+    raise_if(errors)
 
 
 @transaction.atomic
@@ -247,7 +235,7 @@ def job_position_create(
         organisation=organisation, code=code.strip(), name=name.strip(), description=description
     )
     _fields_valid(position)
-    _raise_if(_unique_code(JobPosition, organisation, position.code))
+    raise_if(_unique_code(JobPosition, organisation, position.code))
     position.save()
     return position
 
@@ -258,7 +246,7 @@ def job_position_update(*, job_position: JobPosition, by=None, **changes) -> Job
     _manage_org(by, job_position.organisation)
     _apply(job_position, changes, {"code", "name", "description"})
     _fields_valid(job_position)
-    _raise_if(
+    raise_if(
         _unique_code(JobPosition, job_position.organisation, job_position.code, job_position.pk)
     )
     job_position.save()
@@ -277,7 +265,7 @@ def standard_task_validate(task: StandardTask) -> None:
         errors["default_planned"] = _("Khối lượng giao phải lớn hơn 0 (đang là %(value)s).") % {
             "value": task.default_planned
         }
-    _raise_if(errors)
+    raise_if(errors)
 
 
 @transaction.atomic
@@ -379,7 +367,7 @@ def work_product_validate(product: WorkProduct, job_positions: Iterable[JobPosit
         errors["job_positions"] = [
             _("Vị trí việc làm không thuộc cơ quan này: %(codes)s.") % {"codes": ", ".join(foreign)}
         ]
-    _raise_if(errors)
+    raise_if(errors)
 
 
 @transaction.atomic
@@ -466,7 +454,7 @@ def employee_validate(employee: Employee) -> None:
     """Raise ValidationError naming the field for a bad or duplicate code, name or account."""
     employee.clean()
     _fields_valid(employee, exclude=["search_name"])
-    _raise_if(_employee_errors(employee))
+    raise_if(_employee_errors(employee))
 
 
 def _placement_errors(unit: Unit, job_position: JobPosition) -> dict[str, str]:
@@ -510,11 +498,11 @@ def employee_create(
             _fields_valid(obj, exclude=exclude)
         except ValidationError as error:
             errors.update({name: msgs[0] for name, msgs in error.message_dict.items()})
-    _raise_if(errors)
+    raise_if(errors)
     errors = _employee_errors(employee) | _placement_errors(unit, job_position)
     if quota_group is not None and quota_group.organisation_id != unit.organisation_id:
         errors["quota_group"] = _("Nhóm này thuộc cơ quan khác.")
-    _raise_if(errors)
+    raise_if(errors)
     _save(employee, by)
     assignment.employee = employee
     _save(assignment, by)
@@ -531,7 +519,7 @@ def employee_update(*, employee: Employee, by=None, **changes) -> Employee:
     The code never changes: a person keeps it for life, across agencies.
     """
     if by is not None:
-        _require(permissions.can_manage_employee(by, employee))
+        require(permissions.can_manage_employee(by, employee))
     _apply(
         employee, changes, {"full_name", "category", "email", "user", "quota_group", "is_active"}
     )
@@ -564,7 +552,7 @@ def _end_links(employee: Employee, *, last_day: date, keep_unit: Unit | None, by
                         "Cán bộ có chức vụ hoặc phân công bắt đầu sau ngày %(day)s ở đơn vị cũ: "
                         "hãy sửa chúng trước."
                     )
-                    % {"day": _d(last_day)}
+                    % {"day": day_text(last_day)}
                 }
             )
     _close_at(posts.select_for_update(), last_day, by)
@@ -585,18 +573,18 @@ def employee_transfer_validate(assignment: Assignment) -> Assignment | None:
     if current is not None and current.start >= start:
         errors["start"] = _(
             "Ngày chuyển phải sau ngày bắt đầu của quá trình công tác hiện tại (%(day)s)."
-        ) % {"day": _d(current.start)}
+        ) % {"day": day_text(current.start)}
     elif later := employee.assignments.filter(start__gt=start).order_by("-start").first():
         errors["start"] = _(
             "Cán bộ đã có quá trình công tác từ ngày %(day)s: ngày chuyển phải sau ngày đó."
-        ) % {"day": _d(later.start)}
+        ) % {"day": day_text(later.start)}
     elif (
         current is not None
         and current.unit_id == unit.pk
         and current.job_position_id == assignment.job_position_id
     ):
         errors["unit"] = _("Cán bộ đang công tác tại đơn vị này với vị trí này.")
-    _raise_if(errors)
+    raise_if(errors)
     return current
 
 
@@ -611,8 +599,8 @@ def employee_transfer(
     in `employee_transfer_validate`.
     """
     if by is not None:
-        _require(permissions.can_manage_employee(by, employee, start))
-        _require(permissions.can_manage_org(by, unit.organisation, start))
+        require(permissions.can_manage_employee(by, employee, start))
+        require(permissions.can_manage_org(by, unit.organisation, start))
     employee = Employee.objects.select_for_update().get(pk=employee.pk)
     new = Assignment(employee=employee, unit=unit, job_position=job_position, start=start)
     current = employee_transfer_validate(new)
@@ -631,16 +619,16 @@ def employee_transfer(
 def employee_leave(*, employee: Employee, end: date, by=None) -> Employee:
     """End the employee's service on `end` (last working day): assignment, posts, delegations."""
     if by is not None:
-        _require(permissions.can_manage_employee(by, employee, end))
+        require(permissions.can_manage_employee(by, employee, end))
     employee = Employee.objects.select_for_update().get(pk=employee.pk)
     current = selectors.assignment_on(employee, on=end)
     if current is None:
         raise ValidationError(
-            {"end": _("Cán bộ không công tác vào ngày %(day)s.") % {"day": _d(end)}}
+            {"end": _("Cán bộ không công tác vào ngày %(day)s.") % {"day": day_text(end)}}
         )
     if employee.assignments.filter(start__gt=end).exists():
         message = _("Cán bộ đã có quá trình công tác bắt đầu sau ngày %(day)s.")
-        raise ValidationError({"end": message % {"day": _d(end)}})
+        raise ValidationError({"end": message % {"day": day_text(end)}})
     current.end = end
     _save(current, by, update_fields=["end"])
     _end_links(employee, last_day=end, keep_unit=None, by=by)
@@ -666,13 +654,13 @@ def post_validate(post: Post, *, changed: str = "start") -> None:
     """
     _fields_valid(post)
     errors = _dates_error(post.start, post.end)
-    _raise_if(errors)
+    raise_if(errors)
     placed = selectors.assignment_on(post.employee, on=post.start)
     if placed is None or placed.unit.organisation_id != post.unit.organisation_id:
         errors["employee"] = _("%(name)s không công tác tại %(agency)s vào ngày %(day)s.") % {
             "name": post.employee.full_name,
             "agency": post.unit.organisation,
-            "day": _d(post.start),
+            "day": day_text(post.start),
         }
     overlapping = (
         Post.objects.filter(selectors.overlapping(post.start, post.end), unit=post.unit)
@@ -693,8 +681,8 @@ def post_validate(post: Post, *, changed: str = "start") -> None:
             "name": own.employee.full_name,
             "kind": own.get_kind_display(),
             "unit": post.unit,
-            "start": _d(own.start),
-            "end": _d(own.end),
+            "start": day_text(own.start),
+            "end": day_text(own.end),
         }
     elif clash is not None:
         errors[changed] = _(
@@ -704,10 +692,10 @@ def post_validate(post: Post, *, changed: str = "start") -> None:
             "unit": post.unit,
             "kind": clash.get_kind_display().lower(),
             "name": clash.employee.full_name,
-            "start": _d(clash.start),
-            "end": _d(clash.end),
+            "start": day_text(clash.start),
+            "end": day_text(clash.end),
         }
-    _raise_if(errors)
+    raise_if(errors)
 
 
 @transaction.atomic
@@ -722,7 +710,7 @@ def post_assign(
 ) -> Post:
     """Appoint `employee` head, deputy or acting head of `unit` from `start` to `end`."""
     if by is not None:
-        _require(permissions.can_manage_employee(by, employee, start))
+        require(permissions.can_manage_employee(by, employee, start))
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     post = Post(employee=employee, unit=unit, kind=kind, start=start, end=end)
     post_validate(post)
@@ -734,7 +722,7 @@ def post_assign(
 def post_end(*, post: Post, end: date, by=None) -> Post:
     """Set the last day `post` is held (closing it, or moving its end date)."""
     if by is not None:
-        _require(permissions.can_manage_employee(by, post.employee, post.start))
+        require(permissions.can_manage_employee(by, post.employee, post.start))
     Unit.objects.select_for_update().get(pk=post.unit_id)
     post = Post.objects.select_related("employee", "unit__organisation").get(pk=post.pk)
     post.end = end
@@ -754,7 +742,7 @@ def deputy_delegation_validate(delegation: DeputyDelegation) -> None:
     """
     _fields_valid(delegation)
     errors = _dates_error(delegation.start, delegation.end)
-    _raise_if(errors)
+    raise_if(errors)
     day = delegation.start
     if delegation.deputy_id == delegation.staff_id:
         errors["staff"] = _("Không thể phân công cấp phó chấm điểm chính mình.")
@@ -767,7 +755,7 @@ def deputy_delegation_validate(delegation: DeputyDelegation) -> None:
         errors["deputy"] = _("%(name)s không là cấp phó của %(unit)s vào ngày %(day)s.") % {
             "name": delegation.deputy.full_name,
             "unit": delegation.unit,
-            "day": _d(day),
+            "day": day_text(day),
         }
     placed = selectors.assignment_on(delegation.staff, on=day)
     leads = Post.objects.filter(
@@ -777,7 +765,7 @@ def deputy_delegation_validate(delegation: DeputyDelegation) -> None:
         errors.setdefault(
             "staff",
             _("%(name)s không là công chức (không giữ chức vụ) của %(unit)s vào ngày %(day)s.")
-            % {"name": delegation.staff.full_name, "unit": delegation.unit, "day": _d(day)},
+            % {"name": delegation.staff.full_name, "unit": delegation.unit, "day": day_text(day)},
         )
     clash = (
         DeputyDelegation.objects.filter(
@@ -793,10 +781,10 @@ def deputy_delegation_validate(delegation: DeputyDelegation) -> None:
         ) % {
             "staff": delegation.staff.full_name,
             "deputy": clash.deputy.full_name,
-            "start": _d(clash.start),
-            "end": _d(clash.end),
+            "start": day_text(clash.start),
+            "end": day_text(clash.end),
         }
-    _raise_if(errors)
+    raise_if(errors)
 
 
 @transaction.atomic
@@ -811,8 +799,8 @@ def deputy_delegate(
 ) -> DeputyDelegation:
     """Give `deputy` the right to score `staff` of `unit` from `start` to `end`."""
     if by is not None:
-        _require(permissions.can_delegate(by, unit, start))
-        _require(by.pk not in (deputy.user_id, staff.user_id))
+        require(permissions.can_delegate(by, unit, start))
+        require(by.pk not in (deputy.user_id, staff.user_id))
     Unit.objects.select_for_update().get(pk=unit.pk)
     delegation = DeputyDelegation(deputy=deputy, staff=staff, unit=unit, start=start, end=end)
     deputy_delegation_validate(delegation)
@@ -824,10 +812,10 @@ def deputy_delegate(
 def deputy_delegation_end(*, delegation: DeputyDelegation, end: date, by=None) -> DeputyDelegation:
     """Set the last day of a delegation."""
     if by is not None:
-        _require(permissions.can_delegate(by, delegation.unit, delegation.start))
+        require(permissions.can_delegate(by, delegation.unit, delegation.start))
     Unit.objects.select_for_update().get(pk=delegation.unit_id)
     errors = _dates_error(delegation.start, end)
-    _raise_if(errors)
+    raise_if(errors)
     delegation.end = end
     _save(delegation, by, update_fields=["end"])
     return delegation
@@ -845,7 +833,7 @@ def role_grant_validate(grant: RoleGrant) -> None:
     dates, or overlapping the same role of the same person on the same scope."""
     _fields_valid(grant)
     errors = _dates_error(grant.start, grant.end)
-    _raise_if(errors)
+    raise_if(errors)
     if grant.unit is not None and grant.unit.organisation_id != grant.organisation_id:
         errors["unit"] = _("Đơn vị %(unit)s không thuộc cơ quan %(agency)s.") % {
             "unit": grant.unit,
@@ -867,7 +855,7 @@ def role_grant_validate(grant: RoleGrant) -> None:
         .exists()
     ):
         errors["start"] = _("Người này đã giữ vai trò này trong phạm vi đó vào thời gian này.")
-    _raise_if(errors)
+    raise_if(errors)
 
 
 def _sync_guardian(user, organisation: Organisation) -> None:
@@ -933,9 +921,9 @@ def role_grant(
     if user is None:
         raise ValidationError({"user": _("Hãy chọn tài khoản hoặc cán bộ nhận vai trò.")})
     if by is not None:
-        _require(permissions.can_manage_org(by, organisation, start) and by.pk != user.pk)
+        require(permissions.can_manage_org(by, organisation, start) and by.pk != user.pk)
         if role == Role.SYSTEM_ADMIN:
-            _require(by.is_superuser)
+            require(by.is_superuser)
     grant = RoleGrant(
         user=user, role=role, organisation=organisation, unit=unit, start=start, end=end
     )
@@ -952,9 +940,9 @@ def role_grant(
 def role_revoke(*, grant: RoleGrant, end: date, by=None) -> RoleGrant:
     """End a role grant on `end` (its last day); the row stays as history."""
     if by is not None:
-        _require(permissions.can_manage_org(by, grant.organisation, end) and by.pk != grant.user_id)
+        require(permissions.can_manage_org(by, grant.organisation, end) and by.pk != grant.user_id)
     grant = RoleGrant.objects.select_for_update().get(pk=grant.pk)
-    _raise_if(_dates_error(grant.start, end))
+    raise_if(_dates_error(grant.start, end))
     grant.end = end
     _save(grant, by, update_fields=["end"])
     return grant
@@ -964,7 +952,7 @@ def role_revoke(*, grant: RoleGrant, end: date, by=None) -> RoleGrant:
 def role_grant_delete(*, grant: RoleGrant, by=None) -> None:
     """Delete a grant entered by mistake and withdraw the guardian rows it alone conferred."""
     if by is not None:
-        _require(permissions.can_manage_org(by, grant.organisation) and by.pk != grant.user_id)
+        require(permissions.can_manage_org(by, grant.organisation) and by.pk != grant.user_id)
         grant._history_user = by
     user, organisation = grant.user, grant.organisation
     grant.delete()
