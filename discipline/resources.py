@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from hrsystem.models import Unit
-from hrsystem.resources import blank, parse_decimal
+from hrsystem.resources import RowErrorsMixin, blank, parse_decimal
 
 from . import services
 from .models import DossierMonthlyCount, percent
@@ -92,8 +92,12 @@ class UnitCodeWidget(widgets.Widget):
         return "" if value is None else value.code
 
 
-class DossierMonthlyCountResource(resources.ModelResource):
+class DossierMonthlyCountResource(RowErrorsMixin, resources.ModelResource):
     """One row per unit and month; a row for an existing unit-month corrects it."""
+
+    columns = COLUMNS
+    required = REQUIRED
+    fallback = "unit"
 
     organisation = fields.Field(column_name=COLUMNS["organisation"], readonly=True)
     unit = fields.Field(attribute="unit", column_name=COLUMNS["unit"], widget=UnitCodeWidget())
@@ -127,43 +131,6 @@ class DossierMonthlyCountResource(resources.ModelResource):
         clean_model_instances = True
         skip_unchanged = True
         use_transactions = True
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self._row_number = 0
-
-    # --- errors that name the row and the column ----------------------------------------
-
-    def _cell_error(self, attribute: str, message) -> str:
-        column = COLUMNS.get(attribute, attribute)
-        return _("Dòng %(row)s, cột “%(column)s”: %(message)s") % {
-            "row": self._row_number + 1,
-            "column": column,
-            "message": message,
-        }
-
-    def _located(self, error: ValidationError) -> ValidationError:
-        located = {}
-        for attribute, messages in error.message_dict.items():
-            target = attribute if attribute in COLUMNS else "unit"
-            located.setdefault(target, []).extend(
-                self._cell_error(target, message) for message in messages
-            )
-        return ValidationError(located)
-
-    def before_import(self, dataset, **kwargs):
-        missing = [COLUMNS[name] for name in REQUIRED if COLUMNS[name] not in dataset.headers]
-        if missing:
-            raise ValidationError(
-                _("Tệp thiếu cột: %(columns)s. Dòng 1 phải có các cột: %(required)s.")
-                % {
-                    "columns": ", ".join(missing),
-                    "required": ", ".join(COLUMNS[name] for name in REQUIRED),
-                }
-            )
-
-    def before_import_row(self, row, **kwargs):
-        self._row_number = kwargs.get("row_number") or 0
 
     def get_instance(self, instance_loader, row):
         try:
@@ -226,7 +193,7 @@ class DossierMonthlyCountResource(resources.ModelResource):
         try:
             instance.full_clean(exclude=exclude, validate_unique=False)
         except ValidationError as error:
-            for name, messages in self._located(error).message_dict.items():
+            for name, messages in self._located(error).items():
                 errors.setdefault(name, []).extend(messages)
         if errors:
             raise ValidationError(errors)
@@ -247,7 +214,7 @@ class DossierMonthlyCountResource(resources.ModelResource):
                     by=kwargs.get("user"),
                 )
         except ValidationError as error:
-            raise self._located(error) from error
+            raise ValidationError(self._located(error)) from error
         except PermissionDenied as error:
             raise ValidationError(
                 {

@@ -191,8 +191,59 @@ def job_positions_from(cell, organisation: Organisation) -> list[JobPosition]:
     return list(dict.fromkeys(found[code] for code in codes))
 
 
-class WorkProductResource(resources.ModelResource):
+class RowErrorsMixin:
+    """For an import resource: a check that the header row has the required columns, and
+    errors that name the file's row and column.
+
+    Subclasses set `columns` (attribute → column heading), `required` (attributes whose
+    column must be present) and `fallback` (the attribute an error that names no column
+    is shown under).
+    """
+
+    columns: dict[str, str]
+    required: tuple[str, ...]
+    fallback: str
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._row_number = 0
+
+    def _cell_error(self, attribute: str, message) -> str:
+        return _("Dòng %(row)s, cột “%(column)s”: %(message)s") % {
+            "row": self._row_number + 1,
+            "column": self.columns.get(attribute, self.columns[self.fallback]),
+            "message": message,
+        }
+
+    def _located(self, error: ValidationError) -> dict[str, list[str]]:
+        """`error`'s messages keyed by column attribute, each naming its row and column."""
+        located: dict[str, list[str]] = {}
+        for attribute, messages in error.message_dict.items():
+            target = attribute if attribute in self.columns else self.fallback
+            located.setdefault(target, []).extend(
+                self._cell_error(target, message) for message in messages
+            )
+        return located
+
+    def before_import(self, dataset, **kwargs):
+        headings = [self.columns[name] for name in self.required]
+        missing = [heading for heading in headings if heading not in dataset.headers]
+        if missing:
+            raise ValidationError(
+                _("Tệp thiếu cột: %(columns)s. Dòng 1 phải có các cột: %(required)s.")
+                % {"columns": ", ".join(missing), "required": ", ".join(headings)}
+            )
+
+    def before_import_row(self, row, **kwargs):
+        self._row_number = kwargs.get("row_number") or 0
+
+
+class WorkProductResource(RowErrorsMixin, resources.ModelResource):
     """One row per product of an agency's catalogue, keyed by (ma_co_quan, ma_san_pham)."""
+
+    columns = COLUMNS
+    required = REQUIRED
+    fallback = "code"
 
     organisation = fields.Field(
         attribute="organisation", column_name=COLUMNS["organisation"], widget=OrganisationWidget()
@@ -230,7 +281,6 @@ class WorkProductResource(resources.ModelResource):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._row_number = 0
         self._seen: dict[tuple[int, str], int] = {}
 
     def import_data(self, dataset, **kwargs):
@@ -238,38 +288,9 @@ class WorkProductResource(resources.ModelResource):
         kwargs |= {"use_transactions": True, "rollback_on_validation_errors": True}
         return super().import_data(dataset, **kwargs)
 
-    # --- errors that name the row and the column ----------------------------------------
-
-    def _cell_error(self, attribute: str, message) -> str:
-        return _("Dòng %(row)s, cột “%(column)s”: %(message)s") % {
-            "row": self._row_number + 1,
-            "column": COLUMNS.get(attribute, COLUMNS["code"]),
-            "message": message,
-        }
-
-    def _located(self, error: ValidationError) -> dict[str, list[str]]:
-        located: dict[str, list[str]] = {}
-        for attribute, messages in error.message_dict.items():
-            target = attribute if attribute in COLUMNS else "code"
-            located.setdefault(target, []).extend(
-                self._cell_error(target, message) for message in messages
-            )
-        return located
-
     def before_import(self, dataset, **kwargs):
         self._seen = {}
-        missing = [COLUMNS[name] for name in REQUIRED if COLUMNS[name] not in dataset.headers]
-        if missing:
-            raise ValidationError(
-                _("Tệp thiếu cột: %(columns)s. Dòng 1 phải có các cột: %(required)s.")
-                % {
-                    "columns": ", ".join(missing),
-                    "required": ", ".join(COLUMNS[name] for name in REQUIRED),
-                }
-            )
-
-    def before_import_row(self, row, **kwargs):
-        self._row_number = kwargs.get("row_number") or 0
+        super().before_import(dataset, **kwargs)
 
     def get_instance(self, instance_loader, row):
         try:
