@@ -13,11 +13,11 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.models import construct_instance
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from hrsystem import clock
 from hrsystem.models import Employee, Organisation, Unit
 from hrsystem.permissions import Perm, organisation_ids_for
 
@@ -45,7 +45,7 @@ def _managed(request) -> set[int] | None:
         return None
     if not hasattr(request, "_discipline_managed"):
         request._discipline_managed = organisation_ids_for(
-            request.user, Perm.MANAGE_ORG, timezone.localdate()
+            request.user, Perm.MANAGE_ORG, clock.today()
         )
     return request._discipline_managed
 

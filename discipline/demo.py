@@ -15,9 +15,9 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from hrsystem import clock as app_clock
 from hrsystem import selectors as hr_selectors
 from hrsystem.demo import FAMILY, GIVEN, MIDDLE, clock, past_months
 from hrsystem.models import Assignment, Employee, Organisation, Post, Unit
@@ -202,7 +202,7 @@ def _workday(day: date) -> date:
 
 def build_ledger(*, organisation: Organisation, today: date | None = None) -> DemoLedger:
     """Record the demo ledger unless the agency already has inspections."""
-    today = today or timezone.localdate()
+    today = today or app_clock.today()
     existing = Inspection.objects.filter(organisation=organisation)
     if existing.exists():
         return DemoLedger(created=False, inspections=existing.count())

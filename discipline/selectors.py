@@ -13,8 +13,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
-from django.utils import timezone
 
+from hrsystem import clock
 from hrsystem.models import Organisation, Unit
 from hrsystem.permissions import Perm, unit_ids_for
 
@@ -274,15 +274,11 @@ def substantiated_complaints(
 # --- reads for the pages ---------------------------------------------------------------
 
 
-def _today() -> date:
-    return timezone.localdate()
-
-
 def violations_visible_to(user, *, on: date | None = None) -> QuerySet[Violation]:
     """Violations `user` may see: against themselves, plus every violation in the units
     they view or inspect on `on` (today by default); newest first. 3 queries when
     evaluated (two for the scope, then the rows)."""
-    on = on or _today()
+    on = on or clock.today()
     if user is None or not user.is_authenticated:
         return Violation.objects.none()
     scope = unit_ids_for(user, Perm.VIEW_UNIT_RECORDS, on) | unit_ids_for(
@@ -368,7 +364,7 @@ def apology_letter_flags(
 ) -> list[ApologyFlag]:
     """Dossiers due in [start, end] that are late (settled late, or still open past the
     due date on `today`) with no apology letter or one sent after the due date; 1 query."""
-    today = today or _today()
+    today = today or clock.today()
     rows = (
         DossierRecord.objects.filter(
             Q(status=DossierStatus.LATE) | Q(status=DossierStatus.PENDING, due_on__lt=today),

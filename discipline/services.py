@@ -14,11 +14,10 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from hrsystem import permissions
+from hrsystem import clock, permissions
 from hrsystem import selectors as hr_selectors
 from hrsystem.models import (
     Assignment,
@@ -76,10 +75,6 @@ CATALOGUE_FIELDS = {
 # --- helpers ---------------------------------------------------------------------------
 
 
-def _today() -> date:
-    return timezone.localdate()
-
-
 def _save(obj, by, **kwargs) -> None:
     if by is not None:
         obj._history_user = by
@@ -103,7 +98,7 @@ def _unit_on(employee: Employee, on: date, field: str) -> Unit:
 
 
 def _not_in_future(day: date, field: str) -> dict[str, str]:
-    if day > _today():
+    if day > clock.today():
         return {field: _("Ngày %(day)s chưa tới.") % {"day": day_text(day)}}
     return {}
 
@@ -459,7 +454,7 @@ def inspection_start(*, inspection: Inspection, by=None) -> Inspection:
     if inspection.status != InspectionStatus.PLANNED:
         raise ValidationError({"status": _("Đợt kiểm tra này đã bắt đầu hoặc đã kết thúc.")})
     inspection.status = InspectionStatus.IN_PROGRESS
-    inspection.started_on = _today()
+    inspection.started_on = clock.today()
     _save(inspection, by, update_fields=["status", "started_on"])
     return inspection
 
@@ -478,7 +473,7 @@ def inspection_close(*, inspection: Inspection, report: str, by=None) -> Inspect
     raise_if(errors)
     inspection.status = InspectionStatus.CLOSED
     inspection.report = report.strip()
-    inspection.closed_at = timezone.now()
+    inspection.closed_at = clock.now()
     _save(inspection, by, update_fields=["status", "report", "closed_at"])
     return inspection
 
@@ -525,7 +520,7 @@ def _violation_create(
         dossier=dossier,
         complaint=complaint,
         recorded_by=by,
-        contest_deadline=_today() + timedelta(days=selectors.contest_days(organisation)),
+        contest_deadline=clock.today() + timedelta(days=selectors.contest_days(organisation)),
     )
     if evidence is not None:
         violation.evidence = evidence
@@ -553,7 +548,7 @@ def finding_record(
     never against themselves or the unit they work in. `occurred_on` defaults to today.
     """
     inspection = _lock_inspection(inspection)
-    occurred_on = occurred_on or _today()
+    occurred_on = occurred_on or clock.today()
     _one_target(employee, unit)
     if by is not None:
         require(rules.on_team(by, inspection) and not rules.is_self(by, employee))
@@ -658,7 +653,7 @@ def violation_contest(*, violation: Violation, reason: str, by) -> Violation:
     """The person (or, for a unit finding, the unit's leader) contests a violation with a
     reason, no later than its contest deadline."""
     violation = _lock_violation(violation)
-    today = _today()
+    today = clock.today()
     require(rules.can_contest(by, violation, today))
     errors: dict[str, str] = {}
     if violation.status != ViolationStatus.RECORDED:
@@ -672,7 +667,7 @@ def violation_contest(*, violation: Violation, reason: str, by) -> Violation:
     raise_if(errors)
     violation.status = ViolationStatus.CONTESTED
     violation.contest_reason = reason.strip()
-    violation.contested_at = timezone.now()
+    violation.contested_at = clock.now()
     _save(violation, by, update_fields=["status", "contest_reason", "contested_at"])
     return violation
 
@@ -681,7 +676,7 @@ def violation_contest(*, violation: Violation, reason: str, by) -> Violation:
 def violation_decide(*, violation: Violation, uphold: bool, reason: str, by) -> Violation:
     """Uphold or annul a contested violation with a reason; annulled ones never count."""
     violation = _lock_violation(violation)
-    require(rules.can_decide_contest(by, violation, _today()))
+    require(rules.can_decide_contest(by, violation, clock.today()))
     errors: dict[str, str] = {}
     if violation.status != ViolationStatus.CONTESTED:
         errors["status"] = _("Chỉ quyết định đối với vi phạm đang bị khiếu nại.")
@@ -691,7 +686,7 @@ def violation_decide(*, violation: Violation, uphold: bool, reason: str, by) -> 
     violation.status = ViolationStatus.UPHELD if uphold else ViolationStatus.ANNULLED
     violation.decided_by = by
     violation.decision_reason = reason.strip()
-    violation.decided_at = timezone.now()
+    violation.decided_at = clock.now()
     _save(
         violation,
         by,
@@ -805,7 +800,7 @@ def dossier_record(
 ) -> DossierRecord:
     """Record a dossier received by `unit` (and its result when `settled_on` is given)."""
     if by is not None:
-        require(rules.can_record_desk(by, unit, _today()))
+        require(rules.can_record_desk(by, unit, clock.today()))
     dossier = DossierRecord(
         organisation=unit.organisation,
         unit=unit,
@@ -852,7 +847,7 @@ def dossier_settle(*, dossier: DossierRecord, settled_on: date, by=None) -> Doss
     """Record the day the result was returned; the status follows from the due date."""
     dossier = _lock_dossier(dossier)
     if by is not None:
-        require(rules.can_record_desk(by, dossier.unit, _today()))
+        require(rules.can_record_desk(by, dossier.unit, clock.today()))
     if dossier.settled_on is not None:
         raise ValidationError(
             {
@@ -879,8 +874,8 @@ def apology_letter_record(
     dossier = _lock_dossier(dossier)
     if by is not None:
         require(
-            rules.can_record_desk(by, dossier.unit, _today())
-            or rules.leads(by, dossier.unit, _today())
+            rules.can_record_desk(by, dossier.unit, clock.today())
+            or rules.leads(by, dossier.unit, clock.today())
         )
     errors = _not_in_future(sent_on, "sent_on")
     if dossier.status == DossierStatus.ON_TIME:
@@ -906,7 +901,7 @@ def dossier_excuse(*, dossier: DossierRecord, reason: str, by) -> DossierRecord:
     """The head of the officer's unit certifies an objective cause of a late dossier, so it
     is no delay of the officer; never for their own dossier."""
     dossier = _lock_dossier(dossier)
-    require(permissions.can_certify_delay(by, dossier.officer, dossier.settled_on or _today()))
+    require(permissions.can_certify_delay(by, dossier.officer, dossier.settled_on or clock.today()))
     errors: dict[str, str] = {}
     if dossier.status != DossierStatus.LATE:
         errors["dossier"] = _("Chỉ xác nhận nguyên nhân khách quan cho hồ sơ đã trả trễ hạn.")
@@ -929,11 +924,11 @@ def dossier_count_record(
     """Record (or correct) a unit's reported counts for a month; they replace the unit's
     individual dossier records of that month in every count."""
     if by is not None:
-        require(rules.can_record_desk(by, unit, _today()))
+        require(rules.can_record_desk(by, unit, clock.today()))
     errors: dict[str, str] = {}
     if not 1 <= month <= 12:
         errors["month"] = _("Tháng phải từ 1 đến 12.")
-    elif date(year, month, 1) > _today():
+    elif date(year, month, 1) > clock.today():
         errors["month"] = _("Tháng %(month)02d/%(year)s chưa tới.") % {"month": month, "year": year}
     for name, value in (("on_time", on_time), ("late", late)):
         if value < 0:
@@ -975,8 +970,8 @@ def complaint_record(
         require(
             not rules.is_self(by, employee)
             and (
-                rules.can_record_desk(by, concerned, _today())
-                or permissions.can_inspect(by, concerned, _today())
+                rules.can_record_desk(by, concerned, clock.today())
+                or permissions.can_inspect(by, concerned, clock.today())
                 or rules.manages(by, concerned.organisation)
             )
         )
@@ -1009,7 +1004,7 @@ def complaint_decide(*, complaint: Complaint, substantiated: bool, note: str, by
         .select_related("unit__organisation", "employee")
         .get(pk=complaint.pk)
     )
-    today = _today()
+    today = clock.today()
     if by is not None:
         require(rules.can_decide_complaint(by, complaint, today))
     errors: dict[str, str] = {}
@@ -1041,7 +1036,7 @@ def suggestion_record(
     """Record a note taken from the suggestion box; by the desk or the HR officer."""
     if by is not None:
         require(
-            (unit is not None and rules.can_record_desk(by, unit, _today()))
+            (unit is not None and rules.can_record_desk(by, unit, clock.today()))
             or rules.manages(by, organisation)
         )
     entry = SuggestionBoxEntry(
@@ -1075,7 +1070,9 @@ def survey_record(
 ) -> SatisfactionSurvey:
     """Record a unit's satisfaction survey result for a month or a labelled period."""
     if by is not None:
-        require(rules.can_record_desk(by, unit, _today()) or rules.manages(by, unit.organisation))
+        require(
+            rules.can_record_desk(by, unit, clock.today()) or rules.manages(by, unit.organisation)
+        )
     survey = SatisfactionSurvey(
         organisation=unit.organisation,
         unit=unit,
@@ -1202,6 +1199,6 @@ def commitment_sign(*, commitment: Commitment, by) -> Commitment:
                 % {"day": day_text(commitment.signed_on)}
             }
         )
-    commitment.signed_on = _today()
+    commitment.signed_on = clock.today()
     _save(commitment, by, update_fields=["signed_on"])
     return commitment

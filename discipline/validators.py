@@ -7,8 +7,9 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from hrsystem import clock
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 """Default largest evidence file; `settings.DISCIPLINE_EVIDENCE_MAX_BYTES` overrides it."""
@@ -64,5 +65,5 @@ def evidence_path(instance, filename: str) -> str:
     """Storage name of an evidence file: a random name under the month's folder, keeping only
     the (already checked) ending, so no uploaded name reaches the file system."""
     ending = PurePath(filename).suffix.lower()
-    today = timezone.localdate()
+    today = clock.today()
     return f"discipline/evidence/{today:%Y/%m}/{uuid.uuid4().hex}{ending}"

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hrsystem import clock
 from hrsystem import permissions as hr
 from hrsystem import selectors as hr_selectors
 from hrsystem.context_processors import viewer
@@ -65,10 +66,6 @@ LETTER_STATES = {
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _today() -> date:
-    return timezone.localdate()
-
-
 # --- who the person is and what they reach ---------------------------------------------
 
 
@@ -79,7 +76,7 @@ class Scope:
     def __init__(self, request):
         self.user = request.user
         self.person = viewer(request)
-        self.today = _today()
+        self.today = clock.today()
 
     def _units(self, perm: Perm) -> set[int]:
         return hr.unit_ids_for(self.user, perm, self.today)
@@ -199,7 +196,7 @@ def _get_inspection_for_user(request, pk: int) -> Inspection:
     user = request.user
     if rules.on_team(user, inspection) or rules.manages(user, inspection.organisation):
         return inspection
-    inspected = hr.unit_ids_for(user, Perm.INSPECT_UNIT, _today())
+    inspected = hr.unit_ids_for(user, Perm.INSPECT_UNIT, clock.today())
     if inspection.scope.filter(pk__in=inspected).exists():
         return inspection
     _refuse(request, inspection.organisation_id)
@@ -372,7 +369,7 @@ def inspection_report_pdf(request, pk: int):
     """The inspection report as a PDF: team, scope, findings and conclusions, dated the
     day the inspection closed (today while it is open)."""
     inspection = _get_inspection_for_user(request, pk)
-    today = _today()
+    today = clock.today()
     closed = inspection.closed_at
     findings = list(
         inspection.findings.select_related("employee", "target_unit", "unit", "item").order_by(
@@ -413,10 +410,10 @@ def _violations():
 def _get_violation_for_user(request, pk: int) -> Violation:
     """The violation if it is against the person, in a unit they view or inspect, or one
     whose contest they decide (the inspection's head, the agency's HR officer)."""
-    if selectors.violations_visible_to(request.user, on=_today()).filter(pk=pk).exists():
+    if selectors.violations_visible_to(request.user, on=clock.today()).filter(pk=pk).exists():
         return _violations().get(pk=pk)
     violation = get_object_or_404(_violations(), pk=pk)
-    if rules.can_decide_contest(request.user, violation, _today()):
+    if rules.can_decide_contest(request.user, violation, clock.today()):
         return violation
     _refuse(request, violation.organisation_id)
 
@@ -426,7 +423,7 @@ def my_violations(request):
     """Every violation against the person (optionally of one month), each with its
     deduction, criterion, legal basis, evidence and status, and a contest form while the
     window is open."""
-    today = _today()
+    today = clock.today()
     violations = selectors.own_violations(request.user).select_related("decided_by__employee")
     month = forms.MonthForm(request.GET)
     chosen = month.cleaned_data["month"] if month.is_valid() else None
@@ -497,7 +494,7 @@ def violation_detail(request, pk: int):
     """One violation with its reasons; the person contests it within the window, the
     inspection's head (or HR) decides the contest."""
     violation = _get_violation_for_user(request, pk)
-    user, today = request.user, _today()
+    user, today = request.user, clock.today()
     may_contest = (
         rules.can_contest(user, violation, today)
         and violation.status == ViolationStatus.RECORDED
@@ -813,7 +810,7 @@ def dossier_detail(request, pk: int):
     """A dossier: the desk records its result and apology letter; the officer's head
     certifies an objective cause of a late one."""
     dossier = _get_dossier_for_user(request, pk)
-    user, today = request.user, _today()
+    user, today = request.user, clock.today()
     letter = getattr(dossier, "apology_letter", None)
     may_desk = rules.can_record_desk(user, dossier.unit, today)
     may_letter = (may_desk or rules.leads(user, dossier.unit, today)) and letter is None

@@ -17,7 +17,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from discipline import selectors as ledger
@@ -25,6 +24,7 @@ from evaluation import models, scoring
 from evaluation.models import Cadence, PeriodState
 from evaluation.rules import RuleSet
 from evaluation.rulesets import rule_set_from_snapshot
+from hrsystem import clock
 from hrsystem import selectors as hr_selectors
 from hrsystem.models import DeputyDelegation, Post, PostKind, Unit
 
@@ -365,7 +365,7 @@ def period_recompute(*, period: models.Period, by=None) -> scoring.MonthOutcome 
         )
     except scoring.ScoringInputError as error:
         raise ValidationError({error.path: error.message}) from error
-    now = timezone.now()
+    now = clock.now()
     changed: dict[int, dict] = {}
     for row in data.evaluations:
         values = _result_values(outcome.people.get(row["employee__code"]))

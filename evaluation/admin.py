@@ -10,7 +10,6 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db.models import Max, Sum
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -18,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from evaluation import models, services
 from evaluation.rules import RuleSetError
 from evaluation.rulesets import CRITERION_COLUMNS, rule_set_from_rows
+from hrsystem import clock
 
 
 def _number(value: Decimal | None) -> str:
@@ -208,7 +208,7 @@ class RuleSetAdmin(SimpleHistoryAdmin):
         latest = models.RuleSet.objects.filter(code=rule_set.code).aggregate(
             latest=Max("effective_from")
         )["latest"]
-        start = max(timezone.localdate(), latest)
+        start = max(clock.today(), latest)
         effective_from = date(start.year + start.month // 12, start.month % 12 + 1, 1)
         try:
             clone = services.rule_set_new_version(

@@ -20,12 +20,12 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, Q
-from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from discipline.selectors import month_bounds
 from evaluation import models, services
 from evaluation.models import EvaluationState, PeriodState, UnitPeriodState
+from hrsystem import clock as app_clock
 from hrsystem.demo import clock, past_months
 from hrsystem.models import Employee, Organisation
 
@@ -53,7 +53,7 @@ class DemoPeriods:
 
 def build_demo_periods(*, organisation: Organisation, today: date | None = None) -> DemoPeriods:
     """Make sure the past months are published with results and this month is open."""
-    today = today or timezone.localdate()
+    today = today or app_clock.today()
     users = {
         u.username: u
         for u in get_user_model().objects.filter(username__in=["to_chuc", "chu_tich", "nhanvien"])

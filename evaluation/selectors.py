@@ -13,7 +13,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from discipline.models import Violation, ViolationStatus
@@ -29,7 +28,7 @@ from evaluation.reasons import not_rated_text, reason_text
 from evaluation.rules import LEVELS
 from evaluation.rulesets import rule_set_from_snapshot
 from evaluation.scoring import QUOTA_DOWNGRADE, quota_limit
-from hrsystem import permissions
+from hrsystem import clock, permissions
 from hrsystem.models import Employee, Unit
 from hrsystem.permissions import Perm
 
@@ -45,13 +44,9 @@ DONE_STATES = (EvaluationState.SCORED, EvaluationState.PUBLISHED, EvaluationStat
 VISIBLE_STATES = (PeriodState.PUBLISHED, PeriodState.LOCKED)
 
 
-def _today() -> date:
-    return timezone.localdate()
-
-
 def rights_day(period: models.Period, today: date | None = None) -> date:
     """The day whose posts and grants decide rights over `period`: its end, or today."""
-    return min(period.end, today or _today())
+    return min(period.end, today or clock.today())
 
 
 def with_details(evaluations: QuerySet) -> QuerySet:
@@ -367,7 +362,7 @@ def completeness_board(
     unit of the agency. Steps: declaring (no self-assessment yet), awaiting the head's
     score, scored, not rated. Days left count to that step's deadline (negative: late).
     """
-    today = today or _today()
+    today = today or clock.today()
     if may_oversee(user, period):
         scope = Q()
     else:
@@ -470,7 +465,7 @@ def period_access(
     5 per distinct day (today for the periods still running, its end for each finished
     one), so callers list a bounded number of periods.
     """
-    today = today or _today()
+    today = today or clock.today()
     by_day: dict[date, list[models.Period]] = defaultdict(list)
     for period in periods:
         by_day[rights_day(period, today)].append(period)
@@ -539,7 +534,7 @@ def inbox(*, user, today: date | None = None, notifications: int = 10) -> Inbox:
     """
     from evaluation.services import appeal_decider
 
-    today = today or _today()
+    today = today or clock.today()
     if not (user and user.is_authenticated):
         return Inbox([], [], 0)
     tasks: list[Task] = []

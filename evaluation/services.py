@@ -10,7 +10,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -27,7 +26,7 @@ from evaluation.models import (
 )
 from evaluation.rules import RuleSetError
 from evaluation.rulesets import CRITERION_COLUMNS, rule_set_from_rows, snapshot
-from hrsystem import permissions
+from hrsystem import clock, permissions
 from hrsystem import selectors as hr_selectors
 from hrsystem.models import Assignment, StandardTask, Unit
 from hrsystem.service_checks import day_text
@@ -116,18 +115,10 @@ class ConflictError(ValidationError):
     """The record changed since the form was rendered (someone else saved first)."""
 
 
-def _now():
-    return timezone.now()
-
-
-def _today() -> date:
-    return timezone.localdate()
-
-
 def _on(period: models.Period) -> date:
     """The date whose posts and assignments decide rights over `period`: its end, or today
     while it runs."""
-    return min(period.end, _today())
+    return min(period.end, clock.today())
 
 
 def _deny(allowed: bool) -> None:
@@ -591,7 +582,10 @@ def _own_draft(by, evaluation) -> None:
     _period_states(evaluation.period, EMPLOYEE_STATES)
     if evaluation.state != EvaluationState.DRAFT:
         _fail("evaluation", _("Phiếu đã gửi tự đánh giá hoặc đã được chấm: không sửa được nữa."))
-    if evaluation.period.state == PeriodState.SCORING and _today() > evaluation.period.scoring_due:
+    if (
+        evaluation.period.state == PeriodState.SCORING
+        and clock.today() > evaluation.period.scoring_due
+    ):
         _fail("evaluation", _("Đã quá hạn chấm điểm của kỳ: không thể tự đánh giá nữa."))
 
 
@@ -704,7 +698,7 @@ def self_assessment_submit(
     if errors:
         raise ValidationError(errors)
     evaluation.state = EvaluationState.SELF_SUBMITTED
-    evaluation.self_submitted_at = _now()
+    evaluation.self_submitted_at = clock.now()
     evaluation.return_reason = ""
     _bump(evaluation, by, ["self_comment", "state", "self_submitted_at", "return_reason"])
     return evaluation
@@ -941,7 +935,7 @@ def evaluation_score(
         evaluation.head_comment = head_comment.strip()
     evaluation.state = EvaluationState.SCORED
     evaluation.scored_by = by
-    evaluation.scored_at = _now()
+    evaluation.scored_at = clock.now()
     _bump(evaluation, by, fields)
     _recompute_after(evaluation.period, by)
     evaluation.refresh_from_db()
@@ -1033,7 +1027,7 @@ def evaluations_bulk_approve(*, evaluations, by) -> list[models.Evaluation]:
     bulk_update_with_history(
         scores, models.CriterionScore, ["final"], default_user=by, default_change_reason=reason
     )
-    now = _now()
+    now = clock.now()
     for row in rows:
         row.state = EvaluationState.SCORED
         row.scored_by = by
@@ -1136,7 +1130,7 @@ def unit_submit(*, unit_period: models.UnitPeriod, by) -> models.UnitPeriod:
         _fail("state", _("Chưa chấm điểm: %(names)s.") % {"names": ", ".join(waiting)})
     row.state = UnitPeriodState.SUBMITTED
     row.submitted_by = by
-    row.submitted_at = _now()
+    row.submitted_at = clock.now()
     _save(row, by)
     pending = models.UnitPeriod.objects.filter(period=period).exclude(
         state__in=[UnitPeriodState.SUBMITTED, UnitPeriodState.APPROVED]
@@ -1160,7 +1154,7 @@ def unit_approve(*, unit_periods, by) -> list[models.UnitPeriod]:
     for row in rows:
         if row.state != UnitPeriodState.SUBMITTED:
             _fail("unit_periods", _("%(unit)s chưa gửi kết quả.") % {"unit": row.unit.name})
-    now = _now()
+    now = clock.now()
     for row in rows:
         row.state, row.approved_by, row.approved_at = UnitPeriodState.APPROVED, by, now
     bulk_update_with_history(
@@ -1189,7 +1183,7 @@ def unit_return(*, unit_periods, reason: str, by) -> list[models.UnitPeriod]:
     for row in rows:
         if row.state not in (UnitPeriodState.SUBMITTED, UnitPeriodState.APPROVED):
             _fail("unit_periods", _("%(unit)s chưa gửi kết quả.") % {"unit": row.unit.name})
-    now = _now()
+    now = clock.now()
     for row in rows:
         row.state, row.returned_by, row.returned_at, row.return_reason = (
             UnitPeriodState.RETURNED,
@@ -1246,7 +1240,7 @@ def period_sign_off(*, period: models.Period, by) -> models.Period:
     )
     if names:
         _fail("state", _("Chưa chấm điểm: %(names)s.") % {"names": ", ".join(names)})
-    now = _now()
+    now = clock.now()
     for unit in units:
         if unit.state == UnitPeriodState.SUBMITTED:
             unit.state, unit.approved_by, unit.approved_at = UnitPeriodState.APPROVED, by, now
@@ -1291,12 +1285,12 @@ def period_publish(*, period: models.Period, by) -> models.Period:
     )
     _period_states(period, (PeriodState.SIGNED_OFF,))
     _evaluations_move(period, EvaluationState.PUBLISHED, by, _("Công bố kết quả"))
-    today = _today()
+    today = clock.today()
     _transition(
         period,
         PeriodState.PUBLISHED,
         by,
-        published_at=_now(),
+        published_at=clock.now(),
         appeal_due=today + timedelta(days=period.rule_set.appeal_window_days),
     )
     _notify_everyone(
@@ -1316,7 +1310,7 @@ def period_lock(*, period: models.Period, by) -> models.Period:
     period = _locked_period(period)
     _deny(permissions.can_manage_org(by, period.organisation))
     _period_states(period, (PeriodState.PUBLISHED,))
-    if period.appeal_due and _today() <= period.appeal_due:
+    if period.appeal_due and clock.today() <= period.appeal_due:
         _fail(
             "state",
             _("Chưa hết hạn kiến nghị (%(due)s).")
@@ -1325,7 +1319,7 @@ def period_lock(*, period: models.Period, by) -> models.Period:
     if models.Appeal.objects.filter(evaluation__period=period, state=AppealState.PENDING).exists():
         _fail("state", _("Còn kiến nghị chưa giải quyết."))
     _evaluations_move(period, EvaluationState.LOCKED, by, _("Khoá kỳ đánh giá"))
-    return _transition(period, PeriodState.LOCKED, by, locked_at=_now())
+    return _transition(period, PeriodState.LOCKED, by, locked_at=clock.now())
 
 
 @transaction.atomic
@@ -1350,7 +1344,7 @@ def period_reopen(*, period: models.Period, reason: str, by) -> models.PeriodReo
         state_after=PeriodState.SCORING,
     )
     _save(reopening, by)
-    now = _now()
+    now = clock.now()
     units = list(models.UnitPeriod.objects.select_for_update().filter(period=period))
     for unit in units:
         unit.state, unit.return_reason, unit.returned_by, unit.returned_at = (
@@ -1398,7 +1392,7 @@ def appeal_file(*, evaluation: models.Evaluation, reason: str, by) -> models.App
     if not _is_own(by, evaluation):
         raise PermissionDenied(_("Chỉ người được đánh giá mới kiến nghị kết quả của mình."))
     _period_states(evaluation.period, (PeriodState.PUBLISHED,))
-    if _today() > evaluation.period.appeal_due:
+    if clock.today() > evaluation.period.appeal_due:
         _fail(
             "reason",
             _("Đã hết hạn kiến nghị (%(due)s).")
@@ -1527,12 +1521,12 @@ def appeal_decide(
         if e is not None:
             new.e_score, new.e_reason = _leader_criterion(new, e, e_reason, "e")
             fields += ["e_score", "e_reason"]
-        new.scored_by, new.scored_at = by, _now()
+        new.scored_by, new.scored_at = by, clock.now()
         _bump(new, by, [*fields, "scored_by", "scored_at"])
         appeal.resulting_evaluation = new
         _recompute_after(period, by)
     appeal.state = AppealState.UPHELD if upheld else AppealState.REJECTED
-    appeal.decided_by, appeal.decision_reason, appeal.decided_at = by, reason, _now()
+    appeal.decided_by, appeal.decision_reason, appeal.decided_at = by, reason, clock.now()
     _save(appeal, by)
     notifications.notify(
         user_id=appeal.filed_by_id,
@@ -1566,4 +1560,4 @@ def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     unread = models.Notification.objects.filter(user=user.pk, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
-    return unread.update(read_at=timezone.now())
+    return unread.update(read_at=clock.now())

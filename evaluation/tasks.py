@@ -15,12 +15,12 @@ from datetime import date
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluation import models, notifications
 from evaluation.models import EvaluationState, PeriodState, UnitPeriodState
 from evaluation.selectors import ACTIVE_STATES, DONE_STATES, SCORING_STATES, rights_day
+from hrsystem import clock
 from hrsystem import selectors as hr_selectors
 from hrsystem.models import Unit
 from hrsystem.vietnamese import name_sort_key
@@ -213,7 +213,7 @@ def reminders_for(period: models.Period, today: date, before: int) -> list[notif
 @shared_task
 def send_deadline_reminders(today: str | None = None) -> int:
     """Send today's reminders and escalations for every running period; the count sent."""
-    day = date.fromisoformat(today) if today else timezone.localdate()
+    day = date.fromisoformat(today) if today else clock.today()
     before = getattr(settings, "EVALUATION_REMIND_DAYS_BEFORE", REMIND_DAYS_BEFORE)
     sent = 0
     for period in models.Period.objects.filter(state__in=ACTIVE_STATES).select_related(

@@ -20,11 +20,10 @@ from django.db.models import F, Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hrsystem import permissions
+from hrsystem import clock, permissions
 from hrsystem import selectors as hr_selectors
 from hrsystem.context_processors import viewer
 from hrsystem.models import Post, Unit
@@ -56,7 +55,7 @@ TREND_MONTHS = 12
 
 def _on(period: Period) -> date:
     """The day whose posts and grants decide rights over `period`: its end, or today."""
-    return min(period.end, timezone.localdate())
+    return min(period.end, clock.today())
 
 
 def _refuse(request, organisation_id: int):
@@ -473,7 +472,7 @@ def result_detail(request, pk: int):
         .order_by("-filed_at")
     )
     period = evaluation.period
-    today = timezone.localdate()
+    today = clock.today()
     may_appeal = (
         own
         and evaluation.is_current
@@ -1105,7 +1104,7 @@ def overview(request, period_pk: int):
             "unit_actions": signs_off
             and period.state in (PeriodState.SCORING, PeriodState.SUBMITTED),
             "return_form": forms.ReasonForm(label=_("Lý do trả lại")),
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )
 
@@ -1186,7 +1185,7 @@ def completeness(request, period_pk: int):
     they view (`selectors.completeness_board`); 11 queries whatever the size.
     """
     period = _get_period_for_user(request, period_pk)
-    today = timezone.localdate()
+    today = clock.today()
     board = selectors.completeness_board(user=request.user, period=period, today=today)
     oversees = selectors.may_oversee(request.user, period)
     if not board and not oversees:
@@ -1287,7 +1286,7 @@ def _next_period(organisation) -> tuple[int, int]:
         .first()
     )
     if latest is None:
-        today = timezone.localdate()
+        today = clock.today()
         return today.year, today.month
     year, number, cadence = latest
     last = 12 if cadence == Cadence.MONTHLY else 4
@@ -1479,7 +1478,7 @@ def inbox_for(request) -> tuple[list[Todo], list]:
     The shared `selectors.inbox` says what; this names each task and links to its page,
     and adds the agency leader's publication and the HR officer's next step.
     """
-    today = timezone.localdate()
+    today = clock.today()
     inbox = selectors.inbox(user=request.user, today=today, notifications=5)
     periods = {
         period.pk: period
@@ -1547,7 +1546,7 @@ def _steps_periods(request) -> dict[int, str]:
     steps = {}
     organisation = viewer(request).organisation
     if organisation is not None:
-        today = timezone.localdate()
+        today = clock.today()
         signs_off = permissions.can_sign_off(request.user, organisation, today)
         manages = permissions.can_manage_org(request.user, organisation, today)
         states = ([PeriodState.SIGNED_OFF] if signs_off else []) + (

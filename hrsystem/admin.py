@@ -13,14 +13,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, ProtectedError, Q, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import permissions, selectors, services
+from . import clock, permissions, selectors, services
 from .models import (
     Assignment,
     DeputyDelegation,
@@ -44,7 +43,7 @@ def _managed(request) -> set[int] | None:
         return None
     if not hasattr(request, "_managed_organisations"):
         request._managed_organisations = permissions.organisation_ids_for(
-            request.user, Perm.MANAGE_ORG, timezone.localdate()
+            request.user, Perm.MANAGE_ORG, clock.today()
         )
     return request._managed_organisations
 
@@ -514,7 +513,7 @@ class EmployeeAdmin(ScopedHistoryAdmin):
                 Q(pk__in=in_scope.values("employee")) | Q(assignments__isnull=True)
             ).distinct()
         current = Assignment.objects.filter(
-            selectors.active_on(timezone.localdate()), employee=OuterRef("pk")
+            selectors.active_on(clock.today()), employee=OuterRef("pk")
         )
         return queryset.annotate(current_unit_name=Subquery(current.values("unit__name")[:1]))
 

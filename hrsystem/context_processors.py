@@ -6,9 +6,9 @@ page's own scope checks cost the same few queries whatever the page.
 
 from functools import cached_property
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import clock
 from .models import Assignment, Organisation, Post, PostKind, RoleGrant
 from .permissions import Perm, roles_with, unit_ids_for
 from .selectors import active_on
@@ -19,7 +19,7 @@ class Viewer:
 
     def __init__(self, user):
         self.user = user
-        self.today = timezone.localdate()
+        self.today = clock.today()
 
     @cached_property
     def assignment(self) -> Assignment | None:

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from . import clock as app_clock
 from . import services
 from .models import (
     Assignment,
@@ -474,10 +475,12 @@ def past_months(today: date, count: int = MONTHS_SHOWN) -> list[tuple[int, int]]
 
 @contextmanager
 def clock(day: date, hour: int = 9, minute: int = 0) -> Iterator[datetime]:
-    """Inside the block Django's clock reads `day` at `hour`:`minute` local time (never
-    later than now), so services date their rows, history and messages on that day."""
-    moment = min(timezone.make_aware(datetime.combine(day, time(hour, minute))), timezone.now())
-    with mock.patch("django.utils.timezone.now", new=lambda: moment):
+    """Inside the block the product's clock (`hrsystem.clock`), and Django's, read `day` at
+    `hour`:`minute` local time (never later than now), so services date their rows,
+    history and messages on that day."""
+    moment = min(timezone.make_aware(datetime.combine(day, time(hour, minute))), app_clock.now())
+    # Django stamps `auto_now` fields and history rows from its own clock: point it at ours.
+    with app_clock.fixed_at(moment), mock.patch("django.utils.timezone.now", new=app_clock.now):
         yield moment
 
 
@@ -526,7 +529,7 @@ class _Names:
 
 def build_demo(*, today: date | None = None) -> DemoResult:
     """Create the demo agency if missing and (re)set the demo logins; returns the logins."""
-    today = today or timezone.localdate()
+    today = today or app_clock.today()
     with transaction.atomic():
         organisation = Organisation.objects.filter(code=CODE).first()
         created = organisation is None

@@ -18,9 +18,8 @@ from enum import StrEnum
 
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.lookups import StartsWith
-from django.utils import timezone
 
-from . import selectors
+from . import clock, selectors
 from .models import (
     Assignment,
     DeputyDelegation,
@@ -84,10 +83,6 @@ SUPERUSER_PERMS = frozenset({Perm.MANAGE_ORG, Perm.MANAGE_RULE_SETS})
 def roles_with(perm: Perm) -> list[str]:
     """The roles whose grant confers `perm`."""
     return [role for role, perms in ROLE_PERMS.items() if perm in perms]
-
-
-def _today() -> date:
-    return timezone.localdate()
 
 
 def _is_user(user) -> bool:
@@ -394,7 +389,7 @@ def can_record_dossiers(user, unit: Unit, on: date) -> bool:
 def can_manage_org(user, organisation: Organisation, on: date | None = None) -> bool:
     """May `user` keep the agency's structure, positions and people (today unless `on`)?"""
     return _is_user(user) and organisation.pk in organisation_ids_for(
-        user, Perm.MANAGE_ORG, on or _today()
+        user, Perm.MANAGE_ORG, on or clock.today()
     )
 
 
@@ -404,7 +399,7 @@ def can_manage_employee(user, employee: Employee, on: date | None = None) -> boo
     The agency is the one of the assignment covering `on` (today by default), else of the
     latest assignment; a person never assigned may be managed by any HR officer.
     """
-    on = on or _today()
+    on = on or clock.today()
     if not _is_user(user) or _is_self(user, employee):
         return False
     managed = organisation_ids_for(user, Perm.MANAGE_ORG, on)
@@ -435,5 +430,5 @@ def can_manage_rule_sets(
     """
     if not _is_user(user):
         return False
-    held = organisation_ids_for(user, Perm.MANAGE_RULE_SETS, on or _today())
+    held = organisation_ids_for(user, Perm.MANAGE_RULE_SETS, on or clock.today())
     return bool(held) if organisation is None else organisation.pk in held

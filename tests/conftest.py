@@ -241,3 +241,14 @@ def agency(django_user_model):
     )
     login("nobody")
     return cast
+
+
+@pytest.fixture
+def clock():
+    """The product's clock (`hrsystem.clock`): `clock.travel_to(day)` makes `day` today for
+    every service, selector, permission and page (the time of day still runs); the real
+    time is back after the test."""
+    from hrsystem import clock as product_clock
+
+    yield product_clock
+    product_clock.reset()

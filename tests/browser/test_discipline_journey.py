@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from discipline import services
 from discipline.models import Violation, ViolationStatus
+from hrsystem import clock
 from tests.discipline.conftest import build_agency
 from tests.factories import PASSWORD
 
@@ -32,7 +33,7 @@ def _surprise(d):
         organisation=d.org,
         title="Kiểm tra đột xuất việc chấp hành kỷ luật, kỷ cương hành chính",
         kind="surprise",
-        planned_on=services._today(),
+        planned_on=clock.today(),
         scope=[d.vp, d.tn],
         head=d.truong_nv,
         members=[d.kiem],

@@ -35,10 +35,9 @@ TODAY = date(2026, 3, 16)
 
 
 @pytest.fixture(autouse=True)
-def _fixed_today(monkeypatch):
-    """Services and selectors see 16/3/2026 as today."""
-    monkeypatch.setattr("discipline.services._today", lambda: TODAY)
-    monkeypatch.setattr("discipline.selectors._today", lambda: TODAY)
+def _fixed_today(clock):
+    """The product's clock reads 16/3/2026."""
+    clock.travel_to(TODAY)
 
 
 @pytest.fixture(autouse=True)

@@ -11,13 +11,6 @@ from pypdf import PdfReader
 
 from discipline import pdf, services
 
-from .conftest import TODAY
-
-
-@pytest.fixture(autouse=True)
-def _views_today(monkeypatch):
-    monkeypatch.setattr("discipline.views._today", lambda: TODAY)
-
 
 def _text(content: bytes) -> str:
     """The PDF's text with line breaks (cells wrap long names) as single spaces."""

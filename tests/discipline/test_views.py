@@ -33,11 +33,6 @@ from .conftest import TODAY
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 
-@pytest.fixture(autouse=True)
-def _views_today(monkeypatch):
-    monkeypatch.setattr("discipline.views._today", lambda: TODAY)
-
-
 @pytest.fixture
 def as_user(client):
     def log_in(employee_or_user):
@@ -246,11 +241,10 @@ def test_a_contest_without_reason_names_the_field(d, surprise, as_user):
     assert violation.status == ViolationStatus.RECORDED
 
 
-def test_a_contest_after_the_window_is_refused(d, surprise, as_user, monkeypatch):
+def test_a_contest_after_the_window_is_refused(d, surprise, as_user, clock):
     violation = _finding(surprise, d)
     later = violation.contest_deadline + timedelta(days=1)
-    monkeypatch.setattr("discipline.services._today", lambda: later)
-    monkeypatch.setattr("discipline.views._today", lambda: later)
+    clock.travel_to(later)
     client = as_user(d.an)
     assert "Khiếu nại vi phạm này" not in _messages(client.get(reverse("discipline:my_violations")))
     response = client.post(

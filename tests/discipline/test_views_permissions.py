@@ -9,13 +9,6 @@ from django.urls import reverse
 
 from discipline import services
 
-from .conftest import TODAY
-
-
-@pytest.fixture(autouse=True)
-def _views_today(monkeypatch):
-    monkeypatch.setattr("discipline.views._today", lambda: TODAY)
-
 
 @pytest.fixture
 def records(d, surprise):

@@ -3,7 +3,6 @@ with 30: nothing is fetched row by row."""
 
 from datetime import date
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,11 +10,6 @@ from django.urls import reverse
 from discipline import services
 
 from .conftest import TODAY
-
-
-@pytest.fixture(autouse=True)
-def _views_today(monkeypatch):
-    monkeypatch.setattr("discipline.views._today", lambda: TODAY)
 
 
 def count_queries(client, url, params=None) -> int:

@@ -97,10 +97,10 @@ def test_it_refuses_the_inspection_source_outside_an_inspection(d):
     assert "source" in error.value.message_dict
 
 
-def test_it_lets_the_person_contest_within_the_window(d, monkeypatch):
+def test_it_lets_the_person_contest_within_the_window(d, clock):
     violation = _conduct(d)
     assert violation.contest_deadline == TODAY + timedelta(days=5)
-    monkeypatch.setattr("discipline.services._today", lambda: TODAY + timedelta(days=5))
+    clock.travel_to(TODAY + timedelta(days=5))
     contested = services.violation_contest(
         violation=violation, reason="Hôm đó tôi nghỉ phép có đơn.", by=d.an.user
     )
@@ -108,9 +108,9 @@ def test_it_lets_the_person_contest_within_the_window(d, monkeypatch):
     assert contested.history.first().history_user == d.an.user
 
 
-def test_it_refuses_a_contest_after_the_window(d, monkeypatch):
+def test_it_refuses_a_contest_after_the_window(d, clock):
     violation = _conduct(d)
-    monkeypatch.setattr("discipline.services._today", lambda: TODAY + timedelta(days=6))
+    clock.travel_to(TODAY + timedelta(days=6))
     with pytest.raises(ValidationError) as error:
         services.violation_contest(violation=violation, reason="Xin xem lại.", by=d.an.user)
     assert "contest_deadline" in error.value.message_dict
