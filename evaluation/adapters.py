@@ -126,6 +126,55 @@ _EVALUATION_COLUMNS = (
 )
 
 
+def engine_item(item: models.WorkItem, review: dict | None = None) -> scoring.WorkItem:
+    """`item` as the engine reads it, its uncertified late dossiers added to its days late;
+    `review` (major_errors, late, late_excused) replaces the stored review, as a head types it."""
+    review = review or {}
+    return scoring.WorkItem(
+        planned=item.planned,
+        done=item.done,
+        coefficient=item.coefficient,
+        major_errors=review.get("major_errors", item.major_errors),
+        late=review.get("late", item.late) + item.dossier_late,
+        late_excused=review.get("late_excused", item.late_excused),
+    )
+
+
+def person_preview(
+    evaluation: models.Evaluation,
+    rules: RuleSet,
+    *,
+    finals: dict,
+    reviews: dict,
+    leader: dict | None,
+    items,
+    ledger_entries,
+) -> tuple[scoring.PersonMonth, Decimal | None]:
+    """(the person's month, the leader's `d`) for `scoring.score_person` from values a
+    scorer typed but has not saved: `finals` (criterion index → score or None), `reviews`
+    (item id → review), `leader` (the đ and e typed, else the stored ones). Expects the
+    evaluation's bonus entries prefetched; no query."""
+    person = scoring.PersonMonth(
+        employee=evaluation.employee.code,
+        unit=evaluation.unit.code,
+        month=evaluation.period.number,
+        leader=evaluation.is_leader,
+        general=tuple(finals.get(index) or ZERO for index in range(len(rules.general_criteria))),
+        items=tuple(engine_item(item, reviews[item.pk]) for item in items),
+        violations=engine_violations(rules, ledger_entries),
+        bonus=tuple(
+            scoring.Bonus(points=entry.points, reason=entry.reason)
+            for entry in evaluation.bonus_entries.all()
+        ),
+        dd=leader["dd"] if leader else (evaluation.dd_score or rules.leader_full),
+        e=leader["e"] if leader else (evaluation.e_score or rules.leader_full),
+    )
+    leader_d = None
+    if evaluation.is_leader:
+        leader_d = evaluation.leader_d if evaluation.leader_d is not None else rules.leader_full
+    return person, leader_d
+
+
 def leaders_in_period(unit_ids, start: date, end: date):
     """(unit id → who leads it in the period, unit id → its other leaders); 1 query.
 

@@ -38,6 +38,7 @@ from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import wraps
 from operator import attrgetter, le
+from typing import NamedTuple
 
 from .rules import LEVEL_RANK, LEVELS, RuleSet
 
@@ -365,6 +366,32 @@ def general_block(rules: RuleSet, person: PersonMonth) -> tuple[tuple[Decimal, .
     return floored, round2(sum(floored, ZERO))
 
 
+class ItemWork(NamedTuple):
+    """One work item's converted work (scoring-rules §2), before rounding: what was
+    assigned, what counts as done (never more than assigned), and that after the quality
+    and the progress penalties."""
+
+    assigned: Decimal
+    counted: Decimal
+    quality: Decimal
+    progress: Decimal
+
+
+def item_work(rules: RuleSet, item: WorkItem) -> ItemWork:
+    """`item`'s contribution to the three task percentages (it is assumed valid)."""
+    weight, planned = item.coefficient, item.planned
+    counted = weight * (item.done if item.done < planned else planned)
+    quality = progress = counted
+    if item.major_errors:
+        factor = ONE - rules.quality_penalty_per_error * item.major_errors
+        quality = counted * factor if factor > ZERO else ZERO
+    delays = item.late - item.late_excused
+    if delays > 0:
+        factor = ONE - rules.progress_penalty_per_delay * delays
+        progress = counted * factor if factor > ZERO else ZERO
+    return ItemWork(weight * planned, counted, quality, progress)
+
+
 def task_ratios(
     rules: RuleSet, items: Iterable[WorkItem]
 ) -> tuple[Decimal, Decimal, Decimal] | None:
@@ -373,15 +400,11 @@ def task_ratios(
     Raises ScoringInputError naming `items[i].field` for an item the rules forbid.
     """
     assigned = counted = quality = progress = ZERO
-    error_penalty = rules.quality_penalty_per_error
-    delay_penalty = rules.progress_penalty_per_delay
     for index, item in enumerate(items):
-        weight = item.coefficient
-        planned = item.planned
         late, excused, errors = item.late, item.late_excused, item.major_errors
         if not (
-            weight > ZERO
-            and planned > ZERO
+            item.coefficient > ZERO
+            and item.planned > ZERO
             and item.done >= ZERO
             and type(errors) is int
             and type(late) is int
@@ -390,22 +413,11 @@ def task_ratios(
             and 0 <= excused <= late
         ):
             raise ScoringInputError(f"items[{index}]", _item_problem(item))
-        assigned += weight * planned
-        weighted = weight * (item.done if item.done < planned else planned)
-        counted += weighted
-        if errors:
-            factor = ONE - error_penalty * errors
-            if factor > ZERO:
-                quality += weighted * factor
-        else:
-            quality += weighted
-        delays = late - excused
-        if delays > 0:
-            factor = ONE - delay_penalty * delays
-            if factor > ZERO:
-                progress += weighted * factor
-        else:
-            progress += weighted
+        work = item_work(rules, item)
+        assigned += work.assigned
+        counted += work.counted
+        quality += work.quality
+        progress += work.progress
     if not assigned:
         return None
     return (

@@ -704,6 +704,29 @@ def self_assessment_submit(
     return evaluation
 
 
+@transaction.atomic
+def self_assessment_record(
+    *,
+    evaluation: models.Evaluation,
+    revision: int,
+    by,
+    declarations: Iterable[tuple[models.WorkItem, dict]] = (),
+    proposed: dict | None = None,
+    comment: str | None = None,
+    submit: bool = False,
+) -> models.Evaluation:
+    """The employee's month page saved as one change, all or nothing: each (item, values)
+    of `declarations` through `work_item_declare` (values: done, evidence_number,
+    evidence_file, self_note), then `self_assessment_submit` when `submit`, else
+    `self_assessment_save`; each call carries the revision the previous one left, so a
+    stale `revision` raises ConflictError and saves nothing."""
+    for item, values in declarations:
+        work_item_declare(item=item, revision=revision, by=by, **values)
+        revision += 1
+    save = self_assessment_submit if submit else self_assessment_save
+    return save(evaluation=evaluation, revision=revision, by=by, proposed=proposed, comment=comment)
+
+
 # --- the head's part -------------------------------------------------------------------
 
 
@@ -939,6 +962,70 @@ def evaluation_score(
     _bump(evaluation, by, fields)
     _recompute_after(evaluation.period, by)
     evaluation.refresh_from_db()
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_score_row(
+    *,
+    evaluation: models.Evaluation,
+    revision: int,
+    by,
+    items: list[models.WorkItem],
+    reviews: dict,
+    certify: bool,
+    final: dict | None = None,
+    **scores,
+) -> models.Evaluation:
+    """One row of the scoring page saved as one change, all or nothing.
+
+    `reviews` maps the id of each of `items` (the person's items as shown) to the typed
+    major_errors, late, late_excused and excuse_reason; the excusals count only when
+    `certify` (the scorer was offered them). Excusals lowered are certified first (so
+    days late may go down), then `evaluation_score` with `final` and `scores`
+    (head_comment, absent, dd, dd_reason, e, e_reason), then excusals raised; each call
+    carries the revision the previous one left, so a stale `revision` raises
+    ConflictError and saves nothing.
+    """
+    stored = {item.pk: item for item in items}
+    if not certify:
+        for pk, item in stored.items():
+            reviews[pk].update(late_excused=item.late_excused, excuse_reason=item.excuse_reason)
+    lowered = [pk for pk, r in reviews.items() if r["late_excused"] < stored[pk].late_excused]
+    raised = [
+        pk
+        for pk, r in reviews.items()
+        if pk not in lowered
+        and (
+            r["late_excused"] != stored[pk].late_excused
+            or (r["late_excused"] and r["excuse_reason"] != stored[pk].excuse_reason)
+        )
+    ]
+
+    def certify_each(pks: list[int], revision: int) -> int:
+        for pk in pks:
+            delay_certify(
+                item=stored[pk],
+                late_excused=reviews[pk]["late_excused"],
+                reason=reviews[pk]["excuse_reason"],
+                revision=revision,
+                by=by,
+            )
+            revision += 1
+        return revision
+
+    revision = certify_each(lowered, revision)
+    evaluation = evaluation_score(
+        evaluation=evaluation,
+        revision=revision,
+        by=by,
+        final=final,
+        items={
+            pk: {"major_errors": r["major_errors"], "late": r["late"]} for pk, r in reviews.items()
+        },
+        **scores,
+    )
+    certify_each(raised, evaluation.revision)
     return evaluation
 
 

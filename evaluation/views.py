@@ -8,14 +8,11 @@ which checks permission and state again. Reads for whole units run a constant nu
 queries whatever the unit's size.
 """
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import F, Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,7 +26,7 @@ from hrsystem.context_processors import viewer
 from hrsystem.models import Post, Unit
 from hrsystem.permissions import Perm
 
-from . import adapters, forms, scoring, selectors, services
+from . import forms, presenters, selectors, services
 from .models import (
     Appeal,
     AppealState,
@@ -40,12 +37,9 @@ from .models import (
     PeriodState,
     RuleSet,
     UnitPeriod,
-    UnitPeriodState,
-    WorkItem,
 )
-from .reasons import reason_text
+from .presenters import ScoreRow, level_label
 from .rulesets import rule_set_from_snapshot
-from .templatetags.evaluation_labels import level_name
 
 TREND_MONTHS = 12
 
@@ -104,11 +98,6 @@ def _get_unit_for_period(request, period: Period, unit_pk: int) -> Unit:
     return unit
 
 
-def _require_sign_off(request, period: Period) -> None:
-    if not permissions.can_sign_off(request.user, period.organisation, _on(period)):
-        raise PermissionDenied
-
-
 def _require_manage(request, organisation) -> None:
     if not permissions.can_manage_org(request.user, organisation):
         raise PermissionDenied
@@ -152,151 +141,6 @@ def _messages_of(error: ValidationError, labels: dict | None = None) -> list[str
 def _flash_error(request, error: ValidationError) -> None:
     for message in _messages_of(error):
         messages.error(request, message)
-
-
-# --- results as people read them -------------------------------------------------------
-
-
-def _level(rules, code: str | None) -> str | None:
-    """The rule set's name for level `code` in the active language; None for no level."""
-    return level_name(rules.label(code or None))
-
-
-LEVEL_PARAMS = ("cap", "unit_level", "level")
-"""Reason parameters that hold a level code, shown with the rule set's own label."""
-
-
-def _reasons(stored, rules=None) -> list[str]:
-    """Stored reason rows (code and parameters) as sentences in the active language."""
-    texts = []
-    for row in stored or []:
-        if isinstance(row, dict):
-            code, params = row.get("code"), row.get("params") or ()
-        else:
-            code, params = row[0], row[1] if len(row) > 1 else ()
-        if isinstance(params, dict):
-            params = tuple(params.items())
-        params = tuple(
-            (
-                str(key),
-                _level(rules, value)
-                if rules is not None and key in LEVEL_PARAMS and value in rules.level_labels
-                else str(value),
-            )
-            for key, value in params
-        )
-        if code in scoring.REASON_CODES:
-            texts.append(reason_text(scoring.Reason(code, params)))
-    return texts
-
-
-@dataclass
-class CriterionRow:
-    criterion: object
-    proposed: Decimal | None
-    final: Decimal | None
-    after: Decimal | None
-    violations: list = field(default_factory=list)
-
-
-@dataclass
-class ItemRow:
-    item: WorkItem
-    late: int
-    assigned: Decimal
-    counted: Decimal
-    quality: Decimal
-    progress: Decimal
-
-
-@dataclass
-class Breakdown:
-    """One evaluation laid out for reading: every number with where it came from."""
-
-    evaluation: Evaluation
-    rules: object
-    level: str | None
-    score_level: str | None
-    criteria: list[CriterionRow]
-    items: list[ItemRow]
-    other_violations: list
-    bonus_entries: list
-    reasons: list[str]
-
-    @property
-    def items_total(self) -> dict[str, Decimal]:
-        """The converted sums the three percentages divide (before rounding)."""
-        return {
-            name: sum((getattr(row, name) for row in self.items), Decimal(0))
-            for name in ("assigned", "counted", "quality", "progress")
-        }
-
-
-def _item_row(rules, item: WorkItem) -> ItemRow:
-    """An item's converted contributions, as the engine counts them (scoring-rules §2)."""
-    weight = item.coefficient
-    counted = weight * min(item.done, item.planned)
-    late = item.late + item.dossier_late
-    quality = counted * max(Decimal(0), 1 - rules.quality_penalty_per_error * item.major_errors)
-    delays = late - item.late_excused
-    progress = counted * max(Decimal(0), 1 - rules.progress_penalty_per_delay * max(delays, 0))
-    return ItemRow(
-        item=item,
-        late=late,
-        assigned=scoring.round2(weight * item.planned),
-        counted=scoring.round2(counted),
-        quality=scoring.round2(quality),
-        progress=scoring.round2(progress),
-    )
-
-
-def _criterion_index(rules) -> dict[str, int]:
-    return {criterion.code: index for index, criterion in enumerate(rules.general_criteria)}
-
-
-def _breakdown(evaluation: Evaluation, violations: list) -> Breakdown:
-    """`evaluation` must come with criterion_scores, work_items and bonus_entries prefetched."""
-    rules = rule_set_from_snapshot(evaluation.rule_set_snapshot)
-    scores = {score.criterion_index: score for score in evaluation.criterion_scores.all()}
-    by_code = _criterion_index(rules)
-    on_criterion: dict[int, list] = {}
-    others = []
-    for violation in violations:
-        index = by_code.get(violation.criterion_code)
-        if index is None:
-            others.append(violation)
-        else:
-            on_criterion.setdefault(index, []).append(violation)
-    after = list(evaluation.criteria_result or [])
-    criteria = []
-    for index, criterion in enumerate(rules.general_criteria):
-        score = scores.get(index)
-        criteria.append(
-            CriterionRow(
-                criterion=criterion,
-                proposed=score.proposed if score else None,
-                final=score.final if score else None,
-                after=Decimal(str(after[index])) if index < len(after) else None,
-                violations=on_criterion.get(index, []),
-            )
-        )
-    return Breakdown(
-        evaluation=evaluation,
-        rules=rules,
-        level=_level(rules, evaluation.level),
-        score_level=_level(rules, evaluation.score_level),
-        criteria=criteria,
-        items=[_item_row(rules, item) for item in evaluation.work_items.all()],
-        other_violations=others,
-        bonus_entries=list(evaluation.bonus_entries.all()),
-        reasons=_reasons(evaluation.reasons, rules),
-    )
-
-
-def _violations_of(evaluation: Evaluation) -> list:
-    """The ledger entries against the person in the evaluation's period; 1 query."""
-    entries = selectors.violations_by_employee(period=evaluation.period)
-    return entries.get(evaluation.employee_id, [])
 
 
 # --- the employee's month --------------------------------------------------------------
@@ -373,7 +217,7 @@ def my_month(request, pk: int | None = None):
             "assessment": assessment,
             "editable": editable,
             "error_messages": error_messages,
-            "violations": _violations_of(evaluation),
+            "violations": presenters.violations_of(evaluation),
         },
     )
     if error_messages:
@@ -382,32 +226,30 @@ def my_month(request, pk: int | None = None):
 
 
 def _save_month(request, evaluation, item_forms, assessment) -> None:
-    """Declare the changed items and the self-assessment through the services, all or
-    nothing; submit when asked. A stale revision raises ConflictError and saves nothing."""
-    revision = int(request.POST.get("revision") or evaluation.revision)
+    """Send the page through `services.self_assessment_record`; a stale revision raises
+    ConflictError and saves nothing."""
     submit = request.POST.get("action") == "submit"
-    with transaction.atomic():
-        for form in item_forms:
-            if not form.has_changed():
-                continue
-            services.work_item_declare(
-                item=form.item,
-                revision=revision,
-                by=request.user,
-                done=form.cleaned_data["done"],
-                evidence_number=form.cleaned_data["evidence_number"],
-                evidence_file=form.cleaned_data["evidence_file"] or None,
-                self_note=form.cleaned_data["self_note"],
+    services.self_assessment_record(
+        evaluation=evaluation,
+        revision=int(request.POST.get("revision") or evaluation.revision),
+        by=request.user,
+        declarations=[
+            (
+                form.item,
+                {
+                    "done": form.cleaned_data["done"],
+                    "evidence_number": form.cleaned_data["evidence_number"],
+                    "evidence_file": form.cleaned_data["evidence_file"] or None,
+                    "self_note": form.cleaned_data["self_note"],
+                },
             )
-            revision += 1
-        save = services.self_assessment_submit if submit else services.self_assessment_save
-        save(
-            evaluation=evaluation,
-            revision=revision,
-            by=request.user,
-            proposed=assessment.proposals(),
-            comment=assessment.cleaned_data["self_comment"],
-        )
+            for form in item_forms
+            if form.has_changed()
+        ],
+        proposed=assessment.proposals(),
+        comment=assessment.cleaned_data["self_comment"],
+        submit=submit,
+    )
     if submit:
         messages.success(request, _("Đã gửi tự đánh giá. Thủ trưởng đơn vị sẽ chấm điểm."))
     else:
@@ -438,7 +280,7 @@ def my_results(request):
     rows = []
     for evaluation in results:
         rules = rule_set_from_snapshot(evaluation.rule_set_snapshot)
-        rows.append((evaluation, _level(rules, evaluation.level)))
+        rows.append((evaluation, level_label(rules, evaluation.level)))
     recent = list(reversed(rows[:TREND_MONTHS]))
     thresholds = []
     if rows:
@@ -485,7 +327,7 @@ def result_detail(request, pk: int):
         request,
         "evaluation/result_detail.html",
         {
-            "b": _breakdown(evaluation, _violations_of(evaluation)),
+            "b": presenters.breakdown(evaluation, presenters.violations_of(evaluation)),
             "evaluation": evaluation,
             "own": own,
             "appeals": appeals,
@@ -518,101 +360,6 @@ def appeal_file(request, pk: int):
 
 
 # --- the head's scoring page -----------------------------------------------------------
-
-
-@dataclass
-class ScoreRow:
-    """One person on the scoring page: the form, the stored or previewed result."""
-
-    evaluation: Evaluation
-    form: forms.ScoreRowForm
-    violations: list
-    result: scoring.MonthResult | None = None
-    result_level: str | None = None
-    errors: list[str] = field(default_factory=list)
-    conflict: str = ""
-    saved: bool = False
-    provisional: bool = False
-    can_certify: bool = False
-    absent: bool = False
-    missing: int = 0
-    actions: selectors.RowActions | None = None
-
-    @property
-    def editable(self) -> bool:
-        """The services would take this person's scores now (`selectors.row_actions`)."""
-        return self.actions is not None and self.actions.score
-
-    @property
-    def unscored(self) -> bool:
-        return self.evaluation.state in (EvaluationState.DRAFT, EvaluationState.SELF_SUBMITTED)
-
-
-def _preview(row: ScoreRow, rules, *, provisional: bool = False) -> None:
-    """Score the row's posted values with the engine, without saving anything.
-
-    `provisional`: score the proposals of a person who has sent their self-assessment and
-    is not scored yet (what approving it would give); their stored result means nothing.
-    Otherwise `missing` counts the criteria left blank: no level until all are filled.
-    """
-    evaluation, form = row.evaluation, row.form
-    absent = evaluation.absent if provisional else form.cleaned_data.get("absent")
-    if absent:
-        row.absent = True
-        return
-    if provisional:
-        finals = {index: form.initial.get(f"c{index}") for index in range(len(form.criteria))}
-        reviews = {
-            item.pk: {
-                "major_errors": item.major_errors,
-                "late": item.late,
-                "late_excused": item.late_excused,
-            }
-            for item in form.items
-        }
-        row.provisional = True
-    else:
-        finals = form.finals()
-        reviews = form.item_reviews()
-        row.missing = sum(1 for value in finals.values() if value is None)
-    items = tuple(
-        scoring.WorkItem(
-            planned=item.planned,
-            done=item.done,
-            coefficient=item.coefficient,
-            major_errors=reviews[item.pk]["major_errors"],
-            late=reviews[item.pk]["late"] + item.dossier_late,
-            late_excused=reviews[item.pk]["late_excused"],
-        )
-        for item in form.items
-    )
-    leader = None if provisional else form.leader_scores()
-    dd = leader["dd"] if leader else (evaluation.dd_score or rules.leader_full)
-    e = leader["e"] if leader else (evaluation.e_score or rules.leader_full)
-    person = scoring.PersonMonth(
-        employee=evaluation.employee.code,
-        unit=evaluation.unit.code,
-        month=evaluation.period.number,
-        leader=evaluation.is_leader,
-        general=tuple(finals[index] or Decimal(0) for index in range(len(rules.general_criteria))),
-        items=items,
-        violations=adapters.engine_violations(rules, row.violations),
-        bonus=tuple(
-            scoring.Bonus(points=entry.points, reason=entry.reason)
-            for entry in evaluation.bonus_entries.all()
-        ),
-        dd=dd,
-        e=e,
-    )
-    leader_d = None
-    if evaluation.is_leader:
-        leader_d = evaluation.leader_d if evaluation.leader_d is not None else rules.leader_full
-    try:
-        row.result = scoring.score_person(rules, person, leader_d)
-    except scoring.ScoringInputError as error:
-        row.errors.append(error.message)
-        return
-    row.result_level = _level(rules, row.result.level)
 
 
 def _score_rows(request, period: Period, evaluations, data=None) -> list[ScoreRow]:
@@ -718,14 +465,14 @@ def scoring_page(request, period_pk: int):
         raise PermissionDenied
     rules = rule_set_from_snapshot(period.rule_set_snapshot)
     for row in rows:
-        row.result_level = _level(rules, row.evaluation.level)
+        row.result_level = level_label(rules, row.evaluation.level)
         if row.editable and row.evaluation.state == EvaluationState.SELF_SUBMITTED:
-            _preview(row, rules, provisional=True)
+            presenters.preview(row, rules, provisional=True)
     unit_ids = {row.evaluation.unit_id for row in rows} | ({unit.pk} if unit else set())
     unit_periods = _approvable_units(
         request, period, unit_ids if unit else _led_units(request, period)
     )
-    _explain_submission(period, unit_periods)
+    presenters.explain_submission(period, unit_periods)
     return render(
         request,
         "evaluation/scoring.html",
@@ -736,78 +483,15 @@ def scoring_page(request, period_pk: int):
             "rows": rows,
             "unit_periods": unit_periods,
             "units": units if len(units) > 1 else [],
-            "quota": _quota(period, rows, rules),
+            "quota": presenters.quotas(period, rows, rules),
             "bulk_form": forms.BulkActionForm(evaluation_ids=[]),
             "bulk": any(row.actions.bulk for row in rows),
             "editable": any(row.editable for row in rows),
             "period_note": selectors.period_closed_note(period),
             "board": selectors.may_view_board(user=request.user, period=period),
-            "layout": _score_layout(period, rules),
+            "layout": presenters.score_layout(period, rules),
         },
     )
-
-
-def _score_layout(period: Period, rules) -> dict:
-    """The scoring table's columns, the same for the page and a row sent back by htmx:
-    a choice box while bulk actions can apply, the leaders' criteria when the rule set
-    has them, and the total the detail row spans."""
-    pick = period.state in selectors.SCORING_STATES
-    leader = rules.leader_criteria_enabled
-    return {
-        "pick": pick,
-        "leader": leader,
-        "columns": int(pick) + 3 + len(rules.general_criteria) + int(leader),
-    }
-
-
-def _explain_submission(period: Period, unit_periods: list[UnitPeriod]) -> None:
-    """Mark on each unit period whether its head can submit it now, as
-    `services.unit_submit` decides: at the scoring step, not yet submitted, every rated
-    staff member scored (`waiting` names the others); 1 query at the scoring step."""
-    scoring_step = period.state == PeriodState.SCORING
-    waiting = {}
-    if scoring_step and unit_periods:
-        waiting = selectors.units_not_scored(
-            period=period, unit_ids=[up.unit_id for up in unit_periods]
-        )
-    for unit_period in unit_periods:
-        unit_period.open = unit_period.state in (
-            UnitPeriodState.DRAFT,
-            UnitPeriodState.RETURNED,
-        )
-        unit_period.waiting = waiting.get(unit_period.unit_id, [])
-        unit_period.may_submit = scoring_step and unit_period.open and not unit_period.waiting
-
-
-@dataclass
-class Quota:
-    unit_name: str
-    rated: int
-    top: int
-    limit: int
-    rate_percent: Decimal
-
-    @property
-    def over(self) -> int:
-        return max(self.top - self.limit, 0)
-
-
-def _quota(period: Period, rows: list[ScoreRow], rules) -> list[Quota] | None:
-    """The monthly quota of the top level per unit on the page (hn3814); 1 query."""
-    if rules.monthly_quota_rate is None or not rows:
-        return None
-    names = {row.evaluation.unit_id: row.evaluation.unit.name for row in rows}
-    situations = selectors.quota_situation(period=period, unit_ids=list(names))
-    return [
-        Quota(
-            unit_name=names[unit_id],
-            rated=situation.rated,
-            top=situation.reached_by_score,
-            limit=situation.limit,
-            rate_percent=rules.monthly_quota_rate * 100,
-        )
-        for unit_id, situation in situations.items()
-    ]
 
 
 def _row_for_user(request, period_pk: int, pk: int, data=None) -> tuple[Period, ScoreRow]:
@@ -828,7 +512,7 @@ def score_preview(request, period_pk: int, pk: int):
     """htmx: the row's total and level recomputed from the posted values; saves nothing."""
     period, row = _row_for_user(request, period_pk, pk, request.POST)
     if row.form.is_valid():
-        _preview(row, rule_set_from_snapshot(period.rule_set_snapshot))
+        presenters.preview(row, rule_set_from_snapshot(period.rule_set_snapshot))
     else:
         row.errors = row.form.error_list()
     return render(request, "evaluation/_row_result.html", {"row": row, "period": period})
@@ -858,7 +542,7 @@ def score_save(request, period_pk: int, pk: int):
         else:
             _, row = _row_for_user(request, period_pk, pk)
             row.saved = True
-            row.result_level = _level(rules, row.evaluation.level)
+            row.result_level = level_label(rules, row.evaluation.level)
     if not request.htmx:
         for message in row.errors + ([row.conflict] if row.conflict else []):
             messages.error(request, message)
@@ -867,13 +551,13 @@ def score_save(request, period_pk: int, pk: int):
                 request,
                 _("Đã lưu điểm của %(name)s.") % {"name": row.evaluation.employee.full_name},
             )
-        return redirect(_scoring_url(period, row.evaluation.unit_id))
+        return redirect(presenters.scoring_url(period, row.evaluation.unit_id))
     if row.conflict and not row.errors:
-        _preview(row, rules)  # show what the person typed, scored, beside the conflict
+        presenters.preview(row, rules)  # show what the person typed, scored, beside the conflict
     unit_periods = []
     if row.saved:
         unit_periods = _approvable_units(request, period, [row.evaluation.unit_id])
-        _explain_submission(period, unit_periods)
+        presenters.explain_submission(period, unit_periods)
     return render(
         request,
         "evaluation/_score_row.html",
@@ -881,66 +565,28 @@ def score_save(request, period_pk: int, pk: int):
             "row": row,
             "period": period,
             "rules": rules,
-            "layout": _score_layout(period, rules),
+            "layout": presenters.score_layout(period, rules),
             "unit_periods": unit_periods,
         },
     )
 
 
 def _save_row(request, row: ScoreRow) -> None:
-    """Save one row through the services in one transaction, each call carrying the
-    revision the previous one left: the form's revision must still be current."""
-    form, evaluation = row.form, row.evaluation
-    revision = form.cleaned_data["revision"]
-    reviews = form.item_reviews()
-    items = {item.pk: item for item in form.items}
-    if not row.can_certify:
-        for pk, item in items.items():
-            reviews[pk].update(late_excused=item.late_excused, excuse_reason=item.excuse_reason)
-    lowered = [pk for pk, r in reviews.items() if r["late_excused"] < items[pk].late_excused]
-    raised = [
-        pk
-        for pk, r in reviews.items()
-        if pk not in lowered
-        and (
-            r["late_excused"] != items[pk].late_excused
-            or (r["late_excused"] and r["excuse_reason"] != items[pk].excuse_reason)
-        )
-    ]
-    leader = form.leader_scores() or {}
-    with transaction.atomic():
-        for pk in lowered:
-            services.delay_certify(
-                item=items[pk],
-                late_excused=reviews[pk]["late_excused"],
-                reason=reviews[pk]["excuse_reason"],
-                revision=revision,
-                by=request.user,
-            )
-            revision += 1
-        evaluation = services.evaluation_score(
-            evaluation=evaluation,
-            revision=revision,
-            by=request.user,
-            final={index: value for index, value in form.finals().items() if value is not None},
-            items={
-                pk: {"major_errors": r["major_errors"], "late": r["late"]}
-                for pk, r in reviews.items()
-            },
-            head_comment=form.cleaned_data["head_comment"],
-            absent=form.cleaned_data["absent"],
-            **leader,
-        )
-        revision = evaluation.revision
-        for pk in raised:
-            services.delay_certify(
-                item=items[pk],
-                late_excused=reviews[pk]["late_excused"],
-                reason=reviews[pk]["excuse_reason"],
-                revision=revision,
-                by=request.user,
-            )
-            revision += 1
+    """Save one row through `services.evaluation_score_row`; the form's revision must
+    still be current."""
+    form = row.form
+    services.evaluation_score_row(
+        evaluation=row.evaluation,
+        revision=form.cleaned_data["revision"],
+        by=request.user,
+        items=form.items,
+        reviews=form.item_reviews(),
+        certify=row.can_certify,
+        final={index: value for index, value in form.finals().items() if value is not None},
+        head_comment=form.cleaned_data["head_comment"],
+        absent=form.cleaned_data["absent"],
+        **(form.leader_scores() or {}),
+    )
 
 
 @login_required
@@ -958,7 +604,7 @@ def score_add(request, period_pk: int, pk: int, what: str):
             label = form.fields[name].label if name in form.fields else ""
             for error in errors:
                 messages.error(request, f"{label}: {error}" if label else error)
-        return redirect(_scoring_url(period, row.evaluation.unit_id))
+        return redirect(presenters.scoring_url(period, row.evaluation.unit_id))
     data, who = form.cleaned_data, row.evaluation.employee.full_name
     try:
         if what == "item":
@@ -983,12 +629,7 @@ def score_add(request, period_pk: int, pk: int, what: str):
             messages.success(request, _("Đã ghi điểm thưởng cho %(name)s.") % {"name": who})
     except ValidationError as error:
         _flash_error(request, error)
-    return redirect(_scoring_url(period, row.evaluation.unit_id))
-
-
-def _scoring_url(period: Period, unit_id: int | None = None) -> str:
-    url = reverse("evaluation:scoring", args=[period.pk])
-    return f"{url}?unit={unit_id}" if unit_id else url
+    return redirect(presenters.scoring_url(period, row.evaluation.unit_id))
 
 
 @login_required
@@ -1003,7 +644,7 @@ def score_bulk(request, period_pk: int):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect(_scoring_url(period, unit_id))
+        return redirect(presenters.scoring_url(period, unit_id))
     chosen = [scorable[pk] for pk in form.cleaned_data["evaluations"]]
     try:
         if form.cleaned_data["action"] == form.APPROVE:
@@ -1016,7 +657,7 @@ def score_bulk(request, period_pk: int):
             messages.success(request, _("Đã trả lại %(n)s phiếu.") % {"n": len(done)})
     except ValidationError as error:
         _flash_error(request, error)
-    return redirect(_scoring_url(period, unit_id))
+    return redirect(presenters.scoring_url(period, unit_id))
 
 
 @login_required
@@ -1032,7 +673,7 @@ def unit_submit(request, period_pk: int, unit_pk: int):
         _flash_error(request, error)
     else:
         messages.success(request, _("Đã gửi kết quả của %(unit)s.") % {"unit": unit.name})
-    return redirect(_scoring_url(period, unit.pk))
+    return redirect(presenters.scoring_url(period, unit.pk))
 
 
 # --- the agency leader's overview ------------------------------------------------------
@@ -1068,9 +709,9 @@ def overview(request, period_pk: int):
         rated = unit.people - unit.not_rated
         unit_period.figures = {"total": rated, "scored": rated - unit.unscored}
         unit_period.missing = unit.missing_self_assessment
-        unit_period.level_label = _level(rules, unit_period.level)
+        unit_period.level_label = level_label(rules, unit_period.level)
         unit_period.level_counts = [
-            (_level(rules, level), unit.levels.get(level, 0), level) for level in LEVEL_ORDER
+            (level_label(rules, level), unit.levels.get(level, 0), level) for level in LEVEL_ORDER
         ]
         unit_periods.append(unit_period)
     distribution = overview.levels
@@ -1081,8 +722,8 @@ def overview(request, period_pk: int):
         .order_by("unit__path", "employee__full_name")[:200]
     )
     for evaluation in exceptions:
-        evaluation.level_label = _level(rules, evaluation.level)
-        evaluation.reason_texts = _reasons(evaluation.reasons, rules)
+        evaluation.level_label = level_label(rules, evaluation.level)
+        evaluation.reason_texts = presenters.reason_texts(evaluation.reasons, rules)
     pending_appeals = Appeal.objects.filter(
         evaluation__period=period, state=AppealState.PENDING
     ).count()
@@ -1093,13 +734,15 @@ def overview(request, period_pk: int):
             "period": period,
             "rules": rules,
             "unit_periods": unit_periods,
-            "bars": [(_level(rules, level), distribution[level], level) for level in LEVEL_ORDER],
+            "bars": [
+                (level_label(rules, level), distribution[level], level) for level in LEVEL_ORDER
+            ],
             "not_rated": selectors.not_rated(period=period),
             "exceptions": exceptions,
             "pending_appeals": pending_appeals,
             "signs_off": signs_off,
             "manages": manages,
-            "next_hr_state": NEXT_HR_STATE.get(period.state) if manages else None,
+            "next_hr_state": presenters.NEXT_HR_STATE.get(period.state) if manages else None,
             "scores": selectors.evaluations_for_head(user=request.user, period=period).exists(),
             "unit_actions": signs_off
             and period.state in (PeriodState.SCORING, PeriodState.SUBMITTED),
@@ -1262,20 +905,13 @@ def period_list(request):
             "periods": periods,
             "hidden": hidden,
             "manages": permissions.can_manage_org(request.user, organisation),
-            "next_states": NEXT_HR_STATE,
+            "next_states": presenters.NEXT_HR_STATE,
         },
     )
 
 
 PERIODS_SHOWN = 12
 """Periods listed by default: a year of months; rights are checked per period shown."""
-
-NEXT_HR_STATE = {
-    PeriodState.OPEN: PeriodState.SELF_ASSESSMENT,
-    PeriodState.SELF_ASSESSMENT: PeriodState.SCORING,
-    PeriodState.SCORING: PeriodState.SUBMITTED,
-}
-"""The steps an HR officer moves a period through; the later ones belong to the leader."""
 
 
 def _next_period(organisation) -> tuple[int, int]:
@@ -1452,44 +1088,13 @@ def appeal_decide(request, pk: int):
         "evaluation/appeal_decide.html",
         {
             "appeal": appeal,
-            "b": _breakdown(evaluation, _violations_of(evaluation)),
+            "b": presenters.breakdown(evaluation, presenters.violations_of(evaluation)),
             "decision": decision,
             "row": row,
             "error_messages": error_messages,
         },
         status=400 if error_messages else 200,
     )
-
-
-# --- the to-do inbox on the home page --------------------------------------------------
-
-
-@dataclass
-class Todo:
-    text: str
-    url: str
-    due: date | None = None
-    urgent: bool = False
-
-
-def inbox_for(request) -> tuple[list[Todo], list]:
-    """What the user must do now in the monthly cycle, and their unread notifications.
-
-    The shared `selectors.inbox` says what; this names each task and links to its page,
-    and adds the agency leader's publication and the HR officer's next step.
-    """
-    today = clock.today()
-    inbox = selectors.inbox(user=request.user, today=today, notifications=5)
-    periods = {
-        period.pk: period
-        for period in Period.objects.filter(
-            pk__in={task.period_id for task in inbox.tasks} | _steps_periods(request).keys()
-        ).select_related("organisation")
-    }
-    todos = [_todo(task, periods[task.period_id], today) for task in inbox.tasks]
-    for period_id, text in _steps_periods(request).items():
-        todos.append(Todo(text % {"period": periods[period_id]}, _step_url(periods[period_id])))
-    return todos, inbox.notifications
 
 
 @login_required
@@ -1504,66 +1109,10 @@ def notifications_read(request):
         return HttpResponseBadRequest(_("Mã thông báo không hợp lệ."))
     services.notifications_mark_read(user=request.user, ids=[int(v) for v in ids] or None)
     if request.htmx:
-        todos, notifications = inbox_for(request)
+        todos, notifications = presenters.inbox_for(request)
         return render(
             request,
             "evaluation/_inbox.html",
             {"todos": todos, "notifications": notifications},
         )
     return redirect("home")
-
-
-def _todo(task, period: Period, today: date) -> Todo:
-    late = task.days_left is not None and task.days_left < 0
-    if task.kind == selectors.TASK_SELF_ASSESSMENT:
-        text = _("Kê khai và tự đánh giá %(period)s")
-        url = reverse("evaluation:my_month_of", args=[task.object_id])
-    elif task.kind == selectors.TASK_SCORE:
-        if period.state == PeriodState.SELF_ASSESSMENT:
-            text = _("Chấm điểm %(period)s: %(n)s phiếu tự đánh giá đã gửi, chờ chấm")
-        else:
-            text = _("Chấm điểm %(period)s: %(n)s người chưa chấm")
-        url = reverse("evaluation:scoring", args=[period.pk])
-    elif task.kind == selectors.TASK_SUBMIT_UNIT:
-        unit_period = UnitPeriod.objects.select_related("unit").get(pk=task.object_id)
-        text = _("Gửi kết quả %(period)s của %(unit)s")
-        url = _scoring_url(period, unit_period.unit_id)
-        return Todo(text % {"period": period, "unit": unit_period.unit.name}, url, task.due, late)
-    elif task.kind == selectors.TASK_SIGN_OFF:
-        text = _("Phê duyệt kết quả %(period)s")
-        url = reverse("evaluation:overview", args=[period.pk])
-    else:
-        text = _("Giải quyết kiến nghị về kết quả %(period)s")
-        url = reverse("evaluation:appeal_decide", args=[task.object_id])
-    return Todo(text % {"period": period, "n": task.count}, url, task.due, late)
-
-
-def _steps_periods(request) -> dict[int, str]:
-    """Periods of the user's agency waiting for a step the shared inbox leaves out:
-    publication by the agency leader, the HR officer's next step; cached per request."""
-    if hasattr(request, "_evaluation_steps"):
-        return request._evaluation_steps
-    steps = {}
-    organisation = viewer(request).organisation
-    if organisation is not None:
-        today = clock.today()
-        signs_off = permissions.can_sign_off(request.user, organisation, today)
-        manages = permissions.can_manage_org(request.user, organisation, today)
-        states = ([PeriodState.SIGNED_OFF] if signs_off else []) + (
-            list(NEXT_HR_STATE) if manages else []
-        )
-        for pk, state in Period.objects.filter(
-            organisation=organisation, state__in=states
-        ).values_list("pk", "state"):
-            if state == PeriodState.SIGNED_OFF:
-                steps[pk] = _("Công bố kết quả %(period)s")
-            else:
-                steps[pk] = _("Kỳ %(period)s: chuyển sang bước tiếp theo khi đến hạn")
-    request._evaluation_steps = steps
-    return steps
-
-
-def _step_url(period: Period) -> str:
-    if period.state == PeriodState.SIGNED_OFF:
-        return reverse("evaluation:overview", args=[period.pk])
-    return reverse("evaluation:period_list")

@@ -7,7 +7,7 @@ register = template.Library()
 
 @register.inclusion_tag("evaluation/_inbox.html", takes_context=True)
 def evaluation_inbox(context):
-    from evaluation.views import inbox_for
+    from evaluation.presenters import inbox_for
 
     request = context["request"]
     todos, notifications = inbox_for(request)

@@ -1,0 +1,398 @@
+"""Page-shaped data of the monthly cycle: what views and template tags render.
+
+Everything here reads (rows already loaded by the selectors, or one query where the
+docstring says so) and lays numbers out for people: a result explained line by line,
+a row of the scoring page with its preview, the quota per unit, the to-do inbox. No
+writes; the arithmetic is the engine's (`scoring`), the engine's inputs the adapters'.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from hrsystem import clock, permissions
+from hrsystem.context_processors import viewer
+
+from . import adapters, forms, scoring, selectors
+from .models import (
+    Evaluation,
+    EvaluationState,
+    Period,
+    PeriodState,
+    UnitPeriod,
+    UnitPeriodState,
+    WorkItem,
+)
+from .reasons import reason_text
+from .rulesets import rule_set_from_snapshot
+from .templatetags.evaluation_labels import level_name
+
+# --- results as people read them -------------------------------------------------------
+
+
+def level_label(rules, code: str | None) -> str | None:
+    """The rule set's name for level `code` in the active language; None for no level."""
+    return level_name(rules.label(code or None))
+
+
+LEVEL_PARAMS = ("cap", "unit_level", "level")
+"""Reason parameters that hold a level code, shown with the rule set's own label."""
+
+
+def reason_texts(stored, rules=None) -> list[str]:
+    """Stored reason rows (code and parameters) as sentences in the active language."""
+    texts = []
+    for row in stored or []:
+        if isinstance(row, dict):
+            code, params = row.get("code"), row.get("params") or ()
+        else:
+            code, params = row[0], row[1] if len(row) > 1 else ()
+        if isinstance(params, dict):
+            params = tuple(params.items())
+        params = tuple(
+            (
+                str(key),
+                level_label(rules, value)
+                if rules is not None and key in LEVEL_PARAMS and value in rules.level_labels
+                else str(value),
+            )
+            for key, value in params
+        )
+        if code in scoring.REASON_CODES:
+            texts.append(reason_text(scoring.Reason(code, params)))
+    return texts
+
+
+@dataclass
+class CriterionRow:
+    criterion: object
+    proposed: Decimal | None
+    final: Decimal | None
+    after: Decimal | None
+    violations: list = field(default_factory=list)
+
+
+@dataclass
+class ItemRow:
+    item: WorkItem
+    late: int
+    assigned: Decimal
+    counted: Decimal
+    quality: Decimal
+    progress: Decimal
+
+
+@dataclass
+class Breakdown:
+    """One evaluation laid out for reading: every number with where it came from."""
+
+    evaluation: Evaluation
+    rules: object
+    level: str | None
+    score_level: str | None
+    criteria: list[CriterionRow]
+    items: list[ItemRow]
+    other_violations: list
+    bonus_entries: list
+    reasons: list[str]
+
+    @property
+    def items_total(self) -> dict[str, Decimal]:
+        """The converted sums the three percentages divide (before rounding)."""
+        return {
+            name: sum((getattr(row, name) for row in self.items), Decimal(0))
+            for name in ("assigned", "counted", "quality", "progress")
+        }
+
+
+def item_row(rules, item: WorkItem) -> ItemRow:
+    """An item's converted contributions, as the engine counts them (scoring-rules §2)."""
+    work = scoring.item_work(rules, adapters.engine_item(item))
+    return ItemRow(
+        item=item,
+        late=item.late + item.dossier_late,
+        assigned=scoring.round2(work.assigned),
+        counted=scoring.round2(work.counted),
+        quality=scoring.round2(work.quality),
+        progress=scoring.round2(work.progress),
+    )
+
+
+def _criterion_index(rules) -> dict[str, int]:
+    return {criterion.code: index for index, criterion in enumerate(rules.general_criteria)}
+
+
+def breakdown(evaluation: Evaluation, violations: list) -> Breakdown:
+    """`evaluation` must come with criterion_scores, work_items and bonus_entries prefetched."""
+    rules = rule_set_from_snapshot(evaluation.rule_set_snapshot)
+    scores = {score.criterion_index: score for score in evaluation.criterion_scores.all()}
+    by_code = _criterion_index(rules)
+    on_criterion: dict[int, list] = {}
+    others = []
+    for violation in violations:
+        index = by_code.get(violation.criterion_code)
+        if index is None:
+            others.append(violation)
+        else:
+            on_criterion.setdefault(index, []).append(violation)
+    after = list(evaluation.criteria_result or [])
+    criteria = []
+    for index, criterion in enumerate(rules.general_criteria):
+        score = scores.get(index)
+        criteria.append(
+            CriterionRow(
+                criterion=criterion,
+                proposed=score.proposed if score else None,
+                final=score.final if score else None,
+                after=Decimal(str(after[index])) if index < len(after) else None,
+                violations=on_criterion.get(index, []),
+            )
+        )
+    return Breakdown(
+        evaluation=evaluation,
+        rules=rules,
+        level=level_label(rules, evaluation.level),
+        score_level=level_label(rules, evaluation.score_level),
+        criteria=criteria,
+        items=[item_row(rules, item) for item in evaluation.work_items.all()],
+        other_violations=others,
+        bonus_entries=list(evaluation.bonus_entries.all()),
+        reasons=reason_texts(evaluation.reasons, rules),
+    )
+
+
+def violations_of(evaluation: Evaluation) -> list:
+    """The ledger entries against the person in the evaluation's period; 1 query."""
+    entries = selectors.violations_by_employee(period=evaluation.period)
+    return entries.get(evaluation.employee_id, [])
+
+
+@dataclass
+class ScoreRow:
+    """One person on the scoring page: the form, the stored or previewed result."""
+
+    evaluation: Evaluation
+    form: forms.ScoreRowForm
+    violations: list
+    result: scoring.MonthResult | None = None
+    result_level: str | None = None
+    errors: list[str] = field(default_factory=list)
+    conflict: str = ""
+    saved: bool = False
+    provisional: bool = False
+    can_certify: bool = False
+    absent: bool = False
+    missing: int = 0
+    actions: selectors.RowActions | None = None
+
+    @property
+    def editable(self) -> bool:
+        """The services would take this person's scores now (`selectors.row_actions`)."""
+        return self.actions is not None and self.actions.score
+
+    @property
+    def unscored(self) -> bool:
+        return self.evaluation.state in (EvaluationState.DRAFT, EvaluationState.SELF_SUBMITTED)
+
+
+def preview(row: ScoreRow, rules, *, provisional: bool = False) -> None:
+    """Score the row's posted values with the engine, without saving anything.
+
+    `provisional`: score the proposals of a person who has sent their self-assessment and
+    is not scored yet (what approving it would give); their stored result means nothing.
+    Otherwise `missing` counts the criteria left blank: no level until all are filled.
+    """
+    evaluation, form = row.evaluation, row.form
+    absent = evaluation.absent if provisional else form.cleaned_data.get("absent")
+    if absent:
+        row.absent = True
+        return
+    if provisional:
+        finals = {index: form.initial.get(f"c{index}") for index in range(len(form.criteria))}
+        reviews = {item.pk: {} for item in form.items}  # as stored
+        row.provisional = True
+    else:
+        finals = form.finals()
+        reviews = form.item_reviews()
+        row.missing = sum(1 for value in finals.values() if value is None)
+    person, leader_d = adapters.person_preview(
+        evaluation,
+        rules,
+        finals=finals,
+        reviews=reviews,
+        leader=None if provisional else form.leader_scores(),
+        items=form.items,
+        ledger_entries=row.violations,
+    )
+    try:
+        row.result = scoring.score_person(rules, person, leader_d)
+    except scoring.ScoringInputError as error:
+        row.errors.append(error.message)
+        return
+    row.result_level = level_label(rules, row.result.level)
+
+
+def score_layout(period: Period, rules) -> dict:
+    """The scoring table's columns, the same for the page and a row sent back by htmx:
+    a choice box while bulk actions can apply, the leaders' criteria when the rule set
+    has them, and the total the detail row spans."""
+    pick = period.state in selectors.SCORING_STATES
+    leader = rules.leader_criteria_enabled
+    return {
+        "pick": pick,
+        "leader": leader,
+        "columns": int(pick) + 3 + len(rules.general_criteria) + int(leader),
+    }
+
+
+def explain_submission(period: Period, unit_periods: list[UnitPeriod]) -> None:
+    """Mark on each unit period whether its head can submit it now, as
+    `services.unit_submit` decides: at the scoring step, not yet submitted, every rated
+    staff member scored (`waiting` names the others); 1 query at the scoring step."""
+    scoring_step = period.state == PeriodState.SCORING
+    waiting = {}
+    if scoring_step and unit_periods:
+        waiting = selectors.units_not_scored(
+            period=period, unit_ids=[up.unit_id for up in unit_periods]
+        )
+    for unit_period in unit_periods:
+        unit_period.open = unit_period.state in (
+            UnitPeriodState.DRAFT,
+            UnitPeriodState.RETURNED,
+        )
+        unit_period.waiting = waiting.get(unit_period.unit_id, [])
+        unit_period.may_submit = scoring_step and unit_period.open and not unit_period.waiting
+
+
+@dataclass
+class Quota:
+    unit_name: str
+    rated: int
+    top: int
+    limit: int
+    rate_percent: Decimal
+
+    @property
+    def over(self) -> int:
+        return max(self.top - self.limit, 0)
+
+
+def quotas(period: Period, rows: list[ScoreRow], rules) -> list[Quota] | None:
+    """The monthly quota of the top level per unit on the page (hn3814); 1 query."""
+    if rules.monthly_quota_rate is None or not rows:
+        return None
+    names = {row.evaluation.unit_id: row.evaluation.unit.name for row in rows}
+    situations = selectors.quota_situation(period=period, unit_ids=list(names))
+    return [
+        Quota(
+            unit_name=names[unit_id],
+            rated=situation.rated,
+            top=situation.reached_by_score,
+            limit=situation.limit,
+            rate_percent=rules.monthly_quota_rate * 100,
+        )
+        for unit_id, situation in situations.items()
+    ]
+
+
+def scoring_url(period: Period, unit_id: int | None = None) -> str:
+    url = reverse("evaluation:scoring", args=[period.pk])
+    return f"{url}?unit={unit_id}" if unit_id else url
+
+
+NEXT_HR_STATE = {
+    PeriodState.OPEN: PeriodState.SELF_ASSESSMENT,
+    PeriodState.SELF_ASSESSMENT: PeriodState.SCORING,
+    PeriodState.SCORING: PeriodState.SUBMITTED,
+}
+"""The steps an HR officer moves a period through; the later ones belong to the leader."""
+
+
+# --- the to-do inbox on the home page --------------------------------------------------
+
+
+@dataclass
+class Todo:
+    text: str
+    url: str
+    due: date | None = None
+    urgent: bool = False
+
+
+def inbox_for(request) -> tuple[list[Todo], list]:
+    """What the user must do now in the monthly cycle, and their unread notifications.
+
+    The shared `selectors.inbox` says what; this names each task and links to its page,
+    and adds the agency leader's publication and the HR officer's next step.
+    """
+    today = clock.today()
+    inbox = selectors.inbox(user=request.user, today=today, notifications=5)
+    periods = {
+        period.pk: period
+        for period in Period.objects.filter(
+            pk__in={task.period_id for task in inbox.tasks} | _steps_periods(request).keys()
+        ).select_related("organisation")
+    }
+    todos = [_todo(task, periods[task.period_id], today) for task in inbox.tasks]
+    for period_id, text in _steps_periods(request).items():
+        todos.append(Todo(text % {"period": periods[period_id]}, _step_url(periods[period_id])))
+    return todos, inbox.notifications
+
+
+def _todo(task, period: Period, today: date) -> Todo:
+    late = task.days_left is not None and task.days_left < 0
+    if task.kind == selectors.TASK_SELF_ASSESSMENT:
+        text = _("Kê khai và tự đánh giá %(period)s")
+        url = reverse("evaluation:my_month_of", args=[task.object_id])
+    elif task.kind == selectors.TASK_SCORE:
+        if period.state == PeriodState.SELF_ASSESSMENT:
+            text = _("Chấm điểm %(period)s: %(n)s phiếu tự đánh giá đã gửi, chờ chấm")
+        else:
+            text = _("Chấm điểm %(period)s: %(n)s người chưa chấm")
+        url = reverse("evaluation:scoring", args=[period.pk])
+    elif task.kind == selectors.TASK_SUBMIT_UNIT:
+        unit_period = UnitPeriod.objects.select_related("unit").get(pk=task.object_id)
+        text = _("Gửi kết quả %(period)s của %(unit)s")
+        url = scoring_url(period, unit_period.unit_id)
+        return Todo(text % {"period": period, "unit": unit_period.unit.name}, url, task.due, late)
+    elif task.kind == selectors.TASK_SIGN_OFF:
+        text = _("Phê duyệt kết quả %(period)s")
+        url = reverse("evaluation:overview", args=[period.pk])
+    else:
+        text = _("Giải quyết kiến nghị về kết quả %(period)s")
+        url = reverse("evaluation:appeal_decide", args=[task.object_id])
+    return Todo(text % {"period": period, "n": task.count}, url, task.due, late)
+
+
+def _steps_periods(request) -> dict[int, str]:
+    """Periods of the user's agency waiting for a step the shared inbox leaves out:
+    publication by the agency leader, the HR officer's next step; cached per request."""
+    if hasattr(request, "_evaluation_steps"):
+        return request._evaluation_steps
+    steps = {}
+    organisation = viewer(request).organisation
+    if organisation is not None:
+        today = clock.today()
+        signs_off = permissions.can_sign_off(request.user, organisation, today)
+        manages = permissions.can_manage_org(request.user, organisation, today)
+        states = ([PeriodState.SIGNED_OFF] if signs_off else []) + (
+            list(NEXT_HR_STATE) if manages else []
+        )
+        for pk, state in Period.objects.filter(
+            organisation=organisation, state__in=states
+        ).values_list("pk", "state"):
+            if state == PeriodState.SIGNED_OFF:
+                steps[pk] = _("Công bố kết quả %(period)s")
+            else:
+                steps[pk] = _("Kỳ %(period)s: chuyển sang bước tiếp theo khi đến hạn")
+    request._evaluation_steps = steps
+    return steps
+
+
+def _step_url(period: Period) -> str:
+    if period.state == PeriodState.SIGNED_OFF:
+        return reverse("evaluation:overview", args=[period.pk])
+    return reverse("evaluation:period_list")
