@@ -19,7 +19,6 @@ from hrsystem.models import Organisation, Unit
 from hrsystem.permissions import Perm, unit_ids_for
 
 from .models import (
-    Commitment,
     Complaint,
     ComplaintOutcome,
     DisciplineDecision,
@@ -317,28 +316,6 @@ def inspections_of(user) -> QuerySet[Inspection]:
         .select_related("head", "organisation")
         .distinct()
         .order_by("-planned_on", "-id")
-    )
-
-
-def contested_awaiting(user) -> QuerySet[Violation]:
-    """Contested violations from inspections `user` heads, oldest first; 1 query.
-
-    (Contests of violations recorded outside an inspection wait for the HR officer:
-    filter `violations_visible_to` by status.)
-    """
-    return (
-        Violation.objects.filter(status=ViolationStatus.CONTESTED, inspection__head__user=user.pk)
-        .select_related("employee", "target_unit", "item", "inspection")
-        .order_by("contested_at")
-    )
-
-
-def unsigned_commitments(*, organisation: Organisation, year: int) -> QuerySet[Commitment]:
-    """The year's commitments not yet signed, by level, unit and signer; 1 query."""
-    return (
-        Commitment.objects.filter(organisation=organisation, year=year, signed_on__isnull=True)
-        .select_related("signer", "counterpart", "unit")
-        .order_by("level", "unit__path", "signer__sort_key")
     )
 
 

@@ -29,7 +29,7 @@ from hrsystem.models import (
     Unit,
 )
 from hrsystem.permissions import Perm
-from hrsystem.service_checks import day_text, raise_if, require
+from hrsystem.service_checks import day_text, raise_if, require, save
 
 from . import permissions as rules
 from . import selectors
@@ -73,12 +73,6 @@ CATALOGUE_FIELDS = {
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def _save(obj, by, **kwargs) -> None:
-    if by is not None:
-        obj._history_user = by
-    obj.save(**kwargs)
 
 
 def _in_subtree(unit: Unit, roots: Iterable[Unit]) -> bool:
@@ -138,7 +132,7 @@ def discipline_policy_set(
             {"internal_affairs_unit": _("Đơn vị phải thuộc %(agency)s.") % {"agency": organisation}}
         )
     policy.full_clean()
-    _save(policy, by)
+    save(policy, by)
     return policy
 
 
@@ -243,7 +237,7 @@ def catalogue_item_create(
         )
     _criterion_named(item)
     catalogue_item_validate(item)
-    _save(item, by)
+    save(item, by)
     return item
 
 
@@ -270,7 +264,7 @@ def catalogue_item_revise(
             item.effective_from = effective_from
         _criterion_named(item)
         catalogue_item_validate(item)
-        _save(item, by)
+        save(item, by)
         return item
     if effective_from is None or effective_from <= item.effective_from:
         raise ValidationError(
@@ -299,10 +293,10 @@ def catalogue_item_revise(
         setattr(revised, name, value)
     item.effective_to = effective_from - ONE_DAY
     catalogue_item_validate(item)
-    _save(item, by, update_fields=["effective_to"])
+    save(item, by, update_fields=["effective_to"])
     _criterion_named(revised)
     catalogue_item_validate(revised)
-    _save(revised, by)
+    save(revised, by)
     return revised
 
 
@@ -431,7 +425,7 @@ def inspection_plan(
     errors |= inspection_head_errors(head, organisation, planned_on)
     errors |= _team_errors(members, organisation, planned_on)
     raise_if(errors)
-    _save(inspection, by)
+    save(inspection, by)
     inspection.scope.set(scope)
     inspection.members.set(members)
     return inspection
@@ -455,7 +449,7 @@ def inspection_start(*, inspection: Inspection, by=None) -> Inspection:
         raise ValidationError({"status": _("Đợt kiểm tra này đã bắt đầu hoặc đã kết thúc.")})
     inspection.status = InspectionStatus.IN_PROGRESS
     inspection.started_on = clock.today()
-    _save(inspection, by, update_fields=["status", "started_on"])
+    save(inspection, by, update_fields=["status", "started_on"])
     return inspection
 
 
@@ -474,7 +468,7 @@ def inspection_close(*, inspection: Inspection, report: str, by=None) -> Inspect
     inspection.status = InspectionStatus.CLOSED
     inspection.report = report.strip()
     inspection.closed_at = clock.now()
-    _save(inspection, by, update_fields=["status", "report", "closed_at"])
+    save(inspection, by, update_fields=["status", "report", "closed_at"])
     return inspection
 
 
@@ -525,7 +519,7 @@ def _violation_create(
     if evidence is not None:
         violation.evidence = evidence
     violation.full_clean()
-    _save(violation, by)
+    save(violation, by)
     return violation
 
 
@@ -668,7 +662,7 @@ def violation_contest(*, violation: Violation, reason: str, by) -> Violation:
     violation.status = ViolationStatus.CONTESTED
     violation.contest_reason = reason.strip()
     violation.contested_at = clock.now()
-    _save(violation, by, update_fields=["status", "contest_reason", "contested_at"])
+    save(violation, by, update_fields=["status", "contest_reason", "contested_at"])
     return violation
 
 
@@ -687,7 +681,7 @@ def violation_decide(*, violation: Violation, uphold: bool, reason: str, by) -> 
     violation.decided_by = by
     violation.decision_reason = reason.strip()
     violation.decided_at = clock.now()
-    _save(
+    save(
         violation,
         by,
         update_fields=["status", "decided_by", "decision_reason", "decided_at"],
@@ -759,7 +753,7 @@ def discipline_decide(
             "name": employee.full_name
         }
     raise_if(errors)
-    _save(decision, by)
+    save(decision, by)
     decision.violations.set(violations)
     return decision
 
@@ -830,7 +824,7 @@ def dossier_record(
         }
     raise_if(errors)
     dossier.full_clean()
-    _save(dossier, by)
+    save(dossier, by)
     return dossier
 
 
@@ -858,7 +852,7 @@ def dossier_settle(*, dossier: DossierRecord, settled_on: date, by=None) -> Doss
     raise_if(_settle_errors(dossier, settled_on))
     dossier.settled_on = settled_on
     _derive_status(dossier)
-    _save(dossier, by, update_fields=["settled_on", "status"])
+    save(dossier, by, update_fields=["settled_on", "status"])
     return dossier
 
 
@@ -892,7 +886,7 @@ def apology_letter_record(
         errors["number"] = _("Nhập số văn bản xin lỗi.")
     raise_if(errors)
     letter = ApologyLetter(dossier=dossier, number=number.strip(), sent_on=sent_on, recorded_by=by)
-    _save(letter, by)
+    save(letter, by)
     return letter
 
 
@@ -913,7 +907,7 @@ def dossier_excuse(*, dossier: DossierRecord, reason: str, by) -> DossierRecord:
     dossier.excused = True
     dossier.excuse_reason = reason.strip()
     dossier.excused_by = by
-    _save(dossier, by, update_fields=["excused", "excuse_reason", "excused_by"])
+    save(dossier, by, update_fields=["excused", "excuse_reason", "excused_by"])
     return dossier
 
 
@@ -941,7 +935,7 @@ def dossier_count_record(
     ) or DossierMonthlyCount(organisation=unit.organisation, unit=unit, year=year, month=month)
     row.on_time, row.late, row.recorded_by = on_time, late, by
     row.full_clean(validate_constraints=row.pk is None)
-    _save(row, by)
+    save(row, by)
     return row
 
 
@@ -988,7 +982,7 @@ def complaint_record(
     )
     raise_if(_not_in_future(received_on, "received_on"))
     complaint.full_clean()
-    _save(complaint, by)
+    save(complaint, by)
     return complaint
 
 
@@ -1019,7 +1013,7 @@ def complaint_decide(*, complaint: Complaint, substantiated: bool, note: str, by
     complaint.decision_note = note.strip()
     complaint.decided_on = today
     complaint.decided_by = by
-    _save(complaint, by, update_fields=["outcome", "decision_note", "decided_on", "decided_by"])
+    save(complaint, by, update_fields=["outcome", "decision_note", "decided_on", "decided_by"])
     return complaint
 
 
@@ -1091,46 +1085,11 @@ def survey_record(
         ) % {"satisfied": satisfied, "respondents": respondents}
     raise_if(errors)
     survey.full_clean()
-    _save(survey, by)
+    save(survey, by)
     return survey
 
 
 # --- commitments -----------------------------------------------------------------------
-
-
-@transaction.atomic
-def commitment_issue(
-    *,
-    organisation: Organisation,
-    year: int,
-    level: str,
-    unit: Unit,
-    signer: Employee,
-    template: str,
-    counterpart: Employee | None = None,
-    text: str = "",
-    by=None,
-) -> Commitment:
-    """Issue one person's commitment of the year for signature; by the HR officer."""
-    if by is not None:
-        require(rules.manages(by, organisation))
-    commitment = Commitment(
-        organisation=organisation,
-        year=year,
-        level=level,
-        unit=unit,
-        signer=signer,
-        counterpart=counterpart,
-        template=template.strip(),
-        text=text.strip(),
-    )
-    if unit.organisation_id != organisation.pk:
-        raise ValidationError(
-            {"unit": _("Đơn vị phải thuộc %(agency)s.") % {"agency": organisation}}
-        )
-    commitment.full_clean()
-    _save(commitment, by)
-    return commitment
 
 
 @transaction.atomic
@@ -1200,5 +1159,5 @@ def commitment_sign(*, commitment: Commitment, by) -> Commitment:
             }
         )
     commitment.signed_on = clock.today()
-    _save(commitment, by, update_fields=["signed_on"])
+    save(commitment, by, update_fields=["signed_on"])
     return commitment

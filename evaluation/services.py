@@ -29,12 +29,14 @@ from evaluation.rulesets import CRITERION_COLUMNS, rule_set_from_rows, snapshot
 from hrsystem import clock, permissions
 from hrsystem import selectors as hr_selectors
 from hrsystem.models import Assignment, StandardTask, Unit
-from hrsystem.service_checks import day_text
+from hrsystem.service_checks import day_text, require, save
 
 logger = logging.getLogger(__name__)
 
-MANAGE_RULE_SETS = "evaluation.add_ruleset"
-"""The model permission that lets a user (an HR officer) create rule-set versions."""
+
+def _may_manage_rule_sets(by) -> None:
+    if not permissions.can_manage_rule_sets(by):
+        raise PermissionDenied(_("Bạn không có quyền quản lý bộ quy tắc chấm điểm."))
 
 
 @transaction.atomic
@@ -45,8 +47,7 @@ def rule_set_new_version(*, rule_set: models.RuleSet, effective_from: date, by) 
     every existing version of the code. Raises PermissionDenied when `by` may not manage
     rule sets, ValidationError on `effective_from` otherwise.
     """
-    if not by.has_perm(MANAGE_RULE_SETS):
-        raise PermissionDenied(_("Bạn không có quyền quản lý bộ quy tắc chấm điểm."))
+    _may_manage_rule_sets(by)
     versions = list(
         models.RuleSet.objects.select_for_update().filter(code=rule_set.code).order_by("version")
     )
@@ -81,11 +82,13 @@ def rule_set_new_version(*, rule_set: models.RuleSet, effective_from: date, by) 
 
 
 @transaction.atomic
-def rule_set_lock(*, rule_set: models.RuleSet) -> models.RuleSet:
+def rule_set_lock(*, rule_set: models.RuleSet, by) -> models.RuleSet:
     """Lock `rule_set` for good (a period now uses it); locking a locked one is a no-op.
 
-    Refuses, with ValidationError naming the field, a rule set the engine would reject.
+    Raises PermissionDenied when `by` may not manage rule sets; refuses, with
+    ValidationError naming the field, a rule set the engine would reject.
     """
+    _may_manage_rule_sets(by)
     row = models.RuleSet.objects.select_for_update().get(pk=rule_set.pk)
     if row.is_locked:
         return row
@@ -121,18 +124,8 @@ def _on(period: models.Period) -> date:
     return min(period.end, clock.today())
 
 
-def _deny(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
-
-
 def _fail(field: str, message) -> None:
     raise ValidationError({field: message})
-
-
-def _save(obj, by, **kwargs) -> None:
-    obj._history_user = by
-    obj.save(**kwargs)
 
 
 def _change_reason(action: str, written: str = "") -> str:
@@ -179,7 +172,7 @@ def _locked_evaluation(evaluation: models.Evaluation, revision: int | None):
 
 def _bump(evaluation: models.Evaluation, by, fields: Iterable[str] = ()) -> None:
     evaluation.revision += 1
-    _save(evaluation, by, update_fields=["revision", *fields])
+    save(evaluation, by, update_fields=["revision", *fields])
 
 
 def _is_own(by, evaluation: models.Evaluation) -> bool:
@@ -261,7 +254,7 @@ def _item_of(item: models.WorkItem, evaluation_id: int | None = None) -> models.
 
 def _scorer(by, evaluation) -> None:
     """Refuse unless `by` may score this evaluation's person over its period."""
-    _deny(permissions.can_score(by, evaluation.employee, _on(evaluation.period)))
+    require(permissions.can_score(by, evaluation.employee, _on(evaluation.period)))
 
 
 def _unit_open_for_head(evaluation) -> None:
@@ -334,7 +327,7 @@ def period_open(
     position's standing tasks. The agency leader (head of the root unit) is rated by the
     level above and is kept not rated here. HR officers only.
     """
-    _deny(permissions.can_manage_org(by, organisation))
+    require(permissions.can_manage_org(by, organisation))
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         _fail("year", _("Năm không hợp lệ."))
     if not isinstance(number, int) or not 1 <= number <= 12:
@@ -360,7 +353,7 @@ def period_open(
     ).exists():
         _fail("number", _("Cơ quan đã mở kỳ đánh giá này."))
     try:
-        locked = rule_set_lock(rule_set=rule_set)
+        locked = rule_set_lock(rule_set=rule_set, by=by)
     except ValidationError as error:
         _fail("rule_set", error.messages[0])
     values = models.RuleSet.objects.filter(pk=locked.pk).values().get()
@@ -393,7 +386,7 @@ def period_open(
         opened_by=by,
         **dues,
     )
-    _save(period, by)
+    save(period, by)
 
     assignments = (
         Assignment.objects.filter(
@@ -495,7 +488,7 @@ def _transition(period: models.Period, to: str, by, **fields) -> models.Period:
     period.state = to
     for name, value in fields.items():
         setattr(period, name, value)
-    _save(period, by)
+    save(period, by)
     return period
 
 
@@ -520,7 +513,7 @@ def period_advance(*, period: models.Period, to: str, by) -> models.Period:
     if to == PeriodState.LOCKED:
         return period_lock(period=period, by=by)
     period = _locked_period(period)
-    _deny(permissions.can_manage_org(by, period.organisation))
+    require(permissions.can_manage_org(by, period.organisation))
     if to == PeriodState.SUBMITTED:
         pending = models.UnitPeriod.objects.filter(period=period).exclude(
             state__in=[UnitPeriodState.SUBMITTED, UnitPeriodState.APPROVED]
@@ -634,7 +627,7 @@ def work_item_declare(
     evaluation = _locked_evaluation(item.evaluation, revision)
     _own_draft(by, evaluation)
     _declare(item, done, evidence_number, evidence_file, self_note, "done")
-    _save(item, by)
+    save(item, by)
     _bump(evaluation, by)
     return item
 
@@ -723,8 +716,8 @@ def self_assessment_record(
     for item, values in declarations:
         work_item_declare(item=item, revision=revision, by=by, **values)
         revision += 1
-    save = self_assessment_submit if submit else self_assessment_save
-    return save(evaluation=evaluation, revision=revision, by=by, proposed=proposed, comment=comment)
+    send = self_assessment_submit if submit else self_assessment_save
+    return send(evaluation=evaluation, revision=revision, by=by, proposed=proposed, comment=comment)
 
 
 # --- the head's part -------------------------------------------------------------------
@@ -791,7 +784,7 @@ def work_item_add_ad_hoc(
         is_dossier_processing=bool(work_product and work_product.is_dossier_processing),
     )
     item.full_clean(exclude=["evaluation"])
-    _save(item, by)
+    save(item, by)
     _bump(evaluation, by)
     return item
 
@@ -818,21 +811,6 @@ def _review(item, major_errors, late, review_note, field: str) -> None:
 
 
 @transaction.atomic
-def work_item_review(
-    *, item: models.WorkItem, revision: int, by, major_errors=None, late=None, review_note=None
-) -> models.WorkItem:
-    """The head records failed quality reviews and days late on a staff member's item."""
-    item = _item_of(item)
-    evaluation = _locked_evaluation(item.evaluation, revision)
-    _head_may_edit(by, evaluation)
-    _review(item, major_errors, late, review_note, "item")
-    _save(item, by)
-    _bump(evaluation, by)
-    _recompute_after(evaluation.period, by)
-    return item
-
-
-@transaction.atomic
 def delay_certify(
     *, item: models.WorkItem, late_excused: int, reason: str, revision: int, by
 ) -> models.WorkItem:
@@ -842,7 +820,7 @@ def delay_certify(
     """
     item = _item_of(item)
     evaluation = _locked_evaluation(item.evaluation, revision)
-    _deny(permissions.can_certify_delay(by, evaluation.employee, _on(evaluation.period)))
+    require(permissions.can_certify_delay(by, evaluation.employee, _on(evaluation.period)))
     _period_states(evaluation.period, EMPLOYEE_STATES)
     if evaluation.state in (EvaluationState.PUBLISHED, EvaluationState.LOCKED):
         _fail("evaluation", _("Kết quả đã công bố: chỉ thay đổi qua kiến nghị."))
@@ -856,7 +834,7 @@ def delay_certify(
     item.late_excused = value
     item.excuse_reason = reason if value else ""
     item.excused_by = by if value else None
-    _save(item, by)
+    save(item, by)
     _bump(evaluation, by)
     _recompute_after(evaluation.period, by)
     return item
@@ -1047,7 +1025,7 @@ def bonus_add(
     entry = models.BonusEntry(
         evaluation=evaluation, points=value, reason=reason.strip(), awarded_by=by
     )
-    _save(entry, by)
+    save(entry, by)
     _bump(evaluation, by)
     _recompute_after(evaluation.period, by)
     return entry
@@ -1057,7 +1035,7 @@ def _heads_may_edit(by, rows: list[models.Evaluation]) -> None:
     """`_head_may_edit` for rows of one period, in constant queries whatever their number."""
     period = rows[0].period
     allowed = permissions.scorable_ids(by, [row.employee for row in rows], _on(period))
-    _deny(all(row.employee_id in allowed for row in rows))
+    require(all(row.employee_id in allowed for row in rows))
     _period_states(period, HEAD_STATES)
     if any(row.state in (EvaluationState.PUBLISHED, EvaluationState.LOCKED) for row in rows):
         _fail("evaluation", _("Kết quả đã công bố: chỉ thay đổi qua kiến nghị."))
@@ -1202,7 +1180,7 @@ def unit_submit(*, unit_period: models.UnitPeriod, by) -> models.UnitPeriod:
     (row,) = _locked_unit_periods([unit_period])
     period = row.period
     _period_states(period, (PeriodState.SCORING,))
-    _deny(permissions.can_approve_unit(by, row.unit, _on(period)))
+    require(permissions.can_approve_unit(by, row.unit, _on(period)))
     if row.state not in (UnitPeriodState.DRAFT, UnitPeriodState.RETURNED):
         _fail("state", _("Đơn vị đã gửi kết quả kỳ này."))
     waiting = list(
@@ -1218,7 +1196,7 @@ def unit_submit(*, unit_period: models.UnitPeriod, by) -> models.UnitPeriod:
     row.state = UnitPeriodState.SUBMITTED
     row.submitted_by = by
     row.submitted_at = clock.now()
-    _save(row, by)
+    save(row, by)
     pending = models.UnitPeriod.objects.filter(period=period).exclude(
         state__in=[UnitPeriodState.SUBMITTED, UnitPeriodState.APPROVED]
     )
@@ -1228,7 +1206,7 @@ def unit_submit(*, unit_period: models.UnitPeriod, by) -> models.UnitPeriod:
 
 
 def _agency_leader_only(by, period) -> None:
-    _deny(permissions.can_sign_off(by, period.organisation, _on(period)))
+    require(permissions.can_sign_off(by, period.organisation, _on(period)))
 
 
 @transaction.atomic
@@ -1288,7 +1266,7 @@ def unit_return(*, unit_periods, reason: str, by) -> list[models.UnitPeriod]:
     )
     if period.state == PeriodState.SUBMITTED:
         period.state = PeriodState.SCORING
-        _save(period, by)
+        save(period, by)
     leaders = hr_selectors.leader_posts_on([row.unit_id for row in rows], on=_on(period))
     notifications.notify_many(
         [
@@ -1366,7 +1344,7 @@ def period_publish(*, period: models.Period, by) -> models.Period:
     The appeal window opens today for the rule set's `appeal_window_days`.
     """
     period = _locked_period(period)
-    _deny(
+    require(
         permissions.can_sign_off(by, period.organisation, _on(period))
         or permissions.can_manage_org(by, period.organisation)
     )
@@ -1395,7 +1373,7 @@ def period_publish(*, period: models.Period, by) -> models.Period:
 def period_lock(*, period: models.Period, by) -> models.Period:
     """Lock a published period for good (HR): after the appeal window, no appeal pending."""
     period = _locked_period(period)
-    _deny(permissions.can_manage_org(by, period.organisation))
+    require(permissions.can_manage_org(by, period.organisation))
     _period_states(period, (PeriodState.PUBLISHED,))
     if period.appeal_due and clock.today() <= period.appeal_due:
         _fail(
@@ -1417,7 +1395,7 @@ def period_reopen(*, period: models.Period, reason: str, by) -> models.PeriodReo
     submitted and signed off again; results are recomputed on the next change.
     """
     period = _locked_period(period)
-    _deny(permissions.can_manage_org(by, period.organisation))
+    require(permissions.can_manage_org(by, period.organisation))
     reason = (reason or "").strip()
     if not reason:
         _fail("reason", _("Ghi rõ lý do mở lại kỳ đánh giá."))
@@ -1430,7 +1408,7 @@ def period_reopen(*, period: models.Period, reason: str, by) -> models.PeriodReo
         state_before=period.state,
         state_after=PeriodState.SCORING,
     )
-    _save(reopening, by)
+    save(reopening, by)
     now = clock.now()
     units = list(models.UnitPeriod.objects.select_for_update().filter(period=period))
     for unit in units:
@@ -1464,7 +1442,7 @@ def period_reopen(*, period: models.Period, reason: str, by) -> models.PeriodReo
     period.state = PeriodState.SCORING
     period.signed_off_by = period.signed_off_at = period.published_at = None
     period.appeal_due = period.locked_at = None
-    _save(period, by)
+    save(period, by)
     logger.warning("period %s of %s reopened by %s: %s", period, period.organisation, by, reason)
     return reopening
 
@@ -1491,7 +1469,7 @@ def appeal_file(*, evaluation: models.Evaluation, reason: str, by) -> models.App
     if models.Appeal.objects.filter(evaluation=evaluation, state=AppealState.PENDING).exists():
         _fail("reason", _("Bạn đã có kiến nghị đang chờ giải quyết."))
     appeal = models.Appeal(evaluation=evaluation, filed_by=by, reason=reason)
-    _save(appeal, by)
+    save(appeal, by)
     decider = appeal_decider(evaluation)
     if decider is not None and decider.user_id:
         notifications.notify(
@@ -1518,14 +1496,14 @@ def _copy_version(old: models.Evaluation, by) -> models.Evaluation:
     bonuses = list(old.bonus_entries.all())
     old.is_current = False
     old.revision += 1
-    _save(old, by, update_fields=["is_current", "revision"])
+    save(old, by, update_fields=["is_current", "revision"])
     new = models.Evaluation.objects.get(pk=old.pk)
     new.pk = None
     new._state.adding = True
     new.version = old.version + 1
     new.is_current = True
     new.revision = 0
-    _save(new, by)
+    save(new, by)
     for rows, model in (
         (scores, models.CriterionScore),
         (items, models.WorkItem),
@@ -1600,7 +1578,7 @@ def appeal_decide(
                     change.get("review_note"),
                     f"items[{item_id}]",
                 )
-                _save(row, by)
+                save(row, by)
         fields = []
         if dd is not None:
             new.dd_score, new.dd_reason = _leader_criterion(new, dd, dd_reason, "dd")
@@ -1614,7 +1592,7 @@ def appeal_decide(
         _recompute_after(period, by)
     appeal.state = AppealState.UPHELD if upheld else AppealState.REJECTED
     appeal.decided_by, appeal.decision_reason, appeal.decided_at = by, reason, clock.now()
-    _save(appeal, by)
+    save(appeal, by)
     notifications.notify(
         user_id=appeal.filed_by_id,
         kind="appeal_decided",

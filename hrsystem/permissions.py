@@ -430,5 +430,7 @@ def can_manage_rule_sets(
     """
     if not _is_user(user):
         return False
+    if user.is_superuser:
+        return True
     held = organisation_ids_for(user, Perm.MANAGE_RULE_SETS, on or clock.today())
     return bool(held) if organisation is None else organisation.pk in held

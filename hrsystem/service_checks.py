@@ -1,4 +1,5 @@
-"""Checks every app's services share: refuse without permission, fail with field errors."""
+"""Checks every app's services share: refuse without permission, fail with field errors,
+save with the audit user."""
 
 from datetime import date
 
@@ -10,6 +11,13 @@ def require(allowed: bool) -> None:
     """Raise PermissionDenied unless `allowed`."""
     if not allowed:
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+
+
+def save(obj, by, **kwargs) -> None:
+    """Save `obj` with `by` (when given) as the user of its audit-history row."""
+    if by is not None:
+        obj._history_user = by
+    obj.save(**kwargs)
 
 
 def raise_if(errors: dict[str, str]) -> None:

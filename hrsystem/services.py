@@ -19,7 +19,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
-from hrsystem.service_checks import day_text, raise_if, require
+from hrsystem.service_checks import day_text, raise_if, require, save
 
 from . import permissions, selectors
 from .models import (
@@ -54,12 +54,6 @@ MAX_PATH = Unit._meta.get_field("path").max_length
 def _fields_valid(obj, exclude: Iterable[str] = ()) -> None:
     """Field-level validation (types, lengths, choices, dates parsed) before any rule."""
     obj.clean_fields(exclude=list(exclude))
-
-
-def _save(obj, by, **kwargs) -> None:
-    if by is not None:
-        obj._history_user = by
-    obj.save(**kwargs)
 
 
 def _dates_error(start: date, end: date | None) -> dict[str, str]:
@@ -173,7 +167,7 @@ def unit_create(
         parent = Unit.objects.select_for_update().get(pk=parent.pk)
     unit = Unit(organisation=organisation, code=code.strip(), name=name.strip(), parent=parent)
     unit_validate(unit)
-    _save(unit, by)
+    save(unit, by)
     unit.path = (parent.path if parent else "") + _path_step(unit.pk)
     unit.depth = parent.depth + 1 if parent else 0
     Unit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
@@ -187,7 +181,7 @@ def unit_update(*, unit: Unit, by=None, **changes) -> Unit:
     _apply(unit, changes, {"code", "name"})
     unit.code, unit.name = unit.code.strip(), unit.name.strip()
     unit_validate(unit)
-    _save(unit, by)
+    save(unit, by)
     return unit
 
 
@@ -212,7 +206,7 @@ def unit_move(*, unit: Unit, parent: Unit | None, by=None) -> Unit:
         path=Concat(Value(unit.path), Substr("path", len(old_path) + 1), output_field=CharField()),
         depth=F("depth") + (unit.depth - old_depth),
     )
-    _save(unit, by, update_fields=["parent"])
+    save(unit, by, update_fields=["parent"])
     return unit
 
 
@@ -400,7 +394,7 @@ def work_product_create(
     )
     job_positions = list(job_positions)
     work_product_validate(product, job_positions)
-    _save(product, by)
+    save(product, by)
     product.job_positions.set(job_positions)
     return product
 
@@ -426,7 +420,7 @@ def work_product_update(*, product: WorkProduct, by=None, **changes) -> WorkProd
     if job_positions is None and all(getattr(product, n) == v for n, v in stored.items()):
         return product
     work_product_validate(product, job_positions or ())
-    _save(product, by)
+    save(product, by)
     if job_positions is not None:
         product.job_positions.set(job_positions)
     return product
@@ -503,9 +497,9 @@ def employee_create(
     if quota_group is not None and quota_group.organisation_id != unit.organisation_id:
         errors["quota_group"] = _("Nhóm này thuộc cơ quan khác.")
     raise_if(errors)
-    _save(employee, by)
+    save(employee, by)
     assignment.employee = employee
-    _save(assignment, by)
+    save(assignment, by)
     return employee
 
 
@@ -524,14 +518,14 @@ def employee_update(*, employee: Employee, by=None, **changes) -> Employee:
         employee, changes, {"full_name", "category", "email", "user", "quota_group", "is_active"}
     )
     employee_validate(employee)
-    _save(employee, by)
+    save(employee, by)
     return employee
 
 
 def _close_at(rows, day: date, by) -> None:
     for row in rows:
         row.end = day
-        _save(row, by, update_fields=["end"])
+        save(row, by, update_fields=["end"])
 
 
 def _end_links(employee: Employee, *, last_day: date, keep_unit: Unit | None, by) -> None:
@@ -606,12 +600,12 @@ def employee_transfer(
     current = employee_transfer_validate(new)
     if current is not None:
         current.end = start - ONE_DAY
-        _save(current, by, update_fields=["end"])
+        save(current, by, update_fields=["end"])
     _end_links(employee, last_day=start - ONE_DAY, keep_unit=unit, by=by)
     if employee.quota_group and employee.quota_group.organisation_id != unit.organisation_id:
         employee.quota_group = None
-        _save(employee, by, update_fields=["quota_group"])
-    _save(new, by)
+        save(employee, by, update_fields=["quota_group"])
+    save(new, by)
     return new
 
 
@@ -630,10 +624,10 @@ def employee_leave(*, employee: Employee, end: date, by=None) -> Employee:
         message = _("Cán bộ đã có quá trình công tác bắt đầu sau ngày %(day)s.")
         raise ValidationError({"end": message % {"day": day_text(end)}})
     current.end = end
-    _save(current, by, update_fields=["end"])
+    save(current, by, update_fields=["end"])
     _end_links(employee, last_day=end, keep_unit=None, by=by)
     employee.is_active = False
-    _save(employee, by, update_fields=["is_active"])
+    save(employee, by, update_fields=["is_active"])
     return employee
 
 
@@ -714,7 +708,7 @@ def post_assign(
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     post = Post(employee=employee, unit=unit, kind=kind, start=start, end=end)
     post_validate(post)
-    _save(post, by)
+    save(post, by)
     return post
 
 
@@ -727,7 +721,7 @@ def post_end(*, post: Post, end: date, by=None) -> Post:
     post = Post.objects.select_related("employee", "unit__organisation").get(pk=post.pk)
     post.end = end
     post_validate(post, changed="end")
-    _save(post, by, update_fields=["end"])
+    save(post, by, update_fields=["end"])
     return post
 
 
@@ -804,7 +798,7 @@ def deputy_delegate(
     Unit.objects.select_for_update().get(pk=unit.pk)
     delegation = DeputyDelegation(deputy=deputy, staff=staff, unit=unit, start=start, end=end)
     deputy_delegation_validate(delegation)
-    _save(delegation, by)
+    save(delegation, by)
     return delegation
 
 
@@ -817,7 +811,7 @@ def deputy_delegation_end(*, delegation: DeputyDelegation, end: date, by=None) -
     errors = _dates_error(delegation.start, end)
     raise_if(errors)
     delegation.end = end
-    _save(delegation, by, update_fields=["end"])
+    save(delegation, by, update_fields=["end"])
     return delegation
 
 
@@ -928,7 +922,7 @@ def role_grant(
         user=user, role=role, organisation=organisation, unit=unit, start=start, end=end
     )
     role_grant_validate(grant)
-    _save(grant, by)
+    save(grant, by)
     if role in (Role.HR_OFFICER, Role.SYSTEM_ADMIN) and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
@@ -944,7 +938,7 @@ def role_revoke(*, grant: RoleGrant, end: date, by=None) -> RoleGrant:
     grant = RoleGrant.objects.select_for_update().get(pk=grant.pk)
     raise_if(_dates_error(grant.start, end))
     grant.end = end
-    _save(grant, by, update_fields=["end"])
+    save(grant, by, update_fields=["end"])
     return grant
 
 

@@ -260,10 +260,3 @@ def test_it_shows_each_user_what_they_may_see(surprise, d):
     assert set(selectors.violations_visible_to(d.khach.user)) == set()
     assert list(selectors.inspections_of(d.kiem.user)) == [surprise]
     assert list(selectors.inspections_of(d.ngoai_doan.user)) == []
-
-
-def test_it_lists_contests_awaiting_the_inspection_head(surprise, d):
-    finding = _finding(d, surprise)
-    services.violation_contest(violation=finding, reason="Xin xem lại", by=d.an.user)
-    assert list(selectors.contested_awaiting(d.truong_nv.user)) == [finding]
-    assert list(selectors.contested_awaiting(d.kiem.user)) == []

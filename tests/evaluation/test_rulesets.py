@@ -23,6 +23,8 @@ from evaluation.rulesets import (
     snapshot,
 )
 from evaluation.services import rule_set_lock, rule_set_new_version
+from hrsystem.models import Role
+from tests.factories import RoleGrantFactory, UnitFactory
 
 CODES = ("nd335", "hn3814")
 
@@ -53,6 +55,7 @@ def shipped(db):
 def hr_officer(db):
     user = User.objects.create_user("hoa", password="x", is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(content_type__app_label="evaluation"))
+    RoleGrantFactory(user=user, role=Role.HR_OFFICER, organisation=UnitFactory().organisation)
     return User.objects.get(pk=user.pk)
 
 
@@ -352,9 +355,9 @@ def test_it_locks_a_valid_rule_set_once(shipped, hr_officer):
     draft = rule_set_new_version(
         rule_set=shipped["hn3814"], effective_from=date(2026, 7, 1), by=hr_officer
     )
-    locked = rule_set_lock(rule_set=draft)
+    locked = rule_set_lock(rule_set=draft, by=hr_officer)
     assert locked.is_locked
-    assert rule_set_lock(rule_set=draft).is_locked
+    assert rule_set_lock(rule_set=draft, by=hr_officer).is_locked
 
 
 def test_it_refuses_to_lock_a_rule_set_the_engine_rejects(shipped, hr_officer):
@@ -365,7 +368,18 @@ def test_it_refuses_to_lock_a_rule_set_the_engine_rejects(shipped, hr_officer):
     criterion.max_points = Decimal(6)
     criterion.save()
     with pytest.raises(ValidationError, match="general_criteria: maxima add up to 21"):
-        rule_set_lock(rule_set=draft)
+        rule_set_lock(rule_set=draft, by=hr_officer)
+    draft.refresh_from_db()
+    assert not draft.is_locked
+
+
+def test_it_refuses_to_lock_for_a_user_without_the_permission(shipped, hr_officer):
+    draft = rule_set_new_version(
+        rule_set=shipped["hn3814"], effective_from=date(2026, 7, 1), by=hr_officer
+    )
+    clerk = User.objects.create_user("lan")
+    with pytest.raises(PermissionDenied):
+        rule_set_lock(rule_set=draft, by=clerk)
     draft.refresh_from_db()
     assert not draft.is_locked
 
