@@ -250,10 +250,6 @@ class UnitOverview:
     def returned(self) -> bool:
         return self.unit_period.state == UnitPeriodState.RETURNED
 
-    @property
-    def has_exceptions(self) -> bool:
-        return bool(self.missing_self_assessment or self.unscored or self.returned)
-
 
 @dataclass
 class PeriodOverview:

@@ -1,0 +1,24 @@
+# ruff: noqa: B018  (a vulture whitelist: each line only names what is used)
+"""Names vulture cannot see used: read by templates, Django or test fixtures, or kept for
+an issue that wires them. Each line names its user; a name nothing uses goes, not here."""
+
+from discipline import selectors as discipline_selectors
+from evaluation import forms, presenters
+from hrsystem import admin, clock, context_processors, permissions
+
+# Read by templates.
+forms.ScoreRowForm.criterion_cells  # _score_row.html, appeal_decide.html
+forms.ScoreRowForm.item_fields  # _score_row.html
+presenters.Breakdown.items_total  # _breakdown.html
+presenters.Quota.over  # scoring.html
+
+# Called by Django or the test suite.
+admin.DatedForm._get_validation_exclusions  # ModelForm validation hook
+context_processors.current_person  # settings.TEMPLATES context_processors
+clock.travel_to  # tests: the `clock` fixture
+clock.reset  # tests: the `clock` fixture
+
+# Kept for the issue that wires them.
+discipline_selectors.disciplines_in_year  # the annual cycle's rating (discipline in the year)
+discipline_selectors.substantiated_complaints  # the head's accountability view
+permissions.can_view_employee  # a tested rule no page calls yet (see issue 12)
