@@ -1,15 +1,21 @@
-"""Who may do what in the discipline ledger, as functions the services and pages share.
+"""Who may do what in the discipline ledger, as functions the services and pages share,
+and `Scope`, the units a signed-in person reaches in the ledger's pages.
 
 Built on `hrsystem.permissions` (dated posts and role grants). Nobody records, contests
 for someone else, decides or excuses their own record.
 """
 
 from datetime import date
+from functools import cached_property
 
+from django.db.models import QuerySet
+from django.http import Http404
+
+from hrsystem import clock
 from hrsystem import permissions as hr
 from hrsystem import selectors as hr_selectors
 from hrsystem.models import Employee, Organisation, Unit
-from hrsystem.permissions import Perm
+from hrsystem.permissions import Perm, viewer
 
 from .models import Complaint, Inspection, Violation
 
@@ -101,3 +107,65 @@ def can_decide_complaint(user, complaint: Complaint, on: date) -> bool:
     if works_in(user, complaint.unit, on):
         return False
     return hr.can_inspect(user, complaint.unit, on) or manages(user, complaint.organisation)
+
+
+class Scope:
+    """The signed-in person's reach in the discipline ledger today; each set costs 1 query,
+    computed on first use."""
+
+    def __init__(self, request):
+        self.user = request.user
+        self.person = viewer(request)
+        self.today = clock.today()
+
+    def _units(self, perm: Perm) -> set[int]:
+        return hr.unit_ids_for(self.user, perm, self.today)
+
+    @cached_property
+    def organisation(self) -> Organisation:
+        organisation = self.person.organisation
+        if organisation is None:
+            raise Http404
+        return organisation
+
+    @cached_property
+    def manages(self) -> bool:
+        return manages(self.user, self.organisation)
+
+    @cached_property
+    def view_ids(self) -> set[int]:
+        return self._units(Perm.VIEW_UNIT_RECORDS)
+
+    @cached_property
+    def inspect_ids(self) -> set[int]:
+        return self._units(Perm.INSPECT_UNIT)
+
+    @cached_property
+    def desk_ids(self) -> set[int]:
+        return self._units(Perm.RECORD_DOSSIERS)
+
+    @cached_property
+    def lead_ids(self) -> set[int]:
+        return self._units(Perm.APPROVE_UNIT_MONTH)
+
+    @cached_property
+    def agency_unit_ids(self) -> set[int]:
+        return set(Unit.objects.filter(organisation=self.organisation).values_list("pk", flat=True))
+
+    @cached_property
+    def reach(self) -> set[int]:
+        """Units whose ledger pages the person may read: viewed, inspected, desk, or all of
+        the agency for its HR officer."""
+        if self.manages:
+            return self.agency_unit_ids
+        return (self.view_ids | self.inspect_ids | self.desk_ids) & self.agency_unit_ids
+
+    def units(self, ids) -> QuerySet[Unit]:
+        return Unit.objects.filter(pk__in=list(ids)).order_by("path")
+
+    def staff(self, ids, *, with_self: bool = False):
+        """People working today in units `ids` (except the person, unless `with_self`)."""
+        people = hr_selectors.employees_in_units(ids, on=self.today)
+        if not with_self:
+            people = people.exclude(user=self.user.pk)
+        return people.order_by("sort_key")

@@ -10,7 +10,6 @@ List pages run a constant number of queries whatever their length.
 """
 
 from datetime import date
-from functools import cached_property
 from io import BytesIO
 
 import pandas as pd
@@ -19,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,8 +29,7 @@ from django.utils.translation import gettext_lazy
 from hrsystem import clock
 from hrsystem import permissions as hr
 from hrsystem import selectors as hr_selectors
-from hrsystem.context_processors import viewer
-from hrsystem.models import Employee, Organisation, Role, RoleGrant, Unit
+from hrsystem.models import Employee, Role, RoleGrant, Unit
 from hrsystem.permissions import Perm
 
 from . import forms, pdf, reports, selectors, services
@@ -67,75 +65,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- who the person is and what they reach ---------------------------------------------
-
-
-class Scope:
-    """The signed-in person's reach in the discipline ledger today; each set costs 1 query,
-    computed on first use."""
-
-    def __init__(self, request):
-        self.user = request.user
-        self.person = viewer(request)
-        self.today = clock.today()
-
-    def _units(self, perm: Perm) -> set[int]:
-        return hr.unit_ids_for(self.user, perm, self.today)
-
-    @cached_property
-    def organisation(self) -> Organisation:
-        organisation = self.person.organisation
-        if organisation is None:
-            raise Http404
-        return organisation
-
-    @cached_property
-    def manages(self) -> bool:
-        return rules.manages(self.user, self.organisation)
-
-    @cached_property
-    def view_ids(self) -> set[int]:
-        return self._units(Perm.VIEW_UNIT_RECORDS)
-
-    @cached_property
-    def inspect_ids(self) -> set[int]:
-        return self._units(Perm.INSPECT_UNIT)
-
-    @cached_property
-    def desk_ids(self) -> set[int]:
-        return self._units(Perm.RECORD_DOSSIERS)
-
-    @cached_property
-    def lead_ids(self) -> set[int]:
-        return self._units(Perm.APPROVE_UNIT_MONTH)
-
-    @cached_property
-    def agency_unit_ids(self) -> set[int]:
-        return set(Unit.objects.filter(organisation=self.organisation).values_list("pk", flat=True))
-
-    @cached_property
-    def reach(self) -> set[int]:
-        """Units whose ledger pages the person may read: viewed, inspected, desk, or all of
-        the agency for its HR officer."""
-        if self.manages:
-            return self.agency_unit_ids
-        return (self.view_ids | self.inspect_ids | self.desk_ids) & self.agency_unit_ids
-
-    def units(self, ids) -> QuerySet[Unit]:
-        return Unit.objects.filter(pk__in=list(ids)).order_by("path")
-
-    def staff(self, ids, *, with_self: bool = False):
-        """People working today in units `ids` (except the person, unless `with_self`)."""
-        people = hr_selectors.employees_in_units(ids, on=self.today)
-        if not with_self:
-            people = people.exclude(user=self.user.pk)
-        return people.order_by("sort_key")
-
-
-def _refuse(request, organisation_id: int):
-    """403 inside the user's agency, 404 outside it (the record's existence stays hidden)."""
-    if viewer(request).may_see_organisation(organisation_id):
-        raise PermissionDenied
-    raise Http404
 
 
 def _require(allowed: bool) -> None:
@@ -199,14 +128,14 @@ def _get_inspection_for_user(request, pk: int) -> Inspection:
     inspected = hr.unit_ids_for(user, Perm.INSPECT_UNIT, clock.today())
     if inspection.scope.filter(pk__in=inspected).exists():
         return inspection
-    _refuse(request, inspection.organisation_id)
+    hr.refuse(request, inspection.organisation_id)
 
 
 @login_required
 def inspection_list(request):
     """Inspections of the agency (for its inspectors and HR officer), else the person's own
     teams'."""
-    scope = Scope(request)
+    scope = rules.Scope(request)
     if scope.manages or scope.inspect_ids:
         inspections = Inspection.objects.filter(organisation=scope.organisation)
     else:
@@ -231,7 +160,7 @@ def inspection_list(request):
 @login_required
 def inspection_plan(request):
     """An inspector or the HR officer plans a regular or surprise inspection."""
-    scope = Scope(request)
+    scope = rules.Scope(request)
     _require(scope.manages or bool(scope.inspect_ids))
     organisation = scope.organisation
     units = scope.units(scope.agency_unit_ids if scope.manages else scope.inspect_ids)
@@ -270,7 +199,7 @@ def inspection_plan(request):
     )
 
 
-def _finding_form(inspection: Inspection, scope: Scope, data=None, files=None):
+def _finding_form(inspection: Inspection, scope: rules.Scope, data=None, files=None):
     roots = list(inspection.scope.all())
     in_scope = Unit.objects.filter(
         Q(pk__in=[unit.pk for unit in roots])
@@ -293,7 +222,7 @@ def inspection_detail(request, pk: int):
     """An inspection with its findings. Its head starts and closes it (with the report);
     team members record findings on the spot while it is in progress."""
     inspection = _get_inspection_for_user(request, pk)
-    scope = Scope(request)
+    scope = rules.Scope(request)
     user = request.user
     is_head = inspection.head.user_id == user.pk
     on_team = rules.on_team(user, inspection)
@@ -415,7 +344,7 @@ def _get_violation_for_user(request, pk: int) -> Violation:
     violation = get_object_or_404(_violations(), pk=pk)
     if rules.can_decide_contest(request.user, violation, clock.today()):
         return violation
-    _refuse(request, violation.organisation_id)
+    hr.refuse(request, violation.organisation_id)
 
 
 @login_required
@@ -454,7 +383,7 @@ def my_violations(request):
 def violation_list(request):
     """Violations in the units the person leads, views or inspects, filtered by unit,
     month, type and status, newest first."""
-    scope = Scope(request)
+    scope = rules.Scope(request)
     scoped = scope.view_ids | scope.inspect_ids
     _require(bool(scoped))
     units = scope.units(scoped)
@@ -572,7 +501,7 @@ def violation_evidence(request, pk: int):
 def contested_list(request):
     """Contests awaiting the person's decision: from inspections they head and, for the HR
     officer, of violations recorded outside an inspection."""
-    scope = Scope(request)
+    scope = rules.Scope(request)
     _require(scope.manages or bool(scope.inspect_ids))
     condition = Q(inspection__head__user=request.user.pk)
     if scope.manages:
@@ -590,7 +519,7 @@ def contested_list(request):
 def conduct_record(request):
     """A head (for their staff) or an inspector records a conduct breach outside an
     inspection."""
-    scope = Scope(request)
+    scope = rules.Scope(request)
     reach = scope.lead_ids | scope.inspect_ids
     _require(bool(reach))
     form = forms.ConductForm(
@@ -632,7 +561,7 @@ def conduct_record(request):
 def decision_list(request):
     """The year's discipline decisions the person may see: their own, their units', or all
     of the agency for its HR officer — the people disciplined in the year."""
-    scope = Scope(request)
+    scope = rules.Scope(request)
     year = _year(request, scope.today.year)
     decisions = DisciplineDecision.objects.filter(decided_on__year=year)
     if scope.manages:
@@ -660,7 +589,7 @@ def decision_list(request):
 @login_required
 def decision_record(request):
     """The HR officer enters a discipline decision."""
-    scope = Scope(request)
+    scope = rules.Scope(request)
     _require(scope.manages)
     staff = scope.staff(scope.agency_unit_ids)
     violations = (
@@ -704,13 +633,13 @@ def decision_detail(request, pk: int):
         DisciplineDecision.objects.select_related("employee", "unit", "form", "organisation"),
         pk=pk,
     )
-    scope = Scope(request)
+    scope = rules.Scope(request)
     if not (
         decision.employee.user_id == request.user.pk
         or decision.unit_id in scope.view_ids
         or rules.manages(request.user, decision.organisation)
     ):
-        _refuse(request, decision.organisation_id)
+        hr.refuse(request, decision.organisation_id)
     return render(
         request,
         "discipline/decision_detail.html",
@@ -724,8 +653,8 @@ def decision_detail(request, pk: int):
 # --- the one-stop desk -----------------------------------------------------------------
 
 
-def _desk_scope(request) -> Scope:
-    scope = Scope(request)
+def _desk_scope(request) -> rules.Scope:
+    scope = rules.Scope(request)
     _require(bool(scope.reach))
     return scope
 
@@ -766,7 +695,7 @@ def desk(request):
 @login_required
 def dossier_record(request):
     """The one-stop officer records a dossier received (and its result, if settled)."""
-    scope = Scope(request)
+    scope = rules.Scope(request)
     _require(bool(scope.desk_ids))
     form = forms.DossierForm(
         request.POST or None,
@@ -800,9 +729,9 @@ def _get_dossier_for_user(request, pk: int) -> DossierRecord:
     dossier = get_object_or_404(
         DossierRecord.objects.select_related("unit", "officer", "organisation"), pk=pk
     )
-    if dossier.unit_id in Scope(request).reach:
+    if dossier.unit_id in rules.Scope(request).reach:
         return dossier
-    _refuse(request, dossier.organisation_id)
+    hr.refuse(request, dossier.organisation_id)
 
 
 @login_required
@@ -898,7 +827,7 @@ def _dataset(upload) -> tablib.Dataset:
 def count_import(request):
     """Import units' monthly dossier counts from a spreadsheet: every row is checked
     first, and nothing is saved while any row has an error."""
-    scope = Scope(request)
+    scope = rules.Scope(request)
     _require(bool(scope.desk_ids) or scope.manages)
     form = forms.CountImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
@@ -1069,9 +998,9 @@ def complaint_detail(request, pk: int):
         Complaint.objects.select_related("employee", "target_unit", "unit", "organisation"),
         pk=pk,
     )
-    scope = Scope(request)
+    scope = rules.Scope(request)
     if complaint.unit_id not in scope.reach:
-        _refuse(request, complaint.organisation_id)
+        hr.refuse(request, complaint.organisation_id)
     may_decide = complaint.outcome == ComplaintOutcome.PENDING and rules.can_decide_complaint(
         request.user, complaint, scope.today
     )
@@ -1185,7 +1114,7 @@ def survey_dashboard(request):
 def commitment_board(request):
     """The year's conduct commitments: who has signed and who has not. The person signs
     their own; the HR officer issues the year's commitments to everyone."""
-    scope = Scope(request)
+    scope = rules.Scope(request)
     year = _year(request, scope.today.year)
     organisation = scope.organisation
     issue_form = (
@@ -1252,7 +1181,7 @@ def commitment_board(request):
     )
 
 
-def _leading_agencies(scope: Scope) -> set[int]:
+def _leading_agencies(scope: rules.Scope) -> set[int]:
     """Agencies whose root unit the person leads today (the agency leader sees all)."""
     return {post.unit.organisation_id for post in scope.person.posts if post.unit.parent_id is None}
 
@@ -1261,7 +1190,7 @@ def _leading_agencies(scope: Scope) -> set[int]:
 
 
 def _report_frames(request):
-    scope = Scope(request)
+    scope = rules.Scope(request)
     _require(bool(scope.view_ids) or scope.manages)
     year = _year(request, scope.today.year)
     month = _month(request, scope.today)

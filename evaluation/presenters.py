@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hrsystem import clock, permissions
-from hrsystem.context_processors import viewer
+from hrsystem.permissions import viewer
 
 from . import adapters, forms, scoring, selectors
 from .models import (

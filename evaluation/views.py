@@ -22,9 +22,8 @@ from django.views.decorators.http import require_POST
 
 from hrsystem import clock, permissions
 from hrsystem import selectors as hr_selectors
-from hrsystem.context_processors import viewer
 from hrsystem.models import Post, Unit
-from hrsystem.permissions import Perm
+from hrsystem.permissions import Perm, viewer
 
 from . import forms, presenters, selectors, services
 from .models import (
@@ -52,13 +51,6 @@ def _on(period: Period) -> date:
     return min(period.end, clock.today())
 
 
-def _refuse(request, organisation_id: int):
-    """403 inside the user's agency, 404 outside it (the record's existence stays hidden)."""
-    if viewer(request).may_see_organisation(organisation_id):
-        raise PermissionDenied
-    raise Http404
-
-
 def _evaluations():
     return Evaluation.objects.select_related(
         "period", "period__organisation", "employee", "unit", "job_position"
@@ -78,7 +70,7 @@ def _get_evaluation_for_user(request, pk: int, *, own: bool = False) -> Evaluati
             user, Perm.VIEW_UNIT_RECORDS, on
         ) or permissions.can_score(user, evaluation.employee, on):
             return evaluation
-    _refuse(request, evaluation.period.organisation_id)
+    permissions.refuse(request, evaluation.period.organisation_id)
 
 
 def _get_period_for_user(request, pk: int) -> Period:
@@ -1028,7 +1020,7 @@ def _get_appeal_for_decider(request, pk: int) -> Appeal:
     )
     decider = services.appeal_decider(appeal.evaluation)
     if decider is None or decider.user_id != request.user.pk:
-        _refuse(request, appeal.evaluation.period.organisation_id)
+        permissions.refuse(request, appeal.evaluation.period.organisation_id)
     return appeal
 
 

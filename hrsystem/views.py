@@ -16,9 +16,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.vary import vary_on_headers
 
 from . import selectors
-from .context_processors import viewer
 from .forms import AsOfForm, DirectorySearchForm
 from .models import Assignment, JobPosition, Organisation, Post, StandardTask, Unit
+from .permissions import viewer
 
 DIRECTORY_PAGE_SIZE = 25
 

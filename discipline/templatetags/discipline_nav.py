@@ -9,8 +9,8 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hrsystem.context_processors import viewer
 from hrsystem.models import Role
+from hrsystem.permissions import viewer
 
 register = template.Library()
 

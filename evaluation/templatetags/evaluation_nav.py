@@ -2,7 +2,7 @@
 
 from django import template
 
-from hrsystem.context_processors import viewer
+from hrsystem.permissions import viewer
 from hrsystem.selectors import LEADER_KINDS
 
 register = template.Library()
