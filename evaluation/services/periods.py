@@ -1,0 +1,449 @@
+"""The agency's periods: opening one, moving it through its steps, publishing,
+locking and reopening it."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from evaluation import models
+from evaluation.adapters import leaders_in_period
+from evaluation.models import (
+    AppealState,
+    Cadence,
+    EvaluationState,
+    PeriodState,
+    UnitPeriodState,
+)
+from evaluation.rulesets import CRITERION_COLUMNS, rule_set_from_rows, snapshot
+from hrsystem import clock, permissions
+from hrsystem import selectors as hr_selectors
+from hrsystem.models import Assignment, StandardTask, Unit
+from hrsystem.service_checks import day_text, require, save
+
+from .approval import period_sign_off
+from .common import (
+    _change_reason,
+    _fail,
+    _locked_period,
+    _notify_everyone,
+    _on,
+    _period_states,
+    _transition,
+)
+from .rule_sets import rule_set_lock
+
+logger = logging.getLogger(__name__)
+
+
+def period_bounds(cadence: str, year: int, number: int) -> tuple[date, date]:
+    """First and last day of period `number` (a month, or a quarter) of `year`."""
+    first_month = number if cadence == Cadence.MONTHLY else 3 * number - 2
+    last_month = number if cadence == Cadence.MONTHLY else 3 * number
+    start = date(year, first_month, 1)
+    end = date(year + last_month // 12, last_month % 12 + 1, 1) - timedelta(days=1)
+    return start, end
+
+
+def _rule_set_row(code: str, on: date) -> models.RuleSet:
+    row = (
+        models.RuleSet.objects.filter(code=code, effective_from__lte=on)
+        .order_by("-effective_from")
+        .first()
+    )
+    if row is None:
+        _fail(
+            "rule_set",
+            _("Không có phiên bản nào của bộ quy tắc %(code)s áp dụng ngày %(date)s.")
+            % {"code": code, "date": on.strftime("%d/%m/%Y")},
+        )
+    return row
+
+
+@transaction.atomic
+def period_open(
+    *,
+    organisation,
+    year: int,
+    number: int,
+    by,
+    rule_set: models.RuleSet | None = None,
+    rule_set_code: str = "nd335",
+    self_assessment_due: date | None = None,
+    scoring_due: date | None = None,
+    unit_submission_due: date | None = None,
+    sign_off_due: date | None = None,
+) -> models.Period:
+    """Open the agency's period `number` of `year` (a month or a quarter, as the rule set says).
+
+    The rule set is the given version or the version of `rule_set_code` in effect on the
+    period's first day; it is locked and its snapshot kept. Deadlines default to the
+    period's end plus the rule set's days. Creates a UnitPeriod per unit with people and
+    an Evaluation per person assigned during the period, pre-filled with their job
+    position's standing tasks. The agency leader (head of the root unit) is rated by the
+    level above and is kept not rated here. HR officers only.
+    """
+    require(permissions.can_manage_org(by, organisation))
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        _fail("year", _("Năm không hợp lệ."))
+    if not isinstance(number, int) or not 1 <= number <= 12:
+        _fail("number", _("Kỳ số phải từ 1 đến 12 (tháng) hoặc 1 đến 4 (quý)."))
+    rule_set, start, end = _period_rule_set(year, number, rule_set, rule_set_code)
+    if models.Period.objects.filter(
+        organisation=organisation, cadence=rule_set.cadence, year=year, number=number
+    ).exists():
+        _fail("number", _("Cơ quan đã mở kỳ đánh giá này."))
+    locked, frozen = _lock_and_snapshot(rule_set, by)
+    dues = _deadlines(
+        locked,
+        start,
+        end,
+        self_assessment_due=self_assessment_due,
+        scoring_due=scoring_due,
+        unit_submission_due=unit_submission_due,
+        sign_off_due=sign_off_due,
+    )
+    period = models.Period(
+        organisation=organisation,
+        rule_set=locked,
+        rule_set_snapshot=frozen,
+        cadence=locked.cadence,
+        year=year,
+        number=number,
+        start=start,
+        end=end,
+        opened_by=by,
+        **dues,
+    )
+    save(period, by)
+    evaluations = _create_evaluations(period, frozen, by)
+    _create_work_items(evaluations, by)
+    logger.info("period %s opened for %s: %d evaluations", period, organisation, len(evaluations))
+    return period
+
+
+def _period_rule_set(
+    year: int, number: int, rule_set: models.RuleSet | None, code: str
+) -> tuple[models.RuleSet, date, date]:
+    """(rule set, first day, last day) of period `number` of `year`: the given version, or
+    the version of `code` in effect on the period's first day; ValidationError on a
+    number the rule set's cadence has not or a version not yet in effect."""
+    resolved = rule_set is None
+    if resolved:
+        rule_set = _rule_set_row(code, date(year, number, 1))
+    limit = 12 if rule_set.cadence == Cadence.MONTHLY else 4
+    if number > limit:
+        _fail("number", _("Kỳ số phải từ 1 đến %(limit)s.") % {"limit": limit})
+    start, end = period_bounds(rule_set.cadence, year, number)
+    if resolved:
+        rule_set = _rule_set_row(code, start)
+    if rule_set.effective_from > start:
+        _fail(
+            "rule_set",
+            _("Phiên bản bộ quy tắc này chỉ áp dụng từ %(date)s.")
+            % {"date": rule_set.effective_from.strftime("%d/%m/%Y")},
+        )
+    return rule_set, start, end
+
+
+def _lock_and_snapshot(rule_set: models.RuleSet, by) -> tuple[models.RuleSet, dict]:
+    """Lock `rule_set` (a period now uses it) and return it with the snapshot the period
+    keeps; a rule set the engine rejects fails on the `rule_set` field."""
+    try:
+        locked = rule_set_lock(rule_set=rule_set, by=by)
+    except ValidationError as error:
+        _fail("rule_set", error.messages[0])
+    values = models.RuleSet.objects.filter(pk=locked.pk).values().get()
+    engine_rules = rule_set_from_rows(values, list(locked.criteria.values(*CRITERION_COLUMNS)))
+    return locked, snapshot(engine_rules)
+
+
+def _deadlines(rule_set: models.RuleSet, start: date, end: date, **given) -> dict[str, date]:
+    """The four deadlines: each given one, else the period's end plus the rule set's days;
+    ValidationError naming each that falls before `start` or before the one preceding it."""
+    days = {
+        "self_assessment_due": rule_set.self_assessment_days,
+        "scoring_due": rule_set.head_scoring_days,
+        "unit_submission_due": rule_set.unit_submission_days,
+        "sign_off_due": rule_set.agency_signoff_days,
+    }
+    dues = {name: given.get(name) or end + timedelta(days=n) for name, n in days.items()}
+    errors = {name: _("Hạn phải sau ngày bắt đầu kỳ.") for name, due in dues.items() if due < start}
+    order = list(dues)
+    for earlier, later in zip(order, order[1:], strict=False):
+        if dues[later] < dues[earlier]:
+            errors.setdefault(later, _("Hạn này không được sớm hơn hạn trước nó."))
+    if errors:
+        raise ValidationError(errors)
+    return dues
+
+
+def _create_evaluations(period: models.Period, frozen: dict, by) -> list[models.Evaluation]:
+    """An Evaluation per person assigned during the period (in the unit of their latest
+    assignment, not rated when they joined after its first two weeks or lead the agency),
+    a UnitPeriod per unit with people, and a blank CriterionScore per criterion."""
+    start, end = period.start, period.end
+    assignments = (
+        Assignment.objects.filter(
+            hr_selectors.overlapping(start, end),
+            unit__organisation=period.organisation,
+            start__lte=end,
+        )
+        .order_by("employee_id", "start")
+        .values_list("employee_id", "unit_id", "job_position_id", "start")
+    )
+    placed: dict[int, tuple[int, int]] = {}
+    first_day: dict[int, date] = {}
+    for employee_id, unit_id, position_id, since in assignments:
+        placed[employee_id] = (unit_id, position_id)  # the latest assignment in the period
+        first_day.setdefault(employee_id, since)
+    unit_ids = {unit_id for unit_id, _position in placed.values()}
+    root_id = (
+        Unit.objects.filter(organisation=period.organisation, parent__isnull=True)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    leaders, other_leaders = leaders_in_period(unit_ids | {root_id}, start, end)
+    agency_leader = leaders.get(root_id)
+    late_join = start + timedelta(days=14)
+    evaluations = []
+    for employee_id, (unit_id, position_id) in placed.items():
+        is_head = leaders.get(unit_id) == employee_id
+        evaluations.append(
+            models.Evaluation(
+                period=period,
+                employee_id=employee_id,
+                unit_id=unit_id,
+                job_position_id=position_id,
+                is_head=is_head,
+                is_leader=is_head or employee_id in other_leaders.get(unit_id, ()),
+                rule_set_snapshot=frozen,
+                not_rated=employee_id == agency_leader or first_day[employee_id] > late_join,
+                joined_late=first_day[employee_id] > late_join,
+            )
+        )
+    evaluations = bulk_create_with_history(evaluations, models.Evaluation, default_user=by)
+    if any(e.pk is None for e in evaluations):
+        evaluations = list(models.Evaluation.objects.filter(period=period))
+    bulk_create_with_history(
+        [models.UnitPeriod(period=period, unit_id=unit_id) for unit_id in sorted(unit_ids)],
+        models.UnitPeriod,
+        default_user=by,
+    )
+    criteria = frozen["general_criteria"]
+    bulk_create_with_history(
+        [
+            models.CriterionScore(
+                evaluation=evaluation, criterion_index=index, criterion_code=c["code"]
+            )
+            for evaluation in evaluations
+            for index, c in enumerate(criteria)
+        ],
+        models.CriterionScore,
+        default_user=by,
+    )
+    return evaluations
+
+
+def _create_work_items(evaluations: list[models.Evaluation], by) -> None:
+    """Each evaluation's work items: its job position's standing tasks."""
+    tasks = defaultdict(list)
+    for task in (
+        StandardTask.objects.filter(job_position_id__in={e.job_position_id for e in evaluations})
+        .select_related("work_product")
+        .order_by("job_position_id", "id")
+    ):
+        tasks[task.job_position_id].append(task)
+    items = [
+        models.WorkItem(
+            evaluation=evaluation,
+            standard_task=task,
+            work_product=task.work_product,
+            name=task.name,
+            unit_of_measure=task.unit_of_measure,
+            coefficient=task.work_product.coefficient if task.work_product else task.coefficient,
+            planned=task.default_planned,
+            is_dossier_processing=bool(
+                task.work_product and task.work_product.is_dossier_processing
+            ),
+        )
+        for evaluation in evaluations
+        for task in tasks[evaluation.job_position_id]
+    ]
+    bulk_create_with_history(items, models.WorkItem, default_user=by)
+
+
+@transaction.atomic
+def period_advance(*, period: models.Period, to: str, by) -> models.Period:
+    """Move the period to `to`, which must be the next state of its flow.
+
+    open → self-assessment → scoring are HR steps; scoring → submitted needs every unit
+    submitted; the later steps go through `period_sign_off`, `period_publish` and
+    `period_lock`, which this calls. Raises ValidationError on an illegal transition.
+    """
+    if to == PeriodState.SIGNED_OFF:
+        return period_sign_off(period=period, by=by)
+    if to == PeriodState.PUBLISHED:
+        return period_publish(period=period, by=by)
+    if to == PeriodState.LOCKED:
+        return period_lock(period=period, by=by)
+    period = _locked_period(period)
+    require(permissions.can_manage_org(by, period.organisation))
+    if to == PeriodState.SUBMITTED:
+        pending = models.UnitPeriod.objects.filter(period=period).exclude(
+            state__in=[UnitPeriodState.SUBMITTED, UnitPeriodState.APPROVED]
+        )
+        names = list(pending.values_list("unit__name", flat=True)[:10])
+        if names:
+            _fail(
+                "state", _("Còn đơn vị chưa gửi kết quả: %(units)s.") % {"units": ", ".join(names)}
+            )
+    _transition(period, to, by)
+    if to == PeriodState.SELF_ASSESSMENT:
+        _notify_self_assessment_open(period)
+    return period
+
+
+def _notify_self_assessment_open(period: models.Period) -> None:
+    _notify_everyone(
+        period,
+        kind="self_assessment_open",
+        title=_("Đã mở tự đánh giá %(period)s") % {"period": period},
+        body=_("Hãy kê khai kết quả công việc và tự đánh giá trước ngày %(due)s.")
+        % {"due": day_text(period.self_assessment_due)},
+        key=f"period:{period.pk}:self_assessment_open",
+        rated_only=True,  # the agency leader, rated above, declares nothing here
+    )
+
+
+def _evaluations_move(period: models.Period, state: str, by, action: str) -> None:
+    """Move the period's current evaluations to `state`: one UPDATE and one history INSERT
+    (per batch), each history row naming `by` and the action."""
+    rows = list(
+        models.Evaluation.objects.select_for_update().filter(period=period, is_current=True)
+    )
+    for row in rows:
+        row.state = state
+    bulk_update_with_history(
+        rows,
+        models.Evaluation,
+        ["state"],
+        default_user=by,
+        default_change_reason=_change_reason(action),
+    )
+
+
+@transaction.atomic
+def period_publish(*, period: models.Period, by) -> models.Period:
+    """Publish the signed-off results to employees (the agency leader or HR) and notify them.
+
+    The appeal window opens today for the rule set's `appeal_window_days`.
+    """
+    period = _locked_period(period)
+    require(
+        permissions.can_sign_off(by, period.organisation, _on(period))
+        or permissions.can_manage_org(by, period.organisation)
+    )
+    _period_states(period, (PeriodState.SIGNED_OFF,))
+    _evaluations_move(period, EvaluationState.PUBLISHED, by, _("Công bố kết quả"))
+    today = clock.today()
+    _transition(
+        period,
+        PeriodState.PUBLISHED,
+        by,
+        published_at=clock.now(),
+        appeal_due=today + timedelta(days=period.rule_set.appeal_window_days),
+    )
+    _notify_everyone(
+        period,
+        kind="results_published",
+        title=_("Đã công bố kết quả %(period)s") % {"period": period},
+        body=_("Xem kết quả và lý do; kiến nghị (nếu có) trước ngày %(due)s.")
+        % {"due": day_text(period.appeal_due)},
+        key=f"period:{period.pk}:published:{period.published_at.isoformat()}",
+    )
+    return period
+
+
+@transaction.atomic
+def period_lock(*, period: models.Period, by) -> models.Period:
+    """Lock a published period for good (HR): after the appeal window, no appeal pending."""
+    period = _locked_period(period)
+    require(permissions.can_manage_org(by, period.organisation))
+    _period_states(period, (PeriodState.PUBLISHED,))
+    if period.appeal_due and clock.today() <= period.appeal_due:
+        _fail(
+            "state",
+            _("Chưa hết hạn kiến nghị (%(due)s).")
+            % {"due": period.appeal_due.strftime("%d/%m/%Y")},
+        )
+    if models.Appeal.objects.filter(evaluation__period=period, state=AppealState.PENDING).exists():
+        _fail("state", _("Còn kiến nghị chưa giải quyết."))
+    _evaluations_move(period, EvaluationState.LOCKED, by, _("Khoá kỳ đánh giá"))
+    return _transition(period, PeriodState.LOCKED, by, locked_at=clock.now())
+
+
+@transaction.atomic
+def period_reopen(*, period: models.Period, reason: str, by) -> models.PeriodReopening:
+    """Reopen a locked period for correction (HR officer, written reason, audited).
+
+    The period returns to scoring: units are returned with the reason and must be
+    submitted and signed off again; results are recomputed on the next change.
+    """
+    period = _locked_period(period)
+    require(permissions.can_manage_org(by, period.organisation))
+    reason = (reason or "").strip()
+    if not reason:
+        _fail("reason", _("Ghi rõ lý do mở lại kỳ đánh giá."))
+    if period.state != PeriodState.LOCKED:
+        _fail("state", _("Chỉ mở lại kỳ đã khoá."))
+    reopening = models.PeriodReopening(
+        period=period,
+        reason=reason,
+        by=by,
+        state_before=period.state,
+        state_after=PeriodState.SCORING,
+    )
+    save(reopening, by)
+    now = clock.now()
+    units = list(models.UnitPeriod.objects.select_for_update().filter(period=period))
+    for unit in units:
+        unit.state, unit.return_reason, unit.returned_by, unit.returned_at = (
+            UnitPeriodState.RETURNED,
+            reason,
+            by,
+            now,
+        )
+    change_reason = _change_reason(_("Mở lại kỳ đánh giá"), reason)
+    bulk_update_with_history(
+        units,
+        models.UnitPeriod,
+        ["state", "return_reason", "returned_by", "returned_at"],
+        default_user=by,
+        default_change_reason=change_reason,
+    )
+    rows = list(
+        models.Evaluation.objects.select_for_update().filter(period=period, is_current=True)
+    )
+    for row in rows:
+        row.state = EvaluationState.SCORED
+        row.revision += 1
+    bulk_update_with_history(
+        rows,
+        models.Evaluation,
+        ["state", "revision"],
+        default_user=by,
+        default_change_reason=change_reason,
+    )
+    period.state = PeriodState.SCORING
+    period.signed_off_by = period.signed_off_at = period.published_at = None
+    period.appeal_due = period.locked_at = None
+    save(period, by)
+    logger.warning("period %s of %s reopened by %s: %s", period, period.organisation, by, reason)
+    return reopening
