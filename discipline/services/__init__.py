@@ -1,0 +1,59 @@
+"""Every write to the discipline ledger, one module per subject (agency settings,
+catalogue, inspections, violations, decisions, dossiers, feedback, commitments), every
+public function re-exported here: `from discipline import services`.
+
+Each function is keyword-only, runs in one transaction, checks the actor's permission
+inside (`PermissionDenied`), validates before writing and raises `ValidationError` with
+a dict naming the offending field, saving nothing on error. `by` is the acting user and
+is recorded as the history user; `by=None` is a trusted system caller (commands,
+imports, tests) where the function allows it. Nobody records, contests for someone else,
+decides or excuses their own record.
+"""
+
+from .catalogue import (
+    CATALOGUE_FIELDS,
+    catalogue_item_create,
+    catalogue_item_revise,
+    catalogue_item_validate,
+)
+from .commitments import commitment_sign, commitments_issue_year
+from .decisions import discipline_decide
+from .dossiers import (
+    apology_letter_record,
+    dossier_count_record,
+    dossier_excuse,
+    dossier_record,
+    dossier_settle,
+)
+from .feedback import complaint_decide, complaint_record, suggestion_record, survey_record
+from .inspections import inspection_close, inspection_head_errors, inspection_plan, inspection_start
+from .policy import discipline_policy_set
+from .violations import finding_record, violation_contest, violation_decide, violation_record
+
+__all__ = [
+    "CATALOGUE_FIELDS",
+    "apology_letter_record",
+    "catalogue_item_create",
+    "catalogue_item_revise",
+    "catalogue_item_validate",
+    "commitment_sign",
+    "commitments_issue_year",
+    "complaint_decide",
+    "complaint_record",
+    "discipline_decide",
+    "discipline_policy_set",
+    "dossier_count_record",
+    "dossier_excuse",
+    "dossier_record",
+    "dossier_settle",
+    "finding_record",
+    "inspection_close",
+    "inspection_head_errors",
+    "inspection_plan",
+    "inspection_start",
+    "suggestion_record",
+    "survey_record",
+    "violation_contest",
+    "violation_decide",
+    "violation_record",
+]
