@@ -1,0 +1,232 @@
+"""Inspections: the list, planning one, its page with findings on the spot, its
+report as PDF."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from discipline import forms, pdf, selectors, services
+from discipline import permissions as rules
+from discipline.models import (
+    Inspection,
+    InspectionStatus,
+)
+from hrsystem import clock
+from hrsystem import permissions as hr
+from hrsystem import selectors as hr_selectors
+from hrsystem.models import Employee, Role, RoleGrant, Unit
+from hrsystem.permissions import Perm
+
+from .common import _catalogue, _page, _render, _require, _run
+
+
+def _get_inspection_for_user(request, pk: int) -> Inspection:
+    """The inspection if the user is on its team, inspects one of its units, or is the
+    agency's HR officer."""
+    inspection = get_object_or_404(
+        Inspection.objects.select_related("head", "organisation", "created_by"), pk=pk
+    )
+    user = request.user
+    if rules.on_team(user, inspection) or rules.manages(user, inspection.organisation):
+        return inspection
+    inspected = hr.unit_ids_for(user, Perm.INSPECT_UNIT, clock.today())
+    if inspection.scope.filter(pk__in=inspected).exists():
+        return inspection
+    hr.refuse(request, inspection.organisation_id)
+
+
+@login_required
+def inspection_list(request):
+    """Inspections of the agency (for its inspectors and HR officer), else the person's own
+    teams'."""
+    scope = rules.Scope(request)
+    if scope.manages or scope.inspect_ids:
+        inspections = Inspection.objects.filter(organisation=scope.organisation)
+    else:
+        inspections = selectors.inspections_of(request.user)
+        _require(inspections.exists())
+    inspections = (
+        inspections.select_related("head")
+        .prefetch_related("scope")
+        .order_by("-planned_on", "-pk")
+        .distinct()
+    )
+    return render(
+        request,
+        "discipline/inspection_list.html",
+        {
+            "page": _page(request, inspections),
+            "may_plan": scope.manages or bool(scope.inspect_ids),
+        },
+    )
+
+
+@login_required
+def inspection_plan(request):
+    """An inspector or the HR officer plans a regular or surprise inspection."""
+    scope = rules.Scope(request)
+    _require(scope.manages or bool(scope.inspect_ids))
+    organisation = scope.organisation
+    units = scope.units(scope.agency_unit_ids if scope.manages else scope.inspect_ids)
+    inspectors = RoleGrant.objects.filter(
+        hr_selectors.active_on(scope.today), role=Role.INSPECTOR, organisation=organisation
+    ).values("user")
+    heads = Employee.objects.filter(user__in=inspectors).order_by("sort_key")
+    form = forms.InspectionPlanForm(
+        request.POST or None,
+        units=units,
+        heads=heads,
+        staff=scope.staff(scope.agency_unit_ids, with_self=True),
+        initial={"planned_on": scope.today, "kind": "regular"},
+    )
+    if request.method == "POST" and form.is_valid():
+        holder = {}
+
+        def plan():
+            holder["inspection"] = services.inspection_plan(
+                organisation=organisation, by=request.user, **form.cleaned_data
+            )
+
+        if _run(form, plan):
+            messages.success(request, _("Đã lập kế hoạch kiểm tra."))
+            return redirect("discipline:inspection_detail", pk=holder["inspection"].pk)
+    return _render(
+        request,
+        "discipline/form_page.html",
+        {
+            "form": form,
+            "title": _("Lập kế hoạch kiểm tra công vụ"),
+            "submit": _("Lập kế hoạch"),
+            "back": reverse("discipline:inspection_list"),
+        },
+        failed=form.is_bound and not form.is_valid(),
+    )
+
+
+def _finding_form(inspection: Inspection, scope: rules.Scope, data=None, files=None):
+    roots = list(inspection.scope.all())
+    in_scope = Unit.objects.filter(
+        Q(pk__in=[unit.pk for unit in roots])
+        | Q(
+            *[Q(path__startswith=unit.path) for unit in roots],
+            _connector=Q.OR,
+        )
+    ).order_by("path")
+    return forms.FindingForm(
+        data,
+        files,
+        staff=scope.staff(in_scope.values_list("pk", flat=True)),
+        units=in_scope,
+        catalogue=_catalogue(inspection.organisation, scope.today),
+    )
+
+
+@login_required
+def inspection_detail(request, pk: int):
+    """An inspection with its findings. Its head starts and closes it (with the report);
+    team members record findings on the spot while it is in progress."""
+    inspection = _get_inspection_for_user(request, pk)
+    scope = rules.Scope(request)
+    user = request.user
+    is_head = inspection.head.user_id == user.pk
+    on_team = rules.on_team(user, inspection)
+    in_progress = inspection.status == InspectionStatus.IN_PROGRESS
+    finding_form = report_form = None
+    if on_team and in_progress:
+        finding_form = _finding_form(inspection, scope)
+    if is_head and in_progress:
+        report_form = forms.ReportForm(initial={"report": inspection.report})
+    failed = False
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "start" and is_head:
+            try:
+                services.inspection_start(inspection=inspection, by=user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Đã bắt đầu kiểm tra."))
+            return redirect("discipline:inspection_detail", pk=inspection.pk)
+        if action == "finding" and finding_form is not None:
+            finding_form = _finding_form(inspection, scope, request.POST, request.FILES)
+            if finding_form.is_valid() and _run(
+                finding_form,
+                lambda: services.finding_record(
+                    inspection=inspection,
+                    item=finding_form.cleaned_data["item"],
+                    points=finding_form.cleaned_data["points"],
+                    note=finding_form.cleaned_data["note"],
+                    evidence=finding_form.cleaned_data["evidence"] or None,
+                    by=user,
+                    **finding_form.target_kwargs(),
+                ),
+                {"inspection": None},
+            ):
+                messages.success(request, _("Đã ghi nhận vi phạm."))
+                return redirect("discipline:inspection_detail", pk=inspection.pk)
+            failed = True
+        elif action == "close" and report_form is not None:
+            report_form = forms.ReportForm(request.POST)
+            if report_form.is_valid() and _run(
+                report_form,
+                lambda: services.inspection_close(
+                    inspection=inspection, report=report_form.cleaned_data["report"], by=user
+                ),
+            ):
+                messages.success(request, _("Đã kết thúc đợt kiểm tra."))
+                return redirect("discipline:inspection_detail", pk=inspection.pk)
+            failed = True
+        else:
+            raise PermissionDenied
+    findings = inspection.findings.select_related("employee", "target_unit", "item").order_by(
+        "occurred_on", "pk"
+    )
+    return _render(
+        request,
+        "discipline/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "scope_units": inspection.scope.order_by("path"),
+            "members": inspection.members.order_by("sort_key"),
+            "findings": findings,
+            "may_start": is_head and inspection.status == InspectionStatus.PLANNED,
+            "finding_form": finding_form,
+            "report_form": report_form,
+        },
+        failed=failed,
+    )
+
+
+@login_required
+def inspection_report_pdf(request, pk: int):
+    """The inspection report as a PDF: team, scope, findings and conclusions, dated the
+    day the inspection closed (today while it is open)."""
+    inspection = _get_inspection_for_user(request, pk)
+    today = clock.today()
+    closed = inspection.closed_at
+    findings = list(
+        inspection.findings.select_related("employee", "target_unit", "unit", "item").order_by(
+            "occurred_on", "pk"
+        )
+    )
+    return pdf.pdf_response(
+        "discipline/inspection_report_pdf.html",
+        {
+            "inspection": inspection,
+            "organisation": inspection.organisation,
+            "scope_units": list(inspection.scope.order_by("path")),
+            "members": list(inspection.members.order_by("sort_key")),
+            "finding_tables": pdf.chunks(enumerate(findings, 1)),
+            "finding_count": len(findings),
+            "report_day": timezone.localdate(closed) if closed else today,
+            "printed_on": today,
+        },
+        f"bien-ban-kiem-tra-{inspection.pk}.pdf",
+    )

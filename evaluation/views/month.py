@@ -1,0 +1,245 @@
+"""The employee's pages: the month (declared work and self-assessment), the results
+and one result explained, with its appeal."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from evaluation import forms, presenters, selectors, services
+from evaluation.models import (
+    Appeal,
+    AppealState,
+    Evaluation,
+    EvaluationState,
+    Period,
+    PeriodState,
+)
+from evaluation.presenters import level_label
+from evaluation.rulesets import rule_set_from_snapshot
+from hrsystem import clock
+
+from .access import (
+    _evaluations,
+    _field_labels,
+    _flash_error,
+    _get_evaluation_for_user,
+    _messages_of,
+)
+
+TREND_MONTHS = 12
+
+
+def _current_evaluation(user) -> Evaluation | None:
+    return (
+        _evaluations()
+        .filter(employee__user=user.pk, is_current=True)
+        .exclude(period__state=PeriodState.LOCKED)
+        .order_by("-period__start")
+        .first()
+    )
+
+
+@login_required
+def my_month(request, pk: int | None = None):
+    """The employee's work items and self-assessment for a period; read-only once sent."""
+    if pk is None:
+        evaluation = _current_evaluation(request.user)
+        if evaluation is None:
+            return render(request, "evaluation/my_month_none.html")
+    else:
+        evaluation = _get_evaluation_for_user(request, pk, own=True)
+    evaluation = selectors.with_details(_evaluations()).get(pk=evaluation.pk)
+    period = evaluation.period
+    rules = rule_set_from_snapshot(evaluation.rule_set_snapshot)
+    items = list(evaluation.work_items.all())
+    scores = {score.criterion_index: score for score in evaluation.criterion_scores.all()}
+    editable = evaluation.state == EvaluationState.DRAFT and period.state not in (
+        PeriodState.SIGNED_OFF,
+        PeriodState.PUBLISHED,
+        PeriodState.LOCKED,
+    )
+    data = files = None
+    if request.method == "POST":
+        if not editable:
+            messages.error(request, _("Phiếu đã gửi hoặc kỳ đã đóng: không thể sửa."))
+            return redirect("evaluation:my_month_of", pk=evaluation.pk)
+        data, files = request.POST, request.FILES
+    item_forms = [forms.WorkItemDeclareForm(data, files, item=item) for item in items]
+    assessment = forms.SelfAssessmentForm(
+        data, criteria=rules.general_criteria, scores=scores, evaluation=evaluation
+    )
+    error_messages = []
+    if data is not None:
+        valid = all([form.is_valid() for form in item_forms]) & assessment.is_valid()
+        if valid:
+            try:
+                _save_month(request, evaluation, item_forms, assessment)
+            except ValidationError as error:
+                error_messages = _messages_of(error, _field_labels(rules, items))
+            else:
+                return redirect("evaluation:my_month_of", pk=evaluation.pk)
+        else:
+            for form in item_forms:
+                for name, errors in form.errors.items():
+                    label = form.fields[name].label
+                    error_messages += [
+                        _("“%(item)s” — %(field)s: %(error)s")
+                        % {"item": form.item.name, "field": label, "error": error}
+                        for error in errors
+                    ]
+            for errors in assessment.errors.values():
+                error_messages += list(errors)
+    response = render(
+        request,
+        "evaluation/my_month.html",
+        {
+            "evaluation": evaluation,
+            "period": period,
+            "rules": rules,
+            "item_forms": item_forms,
+            "assessment": assessment,
+            "editable": editable,
+            "error_messages": error_messages,
+            "violations": presenters.violations_of(evaluation),
+        },
+    )
+    if error_messages:
+        response.status_code = 400
+    return response
+
+
+def _save_month(request, evaluation, item_forms, assessment) -> None:
+    """Send the page through `services.self_assessment_record`; a stale revision raises
+    ConflictError and saves nothing."""
+    submit = request.POST.get("action") == "submit"
+    services.self_assessment_record(
+        evaluation=evaluation,
+        revision=int(request.POST.get("revision") or evaluation.revision),
+        by=request.user,
+        declarations=[
+            (
+                form.item,
+                {
+                    "done": form.cleaned_data["done"],
+                    "evidence_number": form.cleaned_data["evidence_number"],
+                    "evidence_file": form.cleaned_data["evidence_file"] or None,
+                    "self_note": form.cleaned_data["self_note"],
+                },
+            )
+            for form in item_forms
+            if form.has_changed()
+        ],
+        proposed=assessment.proposals(),
+        comment=assessment.cleaned_data["self_comment"],
+        submit=submit,
+    )
+    if submit:
+        messages.success(request, _("Đã gửi tự đánh giá. Thủ trưởng đơn vị sẽ chấm điểm."))
+    else:
+        messages.success(request, _("Đã lưu nháp."))
+
+
+def _published(queryset):
+    return queryset.filter(
+        is_current=True, state__in=[EvaluationState.PUBLISHED, EvaluationState.LOCKED]
+    )
+
+
+def _month_label(period: Period) -> str:
+    return f"{period.number:02d}/{period.year % 100:02d}"
+
+
+@login_required
+def my_results(request):
+    """Every published month of the user: total, level, and a 12-month trend chart."""
+    results = list(
+        _published(_evaluations().filter(employee__user=request.user.pk)).order_by(
+            "-period__year", "-period__number", "-period__start"
+        )
+    )
+    rows = []
+    for evaluation in results:
+        rules = rule_set_from_snapshot(evaluation.rule_set_snapshot)
+        rows.append((evaluation, level_label(rules, evaluation.level)))
+    recent = list(reversed(rows[:TREND_MONTHS]))
+    thresholds = []
+    if rows:
+        rules = rule_set_from_snapshot(rows[0][0].rule_set_snapshot)
+        thresholds = [rules.threshold_top, rules.threshold_good, rules.threshold_complete]
+    return render(
+        request,
+        "evaluation/my_results.html",
+        {
+            "rows": rows,
+            "trend": [(_month_label(e.period), e.total, label) for e, label in recent],
+            "trend_rows": recent,
+            "thresholds": thresholds,
+        },
+    )
+
+
+@login_required
+def result_detail(request, pk: int):
+    """One published result explained line by line, with the appeal form or its decision."""
+    evaluation = _get_evaluation_for_user(request, pk)
+    own = evaluation.employee.user_id == request.user.pk
+    if own and evaluation.state not in (EvaluationState.PUBLISHED, EvaluationState.LOCKED):
+        raise Http404
+    evaluation = selectors.with_details(_evaluations()).get(pk=evaluation.pk)
+    appeals = list(
+        Appeal.objects.filter(
+            evaluation__period=evaluation.period_id, evaluation__employee=evaluation.employee_id
+        )
+        .select_related("decided_by", "resulting_evaluation")
+        .order_by("-filed_at")
+    )
+    period = evaluation.period
+    today = clock.today()
+    may_appeal = (
+        own
+        and evaluation.is_current
+        and period.state == PeriodState.PUBLISHED
+        and period.appeal_due is not None
+        and today <= period.appeal_due
+        and not any(appeal.state == AppealState.PENDING for appeal in appeals)
+    )
+    return render(
+        request,
+        "evaluation/result_detail.html",
+        {
+            "b": presenters.breakdown(evaluation, presenters.violations_of(evaluation)),
+            "evaluation": evaluation,
+            "own": own,
+            "appeals": appeals,
+            "may_appeal": may_appeal,
+            "appeal_form": forms.ReasonForm(label=_("Nội dung kiến nghị")),
+        },
+    )
+
+
+@login_required
+@require_POST
+def appeal_file(request, pk: int):
+    """File an appeal of the user's own published result (services check the window)."""
+    evaluation = _get_evaluation_for_user(request, pk, own=True)
+    form = forms.ReasonForm(request.POST, label=_("Nội dung kiến nghị"))
+    if not form.is_valid():
+        messages.error(request, _("Kiến nghị phải ghi rõ nội dung."))
+    else:
+        try:
+            services.appeal_file(
+                evaluation=evaluation, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            _flash_error(request, error)
+        else:
+            messages.success(
+                request, _("Đã gửi kiến nghị. Bạn sẽ nhận được thông báo khi có quyết định.")
+            )
+    return redirect("evaluation:result_detail", pk=evaluation.pk)

@@ -1,0 +1,165 @@
+"""The HR officer's periods: the list, opening one, reopening a locked one."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from evaluation import forms, presenters, selectors, services
+from evaluation.models import (
+    Cadence,
+    Evaluation,
+    Period,
+    RuleSet,
+)
+from hrsystem import clock, permissions
+from hrsystem.permissions import viewer
+
+from .access import _get_period_for_user, _messages_of, _require_manage
+
+
+@login_required
+def period_list(request):
+    """The periods of the user's agency, newest first, with the step each one is at and
+    links to the pages of it the user may open (`selectors.period_access`), their own
+    evaluation of it included. The latest PERIODS_SHOWN unless `?all=1`."""
+    person = viewer(request)
+    organisation = person.organisation
+    if organisation is None:
+        raise PermissionDenied
+    periods = list(
+        Period.objects.filter(organisation=organisation)
+        .select_related("rule_set", "organisation")
+        .order_by("-year", "-number", "-start")
+    )
+    hidden = 0 if request.GET.get("all") else max(len(periods) - PERIODS_SHOWN, 0)
+    if hidden:
+        periods = periods[:PERIODS_SHOWN]
+    access = selectors.period_access(user=request.user, periods=periods)
+    own = dict(
+        Evaluation.objects.filter(
+            employee__user=request.user.pk, is_current=True, period__in=periods
+        ).values_list("period_id", "pk")
+    )
+    for period in periods:
+        period.access = access[period.pk]
+        period.own_evaluation = own.get(period.pk)
+    return render(
+        request,
+        "evaluation/period_list.html",
+        {
+            "organisation": organisation,
+            "periods": periods,
+            "hidden": hidden,
+            "manages": permissions.can_manage_org(request.user, organisation),
+            "next_states": presenters.NEXT_HR_STATE,
+        },
+    )
+
+
+PERIODS_SHOWN = 12
+
+
+"""Periods listed by default: a year of months; rights are checked per period shown."""
+
+
+def _next_period(organisation) -> tuple[int, int]:
+    latest = (
+        Period.objects.filter(organisation=organisation)
+        .order_by("-year", "-number")
+        .values_list("year", "number", "cadence")
+        .first()
+    )
+    if latest is None:
+        today = clock.today()
+        return today.year, today.month
+    year, number, cadence = latest
+    last = 12 if cadence == Cadence.MONTHLY else 4
+    return (year + 1, 1) if number >= last else (year, number + 1)
+
+
+def _default_dues(rule_set, year: int, number: int) -> dict:
+    end = services.period_bounds(rule_set.cadence, year, number)[1]
+    return {
+        "self_assessment_due": end + timedelta(days=rule_set.self_assessment_days),
+        "scoring_due": end + timedelta(days=rule_set.head_scoring_days),
+        "unit_submission_due": end + timedelta(days=rule_set.unit_submission_days),
+        "sign_off_due": end + timedelta(days=rule_set.agency_signoff_days),
+    }
+
+
+@login_required
+def period_open(request):
+    """HR opens a period: the rule-set version in force, deadlines prefilled from it."""
+    organisation = viewer(request).organisation
+    if organisation is None or not permissions.can_manage_org(request.user, organisation):
+        raise PermissionDenied
+    year, number = _next_period(organisation)
+    first_day = date(year, min(number, 12), 1)
+    rule_sets = RuleSet.objects.filter(effective_from__lte=first_day).order_by("code", "-version")
+    in_force = {}
+    for rule_set in rule_sets:
+        in_force.setdefault(rule_set.code, rule_set)
+    choices = RuleSet.objects.filter(pk__in=[rs.pk for rs in in_force.values()])
+    default = in_force.get("nd335") or next(iter(in_force.values()), None)
+    initial = {"year": year, "number": number}
+    if default is not None:
+        initial.update(rule_set=default.pk, **_default_dues(default, year, number))
+    form = forms.PeriodOpenForm(request.POST or None, rule_sets=choices, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            period = services.period_open(
+                organisation=organisation,
+                year=data["year"],
+                number=data["number"],
+                rule_set=data["rule_set"],
+                by=request.user,
+                self_assessment_due=data["self_assessment_due"],
+                scoring_due=data["scoring_due"],
+                unit_submission_due=data["unit_submission_due"],
+                sign_off_due=data["sign_off_due"],
+            )
+        except ValidationError as error:
+            for key, texts in error.message_dict.items():
+                for text in texts:
+                    form.add_error(key if key in form.fields else None, text)
+        else:
+            messages.success(request, _("Đã mở kỳ %(period)s.") % {"period": period})
+            return redirect("evaluation:period_list")
+    return render(
+        request,
+        "evaluation/period_open.html",
+        {"form": form, "organisation": organisation},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def period_reopen(request, period_pk: int):
+    """HR reopens a locked period for correction, with a written reason (audited)."""
+    period = _get_period_for_user(request, period_pk)
+    _require_manage(request, period.organisation)
+    form = forms.ReasonForm(request.POST or None, label=_("Lý do mở lại"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.period_reopen(
+                period=period, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            for text in _messages_of(error):
+                form.add_error(None, text)
+        else:
+            messages.success(request, _("Đã mở lại kỳ %(period)s.") % {"period": period})
+            return redirect("evaluation:period_list")
+    return render(
+        request,
+        "evaluation/period_reopen.html",
+        {"form": form, "period": period, "reopenings": period.reopenings.select_related("by")},
+        status=400 if form.errors else 200,
+    )

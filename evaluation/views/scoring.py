@@ -1,0 +1,349 @@
+"""The scorer's page: everyone they score this period, previews, saves, extra work,
+bulk actions, and the unit's submission."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from evaluation import forms, presenters, selectors, services
+from evaluation.models import (
+    Evaluation,
+    EvaluationState,
+    Period,
+    UnitPeriod,
+)
+from evaluation.presenters import ScoreRow, level_label
+from evaluation.rulesets import rule_set_from_snapshot
+from hrsystem import permissions
+from hrsystem import selectors as hr_selectors
+from hrsystem.models import Post
+from hrsystem.permissions import Perm, viewer
+
+from .access import (
+    _field_labels,
+    _flash_error,
+    _get_period_for_user,
+    _get_unit_for_period,
+    _messages_of,
+    _on,
+)
+
+
+def _score_rows(request, period: Period, evaluations, data=None) -> list[ScoreRow]:
+    """Rows for `evaluations` (from `_scorable`): 4 queries, 1 for the ledger, 1 for rights,
+    1 for the units closed by their submission."""
+    evaluations = list(evaluations)
+    rules = rule_set_from_snapshot(period.rule_set_snapshot)
+    entries = selectors.violations_by_employee(period=period)
+    superior_of = _superior_rights(request, period, evaluations)
+    certify = permissions.unit_ids_for(request.user, Perm.CERTIFY_DELAY, _on(period))
+    closed = selectors.closed_unit_ids(period=period)
+    rows = []
+    for evaluation in evaluations:
+        evaluation.period = period
+        form = forms.ScoreRowForm(
+            data,
+            evaluation=evaluation,
+            criteria=rules.general_criteria,
+            scores={s.criterion_index: s for s in evaluation.criterion_scores.all()},
+            items=list(evaluation.work_items.all()),
+            leader_rights=evaluation.pk in superior_of,
+        )
+        row = ScoreRow(evaluation, form, entries.get(evaluation.employee_id, []))
+        row.actions = selectors.row_actions(
+            evaluation=evaluation, period=period, closed_units=closed
+        )
+        rights_unit = evaluation.unit.parent_id if evaluation.is_head else evaluation.unit_id
+        row.can_certify = rights_unit in certify
+        rows.append(row)
+    return rows
+
+
+def _superior_rights(request, period: Period, evaluations) -> set[int]:
+    """Ids of the leaders' evaluations among `evaluations` whose đ and e this user sets.
+
+    The user scores a leader only as their superior (the services check it again), so
+    every leader row the scoring selector returned is theirs to set.
+    """
+    return {evaluation.pk for evaluation in evaluations if evaluation.is_leader}
+
+
+def _scorable(request, period: Period):
+    """The current evaluations of `period` this user scores, with their details."""
+    return selectors.evaluations_for_head(user=request.user, period=period)
+
+
+def _approvable_units(request, period: Period, unit_ids) -> list[UnitPeriod]:
+    """The unit periods among `unit_ids` this user submits (heads, acting heads); 2 queries."""
+    allowed = permissions.unit_ids_for(request.user, Perm.APPROVE_UNIT_MONTH, _on(period))
+    return list(
+        UnitPeriod.objects.filter(period=period, unit_id__in=set(unit_ids) & allowed)
+        .select_related("unit")
+        .order_by("unit__path")
+    )
+
+
+def _led_units(request, period: Period) -> set[int]:
+    """Units the user heads (or acts as head of) over the period; 1 query."""
+    return set(
+        Post.objects.filter(
+            hr_selectors.active_on(_on(period)),
+            employee__user=request.user.pk,
+            kind__in=hr_selectors.LEADER_KINDS,
+        ).values_list("unit_id", flat=True)
+    )
+
+
+@login_required
+def scoring_current(request):
+    """The scoring page of the latest period at self-assessment or scoring in which the
+    user scores someone; else the periods list, saying there is nobody to score now."""
+    period = selectors.scoring_period(user=request.user, organisation=viewer(request).organisation)
+    if period is None:
+        messages.info(
+            request, _("Hiện không có kỳ nào đang tự đánh giá hay chấm điểm mà bạn cần chấm.")
+        )
+        return redirect("evaluation:period_list")
+    return redirect("evaluation:scoring", period_pk=period.pk)
+
+
+@login_required
+def scoring_page(request, period_pk: int):
+    """Everyone the user scores this period, proposed beside final, one row per person.
+
+    Each row offers only what the services accept in the period's present step (inputs,
+    bulk choice, extra work), and says why when scoring is refused. `?unit=<id>` narrows
+    to one unit. A constant number of queries whatever the size.
+    """
+    period = _get_period_for_user(request, period_pk)
+    evaluations = _scorable(request, period)
+    unit = None
+    if request.GET.get("unit", "").isdigit():
+        unit = _get_unit_for_period(request, period, int(request.GET["unit"]))
+        evaluations = evaluations.filter(unit=unit)
+    units = list(
+        _scorable(request, period)
+        .order_by("unit__path")
+        .values_list("unit_id", "unit__name")
+        .distinct()
+    )
+    rows = _score_rows(request, period, evaluations)
+    if not rows and not _approvable_units(request, period, [unit.pk] if unit else []):
+        raise PermissionDenied
+    rules = rule_set_from_snapshot(period.rule_set_snapshot)
+    for row in rows:
+        row.result_level = level_label(rules, row.evaluation.level)
+        if row.editable and row.evaluation.state == EvaluationState.SELF_SUBMITTED:
+            presenters.preview(row, rules, provisional=True)
+    unit_ids = {row.evaluation.unit_id for row in rows} | ({unit.pk} if unit else set())
+    unit_periods = _approvable_units(
+        request, period, unit_ids if unit else _led_units(request, period)
+    )
+    presenters.explain_submission(period, unit_periods)
+    return render(
+        request,
+        "evaluation/scoring.html",
+        {
+            "period": period,
+            "unit": unit,
+            "rules": rules,
+            "rows": rows,
+            "unit_periods": unit_periods,
+            "units": units if len(units) > 1 else [],
+            "quota": presenters.quotas(period, rows, rules),
+            "bulk_form": forms.BulkActionForm(evaluation_ids=[]),
+            "bulk": any(row.actions.bulk for row in rows),
+            "editable": any(row.editable for row in rows),
+            "period_note": selectors.period_closed_note(period),
+            "board": selectors.may_view_board(user=request.user, period=period),
+            "layout": presenters.score_layout(period, rules),
+        },
+    )
+
+
+def _row_for_user(request, period_pk: int, pk: int, data=None) -> tuple[Period, ScoreRow]:
+    """The row of evaluation `pk` if the user scores it in this period; else 403/404."""
+    period = _get_period_for_user(request, period_pk)
+    scorable = _scorable(request, period).filter(pk=pk)
+    rows = _score_rows(request, period, scorable, data)
+    if not rows:
+        if not Evaluation.objects.filter(pk=pk, period=period).exists():
+            raise Http404
+        raise PermissionDenied
+    return period, rows[0]
+
+
+@login_required
+@require_POST
+def score_preview(request, period_pk: int, pk: int):
+    """htmx: the row's total and level recomputed from the posted values; saves nothing."""
+    period, row = _row_for_user(request, period_pk, pk, request.POST)
+    if row.form.is_valid():
+        presenters.preview(row, rule_set_from_snapshot(period.rule_set_snapshot))
+    else:
+        row.errors = row.form.error_list()
+    return render(request, "evaluation/_row_result.html", {"row": row, "period": period})
+
+
+@login_required
+@require_POST
+def score_save(request, period_pk: int, pk: int):
+    """Save one person's scores through the service; a stale revision saves nothing.
+
+    htmx gets the row back (200) with what was saved, or with the errors and the
+    conflict message in place of the result, and after a save the card submitting the
+    person's unit (out of band: scoring the last person offers the submission); a plain
+    POST is redirected with messages.
+    """
+    period, row = _row_for_user(request, period_pk, pk, request.POST)
+    rules = rule_set_from_snapshot(period.rule_set_snapshot)
+    if not row.form.is_valid():
+        row.errors = row.form.error_list()
+    else:
+        try:
+            _save_row(request, row)
+        except services.ConflictError as error:
+            row.conflict = " ".join(error.messages)
+        except ValidationError as error:
+            row.errors = _messages_of(error, _field_labels(rules, row.form.items))
+        else:
+            _, row = _row_for_user(request, period_pk, pk)
+            row.saved = True
+            row.result_level = level_label(rules, row.evaluation.level)
+    if not request.htmx:
+        for message in row.errors + ([row.conflict] if row.conflict else []):
+            messages.error(request, message)
+        if row.saved:
+            messages.success(
+                request,
+                _("Đã lưu điểm của %(name)s.") % {"name": row.evaluation.employee.full_name},
+            )
+        return redirect(presenters.scoring_url(period, row.evaluation.unit_id))
+    if row.conflict and not row.errors:
+        presenters.preview(row, rules)  # show what the person typed, scored, beside the conflict
+    unit_periods = []
+    if row.saved:
+        unit_periods = _approvable_units(request, period, [row.evaluation.unit_id])
+        presenters.explain_submission(period, unit_periods)
+    return render(
+        request,
+        "evaluation/_score_row.html",
+        {
+            "row": row,
+            "period": period,
+            "rules": rules,
+            "layout": presenters.score_layout(period, rules),
+            "unit_periods": unit_periods,
+        },
+    )
+
+
+def _save_row(request, row: ScoreRow) -> None:
+    """Save one row through `services.evaluation_score_row`; the form's revision must
+    still be current."""
+    form = row.form
+    services.evaluation_score_row(
+        evaluation=row.evaluation,
+        revision=form.cleaned_data["revision"],
+        by=request.user,
+        items=form.items,
+        reviews=form.item_reviews(),
+        certify=row.can_certify,
+        final={index: value for index, value in form.finals().items() if value is not None},
+        head_comment=form.cleaned_data["head_comment"],
+        absent=form.cleaned_data["absent"],
+        **(form.leader_scores() or {}),
+    )
+
+
+@login_required
+@require_POST
+def score_add(request, period_pk: int, pk: int, what: str):
+    """Add an ad-hoc work item (`what` = "item") or a bonus ("bonus") to one person's
+    period through the services, which check the scorer, the state and the revision."""
+    if what not in ("item", "bonus"):
+        raise Http404
+    period, row = _row_for_user(request, period_pk, pk)
+    form = (forms.AdHocItemForm if what == "item" else forms.BonusForm)(request.POST)
+    revision = request.POST.get("revision", "")
+    if not form.is_valid() or not revision.isdigit():
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return redirect(presenters.scoring_url(period, row.evaluation.unit_id))
+    data, who = form.cleaned_data, row.evaluation.employee.full_name
+    try:
+        if what == "item":
+            services.work_item_add_ad_hoc(
+                evaluation=row.evaluation,
+                name=data["name"],
+                unit_of_measure=data["unit_of_measure"],
+                planned=data["planned"],
+                coefficient=data["coefficient"],
+                revision=int(revision),
+                by=request.user,
+            )
+            messages.success(request, _("Đã giao thêm việc cho %(name)s.") % {"name": who})
+        else:
+            services.bonus_add(
+                evaluation=row.evaluation,
+                points=data["points"],
+                reason=data["reason"],
+                revision=int(revision),
+                by=request.user,
+            )
+            messages.success(request, _("Đã ghi điểm thưởng cho %(name)s.") % {"name": who})
+    except ValidationError as error:
+        _flash_error(request, error)
+    return redirect(presenters.scoring_url(period, row.evaluation.unit_id))
+
+
+@login_required
+@require_POST
+def score_bulk(request, period_pk: int):
+    """Approve the chosen rows as they stand, or return their self-assessments with a reason."""
+    period = _get_period_for_user(request, period_pk)
+    scorable = {e.pk: e for e in _scorable(request, period)}
+    form = forms.BulkActionForm(request.POST, evaluation_ids=list(scorable))
+    unit_id = request.POST.get("unit") if request.POST.get("unit", "").isdigit() else None
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(presenters.scoring_url(period, unit_id))
+    chosen = [scorable[pk] for pk in form.cleaned_data["evaluations"]]
+    try:
+        if form.cleaned_data["action"] == form.APPROVE:
+            done = services.evaluations_bulk_approve(evaluations=chosen, by=request.user)
+            messages.success(request, _("Đã duyệt %(n)s phiếu.") % {"n": len(done)})
+        else:
+            done = services.evaluations_bulk_return(
+                evaluations=chosen, reason=form.cleaned_data["reason"].strip(), by=request.user
+            )
+            messages.success(request, _("Đã trả lại %(n)s phiếu.") % {"n": len(done)})
+    except ValidationError as error:
+        _flash_error(request, error)
+    return redirect(presenters.scoring_url(period, unit_id))
+
+
+@login_required
+@require_POST
+def unit_submit(request, period_pk: int, unit_pk: int):
+    """The head submits the unit's month to the agency leader."""
+    period = _get_period_for_user(request, period_pk)
+    unit = _get_unit_for_period(request, period, unit_pk)
+    unit_period = get_object_or_404(UnitPeriod, period=period, unit=unit)
+    try:
+        services.unit_submit(unit_period=unit_period, by=request.user)
+    except ValidationError as error:
+        _flash_error(request, error)
+    else:
+        messages.success(request, _("Đã gửi kết quả của %(unit)s.") % {"unit": unit.name})
+    return redirect(presenters.scoring_url(period, unit.pk))
