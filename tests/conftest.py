@@ -6,7 +6,8 @@ server; it signs in with `log_in(username, password)` through the real form or w
 `sign_in(user)` through a session cookie, and calls `screenshot("step")` to keep
 artifacts/<module>-<test>-step.png. A failing journey leaves a "-failure" screenshot.
 `agency` builds the cast every view test and journey can share (see its docstring);
-`browser` is one Chromium for the whole run. Test passwords hash with MD5 for speed.
+`browser` is one Chromium for the whole run. Test passwords hash with MD5 for speed
+(DJANGO_ENV=test settings).
 """
 
 import os
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from tests.shared import _shared_casts, before_test_database, shared_cast  # noqa: F401
 
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -134,14 +137,16 @@ PASSWORD = "mat-khau-thu-nghiem"
 """Password of every login the `agency` fixture creates."""
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Hash test passwords with MD5: the production hasher costs ~0.3 s per login."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """Hold the test's shared casts (tests/shared.py) before its database is opened."""
+    if fixturedef.argname == "_django_db_helper":
+        before_test_database(request)
+    return (yield)
 
 
-@pytest.fixture
-def agency(django_user_model):
+@shared_cast("agency")
+def agency():
     """A district agency with a named cast, built through the services.
 
     UBND huyện Bình Xuyên (code BX): root unit UBND led by quang (agency leader);
@@ -151,10 +156,12 @@ def agency(django_user_model):
     (Tổ ngân sách) with staff mai; kiem, an inspector; and a second agency, Tam Dương
     (code TD), whose unit TD-VP has staff khach. Every login's password is PASSWORD.
     Returns a namespace: units by code (`units["VP"]`), employees and users by login.
+    Built once per module (tests/shared.py); each test gets its own copy.
     """
     from datetime import timedelta
     from types import SimpleNamespace
 
+    from django.contrib.auth import get_user_model
     from django.utils import timezone
 
     from hrsystem import services
@@ -165,7 +172,7 @@ def agency(django_user_model):
     cast = SimpleNamespace(today=today, password=PASSWORD, units={}, employees={}, users={})
 
     def login(username):
-        user = django_user_model.objects.create_user(username=username, password=PASSWORD)
+        user = get_user_model().objects.create_user(username=username, password=PASSWORD)
         cast.users[username] = user
         return user
 

@@ -20,6 +20,7 @@ from django.core.management import call_command
 
 from discipline import services
 from discipline.models import DisciplineForm, DisciplinePolicy, ViolationCatalogueItem
+from hrsystem import clock
 from hrsystem.models import PostKind, Role
 from tests.factories import (
     EmployeeFactory,
@@ -30,6 +31,7 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
+from tests.shared import shared_cast
 
 TODAY = date(2026, 3, 16)
 
@@ -109,8 +111,10 @@ def build_agency() -> SimpleNamespace:
     return d
 
 
-@pytest.fixture
-def d(db) -> SimpleNamespace:
+@shared_cast("d")
+def d() -> SimpleNamespace:
+    """The agency above, built once per module on 16/3/2026; each test gets its own copy."""
+    clock.travel_to(TODAY)
     return build_agency()
 
 

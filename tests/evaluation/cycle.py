@@ -11,7 +11,6 @@ day the tests run).
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -23,6 +22,7 @@ from hrsystem import services as hr_services
 from hrsystem.models import JobPosition
 from tests.factories import EmployeeFactory, PeriodFactory
 from tests.hrsystem.cast import build_cast
+from tests.shared import shared_cast
 
 D = Decimal
 WORKED_GENERAL = dict(enumerate(D(v) for v in ("5", "5", "2.5", "2.5", "2.5", "2") + ("2.5",) * 4))
@@ -128,6 +128,7 @@ def score(c, name: str, by: str, *, final=None, **kwargs) -> Evaluation:
     )
 
 
-@pytest.fixture(name="cycle")
-def cycle_fixture(db):
+@shared_cast("cycle")
+def cycle_fixture():
+    """`build_cycle()`, built once per module; each test gets its own copy."""
     return build_cycle()

@@ -2,11 +2,11 @@
 
 from types import SimpleNamespace
 
-import pytest
-
 from tests.hrsystem.cast import build_cast
+from tests.shared import shared_cast
 
 
-@pytest.fixture
-def cast(db) -> SimpleNamespace:
+@shared_cast("cast")
+def cast() -> SimpleNamespace:
+    """The cast of tests.hrsystem.cast, built once per module; each test gets its own copy."""
     return build_cast()
