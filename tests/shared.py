@@ -8,13 +8,21 @@ instead of once per test. Declare it with `shared_cast`; the fixture keeps its n
     def cast_fixture() -> SimpleNamespace:
         return build_cast()
 
+A cast can build on others, named by its parameters; declared in a test module it is
+that module's own, e.g. a matrix of read-only tests that all start from an open month:
+
+    @shared_cast("month")
+    def month(agency):
+        return open_month(agency)
+
 How it stays honest:
 - Before the database of the first test of a module that asks for the cast is opened,
   the builder runs inside a transaction left open for the module. pytest-django's `db`
   then runs each test in a savepoint inside it and rolls it back after the test, so
   every test starts from the freshly built cast, as if it had been built for it alone.
-- Each test gets a deep copy of the objects the builder returned: an attribute one test
-  changes (or a cache a test fills) doesn't leak into the next.
+- Each test gets a deep copy of the objects the builders returned (one copy of them all,
+  so `month` and `agency` still share their objects): an attribute one test changes,
+  or a cache it fills, doesn't leak into the next.
 - The open transaction holds exactly the casts the current test asks for. A database
   test asking for other casts, or for none, rolls it back first, so it never sees rows
   it did not ask for; so does a transactional test (live server, browser journeys),
@@ -26,6 +34,7 @@ How it stays honest:
 """
 
 import copy
+import inspect
 from collections.abc import Callable
 
 import pytest
@@ -33,23 +42,76 @@ from django.db import transaction
 
 from hrsystem import clock
 
-_BUILDERS: dict[str, Callable[[], object]] = {}
+_BUILDERS: dict[tuple[str | None, str], Callable[..., object]] = {}
+"""Builders by (test module or None, fixture name): a cast declared in a test module is
+that module's own (two modules may each have a `month`); one declared in a conftest or a
+helper module is everyone's."""
+
+
+def _key(module: str | None, name: str) -> tuple[str | None, str] | None:
+    """The builder the fixture `name` means in test module `module`, if it is shared."""
+    for key in ((module, name), (None, name)):
+        if key in _BUILDERS:
+            return key
+    return None
 
 
 def shared_cast(name: str):
-    """Turn a builder into the fixture `name`: built once per module, copied per test."""
+    """Turn a builder into the fixture `name`: built once per module, copied per test.
 
-    def decorate(build: Callable[[], object]):
-        _BUILDERS[name] = build
+    The builder's parameters name the shared casts it builds on (`def month(agency)`);
+    a test asking for it gets those too, copied together so they share their objects.
+    """
+
+    def decorate(build: Callable[..., object]):
+        module = build.__module__
+        local = module.rsplit(".", 1)[-1].startswith("test_")
+        key = (module if local else None, name)
+        if key in _BUILDERS and _BUILDERS[key] is not build:
+            raise ValueError(f"two shared casts are called {name!r}: rename one")
+        _BUILDERS[key] = build
 
         @pytest.fixture(name=name)
         def fixture(_shared_casts):
-            return _shared_casts(name)
+            return _shared_casts(key)
 
         fixture.__doc__ = build.__doc__
         return fixture
 
     return decorate
+
+
+def _with_bases(keys: set, module: str) -> list:
+    """`keys` and every cast they build on, each after its bases."""
+    ordered: list = []
+
+    def visit(key) -> None:
+        if key in ordered:
+            return
+        for base in inspect.signature(_BUILDERS[key]).parameters:
+            found = _key(module, base)
+            if found is None:
+                raise LookupError(f"shared cast {key[1]!r} builds on unknown cast {base!r}")
+            visit(found)
+        ordered.append(key)
+
+    for key in sorted(keys, key=lambda key: (key[0] or "", key[1])):
+        visit(key)
+    return ordered
+
+
+def _build(keys: list, module: str, built: dict | None = None) -> dict:
+    """Run the builders of `keys` missing from `built` (bases first), each given the
+    casts it builds on; returns `built` with them added."""
+    built = {} if built is None else built
+    for key in keys:
+        if key not in built:
+            bases = {
+                base: built[_key(module, base)]
+                for base in inspect.signature(_BUILDERS[key]).parameters
+            }
+            built[key] = _BUILDERS[key](**bases)
+    return built
 
 
 class _Held:
@@ -59,11 +121,11 @@ class _Held:
         self.atomic = None
         self.blocker = None
         self.module = None
-        self.built: dict[str, object] = {}
+        self.built: dict = {}
 
-    def hold(self, wanted: frozenset[str], module: pytest.Module, blocker) -> None:
+    def hold(self, wanted: list, module: pytest.Module, blocker) -> None:
         """Make the open transaction hold exactly the casts `wanted`, built in `module`."""
-        if self.atomic is not None and self.module is module and set(self.built) == wanted:
+        if self.atomic is not None and self.module is module and list(self.built) == wanted:
             return
         self.release()
         with blocker.unblock():
@@ -73,10 +135,9 @@ class _Held:
         module.addfinalizer(self.release)
         travelled = clock._fixed, clock._shift  # a test's own fixtures may have moved it
         try:
+            clock.reset()
             with blocker.unblock():
-                for name in sorted(wanted):
-                    clock.reset()
-                    self.built[name] = _BUILDERS[name]()
+                self.built = _build(wanted, module.module.__name__)
         except BaseException:
             self.release()
             raise
@@ -112,11 +173,18 @@ def _transactional(request: pytest.FixtureRequest) -> bool:
     )
 
 
+def _wanted(request: pytest.FixtureRequest) -> list:
+    """The shared casts the test asks for, with their bases, in building order."""
+    if "_shared_casts" not in request.fixturenames or _transactional(request):
+        return []
+    module = request.node.module.__name__
+    keys = {_key(module, name) for name in request.fixturenames} - {None}
+    return _with_bases(keys, module)
+
+
 def before_test_database(request: pytest.FixtureRequest) -> None:
     """Called just before pytest-django opens the test's database (see tests/conftest.py)."""
-    wanted = frozenset()
-    if "_shared_casts" in request.fixturenames and not _transactional(request):
-        wanted = frozenset(name for name in _BUILDERS if name in request.fixturenames)
+    wanted = _wanted(request)
     if wanted:
         module = request.node.getparent(pytest.Module)
         _held.hold(wanted, module, request.getfixturevalue("django_db_blocker"))
@@ -125,12 +193,17 @@ def before_test_database(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
-def _shared_casts(db):
-    """Hands a test its copy of a shared cast (built on the spot when not held)."""
+def _shared_casts(request, db):
+    """Hands a test its copy of the shared casts (built on the spot when not held): one
+    deep copy of them all, so a cast and the casts it builds on keep sharing objects."""
+    module = request.node.module.__name__
+    copies: dict = {}
 
-    def copy_of(name: str):
-        if name in _held.built:
-            return copy.deepcopy(_held.built[name])
-        return _BUILDERS[name]()
+    def copy_of(key):
+        if not copies and key in _held.built:
+            copies.update(copy.deepcopy(_held.built))
+        if key not in copies:  # not held: a transactional test, or asked for late
+            _build(_with_bases({key}, module), module, copies)
+        return copies[key]
 
     return copy_of

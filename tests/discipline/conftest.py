@@ -122,6 +122,11 @@ def d() -> SimpleNamespace:
 def surprise(d):
     """A surprise inspection of VP (with MC) and TN headed by truong_nv with kiem, in
     progress since today."""
+    return start_surprise(d)
+
+
+def start_surprise(d):
+    """The `surprise` inspection, planned and started."""
     inspection = services.inspection_plan(
         organisation=d.org,
         title="Kiểm tra đột xuất việc chấp hành kỷ luật, kỷ cương hành chính",

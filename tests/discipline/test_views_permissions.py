@@ -8,12 +8,18 @@ import pytest
 from django.urls import reverse
 
 from discipline import services
+from hrsystem import clock
+from tests.discipline.conftest import TODAY, start_surprise
+from tests.shared import shared_cast
 
 
-@pytest.fixture
-def records(d, surprise):
+@shared_cast("records")
+def records(d):
     """One record of each kind in the agency: a finding against `an` (TN), a late dossier at
-    MC, a complaint against `an`, a decision against `an`."""
+    MC, a complaint against `an`, a decision against `an`. Built once for the module, on
+    16/3/2026; every test starts from it (tests/shared.py)."""
+    clock.travel_to(TODAY)
+    surprise = start_surprise(d)
     violation = services.finding_record(
         inspection=surprise, item=d.item["khong_deo_the"], employee=d.an, by=d.kiem.user
     )

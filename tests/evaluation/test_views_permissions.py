@@ -13,12 +13,14 @@ from django.urls import reverse
 from evaluation.models import Evaluation, EvaluationState, UnitPeriod
 from hrsystem import services as hr_services
 from tests.evaluation.test_views_pages import FULL, evaluation_of, open_month, to_scoring
+from tests.shared import shared_cast
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_cast("month")
 def month(agency):
+    """The agency with its current month open, built once for the module (tests/shared.py)."""
     return open_month(agency)
 
 
