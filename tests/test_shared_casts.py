@@ -1,9 +1,11 @@
 """Shared casts (tests/shared.py) are built once per module, yet every test starts from the
-fresh cast and sees only the casts it asks for. The tests run in file order."""
+fresh cast and sees only the casts it asks for. The tests run in file order (pytest-django
+runs the transactional one last)."""
 
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 
 from hrsystem import clock
 from hrsystem.models import Organisation
@@ -55,5 +57,17 @@ def test_asking_again_builds_it_again_at_the_real_time_and_keeps_the_tests_day(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_transactional_test_builds_its_own_committed_cast(counted):
-    assert Organisation.objects.get().code == "CAST"
-    assert len(BUILDS) == 3
+    assert not connection.in_atomic_block
+    assert Organisation.objects.get().code == "CAST" == counted.org.code
+
+
+@shared_cast("derived")
+def derived(counted) -> SimpleNamespace:
+    """`counted` with a second organisation."""
+    counted.second = OrganisationFactory(code="SECOND")
+    return counted
+
+
+def test_a_cast_built_on_another_shares_its_objects(counted, derived):
+    assert derived is counted and derived.second.code == "SECOND"
+    assert set(Organisation.objects.values_list("code", flat=True)) == {"CAST", "SECOND"}
