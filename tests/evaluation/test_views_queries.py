@@ -17,6 +17,7 @@ from evaluation import services
 from evaluation.models import Evaluation, PeriodState
 from evaluation.rulesets import SHIPPED_FIXTURE
 from hrsystem import services as hr_services
+from tests.shared import shared_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +79,9 @@ def open_scoring(cast, month_start: date):
     return period
 
 
-@pytest.fixture
+@shared_cast("two_sizes")
 def two_sizes(agency):
+    """A small and a large period of the agency, built once for the module."""
     call_command("loaddata", str(SHIPPED_FIXTURE), verbosity=0)
     this_month = agency.today.replace(day=1)
     last_month = (this_month - timedelta(days=1)).replace(day=1)
