@@ -15,6 +15,7 @@ from django.urls import reverse
 from evaluation import services
 from evaluation.models import Evaluation, EvaluationState, PeriodState
 from evaluation.rulesets import SHIPPED_FIXTURE
+from tests.shared import shared_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +38,9 @@ def open_month(agency):
     return agency
 
 
-@pytest.fixture
+@shared_cast("month")
 def month(agency):
+    """The agency with its current month open, built once for the module (tests/shared.py)."""
     return open_month(agency)
 
 

@@ -18,6 +18,7 @@ from evaluation.models import (
     UnitPeriodState,
 )
 from tests.evaluation.test_views_pages import FULL, evaluation_of, open_month, to_scoring
+from tests.shared import shared_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +36,9 @@ SCORERS = [
 UNITS = [("VP", "hanh"), ("NV", "duc"), ("TCKH", "tu"), ("TCKH-NS", "tu"), ("UBND", "quang")]
 
 
-@pytest.fixture
+@shared_cast("month")
 def month(agency):
+    """The agency with its current month open, built once for the module (tests/shared.py)."""
     return open_month(agency)
 
 
