@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from tests.shared import _shared_casts, before_test_database, shared_cast  # noqa: F401
 
@@ -143,6 +144,13 @@ def pytest_fixture_setup(fixturedef, request):
     if fixturedef.argname == "_django_db_helper":
         before_test_database(request)
     return (yield)
+
+
+@pytest.fixture(autouse=True)
+def _in_vietnamese():
+    """Every test starts in Vietnamese, the default: a request made with the language
+    cookie leaves its language active in the thread, for whichever test runs next."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @shared_cast("agency")

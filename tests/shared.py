@@ -28,8 +28,8 @@ How it stays honest:
   it did not ask for; so does a transactional test (live server, browser journeys),
   which builds its cast itself, committed and flushed after it, as before. The module's
   end rolls it back too.
-- A held cast is built at the real time (the product clock is reset for it, then put
-  back); a builder that needs a fixed day travels the clock itself. A cast built on
+- A held cast is built in Vietnamese at the real time (the product clock is reset for
+  it, then put back); a builder that needs a fixed day travels the clock itself. A cast built on
   the spot (transactional tests) is built at the test's time, as before.
 """
 
@@ -38,7 +38,9 @@ import inspect
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from hrsystem import clock
 
@@ -136,7 +138,7 @@ class _Held:
         travelled = clock._fixed, clock._shift  # a test's own fixtures may have moved it
         try:
             clock.reset()
-            with blocker.unblock():
+            with blocker.unblock(), translation.override(settings.LANGUAGE_CODE):
                 self.built = _build(wanted, module.module.__name__)
         except BaseException:
             self.release()
