@@ -18,7 +18,12 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from tests.shared import _shared_casts, before_test_database, shared_cast  # noqa: F401
+from tests.shared import (  # noqa: F401 — `_shared_casts` is the casts' fixture
+    _shared_casts,
+    before_test_database,
+    group_by_casts,
+    shared_cast,
+)
 
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -136,6 +141,13 @@ def sign_in(page, live_server):
 
 PASSWORD = "mat-khau-thu-nghiem"
 """Password of every login the `agency` fixture creates."""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Tests holding the same shared casts run one after another in their module (before
+    pytest-django's own stable sort puts transactional tests last)."""
+    group_by_casts(items)
 
 
 @pytest.hookimpl(wrapper=True)

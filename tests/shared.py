@@ -58,11 +58,12 @@ def _key(module: str | None, name: str) -> tuple[str | None, str] | None:
     return None
 
 
-def shared_cast(name: str):
+def shared_cast(name: str, *, params=None, ids=None):
     """Turn a builder into the fixture `name`: built once per module, copied per test.
 
     The builder's parameters name the shared casts it builds on (`def month(agency)`);
     a test asking for it gets those too, copied together so they share their objects.
+    With `params` the fixture is parametrized and the builder gets the value as `param`.
     """
 
     def decorate(build: Callable[..., object]):
@@ -73,7 +74,7 @@ def shared_cast(name: str):
             raise ValueError(f"two shared casts are called {name!r}: rename one")
         _BUILDERS[key] = build
 
-        @pytest.fixture(name=name)
+        @pytest.fixture(name=name, params=params, ids=ids)
         def fixture(_shared_casts):
             return _shared_casts(key)
 
@@ -83,6 +84,11 @@ def shared_cast(name: str):
     return decorate
 
 
+def _bases(key) -> list[str]:
+    """The names of the casts the builder of `key` builds on."""
+    return [name for name in inspect.signature(_BUILDERS[key]).parameters if name != "param"]
+
+
 def _with_bases(keys: set, module: str) -> list:
     """`keys` and every cast they build on, each after its bases."""
     ordered: list = []
@@ -90,7 +96,7 @@ def _with_bases(keys: set, module: str) -> list:
     def visit(key) -> None:
         if key in ordered:
             return
-        for base in inspect.signature(_BUILDERS[key]).parameters:
+        for base in _bases(key):
             found = _key(module, base)
             if found is None:
                 raise LookupError(f"shared cast {key[1]!r} builds on unknown cast {base!r}")
@@ -102,18 +108,23 @@ def _with_bases(keys: set, module: str) -> list:
     return ordered
 
 
-def _build(keys: list, module: str, built: dict | None = None) -> dict:
+def _build(keys: list, module: str, params: dict, built: dict | None = None) -> dict:
     """Run the builders of `keys` missing from `built` (bases first), each given the
-    casts it builds on; returns `built` with them added."""
+    casts it builds on (and its `param`); returns `built` with them added."""
     built = {} if built is None else built
     for key in keys:
         if key not in built:
-            bases = {
-                base: built[_key(module, base)]
-                for base in inspect.signature(_BUILDERS[key]).parameters
-            }
-            built[key] = _BUILDERS[key](**bases)
+            given = {base: built[_key(module, base)] for base in _bases(key)}
+            if "param" in inspect.signature(_BUILDERS[key]).parameters:
+                given["param"] = params[key[1]]
+            built[key] = _BUILDERS[key](**given)
     return built
+
+
+def _params(item: pytest.Item, keys: list) -> dict:
+    """The values of the parametrized casts among `keys` for this test."""
+    values = getattr(getattr(item, "callspec", None), "params", {})
+    return {key[1]: values[key[1]] for key in keys if key[1] in values}
 
 
 class _Held:
@@ -123,23 +134,26 @@ class _Held:
         self.atomic = None
         self.blocker = None
         self.module = None
+        self.params: dict = {}
         self.built: dict = {}
 
-    def hold(self, wanted: list, module: pytest.Module, blocker) -> None:
-        """Make the open transaction hold exactly the casts `wanted`, built in `module`."""
-        if self.atomic is not None and self.module is module and list(self.built) == wanted:
+    def hold(self, wanted: list, params: dict, module: pytest.Module, blocker) -> None:
+        """Make the open transaction hold exactly the casts `wanted` (with `params`),
+        built in `module`."""
+        same = list(self.built) == wanted and self.params == params
+        if self.atomic is not None and self.module is module and same:
             return
         self.release()
         with blocker.unblock():
             self.atomic = transaction.atomic()
             self.atomic.__enter__()
-        self.blocker, self.module = blocker, module
+        self.blocker, self.module, self.params = blocker, module, params
         module.addfinalizer(self.release)
         travelled = clock._fixed, clock._shift  # a test's own fixtures may have moved it
         try:
             clock.reset()
             with blocker.unblock(), translation.override(settings.LANGUAGE_CODE):
-                self.built = _build(wanted, module.module.__name__)
+                self.built = _build(wanted, module.module.__name__, params)
         except BaseException:
             self.release()
             raise
@@ -159,14 +173,14 @@ class _Held:
 _held = _Held()
 
 
-def _transactional(request: pytest.FixtureRequest) -> bool:
+def _transactional(item: pytest.Item) -> bool:
     """Whether pytest-django runs this test as a TransactionTestCase (its own rule)."""
 
     def flags(transaction=False, reset_sequences=False, *args, **kwargs) -> bool:
         return bool(transaction or reset_sequences)
 
-    names = request.fixturenames
-    marker = request.node.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
     return (
         (marker is not None and flags(*marker.args, **marker.kwargs))
         or "transactional_db" in names
@@ -175,21 +189,39 @@ def _transactional(request: pytest.FixtureRequest) -> bool:
     )
 
 
-def _wanted(request: pytest.FixtureRequest) -> list:
+def _wanted(item: pytest.Item) -> list:
     """The shared casts the test asks for, with their bases, in building order."""
-    if "_shared_casts" not in request.fixturenames or _transactional(request):
+    names = getattr(item, "fixturenames", ())
+    if "_shared_casts" not in names or _transactional(item):
         return []
-    module = request.node.module.__name__
-    keys = {_key(module, name) for name in request.fixturenames} - {None}
+    module = item.module.__name__
+    keys = {_key(module, name) for name in names} - {None}
     return _with_bases(keys, module)
+
+
+def group_by_casts(items: list[pytest.Item]) -> None:
+    """Within each module, run the tests that hold the same casts one after another
+    (otherwise in file order), so that each set is built once per module."""
+    first: dict = {}
+
+    def place(index_and_item):
+        index, item = index_and_item
+        module = getattr(item, "module", None)
+        wanted = _wanted(item) if module is not None else []
+        held = (tuple(wanted), tuple(sorted(_params(item, wanted).items(), key=repr)))
+        return (first.setdefault(module, index), first.setdefault((module, held), index), index)
+
+    ordered = sorted(enumerate(items), key=place)
+    items[:] = [item for _index, item in ordered]
 
 
 def before_test_database(request: pytest.FixtureRequest) -> None:
     """Called just before pytest-django opens the test's database (see tests/conftest.py)."""
-    wanted = _wanted(request)
+    wanted = _wanted(request.node)
     if wanted:
         module = request.node.getparent(pytest.Module)
-        _held.hold(wanted, module, request.getfixturevalue("django_db_blocker"))
+        params = _params(request.node, wanted)
+        _held.hold(wanted, params, module, request.getfixturevalue("django_db_blocker"))
     else:
         _held.release()
 
@@ -205,7 +237,8 @@ def _shared_casts(request, db):
         if not copies and key in _held.built:
             copies.update(copy.deepcopy(_held.built))
         if key not in copies:  # not held: a transactional test, or asked for late
-            _build(_with_bases({key}, module), module, copies)
+            wanted = _with_bases({key}, module)
+            _build(wanted, module, _params(request.node, wanted), copies)
         return copies[key]
 
     return copy_of

@@ -2,7 +2,6 @@
 
 import time
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -10,6 +9,7 @@ from evaluation import selectors
 from evaluation.adapters import period_recompute
 from evaluation.models import Evaluation, WorkItem
 from tests.evaluation.cycle import build_cycle, score, to_scoring
+from tests.shared import shared_cast
 
 SIZES = (2, 40)
 
@@ -27,9 +27,11 @@ def _cycle(extra: int):
     return c
 
 
-@pytest.fixture(params=SIZES, ids=lambda n: f"{n}-extra-staff")
-def sized(request, db):
-    return _cycle(request.param)
+@shared_cast("sized", params=SIZES, ids=lambda n: f"{n}-extra-staff")
+def sized(param):
+    """The cycle in scoring with `param` more people in TC, built once per size for the
+    module (tests/shared.py)."""
+    return _cycle(param)
 
 
 def _stale_then_recompute(c) -> None:
