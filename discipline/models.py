@@ -38,13 +38,60 @@ def _ordered(first: str, last: str, name: str, message) -> models.CheckConstrain
     )
 
 
-def _exactly_one_target(prefix: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=(Q(employee__isnull=False) & Q(target_unit__isnull=True))
-        | (Q(employee__isnull=True) & Q(target_unit__isnull=False)),
-        name=f"{prefix}_against_person_or_unit",
-        violation_error_message=_("Chọn đúng một đối tượng: một cán bộ hoặc một đơn vị."),
-    )
+def against_person_or_unit(related: str, *, person_label, unit_label) -> type[models.Model]:
+    """An abstract base for a record against one person (`employee`) or one unit
+    (`target_unit`), labelled `person_label` and `unit_label` on forms.
+
+    `unit` is the unit concerned that day (the person's unit, or the target unit) and
+    `organisation` its agency, both snapshots for scope and set-based reads. Reverse
+    names: `related` from the agency, the unit and the person, `unit_<related>` from the
+    target unit. The model's Meta lists `_target_constraints(prefix)`.
+    """
+
+    class AgainstPersonOrUnit(models.Model):
+        organisation = models.ForeignKey(
+            Organisation, models.PROTECT, related_name=related, verbose_name=_("cơ quan")
+        )
+        unit = models.ForeignKey(
+            Unit, models.PROTECT, related_name=related, verbose_name=_("đơn vị")
+        )
+        employee = models.ForeignKey(
+            Employee,
+            models.PROTECT,
+            null=True,
+            blank=True,
+            related_name=related,
+            verbose_name=person_label,
+        )
+        target_unit = models.ForeignKey(
+            Unit,
+            models.PROTECT,
+            null=True,
+            blank=True,
+            related_name=f"unit_{related}",
+            verbose_name=unit_label,
+        )
+
+        class Meta:
+            abstract = True
+
+    return AgainstPersonOrUnit
+
+
+def _target_constraints(prefix: str) -> list[models.CheckConstraint]:
+    """Exactly one target, and a target unit is the unit concerned."""
+    return [
+        models.CheckConstraint(
+            condition=(Q(employee__isnull=False) & Q(target_unit__isnull=True))
+            | (Q(employee__isnull=True) & Q(target_unit__isnull=False)),
+            name=f"{prefix}_against_person_or_unit",
+            violation_error_message=_("Chọn đúng một đối tượng: một cán bộ hoặc một đơn vị."),
+        ),
+        models.CheckConstraint(
+            condition=Q(target_unit__isnull=True) | Q(target_unit=F("unit")),
+            name=f"{prefix}_target_unit_is_unit",
+        ),
+    ]
 
 
 def _month_valid(prefix: str, *, nullable: bool = False) -> models.CheckConstraint:
@@ -346,37 +393,17 @@ class ViolationStatus(models.TextChoices):
     ANNULLED = "annulled", _("Đã huỷ")
 
 
-class Violation(models.Model):
+class Violation(
+    against_person_or_unit(
+        "violations", person_label=_("cán bộ vi phạm"), unit_label=_("đơn vị vi phạm")
+    )
+):
     """A ledger row: one violation against a person (`employee`) or a unit (`target_unit`).
 
-    `unit` is the unit concerned that day (the person's unit, or the target unit) and
-    `organisation` its agency, both snapshots for scope and set-based reads. Points,
-    criterion, cap and legal basis are copied from the catalogue item when recorded.
-    The violation hits the month of `occurred_on`; annulled ones never count.
+    Points, criterion, cap and legal basis are copied from the catalogue item when
+    recorded. The violation hits the month of `occurred_on`; annulled ones never count.
     """
 
-    organisation = models.ForeignKey(
-        Organisation, models.PROTECT, related_name="violations", verbose_name=_("cơ quan")
-    )
-    unit = models.ForeignKey(
-        Unit, models.PROTECT, related_name="violations", verbose_name=_("đơn vị")
-    )
-    employee = models.ForeignKey(
-        Employee,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="violations",
-        verbose_name=_("cán bộ vi phạm"),
-    )
-    target_unit = models.ForeignKey(
-        Unit,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="unit_violations",
-        verbose_name=_("đơn vị vi phạm"),
-    )
     item = models.ForeignKey(
         ViolationCatalogueItem,
         models.PROTECT,
@@ -459,11 +486,7 @@ class Violation(models.Model):
         verbose_name_plural = _("vi phạm")
         ordering = ["-occurred_on", "-pk"]
         constraints = [
-            _exactly_one_target("violation"),
-            models.CheckConstraint(
-                condition=Q(target_unit__isnull=True) | Q(target_unit=F("unit")),
-                name="violation_target_unit_is_unit",
-            ),
+            *_target_constraints("violation"),
             models.CheckConstraint(
                 condition=Q(points__gte=0),
                 name="violation_points_not_negative",
@@ -779,35 +802,17 @@ class ComplaintOutcome(models.TextChoices):
     UNSUBSTANTIATED = "unsubstantiated", _("Phản ánh không đúng")
 
 
-class Complaint(models.Model):
+class Complaint(
+    against_person_or_unit(
+        "complaints", person_label=_("cán bộ bị phản ánh"), unit_label=_("đơn vị bị phản ánh")
+    )
+):
     """A citizen's complaint (phản ánh, kiến nghị) against a person or a unit.
 
     A substantiated one counts against the person and, for head accountability, their
     unit, in the month it was decided (`decided_on`).
     """
 
-    organisation = models.ForeignKey(
-        Organisation, models.PROTECT, related_name="complaints", verbose_name=_("cơ quan")
-    )
-    unit = models.ForeignKey(
-        Unit, models.PROTECT, related_name="complaints", verbose_name=_("đơn vị")
-    )
-    employee = models.ForeignKey(
-        Employee,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="complaints",
-        verbose_name=_("cán bộ bị phản ánh"),
-    )
-    target_unit = models.ForeignKey(
-        Unit,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="unit_complaints",
-        verbose_name=_("đơn vị bị phản ánh"),
-    )
     channel = models.CharField(_("kênh tiếp nhận"), max_length=8, choices=ComplaintChannel.choices)
     received_on = models.DateField(_("ngày tiếp nhận"))
     complainant = models.CharField(_("người phản ánh"), max_length=255, blank=True)
@@ -843,11 +848,7 @@ class Complaint(models.Model):
         verbose_name_plural = _("phản ánh, kiến nghị")
         ordering = ["-received_on", "-pk"]
         constraints = [
-            _exactly_one_target("complaint"),
-            models.CheckConstraint(
-                condition=Q(target_unit__isnull=True) | Q(target_unit=F("unit")),
-                name="complaint_target_unit_is_unit",
-            ),
+            *_target_constraints("complaint"),
             models.CheckConstraint(
                 condition=Q(channel__in=ComplaintChannel.values), name="complaint_channel_valid"
             ),
