@@ -4,7 +4,7 @@ an issue that wires them. Each line names its user; a name nothing uses goes, no
 
 from discipline import selectors as discipline_selectors
 from evaluation import forms, presenters
-from hrsystem import admin, clock, context_processors, permissions
+from hrsystem import admin, clock, context_processors, middleware, passwords, permissions, views
 
 # Read by templates.
 forms.ScoreRowForm.criterion_cells  # _score_row.html, appeal_decide.html
@@ -16,6 +16,10 @@ presenters.Quota.over  # scoring.html
 admin.DatedForm._get_validation_exclusions  # ModelForm validation hook
 context_processors.current_person  # settings.TEMPLATES context_processors
 clock.travel_to  # tests: the `clock` fixture
+middleware.client_address  # settings.AXES_CLIENT_IP_CALLABLE
+passwords.NotTheAgencyValidator.validate  # settings.AUTH_PASSWORD_VALIDATORS
+passwords.NotTheAgencyValidator.get_help_text  # settings.AUTH_PASSWORD_VALIDATORS
+views.locked_out  # settings.AXES_LOCKOUT_CALLABLE
 clock.reset  # tests: the `clock` fixture
 
 # Kept for the issue that wires them.

@@ -6,11 +6,15 @@ an invalid choice before any service runs. A service's refusal comes back as a
 `ValidationError` keyed by field and is put on the form by `apply_errors`.
 """
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+
+from hrsystem.forms import WholeNumberField, refuse_foreign_digits
 
 from . import display
 from .models import (
@@ -69,6 +73,7 @@ class PointsField(forms.DecimalField):
         )
 
     def to_python(self, value):
+        refuse_foreign_digits(value, _("Hãy nhập một số, ví dụ 2,5."))
         if isinstance(value, str):
             value = value.strip().replace(",", ".")
         if value in self.empty_values:
@@ -253,14 +258,24 @@ class DecideForm(forms.Form):
     reason = _reason(_("Lý do quyết định"))
 
 
-class ViolationFilterForm(forms.Form):
-    unit = UnitChoiceField(label=_("Đơn vị"), queryset=None, required=False)
-    month = forms.DateField(
+FIRST_MONTH, LAST_MONTH = date(2000, 1, 1), date(2100, 12, 1)
+"""The months a page may be asked for: a far year (9999-12) has no following month."""
+
+
+def _month_field(*, required=True):
+    """A month picked as yyyy-mm (the native month input), between 2000 and 2100."""
+    return forms.DateField(
         label=_("Tháng"),
-        required=False,
+        required=required,
         input_formats=["%Y-%m"],
+        validators=[MinValueValidator(FIRST_MONTH), MaxValueValidator(LAST_MONTH)],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
+
+
+class ViolationFilterForm(forms.Form):
+    unit = UnitChoiceField(label=_("Đơn vị"), queryset=None, required=False)
+    month = _month_field(required=False)
     item = forms.ChoiceField(label=_("Hành vi"), required=False)
     status = forms.ChoiceField(
         label=_("Trạng thái"),
@@ -280,15 +295,11 @@ class ViolationFilterForm(forms.Form):
 class MonthForm(forms.Form):
     """A month picked as yyyy-mm (the native month input)."""
 
-    month = forms.DateField(
-        label=_("Tháng"),
-        input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-    )
+    month = _month_field()
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    year = WholeNumberField(label=_("Năm"), min_value=2000, max_value=2100)
 
 
 # --- discipline decisions --------------------------------------------------------------
@@ -435,8 +446,8 @@ class SuggestionForm(forms.Form):
 
 class SurveyForm(forms.Form):
     unit = UnitChoiceField(label=_("Đơn vị"), queryset=None)
-    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
-    month = forms.IntegerField(label=_("Tháng"), min_value=1, max_value=12, required=False)
+    year = WholeNumberField(label=_("Năm"), min_value=2000, max_value=2100)
+    month = WholeNumberField(label=_("Tháng"), min_value=1, max_value=12, required=False)
     period_label = forms.CharField(
         label=_("Kỳ khảo sát"),
         max_length=64,
@@ -444,8 +455,8 @@ class SurveyForm(forms.Form):
         help_text=_("Khi không theo tháng, ví dụ: 6 tháng đầu năm."),
     )
     source = forms.ChoiceField(label=_("Nguồn"), choices=SurveySource.choices)
-    respondents = forms.IntegerField(label=_("Số người được khảo sát"), min_value=1)
-    satisfied = forms.IntegerField(label=_("Số người hài lòng"), min_value=0)
+    respondents = WholeNumberField(label=_("Số người được khảo sát"), min_value=1)
+    satisfied = WholeNumberField(label=_("Số người hài lòng"), min_value=0)
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -453,7 +464,7 @@ class SurveyForm(forms.Form):
 
 
 class CommitmentsIssueForm(forms.Form):
-    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    year = WholeNumberField(label=_("Năm"), min_value=2000, max_value=2100)
     template = forms.CharField(
         label=_("Mẫu cam kết"),
         max_length=255,

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hrsystem.models import Assignment, Organisation, Unit
+from hrsystem.resources import neutralise
 from hrsystem.selectors import active_on
 
 from .models import (
@@ -269,10 +270,10 @@ def _tidy(sheet: Worksheet) -> None:
 
 def workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
     """An .xlsx file with one tidied sheet per frame (name cut to Excel's 31 characters);
-    Decimal cells are numbers, dates read dd/mm/yyyy."""
+    Decimal cells are numbers, dates read dd/mm/yyyy, text never runs as a formula."""
     output = BytesIO()
     with pd.ExcelWriter(output, engine="openpyxl") as writer:
         for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
+            frame.map(neutralise).to_excel(writer, sheet_name=name[:31], index=False)
             _tidy(writer.sheets[name[:31]])
     return output.getvalue()

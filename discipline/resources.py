@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from hrsystem.models import Unit
-from hrsystem.resources import RowErrorsMixin, blank, parse_decimal
+from hrsystem.resources import FormulaSafeExportMixin, RowErrorsMixin, blank, parse_decimal
 
 from . import services
 from .models import DossierMonthlyCount, percent
@@ -92,7 +92,7 @@ class UnitCodeWidget(widgets.Widget):
         return "" if value is None else value.code
 
 
-class DossierMonthlyCountResource(RowErrorsMixin, resources.ModelResource):
+class DossierMonthlyCountResource(FormulaSafeExportMixin, RowErrorsMixin, resources.ModelResource):
     """One row per unit and month; a row for an existing unit-month corrects it."""
 
     columns = COLUMNS

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = _("Đánh giá, xếp loại")
+
+    def ready(self):
+        from hrsystem.service_checks import LOCKED_PERIOD_FINDERS
+
+        from . import selectors
+
+        LOCKED_PERIOD_FINDERS.append(selectors.locked_period_on)

@@ -14,6 +14,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from hrsystem.forms import WholeNumberField, refuse_foreign_digits
+
 from . import models
 
 REASON_ATTRS = {"rows": 2, "maxlength": 2000}
@@ -98,6 +100,7 @@ class PointsField(forms.DecimalField):
         )
 
     def to_python(self, value):
+        refuse_foreign_digits(value, self.error_messages["invalid"])
         if isinstance(value, str):
             value = value.strip().replace(" ", "")
             if "," in value and "." not in value:
@@ -111,7 +114,7 @@ class PointsField(forms.DecimalField):
         return super().to_python(value)
 
 
-class CountField(forms.IntegerField):
+class CountField(WholeNumberField):
     """A whole number of at least 0 (failed reviews, days late)."""
 
     def __init__(self, *, label, **kwargs):
@@ -146,7 +149,10 @@ class WorkItemDeclareForm(forms.Form):
         help_text=_("PDF, ảnh, Word hoặc Excel; tối đa 10 MB."),
     )
     self_note = forms.CharField(
-        label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Ghi chú"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
     )
 
     def __init__(self, *args, item: models.WorkItem, **kwargs):
@@ -169,6 +175,7 @@ class SelfAssessmentForm(forms.Form):
     self_comment = forms.CharField(
         label=_("Ý kiến tự đánh giá"),
         required=False,
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 4000}),
     )
 
@@ -207,6 +214,10 @@ LEADER_DD_LABEL = _("Hoàn thành kế hoạch đơn vị (đ)")
 LEADER_E_LABEL = _("Đoàn kết, tập hợp (e)")
 
 
+STALE_PAGE = _("Trang đã cũ hoặc thiếu dữ liệu, chưa lưu gì: hãy tải lại trang rồi nhập lại.")
+"""A save without its revision, or with a forged one: nothing can be compared, so nothing saved."""
+
+
 class ScoreRowForm(forms.Form):
     """One person's row on the head's page: final scores, item reviews, leader criteria.
 
@@ -215,7 +226,12 @@ class ScoreRowForm(forms.Form):
     """
 
     default_renderer = InputRenderer()
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    revision = WholeNumberField(
+        label=_("Phiên bản phiếu"),
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={"required": STALE_PAGE, "invalid": STALE_PAGE, "min_value": STALE_PAGE},
+    )
     absent = forms.BooleanField(label=_("Vắng cả kỳ (không xếp loại)"), required=False)
     head_comment = forms.CharField(
         label=_("Nhận xét"), required=False, max_length=2000, widget=forms.TextInput()
@@ -421,7 +437,10 @@ class BulkActionForm(forms.Form):
         },
     )
     reason = forms.CharField(
-        label=_("Lý do trả lại"), required=False, widget=forms.TextInput(attrs={"maxlength": 2000})
+        label=_("Lý do trả lại"),
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"maxlength": 2000}),
     )
 
     def __init__(self, *args, evaluation_ids, **kwargs):
@@ -440,6 +459,7 @@ class ReasonForm(forms.Form):
 
     reason = forms.CharField(
         label=_("Lý do"),
+        max_length=2000,
         widget=forms.Textarea(attrs=REASON_ATTRS),
         error_messages={"required": _("Hãy ghi rõ lý do.")},
     )
@@ -460,6 +480,7 @@ class AppealDecisionForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Lý do quyết định"),
+        max_length=2000,
         widget=forms.Textarea(attrs=REASON_ATTRS),
         error_messages={"required": _("Hãy ghi rõ lý do quyết định.")},
     )
@@ -471,8 +492,8 @@ class PeriodOpenForm(forms.Form):
     rule_set = forms.ModelChoiceField(
         label=_("Bộ quy tắc áp dụng"), queryset=models.RuleSet.objects.none(), empty_label=None
     )
-    year = forms.IntegerField(label=_("Năm"), min_value=2020, max_value=2100)
-    number = forms.IntegerField(
+    year = WholeNumberField(label=_("Năm"), min_value=2020, max_value=2100)
+    number = WholeNumberField(
         label=_("Kỳ số"), min_value=1, max_value=12, help_text=_("Tháng 1–12 hoặc quý 1–4.")
     )
     self_assessment_due = forms.DateField(

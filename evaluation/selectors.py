@@ -155,6 +155,17 @@ def period_closed_note(period: models.Period) -> str:
     return str(note) if note else ""
 
 
+def locked_period_on(organisation_id: int, day: date) -> models.Period | None:
+    """The agency's locked period covering `day`, if any (the ledger asks before writing
+    into a month: see `hrsystem.service_checks.LOCKED_PERIOD_FINDERS`); 1 query."""
+    return models.Period.objects.filter(
+        organisation_id=organisation_id,
+        state=models.PeriodState.LOCKED,
+        start__lte=day,
+        end__gte=day,
+    ).first()
+
+
 def closed_unit_ids(*, period: models.Period) -> set[int]:
     """Units that have submitted the period (or had it approved): their staff's evaluations
     are closed to the head until the agency leader returns them; 1 query."""

@@ -1,8 +1,38 @@
-"""Forms of the organisation pages."""
+"""Forms of the organisation pages, and the number parsing every app's pages share."""
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+MAX_ID_DIGITS = 18
+"""Longest whole number a page reads: anything longer overflows the database's integers."""
+
+
+def whole_number(text: str | None) -> int | None:
+    """`text` as a whole number if it is written in ASCII digits only, else None.
+
+    `str.isdigit` accepts "٣" or "²", and `int` reads "٣" as 3 and fails on "²": an id or a
+    revision typed or forged that way is refused instead of read as something else.
+    """
+    if not text or len(text) > MAX_ID_DIGITS or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
+def refuse_foreign_digits(value, message) -> None:
+    """Raise ValidationError(`message`) if the typed `value` holds anything but ASCII:
+    Python reads digits of other scripts ("٣", "３") as numbers nobody meant to type."""
+    if isinstance(value, str) and not value.isascii():
+        raise ValidationError(message, code="invalid")
+
+
+class WholeNumberField(forms.IntegerField):
+    """An integer field that accepts ASCII digits only (see `refuse_foreign_digits`)."""
+
+    def to_python(self, value):
+        refuse_foreign_digits(value, self.error_messages["invalid"])
+        return super().to_python(value)
 
 
 class LoginForm(AuthenticationForm):

@@ -43,3 +43,14 @@ class HtmxLoginRedirectMiddleware:
             return response
         back_to = request.htmx.current_url_abs_path or request.get_full_path()
         return HttpResponseClientRedirect(redirect_to_login(back_to).url)
+
+
+def client_address(request) -> str | None:
+    """The address of the person behind `request`, for login throttling: REMOTE_ADDR, or
+    behind `settings.TRUSTED_PROXIES` reverse proxies the entry they appended last to
+    X-Forwarded-For (entries further left are typed by the client and never trusted)."""
+    proxies = settings.TRUSTED_PROXIES
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if proxies and len(forwarded) >= proxies and forwarded[-proxies]:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")

@@ -60,10 +60,26 @@ def parse_decimal(value) -> Decimal:
         raise ValueError(text) from error
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a text cell as a formula (or a DDE command)."""
+
+
+def neutralise(value):
+    """`value` safe to write in a spreadsheet cell: text that a spreadsheet would run as a
+    formula (`=HYPERLINK(...)` typed as a signer's name) gets a leading apostrophe and reads
+    as the text it is; numbers, dates and other text are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a code typed as a number in Excel: 101, not 101.0
-    return "" if value is None else str(value).strip()
+    text = "" if value is None else str(value)
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        text = text[1:]  # a cell `neutralise` wrote, read back as it was typed
+    return text.strip()
 
 
 class TextWidget(widgets.Widget):
@@ -191,6 +207,13 @@ def job_positions_from(cell, organisation: Organisation) -> list[JobPosition]:
     return list(dict.fromkeys(found[code] for code in codes))
 
 
+class FormulaSafeExportMixin:
+    """For an export resource: every exported cell goes through `neutralise`."""
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralise(super().export_field(field, instance, **kwargs))
+
+
 class RowErrorsMixin:
     """For an import resource: a check that the header row has the required columns, and
     errors that name the file's row and column.
@@ -238,7 +261,7 @@ class RowErrorsMixin:
         self._row_number = kwargs.get("row_number") or 0
 
 
-class WorkProductResource(RowErrorsMixin, resources.ModelResource):
+class WorkProductResource(FormulaSafeExportMixin, RowErrorsMixin, resources.ModelResource):
     """One row per product of an agency's catalogue, keyed by (ma_co_quan, ma_san_pham)."""
 
     columns = COLUMNS

@@ -29,3 +29,26 @@ def raise_if(errors: dict[str, str]) -> None:
 def day_text(day: date | None) -> str:
     """A day as written in messages (dd/mm/yyyy), "…" for none."""
     return day.strftime("%d/%m/%Y") if day else "…"
+
+
+LOCKED_PERIOD_FINDERS: list = []
+"""Functions `(organisation_id, day) -> str | None` naming the locked period that covers
+`day` in the agency. The evaluation app adds its own when it starts, so the discipline
+ledger refuses entries into locked months without importing evaluation."""
+
+
+def locked_day_errors(organisation_id: int, day: date | None, field: str) -> dict[str, str]:
+    """{field: why} if `day` falls in a locked period of the agency, else {}."""
+    if day is None:
+        return {}
+    for find in LOCKED_PERIOD_FINDERS:
+        period = find(organisation_id, day)
+        if period:
+            return {
+                field: _(
+                    "Ngày %(day)s thuộc kỳ %(period)s đã khoá: kết quả kỳ này không được thay "
+                    "đổi. Hãy đề nghị phòng Tổ chức mở lại kỳ rồi ghi lại."
+                )
+                % {"day": day_text(day), "period": period}
+            }
+    return {}

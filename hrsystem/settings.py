@@ -6,6 +6,7 @@ DATABASE_URL, ALLOWED_HOSTS and REDIS_URL; a malformed value stops start-up.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -80,6 +81,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "import_export",
+    "axes",
+    "csp",
     "hrsystem",
     "discipline",
     "evaluation",
@@ -87,6 +90,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hrsystem.middleware.ChosenLanguageMiddleware",
@@ -98,6 +102,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "hrsystem.middleware.HtmxLoginRedirectMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hrsystem.urls"
@@ -135,6 +140,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -142,13 +148,36 @@ ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = True
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": envint("PASSWORD_MIN_LENGTH", 10)},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "first_name", "last_name", "email")},
+    },
+    {"NAME": "hrsystem.passwords.NotTheAgencyValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 if ENVIRONMENT == "test":
     # The test suite creates hundreds of logins: MD5 costs microseconds where the
     # production hasher costs ~0.3 s. Never outside DJANGO_ENV=test.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords in a row for
+# one account, or from one address, further tries are refused for the cool-off time,
+# even with the right password. An administrator unlocks early by deleting the account's
+# or the address's row under "Axes › Access attempts" in the admin.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "hrsystem.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "hrsystem.middleware.client_address"
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 1 if PRODUCTION else 0)
+"""Reverse proxies in front of the app: each adds the address it saw to X-Forwarded-For,
+so the client is the entry that many places from the right (0: REMOTE_ADDR)."""
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -208,6 +237,32 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
+
+SESSION_COOKIE_AGE = envint("SESSION_HOURS", 8) * 3600
+"""A working day: a shared office PC does not stay signed in overnight."""
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+"""Content-Security-Policy (django-csp): scripts, styles, fonts and images only from this
+site (htmx is served locally and its inline indicator styles are off), no framing."""
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ page runs the same number of queries whatever the size of the unit or agency.
 
 from collections import Counter
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -186,3 +187,10 @@ def directory(request):
     context = {"form": form, "query": query, "page": page, "partial": partial}
     template = "hrsystem/_directory_results.html" if partial else "hrsystem/directory.html"
     return render(request, template, context)
+
+
+def locked_out(request, response, credentials):
+    """django-axes' answer to a login refused after too many wrong passwords (429): when to
+    try again, and who unlocks sooner (`settings.AXES_LOCKOUT_CALLABLE`)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)

@@ -22,13 +22,14 @@ from hrsystem.models import (
     Employee,
     Unit,
 )
-from hrsystem.service_checks import day_text, raise_if, require, save
+from hrsystem.service_checks import day_text, locked_day_errors, raise_if, require, save
 
 from .common import _not_in_future
 
 
 def _settle_errors(dossier: DossierRecord, settled_on: date) -> dict[str, str]:
     errors = _not_in_future(settled_on, "settled_on")
+    errors |= locked_day_errors(dossier.organisation_id, settled_on, "settled_on")
     if settled_on < dossier.received_on:
         errors["settled_on"] = _("Ngày trả kết quả phải từ ngày tiếp nhận (%(day)s).") % {
             "day": day_text(dossier.received_on)
@@ -167,6 +168,8 @@ def dossier_excuse(*, dossier: DossierRecord, reason: str, by) -> DossierRecord:
         errors["dossier"] = _("Chỉ xác nhận nguyên nhân khách quan cho hồ sơ đã trả trễ hạn.")
     elif dossier.excused:
         errors["dossier"] = _("Hồ sơ này đã được xác nhận nguyên nhân khách quan.")
+    else:
+        errors |= locked_day_errors(dossier.organisation_id, dossier.settled_on, "dossier")
     if not reason.strip():
         errors["excuse_reason"] = _("Nêu nguyên nhân khách quan.")
     raise_if(errors)
@@ -190,6 +193,8 @@ def dossier_count_record(
         errors["month"] = _("Tháng phải từ 1 đến 12.")
     elif date(year, month, 1) > clock.today():
         errors["month"] = _("Tháng %(month)02d/%(year)s chưa tới.") % {"month": month, "year": year}
+    else:
+        errors |= locked_day_errors(unit.organisation_id, date(year, month, 1), "month")
     for name, value in (("on_time", on_time), ("late", late)):
         if value < 0:
             errors[name] = _("Số hồ sơ phải là số nguyên không âm.")

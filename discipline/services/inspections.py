@@ -25,7 +25,6 @@ from hrsystem.models import (
     RoleGrant,
     Unit,
 )
-from hrsystem.permissions import Perm
 from hrsystem.service_checks import day_text, raise_if, require, save
 
 
@@ -109,9 +108,9 @@ def inspection_plan(
     scope = list(scope)
     members = [member for member in members if member.pk != head.pk]
     if by is not None:
-        allowed = permissions.unit_ids_for(by, Perm.INSPECT_UNIT, planned_on)
         require(
-            (scope and all(unit.pk in allowed for unit in scope)) or rules.manages(by, organisation)
+            (scope and all(permissions.can_inspect(by, unit, planned_on) for unit in scope))
+            or rules.manages(by, organisation)
         )
     inspection = Inspection(
         organisation=organisation,

@@ -28,7 +28,7 @@ from hrsystem.models import (
     Employee,
     Unit,
 )
-from hrsystem.service_checks import day_text, raise_if, require, save
+from hrsystem.service_checks import day_text, locked_day_errors, raise_if, require, save
 
 from .catalogue import _item_errors
 from .common import _in_subtree, _not_in_future, _one_target, _unit_on
@@ -53,6 +53,7 @@ def _violation_create(
     concerned = unit if unit is not None else _unit_on(employee, occurred_on, "employee")
     organisation = concerned.organisation
     errors = _not_in_future(occurred_on, "occurred_on")
+    errors |= locked_day_errors(organisation.pk, occurred_on, "occurred_on")
     errors |= _item_errors(item, organisation, occurred_on, against_unit=unit is not None)
     if points is not None and points < 0:
         errors["points"] = _("Điểm trừ không được âm.")

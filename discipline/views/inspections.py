@@ -74,7 +74,9 @@ def inspection_plan(request):
     scope = rules.Scope(request)
     _require(scope.manages or bool(scope.inspect_ids))
     organisation = scope.organisation
-    units = scope.units(scope.agency_unit_ids if scope.manages else scope.inspect_ids)
+    own = hr_selectors.unit_of_user(request.user, on=scope.today)
+    inspected = scope.inspect_ids - {own.pk if own else None}
+    units = scope.units(scope.agency_unit_ids if scope.manages else inspected)
     inspectors = RoleGrant.objects.filter(
         hr_selectors.active_on(scope.today), role=Role.INSPECTOR, organisation=organisation
     ).values("user")

@@ -29,7 +29,11 @@ from .common import (
 
 
 def _locked_unit_periods(unit_periods) -> list[models.UnitPeriod]:
+    """The unit periods locked for update after their period (see `_lock_in_order`)."""
     ids = [u.pk for u in unit_periods]
+    periods = set(models.UnitPeriod.objects.filter(pk__in=ids).values_list("period_id", flat=True))
+    if len(periods) == 1:
+        list(models.Period.objects.select_for_update().filter(pk__in=periods).values_list("pk"))
     rows = list(
         models.UnitPeriod.objects.select_for_update(of=("self",))
         .select_related("period", "period__organisation", "unit")

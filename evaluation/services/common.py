@@ -54,8 +54,28 @@ def _period_states(period: models.Period, allowed, field: str = "period") -> Non
         )
 
 
+def _lock_in_order(period_id: int, unit_ids: Iterable[int]) -> None:
+    """Lock the period row, then the units' period rows, as every write of the month does
+    before it locks evaluations: period → unit periods (by id) → evaluations (by id).
+
+    One order everywhere, so a save and a unit's submission never interleave (the
+    submission waits for the save, or the save sees the unit submitted) and two writes
+    never wait on each other in a circle; 2 queries. A no-op on SQLite, whose writes
+    already run one at a time.
+    """
+    list(models.Period.objects.select_for_update().filter(pk=period_id).values_list("pk"))
+    list(
+        models.UnitPeriod.objects.select_for_update()
+        .filter(period=period_id, unit__in=set(unit_ids))
+        .order_by("pk")
+        .values_list("pk")
+    )
+
+
 def _locked_evaluation(evaluation: models.Evaluation, revision: int | None):
-    """The evaluation row locked for update, with its period; checks the revision."""
+    """The evaluation row locked for update (after its period and unit period, see
+    `_lock_in_order`), with its period; checks the revision."""
+    _lock_in_order(evaluation.period_id, [evaluation.unit_id])
     row = (
         models.Evaluation.objects.select_for_update(of=("self",))
         .select_related("period", "employee", "unit")

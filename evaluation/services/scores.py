@@ -28,6 +28,7 @@ from .common import (
     _decimal,
     _fail,
     _item_of,
+    _lock_in_order,
     _locked_evaluation,
     _on,
     _period_states,
@@ -370,6 +371,11 @@ def _heads_may_edit(by, rows: list[models.Evaluation]) -> None:
 
 def _many(evaluations) -> list[models.Evaluation]:
     ids = [e.pk for e in evaluations]
+    scope = set(models.Evaluation.objects.filter(pk__in=ids).values_list("period_id", "unit_id"))
+    if len({period_id for period_id, _unit in scope}) > 1:
+        _fail("evaluations", _("Chỉ thao tác hàng loạt trong cùng một kỳ đánh giá."))
+    if scope:
+        _lock_in_order(next(iter(scope))[0], [unit_id for _period, unit_id in scope])
     rows = list(
         models.Evaluation.objects.select_for_update(of=("self",))
         .select_related("period", "employee", "unit")

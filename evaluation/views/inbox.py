@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluation import presenters, services
+from hrsystem.forms import whole_number
 
 
 @login_required
@@ -18,10 +19,10 @@ def notifications_read(request):
 
     htmx gets the inbox back to swap in place; a plain POST returns to the home page.
     """
-    ids = request.POST.getlist("id")
-    if not all(value.isdigit() for value in ids):
+    ids = [whole_number(value) for value in request.POST.getlist("id")]
+    if None in ids:
         return HttpResponseBadRequest(_("Mã thông báo không hợp lệ."))
-    services.notifications_mark_read(user=request.user, ids=[int(v) for v in ids] or None)
+    services.notifications_mark_read(user=request.user, ids=ids or None)
     if request.htmx:
         todos, notifications = presenters.inbox_for(request)
         return render(

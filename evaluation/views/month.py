@@ -23,6 +23,7 @@ from evaluation.models import (
 from evaluation.presenters import level_label
 from evaluation.rulesets import rule_set_from_snapshot
 from hrsystem import clock
+from hrsystem.forms import whole_number
 
 from .access import (
     _evaluations,
@@ -77,9 +78,12 @@ def my_month(request, pk: int | None = None):
     error_messages = []
     if data is not None:
         valid = all([form.is_valid() for form in item_forms]) & assessment.is_valid()
-        if valid:
+        revision = _posted_revision(request, evaluation)
+        if revision is None:
+            error_messages.append(str(forms.STALE_PAGE))
+        elif valid:
             try:
-                _save_month(request, evaluation, item_forms, assessment)
+                _save_month(request, evaluation, revision, item_forms, assessment)
             except ValidationError as error:
                 error_messages = _messages_of(error, _field_labels(rules, items))
             else:
@@ -114,13 +118,20 @@ def my_month(request, pk: int | None = None):
     return response
 
 
-def _save_month(request, evaluation, item_forms, assessment) -> None:
+def _posted_revision(request, evaluation) -> int | None:
+    """The revision the page was drawn at: the evaluation's own if the form sent none (an
+    older page), None if it sent something that is not one."""
+    posted = request.POST.get("revision", "")
+    return evaluation.revision if posted == "" else whole_number(posted)
+
+
+def _save_month(request, evaluation, revision: int, item_forms, assessment) -> None:
     """Send the page through `services.self_assessment_record`; a stale revision raises
     ConflictError and saves nothing."""
     submit = request.POST.get("action") == "submit"
     services.self_assessment_record(
         evaluation=evaluation,
-        revision=int(request.POST.get("revision") or evaluation.revision),
+        revision=revision,
         by=request.user,
         declarations=[
             (

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +26,7 @@ from evaluation.models import (
 from evaluation.presenters import level_label
 from evaluation.rulesets import rule_set_from_snapshot
 from hrsystem import clock, permissions
+from hrsystem.forms import whole_number
 
 from .access import _flash_error, _get_period_for_user, _on
 
@@ -103,7 +105,7 @@ def overview(request, period_pk: int):
 
 
 def _chosen_unit_periods(request, period: Period) -> list[UnitPeriod]:
-    ids = [int(pk) for pk in request.POST.getlist("unit_periods") if pk.isdigit()]
+    ids = {whole_number(pk) for pk in request.POST.getlist("unit_periods")} - {None}
     return list(UnitPeriod.objects.filter(period=period, pk__in=ids).select_related("unit"))
 
 
@@ -163,7 +165,12 @@ def period_action(request, period_pk: int, action: str):
             _("Kỳ %(period)s: %(state)s.")
             % {"period": period, "state": period.get_state_display()},
         )
-    return redirect(request.POST.get("next") or reverse("evaluation:period_list"))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("evaluation:period_list")
+    return redirect(back)
 
 
 @login_required

@@ -22,6 +22,7 @@ from evaluation.presenters import ScoreRow, level_label
 from evaluation.rulesets import rule_set_from_snapshot
 from hrsystem import permissions
 from hrsystem import selectors as hr_selectors
+from hrsystem.forms import whole_number
 from hrsystem.models import Post
 from hrsystem.permissions import Perm, viewer
 
@@ -124,8 +125,9 @@ def scoring_page(request, period_pk: int):
     period = _get_period_for_user(request, period_pk)
     evaluations = _scorable(request, period)
     unit = None
-    if request.GET.get("unit", "").isdigit():
-        unit = _get_unit_for_period(request, period, int(request.GET["unit"]))
+    unit_id = whole_number(request.GET.get("unit"))
+    if unit_id is not None:
+        unit = _get_unit_for_period(request, period, unit_id)
         evaluations = evaluations.filter(unit=unit)
     units = list(
         _scorable(request, period)
@@ -213,7 +215,7 @@ def score_save(request, period_pk: int, pk: int):
         except ValidationError as error:
             row.errors = _messages_of(error, _field_labels(rules, row.form.items))
         else:
-            _, row = _row_for_user(request, period_pk, pk)
+            row = _row_for_user(request, period_pk, pk)[1]
             row.saved = True
             row.result_level = level_label(rules, row.evaluation.level)
     if not request.htmx:
@@ -271,8 +273,8 @@ def score_add(request, period_pk: int, pk: int, what: str):
         raise Http404
     period, row = _row_for_user(request, period_pk, pk)
     form = (forms.AdHocItemForm if what == "item" else forms.BonusForm)(request.POST)
-    revision = request.POST.get("revision", "")
-    if not form.is_valid() or not revision.isdigit():
+    revision = whole_number(request.POST.get("revision"))
+    if not form.is_valid() or revision is None:
         for name, errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
             for error in errors:
@@ -287,7 +289,7 @@ def score_add(request, period_pk: int, pk: int, what: str):
                 unit_of_measure=data["unit_of_measure"],
                 planned=data["planned"],
                 coefficient=data["coefficient"],
-                revision=int(revision),
+                revision=revision,
                 by=request.user,
             )
             messages.success(request, _("Đã giao thêm việc cho %(name)s.") % {"name": who})
@@ -296,7 +298,7 @@ def score_add(request, period_pk: int, pk: int, what: str):
                 evaluation=row.evaluation,
                 points=data["points"],
                 reason=data["reason"],
-                revision=int(revision),
+                revision=revision,
                 by=request.user,
             )
             messages.success(request, _("Đã ghi điểm thưởng cho %(name)s.") % {"name": who})
@@ -312,7 +314,7 @@ def score_bulk(request, period_pk: int):
     period = _get_period_for_user(request, period_pk)
     scorable = {e.pk: e for e in _scorable(request, period)}
     form = forms.BulkActionForm(request.POST, evaluation_ids=list(scorable))
-    unit_id = request.POST.get("unit") if request.POST.get("unit", "").isdigit() else None
+    unit_id = whole_number(request.POST.get("unit"))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:

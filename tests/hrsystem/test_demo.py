@@ -14,6 +14,7 @@ from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from discipline.models import (
@@ -123,7 +124,8 @@ def test_it_gives_every_demo_login_its_role(built):
     today = timezone.localdate()
     users = {user.username: user for user in get_user_model().objects.all()}
     for username, _role in demo.LOGINS:
-        assert authenticate(username=username, password=demo.PASSWORD) == users[username]
+        login = RequestFactory().post("/accounts/login/")
+        assert authenticate(login, username=username, password=demo.PASSWORD) == users[username]
     organisation = Organisation.objects.get(code=demo.CODE)
     staff = users["nhanvien"].employee
     assert selectors.superior_of(staff, on=today) == users["truong_phong"].employee
