@@ -221,8 +221,12 @@ class ScoreRowForm(forms.Form):
         label=_("Nhận xét"), required=False, max_length=2000, widget=forms.TextInput()
     )
 
-    def __init__(self, *args, evaluation, criteria, scores, items, leader_rights, **kwargs):
-        """`leader_rights`: True when the user sets this leader's đ and e (their superior)."""
+    def __init__(
+        self, *args, evaluation, criteria, scores, items, leader_rights, certify=True, **kwargs
+    ):
+        """`leader_rights`: True when the user sets this leader's đ and e (their superior);
+        `certify`: False when the user may not certify a delay's objective cause, whose
+        inputs then travel hidden with the row (the service keeps their stored values)."""
         self.evaluation = evaluation
         self.criteria = criteria
         self.items = items
@@ -271,6 +275,9 @@ class ScoreRowForm(forms.Form):
                 required=False,
                 max_length=2000,
             )
+            if not certify:
+                for name in (f"i{item.pk}_excused", f"i{item.pk}_reason"):
+                    self.fields[name].widget = forms.HiddenInput()
         if self.with_leader:
             self.fields["dd"] = forms.ChoiceField(label=LEADER_DD_LABEL, choices=LEADER_CHOICES)
             self.fields["dd_reason"] = forms.CharField(
@@ -299,7 +306,8 @@ class ScoreRowForm(forms.Form):
         for field in self.fields.values():
             field.widget.attrs["form"] = self.html_id
             field.widget.attrs["data-preview"] = ""
-            field.widget.attrs.setdefault("aria-label", f"{field.label} — {name}")
+            if field.label is not None:
+                field.widget.attrs.setdefault("aria-label", f"{field.label} — {name}")
 
     def clean(self):
         data = super().clean()

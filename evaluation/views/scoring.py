@@ -47,6 +47,7 @@ def _score_rows(request, period: Period, evaluations, data=None) -> list[ScoreRo
     rows = []
     for evaluation in evaluations:
         evaluation.period = period
+        rights_unit = evaluation.unit.parent_id if evaluation.is_head else evaluation.unit_id
         form = forms.ScoreRowForm(
             data,
             evaluation=evaluation,
@@ -54,12 +55,12 @@ def _score_rows(request, period: Period, evaluations, data=None) -> list[ScoreRo
             scores={s.criterion_index: s for s in evaluation.criterion_scores.all()},
             items=list(evaluation.work_items.all()),
             leader_rights=evaluation.pk in superior_of,
+            certify=rights_unit in certify,
         )
         row = ScoreRow(evaluation, form, entries.get(evaluation.employee_id, []))
         row.actions = selectors.row_actions(
             evaluation=evaluation, period=period, closed_units=closed
         )
-        rights_unit = evaluation.unit.parent_id if evaluation.is_head else evaluation.unit_id
         row.can_certify = rights_unit in certify
         rows.append(row)
     return rows

@@ -1,0 +1,104 @@
+"""The month as people really walk it (issue 17): what each role meets in the pages.
+
+Forms are posted the way a browser posts them: every input the page ties to the row's
+<form> (inside it or through its `form` attribute), nothing more.
+"""
+
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from evaluation.models import EvaluationState
+from hrsystem import services as hr_services
+from tests.evaluation.test_views_pages import evaluation_of, open_month, to_scoring
+
+pytestmark = pytest.mark.django_db
+
+
+class _FormInputs(HTMLParser):
+    """Name → value of every successful control of the <form id=form_id> in a page."""
+
+    def __init__(self, form_id: str):
+        super().__init__()
+        self.form_id = form_id
+        self.inside = False
+        self.values: dict[str, str] = {}
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id") == self.form_id:
+            self.inside = True
+        owned = attrs.get("form") == self.form_id or (self.inside and "form" not in attrs)
+        if not owned or "name" not in attrs or "disabled" in attrs:
+            return
+        if tag == "input":
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            if kind not in ("submit", "button"):
+                self.values[attrs["name"]] = attrs.get("value") or (
+                    "on" if kind == "checkbox" else ""
+                )
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            self.values[self._textarea] = ""
+        elif tag == "select":
+            self.values.setdefault(attrs["name"], "")
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        if tag == "textarea":
+            self._textarea = None
+
+
+def form_values(page: str, form_id: str) -> dict[str, str]:
+    parser = _FormInputs(form_id)
+    parser.feed(page)
+    return parser.values
+
+
+@pytest.fixture
+def month(agency):
+    return open_month(agency)
+
+
+def test_a_deputy_saves_a_score_with_the_comment_typed(client, month):
+    hr_services.deputy_delegate(
+        deputy=month.employees["binh"],
+        staff=month.employees["thu"],
+        unit=month.units["VP"],
+        start=month.today - timedelta(days=400),
+    )
+    to_scoring(month)
+    thu = evaluation_of(month, "thu")
+    client.force_login(month.users["binh"])
+    page = client.get(reverse("evaluation:scoring", args=[month.period.pk])).content.decode()
+    data = form_values(page, f"row-{thu.pk}-form")
+    for index in range(10):
+        data[f"r{thu.pk}-c{index}"] = "2"
+    data[f"r{thu.pk}-head_comment"] = "Cần chủ động hơn"
+    response = client.post(
+        reverse("evaluation:score_save", args=[month.period.pk, thu.pk]),
+        data,
+        HTTP_HX_REQUEST="true",
+    )
+    assert "bắt buộc" not in response.content.decode()
+    thu.refresh_from_db()
+    assert thu.state == EvaluationState.SCORED
+    assert thu.head_comment == "Cần chủ động hơn"
+
+
+def test_no_input_of_the_scoring_page_is_labelled_none(client, month):
+    to_scoring(month)
+    client.force_login(month.users["hanh"])
+    page = client.get(reverse("evaluation:scoring", args=[month.period.pk])).content.decode()
+    assert 'id="row-' in page
+    assert 'aria-label="None' not in page
