@@ -102,3 +102,78 @@ def test_no_input_of_the_scoring_page_is_labelled_none(client, month):
     page = client.get(reverse("evaluation:scoring", args=[month.period.pk])).content.decode()
     assert 'id="row-' in page
     assert 'aria-label="None' not in page
+
+
+# --- defect 2: work evidence through a checked view, content checked -------------------
+
+
+def _upload(client, cast, name: str, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    thu = evaluation_of(cast, "thu")
+    item = thu.work_items.order_by("id").first()
+    client.force_login(cast.users["thu"])
+    data = {"revision": thu.revision, "action": "save"}
+    data.update({f"item-{i.pk}-done": "1" for i in thu.work_items.all()})
+    data[f"item-{item.pk}-evidence_file"] = SimpleUploadedFile(name, content)
+    response = client.post(reverse("evaluation:my_month_of", args=[thu.pk]), data)
+    item.refresh_from_db()
+    return response, item
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("bao-cao.pdf", b"<html><script>alert(1)</script></html>"),
+        ("ke-hoach.docx", b"MZ\x90\x00\x03\x00\x00\x00"),
+        ("anh.png", b"%PDF-1.4\n"),
+    ],
+)
+def test_it_refuses_evidence_whose_content_is_not_what_its_name_says(
+    client, month, settings, tmp_path, name, content
+):
+    settings.MEDIA_ROOT = tmp_path
+    response, item = _upload(client, month, name, content)
+    assert response.status_code == 400
+    assert name in " ".join(response.context["error_messages"])
+    assert not item.evidence_file
+
+
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+DOCX = b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 32
+
+
+@pytest.mark.parametrize(("name", "content"), [("Báo cáo tháng.pdf", PDF), ("Kế hoạch.docx", DOCX)])
+def test_it_serves_work_evidence_to_those_who_may_see_it_under_its_own_name(
+    client, month, settings, tmp_path, name, content
+):
+    settings.MEDIA_ROOT = tmp_path
+    response, item = _upload(client, month, name, content)
+    assert response.status_code == 302
+    assert item.evidence_name == name
+    assert name not in item.evidence_file.name  # stored under a random name
+    url = reverse("evaluation:work_evidence", args=[item.pk])
+    my_month = client.get(reverse("evaluation:my_month_of", args=[item.evaluation_id]))
+    assert url in my_month.content.decode()
+    assert name in my_month.content.decode()
+    assert "/media/" not in my_month.content.decode()
+    to_scoring(month)
+    for username, status in [
+        ("thu", 200),  # the owner
+        ("hanh", 200),  # her head, who scores her
+        ("quang", 200),  # the agency leader
+        ("kiem", 200),  # an inspector of the agency
+        ("duc", 403),  # another unit's head
+        ("mai", 403),  # a colleague elsewhere
+        ("khach", 404),  # another agency
+    ]:
+        client.force_login(month.users[username])
+        response = client.get(url)
+        assert response.status_code == status, username
+        if status == 200:
+            assert b"".join(response.streaming_content) == content
+            assert "filename" in response["Content-Disposition"]
+    client.force_login(month.users["hanh"])
+    page = client.get(reverse("evaluation:scoring", args=[month.period.pk])).content.decode()
+    assert url in page
+    assert "/media/" not in page
