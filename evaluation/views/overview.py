@@ -59,14 +59,17 @@ def overview(request, period_pk: int):
         rated = unit.people - unit.not_rated
         unit_period.figures = {"total": rated, "scored": rated - unit.unscored}
         unit_period.missing = unit.missing_self_assessment
-        unit_period.level_label = level_label(rules, unit_period.level)
+        # a unit with people still to score has no level yet: a 0 is not a result
+        unit_period.level_label = None if unit.unscored else level_label(rules, unit_period.level)
         unit_period.level_counts = [
             (level_label(rules, level), unit.levels.get(level, 0), level) for level in LEVEL_ORDER
         ]
         unit_periods.append(unit_period)
     distribution = overview.levels
     exceptions = list(
-        Evaluation.objects.filter(period=period, is_current=True, not_rated=False)
+        Evaluation.objects.filter(
+            period=period, is_current=True, not_rated=False, state__in=selectors.DONE_STATES
+        )
         .filter(Q(level="fail") | ~Q(level=F("score_level")))
         .select_related("employee", "unit")
         .order_by("unit__path", "employee__full_name")[:200]

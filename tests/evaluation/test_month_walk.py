@@ -177,3 +177,32 @@ def test_it_serves_work_evidence_to_those_who_may_see_it_under_its_own_name(
     page = client.get(reverse("evaluation:scoring", args=[month.period.pk])).content.decode()
     assert url in page
     assert "/media/" not in page
+
+
+# --- defect 3: the leader's overview mid-month --------------------------------------------
+
+
+def test_mid_month_the_overview_shows_progress_not_a_level_and_notes_only_scored_people(
+    client, month
+):
+    from decimal import Decimal
+
+    from evaluation import services
+
+    to_scoring(month)
+    thu = evaluation_of(month, "thu")
+    services.evaluation_score(
+        evaluation=thu,
+        revision=thu.revision,
+        by=month.users["hanh"],
+        final=dict.fromkeys(range(10), Decimal(0)),
+    )
+    client.force_login(month.users["quang"])
+    response = client.get(reverse("evaluation:overview", args=[month.period.pk]))
+    page = response.content.decode()
+    vp = next(up for up in response.context["unit_periods"] if up.unit.code == "VP")
+    assert vp.level_label is None
+    assert vp.figures == {"total": 4, "scored": 1}
+    assert "Đang chấm: 1/4" in page
+    noted = [e.employee.full_name for e in response.context["exceptions"]]
+    assert noted == ["Phạm Thị Thu"]  # scored Không hoàn thành; nobody unscored
