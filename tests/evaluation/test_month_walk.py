@@ -203,6 +203,6 @@ def test_mid_month_the_overview_shows_progress_not_a_level_and_notes_only_scored
     vp = next(up for up in response.context["unit_periods"] if up.unit.code == "VP")
     assert vp.level_label is None
     assert vp.figures == {"total": 4, "scored": 1}
-    assert "Đang chấm: 1/4" in page
+    assert "Chưa chấm xong (1/4)" in page
     noted = [e.employee.full_name for e in response.context["exceptions"]]
     assert noted == ["Phạm Thị Thu"]  # scored Không hoàn thành; nobody unscored
