@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from hrsystem import clock
@@ -287,6 +287,26 @@ def violations_visible_to(user, *, on: date | None = None) -> QuerySet[Violation
         Violation.objects.filter(Q(employee__user=user.pk) | Q(unit_id__in=scope))
         .select_related("employee", "target_unit", "unit", "item", "inspection")
         .order_by("-occurred_on", "-id")
+    )
+
+
+def contests_to_decide(user, *, organisation: Organisation | None, manages: bool):
+    """Contested violations waiting for `user`'s decision (as `permissions.
+    can_decide_contest` rules): findings of inspections they head, or of their team when
+    the head recorded the finding, and, for the HR officer (`manages`), violations of
+    `organisation` recorded outside an inspection; never their own or one they recorded."""
+    on_team = Inspection.members.through.objects.filter(
+        inspection=OuterRef("inspection"), employee__user=user.pk
+    )
+    condition = Q(inspection__head__user=user.pk) & ~Q(recorded_by=F("inspection__head__user")) | Q(
+        Exists(on_team), recorded_by=F("inspection__head__user")
+    )
+    if manages and organisation is not None:
+        condition |= Q(inspection__isnull=True, organisation=organisation)
+    return (
+        Violation.objects.filter(condition, status=ViolationStatus.CONTESTED)
+        .exclude(employee__user=user.pk)
+        .exclude(recorded_by=user.pk)
     )
 
 

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = _("Đánh giá, xếp loại")
+
+    def ready(self):
+        from discipline import signals
+
+        from . import receivers
+
+        signals.violation_recorded.connect(receivers.violation_recorded)
+        signals.contest_decided.connect(receivers.contest_decided)

@@ -12,7 +12,9 @@ from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from discipline import selectors as discipline_selectors
 from hrsystem import clock, permissions
 from hrsystem.permissions import viewer
 
@@ -339,6 +341,25 @@ def inbox_for(request) -> tuple[list[Todo], list]:
     todos = [_todo(task, periods[task.period_id], today) for task in inbox.tasks]
     for period_id, text in _steps_periods(request).items():
         todos.append(Todo(text % {"period": periods[period_id]}, _step_url(periods[period_id])))
+    organisation = viewer(request).organisation
+    contests = discipline_selectors.contests_to_decide(
+        request.user,
+        organisation=organisation,
+        manages=organisation is not None
+        and permissions.can_manage_org(request.user, organisation, today),
+    ).count()
+    if contests:
+        todos.append(
+            Todo(
+                ngettext(
+                    "%(n)s khiếu nại vi phạm chờ bạn quyết định",
+                    "%(n)s khiếu nại vi phạm chờ bạn quyết định",
+                    contests,
+                )
+                % {"n": contests},
+                reverse("discipline:contested_list"),
+            )
+        )
     return todos, inbox.notifications
 
 

@@ -85,7 +85,7 @@ def _approvable_units(request, period: Period, unit_ids) -> list[UnitPeriod]:
     allowed = permissions.unit_ids_for(request.user, Perm.APPROVE_UNIT_MONTH, _on(period))
     return list(
         UnitPeriod.objects.filter(period=period, unit_id__in=set(unit_ids) & allowed)
-        .select_related("unit")
+        .select_related("unit", "returned_by")
         .order_by("unit__path")
     )
 

@@ -206,3 +206,34 @@ def test_mid_month_the_overview_shows_progress_not_a_level_and_notes_only_scored
     assert "Chưa chấm xong (1/4)" in page
     noted = [e.employee.full_name for e in response.context["exceptions"]]
     assert noted == ["Phạm Thị Thu"]  # scored Không hoàn thành; nobody unscored
+
+
+# --- defect 6: a unit returned, its reason at the top of the head's page --------------------
+
+
+def test_a_returned_units_head_is_told_and_reads_the_reason_first(client, month):
+    from evaluation import services
+    from evaluation.models import Notification, UnitPeriod
+    from tests.evaluation.test_views_workflow import SCORERS
+
+    to_scoring(month)
+    for username, by in SCORERS:
+        if by == "hanh":
+            evaluation = evaluation_of(month, username)
+            services.evaluation_score(
+                evaluation=evaluation,
+                revision=evaluation.revision,
+                by=month.users["hanh"],
+                final=dict.fromkeys(range(10), 2),
+            )
+    vp = UnitPeriod.objects.get(period=month.period, unit=month.units["VP"])
+    services.unit_submit(unit_period=vp, by=month.users["hanh"])
+    services.unit_return(
+        unit_periods=[vp], reason="Điểm tiêu chí 3 chưa có minh chứng", by=month.users["quang"]
+    )
+    told = Notification.objects.get(user=month.users["hanh"], kind="unit_returned")
+    client.force_login(month.users["hanh"])
+    page = client.get(told.url).content.decode()
+    alert = page.index('<div class="messages" role="alert">')
+    assert "Điểm tiêu chí 3 chưa có minh chứng" in page[alert : alert + 600]
+    assert alert < page.index('id="row-')
