@@ -221,22 +221,36 @@ def late_dossier_delays(*, organisation: Organisation, year: int, month: int) ->
 
 
 def disciplines_in_year(
-    *, organisation: Organisation, year: int, public_duty_only: bool = False
+    *,
+    organisation: Organisation,
+    year: int,
+    public_duty_only: bool = False,
+    employee_ids: list[int] | None = None,
 ) -> dict[int, list[tuple[str, int, date]]]:
-    """Employee id → (form code, severity, decided on) of decisions dated in the year; 1 query.
+    """Employee id → (form code, severity, first day in effect within the year) of the
+    decisions whose effect period reaches into the year; 1 query.
 
-    `public_duty_only` keeps the decisions for public-duty violations (the annual cap);
-    the collective-title condition reads them all.
+    A decision of December in effect until the next autumn caps both years; one whose
+    effect ended before the year does not. `public_duty_only` keeps the decisions for
+    public-duty violations (the annual cap); the collective-title condition reads them all.
+    `employee_ids` narrows to those people.
     """
-    decisions = DisciplineDecision.objects.filter(organisation=organisation, decided_on__year=year)
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    decisions = DisciplineDecision.objects.filter(
+        Q(effect_to__isnull=True) | Q(effect_to__gte=first),
+        organisation=organisation,
+        effect_from__lte=last,
+    )
     if public_duty_only:
         decisions = decisions.filter(public_duty=True)
-    rows = decisions.order_by("decided_on", "id").values_list(
-        "employee_id", "form__code", "form__severity", "decided_on"
+    if employee_ids is not None:
+        decisions = decisions.filter(employee_id__in=employee_ids)
+    rows = decisions.order_by("effect_from", "id").values_list(
+        "employee_id", "form__code", "form__severity", "effect_from"
     )
     result: dict[int, list[tuple[str, int, date]]] = defaultdict(list)
-    for employee_id, code, severity, decided_on in rows:
-        result[employee_id].append((code, severity, decided_on))
+    for employee_id, code, severity, effect_from in rows:
+        result[employee_id].append((code, severity, max(effect_from, first)))
     return dict(result)
 
 

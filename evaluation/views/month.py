@@ -187,14 +187,19 @@ def my_results(request):
         rules = rule_set_from_snapshot(evaluation.rule_set_snapshot)
         rows.append((evaluation, level_label(rules, evaluation.level)))
     recent = list(reversed(rows[:TREND_MONTHS]))
-    thresholds = []
+    thresholds, annual_cap = [], None
     if rows:
-        rules = rule_set_from_snapshot(rows[0][0].rule_set_snapshot)
+        latest = rows[0][0]
+        rules = rule_set_from_snapshot(latest.rule_set_snapshot)
         thresholds = [rules.threshold_top, rules.threshold_good, rules.threshold_complete]
+        annual_cap = presenters.annual_discipline_cap(
+            latest.employee, latest.period.organisation, clock.today().year, rules
+        )
     return render(
         request,
         "evaluation/my_results.html",
         {
+            "annual_cap": annual_cap,
             "rows": rows,
             "trend": [(_month_label(e.period), e.total, label) for e, label in recent],
             "trend_rows": recent,

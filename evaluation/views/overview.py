@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from discipline import selectors as discipline_selectors
 from evaluation import forms, presenters, selectors, services
 from evaluation.models import (
     Appeal,
@@ -53,9 +54,13 @@ def overview(request, period_pk: int):
         raise PermissionDenied
     signs_off, manages = _period_roles(request, period)
     rules = rule_set_from_snapshot(period.rule_set_snapshot)
+    complaints = discipline_selectors.substantiated_complaints(
+        organisation=period.organisation, start=period.start, end=period.end
+    ).by_unit
     unit_periods = []
     for unit in overview.units:
         unit_period = unit.unit_period
+        unit_period.complaints = complaints.get(unit_period.unit_id, 0)
         rated = unit.people - unit.not_rated
         unit_period.figures = {"total": rated, "scored": rated - unit.unscored}
         unit_period.missing = unit.missing_self_assessment

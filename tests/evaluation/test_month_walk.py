@@ -237,3 +237,54 @@ def test_a_returned_units_head_is_told_and_reads_the_reason_first(client, month)
     alert = page.index('<div class="messages" role="alert">')
     assert "Điểm tiêu chí 3 chưa có minh chứng" in page[alert : alert + 600]
     assert alert < page.index('id="row-')
+
+
+# --- defect 7: discipline effects reach the pages -------------------------------------------
+
+
+def test_the_overview_counts_substantiated_complaints_for_the_units_head(client, month):
+    from discipline import services as ledger
+    from discipline.models import ComplaintChannel
+
+    complaint = ledger.complaint_record(
+        channel=ComplaintChannel.choices[0][0],
+        received_on=month.today,
+        content="Chậm trả kết quả",
+        employee=month.employees["thu"],
+    )
+    ledger.complaint_decide(complaint=complaint, substantiated=True, note="Đúng")
+    client.force_login(month.users["quang"])
+    response = client.get(reverse("evaluation:overview", args=[month.period.pk]))
+    counts = {up.unit.code: up.complaints for up in response.context["unit_periods"]}
+    assert counts["VP"] == 1 and counts["NV"] == 0
+    assert "Phản ánh đúng" in response.content.decode()
+
+
+def test_a_decision_in_effect_caps_the_year_on_the_persons_results(client, agency, clock):
+    from datetime import date
+
+    from django.core.management import call_command
+
+    from discipline import services as ledger
+    from discipline.models import DisciplineForm
+    from tests.evaluation.test_views_workflow import published
+
+    call_command("loaddata", "fixtures/reference/discipline_forms.json", verbosity=0)
+    cast = published(open_month(agency))
+    year = cast.today.year
+    ledger.discipline_decide(
+        employee=cast.employees["thu"],
+        number="3/QĐ",
+        decided_on=date(year - 1, 12, 1),
+        signer_name="Trần Văn Quang",
+        signer_title="Chủ tịch",
+        form=DisciplineForm.objects.get(code="khien_trach"),
+        legal_basis="Nghị định 112/2020/NĐ-CP",
+        effect_from=date(year - 1, 12, 1),
+        effect_to=date(year, 11, 30),
+    )
+    client.force_login(cast.users["thu"])
+    page = client.get(reverse("evaluation:my_results")).content.decode()
+    assert f"Năm {year}: quyết định kỷ luật “Khiển trách”" in page
+    client.force_login(cast.users["lan"])
+    assert "quyết định kỷ luật" not in client.get(reverse("evaluation:my_results")).content.decode()
