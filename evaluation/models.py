@@ -1036,6 +1036,7 @@ class WorkItem(models.Model):
         ],
     )
     evidence_name = models.CharField(_("tên tệp minh chứng"), max_length=255, blank=True)
+    done_entered_by = _by(_("khối lượng do người chấm nhập"), "+")
     self_note = models.TextField(_("ghi chú của người thực hiện"), blank=True)
     review_note = models.TextField(_("nhận xét của người chấm"), blank=True)
     history = HistoricalRecords()

@@ -288,3 +288,63 @@ def test_a_decision_in_effect_caps_the_year_on_the_persons_results(client, agenc
     assert f"Năm {year}: quyết định kỷ luật “Khiển trách”" in page
     client.force_login(cast.users["lan"])
     assert "quyết định kỷ luật" not in client.get(reverse("evaluation:my_results")).content.decode()
+
+
+# --- defect 9: the head enters done quantities for someone who did not declare ------------
+
+
+def test_the_head_enters_done_quantities_for_staff_who_did_not_declare(client, month):
+    to_scoring(month)
+    thu = evaluation_of(month, "thu")
+    items = list(thu.work_items.order_by("id"))
+    client.force_login(month.users["hanh"])
+    page = client.get(reverse("evaluation:scoring", args=[month.period.pk])).content.decode()
+    data = form_values(page, f"row-{thu.pk}-form")
+    assert f"r{thu.pk}-i{items[0].pk}_done" in data
+    for index in range(10):
+        data[f"r{thu.pk}-c{index}"] = "2"
+    for item in items:
+        data[f"r{thu.pk}-i{item.pk}_done"] = str(item.planned).replace(".", ",")
+    response = client.post(
+        reverse("evaluation:score_save", args=[month.period.pk, thu.pk]),
+        data,
+        HTTP_HX_REQUEST="true",
+    )
+    assert "người chấm nhập" in response.content.decode()
+    thu.refresh_from_db()
+    assert thu.state == EvaluationState.SCORED
+    assert thu.level != "fail"
+    for item in thu.work_items.order_by("id"):
+        assert item.done == item.planned
+        assert item.done_entered_by == month.users["hanh"]
+    client.force_login(month.users["thu"])
+    page = client.get(reverse("evaluation:my_month_of", args=[thu.pk])).content.decode()
+    assert "người chấm nhập" in page
+
+
+def test_a_declared_quantity_stays_the_persons_own(client, month):
+    from decimal import Decimal
+
+    from evaluation import services
+
+    thu = evaluation_of(month, "thu")
+    item = thu.work_items.order_by("id").first()
+    services.self_assessment_submit(
+        evaluation=thu,
+        revision=thu.revision,
+        by=month.users["thu"],
+        proposed=dict.fromkeys(range(10), Decimal(2)),
+    )
+    to_scoring(month)
+    thu.refresh_from_db()
+    client.force_login(month.users["hanh"])
+    page = client.get(reverse("evaluation:scoring", args=[month.period.pk])).content.decode()
+    assert f"r{thu.pk}-i{item.pk}_done" not in form_values(page, f"row-{thu.pk}-form")
+    with pytest.raises(Exception, match="đã tự kê khai"):
+        services.evaluation_score(
+            evaluation=thu,
+            revision=thu.revision,
+            by=month.users["hanh"],
+            final=dict.fromkeys(range(10), Decimal(2)),
+            items={item.pk: {"done": item.done + 1}},
+        )
