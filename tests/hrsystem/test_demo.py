@@ -162,7 +162,8 @@ def test_it_keeps_a_discipline_ledger_over_the_past_months(built):
     contested = Violation.objects.get(status=ViolationStatus.CONTESTED)
     assert contested.employee.user.username == "nhanvien"
     decided = Violation.objects.get(status=ViolationStatus.ANNULLED)
-    assert decided.decided_by.username == "thanh_tra" and decided.decision_reason
+    # the head of the team recorded it, so the other member decided it
+    assert decided.decided_by.username == "thanh_tra_vien" and decided.decision_reason
     decision = DisciplineDecision.objects.get()
     assert decision.form.code == "khien_trach" and decision.violations.count() == 2
 
@@ -187,3 +188,15 @@ def test_it_keeps_the_desk_records_complaints_surveys_and_commitments(built):
     unsigned = commitments.filter(signed_on__isnull=True).count()
     assert 0 < unsigned < commitments.count() / 10
     assert commitments.filter(signer__user__username="nhanvien", signed_on__isnull=False).exists()
+
+
+def test_every_unit_with_a_leader_can_be_led_from_a_login(built):
+    """Issue 17: every unit's head (or acting head) signs in, so each unit scores and
+    submits its own month and the open month can be taken to publication."""
+    today = timezone.localdate()
+    organisation = Organisation.objects.get(code=demo.CODE)
+    for unit in organisation.units.all():
+        leader = selectors.unit_leader(unit, on=today)
+        if leader is not None:
+            assert leader.user_id is not None, unit
+            assert f"  {leader.user.username} " in built.output
