@@ -98,6 +98,9 @@ def overview(request, period_pk: int):
             "not_rated": selectors.not_rated(period=period),
             "exceptions": exceptions,
             "pending_appeals": pending_appeals,
+            "blockers": selectors.publication_blockers(period=period)
+            if period.state in (PeriodState.SUBMITTED, PeriodState.SIGNED_OFF)
+            else [],
             "signs_off": signs_off,
             "manages": manages,
             "next_hr_state": presenters.NEXT_HR_STATE.get(period.state) if manages else None,

@@ -348,3 +348,39 @@ def test_a_declared_quantity_stays_the_persons_own(client, month):
             final=dict.fromkeys(range(10), Decimal(2)),
             items={item.pk: {"done": item.done + 1}},
         )
+
+
+# --- defect 4: publication waits for contests and appeals ----------------------------------
+
+
+def test_publication_is_refused_with_the_list_while_a_violation_is_contested(client, month):
+    from django.core.management import call_command
+
+    from discipline import services as ledger
+    from discipline.models import ViolationCatalogueItem
+    from evaluation import services
+    from evaluation.models import PeriodState
+    from tests.evaluation.test_views_workflow import score_all, submit_all
+
+    call_command("loaddata", "fixtures/reference/violation_catalogue.json", verbosity=0)
+    item = ViolationCatalogueItem.objects.filter(applies_to="person").first()
+    violation = ledger.violation_record(
+        item=item,
+        occurred_on=month.period.start,
+        employee=month.employees["thu"],
+        by=month.users["hanh"],
+    )
+    ledger.violation_contest(violation=violation, reason="Không đúng", by=month.users["thu"])
+    to_scoring(month)
+    score_all(month)
+    submit_all(month)
+    month.period = services.period_sign_off(period=month.period, by=month.users["quang"])
+    client.force_login(month.users["quang"])
+    url = reverse("evaluation:period_action", args=[month.period.pk, "publish"])
+    response = client.post(url, {"confirmed": "1", "next": "/"}, follow=True)
+    page = " ".join(str(m) for m in response.context["messages"])
+    assert "Vi phạm đang khiếu nại: Phạm Thị Thu" in page, page
+    month.period.refresh_from_db()
+    assert month.period.state == PeriodState.SIGNED_OFF
+    overview = client.get(reverse("evaluation:overview", args=[month.period.pk]))
+    assert "Vi phạm đang khiếu nại: Phạm Thị Thu" in overview.content.decode()
