@@ -2,7 +2,6 @@
 """Names vulture cannot see used: read by templates, Django or test fixtures, or kept for
 an issue that wires them. Each line names its user; a name nothing uses goes, not here."""
 
-from discipline import selectors as discipline_selectors
 from evaluation import forms, presenters
 from hrsystem import admin, clock, context_processors, middleware, passwords, permissions, views
 
@@ -23,6 +22,4 @@ views.locked_out  # settings.AXES_LOCKOUT_CALLABLE
 clock.reset  # tests: the `clock` fixture
 
 # Kept for the issue that wires them.
-discipline_selectors.disciplines_in_year  # the annual cycle's rating (discipline in the year)
-discipline_selectors.substantiated_complaints  # the head's accountability view
 permissions.can_view_employee  # a tested rule no page calls yet (see issue 12)

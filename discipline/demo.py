@@ -336,7 +336,7 @@ class _Story:
     def inspections(self) -> dict[tuple[str, int], Violation]:
         """Every inspection of `INSPECTIONS` from plan to report, then one planned for next
         week; returns the scripted findings by (who, months ago)."""
-        team = self.staff["TT"][:2]
+        team = [self.login["thanh_tra_vien"], *self.staff["TT"][:1]]
         head = self.login["thanh_tra"]
         named = {}
         for number, (months_ago, kind, day_of_month, codes, script) in enumerate(
@@ -400,8 +400,9 @@ class _Story:
         )
 
     def contests(self, named: dict[tuple[str, int], Violation]) -> None:
-        """The deputy's attire finding is contested and annulled; `nhanvien` contests
-        this month's name-badge finding, which awaits the head of the team."""
+        """The deputy's attire finding is contested and annulled by the team member (the
+        head recorded it, so does not decide it); `nhanvien` contests this month's
+        name-badge finding, which awaits the same member."""
         attire = named[("pho_phong", 2)]
         with clock(self.after(attire.occurred_on, 1), 14):
             services.violation_contest(
@@ -416,7 +417,7 @@ class _Story:
                 uphold=False,
                 reason="Đối chiếu lịch công tác: đồng chí vắng mặt lúc kiểm tra, biên bản ghi "
                 "nhầm người. Huỷ vi phạm.",
-                by=self.inspector,
+                by=self.user["thanh_tra_vien"],
             )
         badge = named[("nhanvien", 0)]
         with clock(badge.occurred_on, 15):

@@ -83,14 +83,20 @@ def can_contest(user, violation: Violation, on: date) -> bool:
 
 
 def can_decide_contest(user, violation: Violation, on: date) -> bool:
-    """May `user` decide `violation`'s contest? The inspection's head for a finding, else
-    the agency's HR officer; never the person concerned or the unit's leader."""
+    """May `user` decide `violation`'s contest? For a finding the inspection's head, or
+    another member of the team when the head recorded it; else the agency's HR officer.
+    Never whoever recorded it, the person concerned or the unit's leader."""
     if not _is_user(user) or is_self(user, violation.employee):
+        return False
+    if violation.recorded_by_id == user.pk:
         return False
     if violation.target_unit_id is not None and leads(user, violation.target_unit, on):
         return False
     if violation.inspection_id is not None:
-        return violation.inspection.head.user_id == user.pk
+        head = violation.inspection.head.user_id
+        if violation.recorded_by_id is not None and violation.recorded_by_id == head:
+            return on_team(user, violation.inspection)
+        return head == user.pk
     return manages(user, violation.organisation)
 
 

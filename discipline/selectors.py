@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from hrsystem import clock
@@ -221,22 +221,36 @@ def late_dossier_delays(*, organisation: Organisation, year: int, month: int) ->
 
 
 def disciplines_in_year(
-    *, organisation: Organisation, year: int, public_duty_only: bool = False
+    *,
+    organisation: Organisation,
+    year: int,
+    public_duty_only: bool = False,
+    employee_ids: list[int] | None = None,
 ) -> dict[int, list[tuple[str, int, date]]]:
-    """Employee id → (form code, severity, decided on) of decisions dated in the year; 1 query.
+    """Employee id → (form code, severity, first day in effect within the year) of the
+    decisions whose effect period reaches into the year; 1 query.
 
-    `public_duty_only` keeps the decisions for public-duty violations (the annual cap);
-    the collective-title condition reads them all.
+    A decision of December in effect until the next autumn caps both years; one whose
+    effect ended before the year does not. `public_duty_only` keeps the decisions for
+    public-duty violations (the annual cap); the collective-title condition reads them all.
+    `employee_ids` narrows to those people.
     """
-    decisions = DisciplineDecision.objects.filter(organisation=organisation, decided_on__year=year)
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    decisions = DisciplineDecision.objects.filter(
+        Q(effect_to__isnull=True) | Q(effect_to__gte=first),
+        organisation=organisation,
+        effect_from__lte=last,
+    )
     if public_duty_only:
         decisions = decisions.filter(public_duty=True)
-    rows = decisions.order_by("decided_on", "id").values_list(
-        "employee_id", "form__code", "form__severity", "decided_on"
+    if employee_ids is not None:
+        decisions = decisions.filter(employee_id__in=employee_ids)
+    rows = decisions.order_by("effect_from", "id").values_list(
+        "employee_id", "form__code", "form__severity", "effect_from"
     )
     result: dict[int, list[tuple[str, int, date]]] = defaultdict(list)
-    for employee_id, code, severity, decided_on in rows:
-        result[employee_id].append((code, severity, decided_on))
+    for employee_id, code, severity, effect_from in rows:
+        result[employee_id].append((code, severity, max(effect_from, first)))
     return dict(result)
 
 
@@ -287,6 +301,26 @@ def violations_visible_to(user, *, on: date | None = None) -> QuerySet[Violation
         Violation.objects.filter(Q(employee__user=user.pk) | Q(unit_id__in=scope))
         .select_related("employee", "target_unit", "unit", "item", "inspection")
         .order_by("-occurred_on", "-id")
+    )
+
+
+def contests_to_decide(user, *, organisation: Organisation | None, manages: bool):
+    """Contested violations waiting for `user`'s decision (as `permissions.
+    can_decide_contest` rules): findings of inspections they head, or of their team when
+    the head recorded the finding, and, for the HR officer (`manages`), violations of
+    `organisation` recorded outside an inspection; never their own or one they recorded."""
+    on_team = Inspection.members.through.objects.filter(
+        inspection=OuterRef("inspection"), employee__user=user.pk
+    )
+    condition = Q(inspection__head__user=user.pk) & ~Q(recorded_by=F("inspection__head__user")) | Q(
+        Exists(on_team), recorded_by=F("inspection__head__user")
+    )
+    if manages and organisation is not None:
+        condition |= Q(inspection__isnull=True, organisation=organisation)
+    return (
+        Violation.objects.filter(condition, status=ViolationStatus.CONTESTED)
+        .exclude(employee__user=user.pk)
+        .exclude(recorded_by=user.pk)
     )
 
 

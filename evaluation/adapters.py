@@ -128,11 +128,12 @@ _EVALUATION_COLUMNS = (
 
 def engine_item(item: models.WorkItem, review: dict | None = None) -> scoring.WorkItem:
     """`item` as the engine reads it, its uncertified late dossiers added to its days late;
-    `review` (major_errors, late, late_excused) replaces the stored review, as a head types it."""
+    `review` (major_errors, late, late_excused, and done for a person who did not declare)
+    replaces the stored values, as a head types them."""
     review = review or {}
     return scoring.WorkItem(
         planned=item.planned,
-        done=item.done,
+        done=review.get("done", item.done),
         coefficient=item.coefficient,
         major_errors=review.get("major_errors", item.major_errors),
         late=review.get("late", item.late) + item.dossier_late,

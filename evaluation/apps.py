@@ -7,8 +7,12 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Đánh giá, xếp loại")
 
     def ready(self):
+        from discipline import signals
         from hrsystem.service_checks import LOCKED_PERIOD_FINDERS
 
-        from . import selectors
+        from . import receivers, selectors
 
         LOCKED_PERIOD_FINDERS.append(selectors.locked_period_on)
+
+        signals.violation_recorded.connect(receivers.violation_recorded)
+        signals.contest_decided.connect(receivers.contest_decided)

@@ -204,9 +204,10 @@ def _store(model, rows: list, fields: list[str]) -> None:
 
 
 def _read_past_messages(periods: list[models.Period], *, latest: models.Period) -> None:
-    """Messages about `periods` were read two hours after they came, except the latest
-    results, which the inbox still shows."""
-    about = Q()
+    """Messages about `periods` and the ledger's messages (violations recorded, contests
+    decided) were read two hours after they came, except the latest results, which the
+    inbox still shows."""
+    about = Q(dedupe_key__startswith="violation:")
     for period in periods:
         about |= Q(dedupe_key__startswith=f"period:{period.pk}:")
     models.Notification.objects.filter(about, read_at__isnull=True).exclude(

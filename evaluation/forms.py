@@ -237,12 +237,17 @@ class ScoreRowForm(forms.Form):
         label=_("Nhận xét"), required=False, max_length=2000, widget=forms.TextInput()
     )
 
-    def __init__(self, *args, evaluation, criteria, scores, items, leader_rights, **kwargs):
-        """`leader_rights`: True when the user sets this leader's đ and e (their superior)."""
+    def __init__(
+        self, *args, evaluation, criteria, scores, items, leader_rights, certify=True, **kwargs
+    ):
+        """`leader_rights`: True when the user sets this leader's đ and e (their superior);
+        `certify`: False when the user may not certify a delay's objective cause, whose
+        inputs then travel hidden with the row (the service keeps their stored values)."""
         self.evaluation = evaluation
         self.criteria = criteria
         self.items = items
         self.with_leader = evaluation.is_leader and leader_rights
+        self.enters_done = evaluation.state == models.EvaluationState.DRAFT
         initial = {
             "revision": evaluation.revision,
             "head_comment": evaluation.head_comment,
@@ -260,6 +265,7 @@ class ScoreRowForm(forms.Form):
             initial[f"i{item.pk}_late"] = item.late
             initial[f"i{item.pk}_excused"] = item.late_excused
             initial[f"i{item.pk}_reason"] = item.excuse_reason
+            initial[f"i{item.pk}_done"] = item.done
         if self.with_leader:
             initial["dd"] = plain(evaluation.dd_score or Decimal(100))
             initial["dd_reason"] = evaluation.dd_reason
@@ -287,6 +293,15 @@ class ScoreRowForm(forms.Form):
                 required=False,
                 max_length=2000,
             )
+            if not certify:
+                for name in (f"i{item.pk}_excused", f"i{item.pk}_reason"):
+                    self.fields[name].widget = forms.HiddenInput()
+            if self.enters_done:
+                self.fields[f"i{item.pk}_done"] = PointsField(
+                    label=_("“%(item)s”: khối lượng hoàn thành") % {"item": item.name},
+                    required=False,
+                    places=2,
+                )
         if self.with_leader:
             self.fields["dd"] = forms.ChoiceField(label=LEADER_DD_LABEL, choices=LEADER_CHOICES)
             self.fields["dd_reason"] = forms.CharField(
@@ -315,7 +330,8 @@ class ScoreRowForm(forms.Form):
         for field in self.fields.values():
             field.widget.attrs["form"] = self.html_id
             field.widget.attrs["data-preview"] = ""
-            field.widget.attrs.setdefault("aria-label", f"{field.label} — {name}")
+            if field.label is not None:
+                field.widget.attrs.setdefault("aria-label", f"{field.label} — {name}")
 
     def clean(self):
         data = super().clean()
@@ -354,9 +370,15 @@ class ScoreRowForm(forms.Form):
                 "late": self.cleaned_data[f"i{item.pk}_late"],
                 "late_excused": self.cleaned_data[f"i{item.pk}_excused"],
                 "excuse_reason": self.cleaned_data[f"i{item.pk}_reason"].strip(),
+                **self._done_of(item),
             }
             for item in self.items
         }
+
+    def _done_of(self, item) -> dict:
+        """{"done": the quantity typed} for a person who did not declare, else nothing."""
+        value = self.cleaned_data.get(f"i{item.pk}_done") if self.enters_done else None
+        return {} if value is None else {"done": value}
 
     def leader_scores(self) -> dict | None:
         if not self.with_leader:
@@ -375,7 +397,8 @@ class ScoreRowForm(forms.Form):
         ]
 
     def item_fields(self):
-        """(item, errors, late, excused, reason) bound fields per item."""
+        """(item, errors, late, excused, reason, done or None) bound fields per item; done
+        only for a person who did not declare."""
         return [
             (
                 item,
@@ -383,6 +406,7 @@ class ScoreRowForm(forms.Form):
                 self[f"i{item.pk}_late"],
                 self[f"i{item.pk}_excused"],
                 self[f"i{item.pk}_reason"],
+                self[f"i{item.pk}_done"] if self.enters_done else None,
             )
             for item in self.items
         ]

@@ -10,7 +10,9 @@ it is locked: its scoring fields never change again and it cannot be deleted.
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from decimal import Decimal
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from evaluation import rules
+from hrsystem import clock
 
 _ENGINE_DEFAULTS = {
     f.name: f.default
@@ -595,6 +598,46 @@ def evidence_size_validator(file) -> None:
         )
 
 
+EVIDENCE_SIGNATURES = (
+    (b"%PDF-", (".pdf",)),
+    (b"\xff\xd8\xff", (".jpg", ".jpeg")),
+    (b"\x89PNG\r\n\x1a\n", (".png",)),
+    (b"PK\x03\x04", (".docx", ".xlsx", ".odt", ".ods")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", (".doc", ".xls")),
+)
+"""Leading bytes of each accepted kind of evidence and the name endings it may carry:
+PDF, JPEG, PNG, Office Open XML and OpenDocument (ZIP), legacy Word and Excel (OLE2)."""
+
+
+def evidence_content_validator(file) -> None:
+    """Refuse an evidence file whose content is not a kind its name ending allows (an
+    HTML page named .pdf, a program named .docx): the first bytes decide, not the name."""
+    name = (file.name or "").lower()
+    if not name.endswith(tuple(f".{ending}" for ending in EVIDENCE_EXTENSIONS)):
+        return  # the ending itself is refused by FileExtensionValidator
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(8)
+    file.seek(position)
+    if not any(
+        head.startswith(magic) and name.endswith(endings) for magic, endings in EVIDENCE_SIGNATURES
+    ):
+        raise ValidationError(
+            _(
+                "Tệp “%(name)s” không phải PDF, ảnh, Word hoặc Excel đúng như tên tệp: "
+                "nội dung của tệp không khớp với đuôi tên."
+            )
+            % {"name": PurePath(file.name or "").name},
+            code="evidence_content",
+        )
+
+
+def evidence_path(instance, filename: str) -> str:
+    """Storage name of a work evidence file: a random name under the month's folder with
+    the (checked) ending; the name the person gave is kept in `evidence_name`."""
+    return f"evidence/{clock.today():%Y/%m}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
 def _score(label, **kwargs):
     """A score or percentage shown to people: 0-999.99, two places."""
     return models.DecimalField(label, max_digits=5, decimal_places=2, **kwargs)
@@ -984,13 +1027,16 @@ class WorkItem(models.Model):
     evidence_number = models.CharField(_("số văn bản minh chứng"), max_length=100, blank=True)
     evidence_file = models.FileField(
         _("tệp minh chứng"),
-        upload_to="evidence/%Y/%m/",
+        upload_to=evidence_path,
         blank=True,
         validators=[
             FileExtensionValidator(EVIDENCE_EXTENSIONS),
             evidence_size_validator,
+            evidence_content_validator,
         ],
     )
+    evidence_name = models.CharField(_("tên tệp minh chứng"), max_length=255, blank=True)
+    done_entered_by = _by(_("khối lượng do người chấm nhập"), "+")
     self_note = models.TextField(_("ghi chú của người thực hiện"), blank=True)
     review_note = models.TextField(_("nhận xét của người chấm"), blank=True)
     history = HistoricalRecords()

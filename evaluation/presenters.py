@@ -12,7 +12,10 @@ from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from discipline import selectors as discipline_selectors
+from discipline.models import DisciplineForm
 from hrsystem import clock, permissions
 from hrsystem.permissions import viewer
 
@@ -339,6 +342,25 @@ def inbox_for(request) -> tuple[list[Todo], list]:
     todos = [_todo(task, periods[task.period_id], today) for task in inbox.tasks]
     for period_id, text in _steps_periods(request).items():
         todos.append(Todo(text % {"period": periods[period_id]}, _step_url(periods[period_id])))
+    organisation = viewer(request).organisation
+    contests = discipline_selectors.contests_to_decide(
+        request.user,
+        organisation=organisation,
+        manages=organisation is not None
+        and permissions.can_manage_org(request.user, organisation, today),
+    ).count()
+    if contests:
+        todos.append(
+            Todo(
+                ngettext(
+                    "%(n)s khiếu nại vi phạm chờ bạn quyết định",
+                    "%(n)s khiếu nại vi phạm chờ bạn quyết định",
+                    contests,
+                )
+                % {"n": contests},
+                reverse("discipline:contested_list"),
+            )
+        )
     return todos, inbox.notifications
 
 
@@ -396,3 +418,35 @@ def _step_url(period: Period) -> str:
     if period.state == PeriodState.SIGNED_OFF:
         return reverse("evaluation:overview", args=[period.pk])
     return reverse("evaluation:period_list")
+
+
+# --- the annual cap a discipline decision sets ------------------------------------------
+
+
+@dataclass
+class AnnualCap:
+    """A discipline decision in effect in `year` that caps the person's annual level."""
+
+    year: int
+    form: str
+    since: date
+    level_label: str | None
+
+
+def annual_discipline_cap(employee, organisation, year: int, rules) -> AnnualCap | None:
+    """The first public-duty decision in effect in `year` at or above the rule set's
+    `annual_cap_discipline_from` (the engine then rates the year Không hoàn thành); 2 queries."""
+    severity = {form: index for index, form in enumerate(rules.discipline_forms)}
+    decisions = discipline_selectors.disciplines_in_year(
+        organisation=organisation, year=year, public_duty_only=True, employee_ids=[employee.pk]
+    ).get(employee.pk, [])
+    capping = [
+        (code, since)
+        for code, _severity, since in decisions
+        if severity.get(code, -1) >= severity[rules.annual_cap_discipline_from]
+    ]
+    if not capping:
+        return None
+    code, since = capping[0]
+    names = dict(DisciplineForm.objects.filter(code=code).values_list("code", "name"))
+    return AnnualCap(year, names.get(code, code), since, level_label(rules, scoring.FAIL))

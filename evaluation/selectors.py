@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from discipline.models import Violation, ViolationStatus
@@ -804,3 +805,35 @@ def quota_situation(*, period: models.Period, unit_ids) -> dict[int, QuotaSituat
         )
         for unit_id, counter in counts.items()
     }
+
+
+# --- what holds a period's publication up ------------------------------------------------
+
+
+def publication_blockers(*, period: models.Period) -> list[str]:
+    """One line per matter still open in `period` that publication would bury: violations
+    of the month still contested (their deduction may yet go) and appeals undecided;
+    2 queries."""
+    contested = (
+        Violation.objects.filter(
+            organisation=period.organisation_id,
+            occurred_on__range=(period.start, period.end),
+            status=ViolationStatus.CONTESTED,
+        )
+        .select_related("employee", "target_unit", "item")
+        .order_by("occurred_on", "id")
+    )
+    lines = [
+        _("Vi phạm đang khiếu nại: %(who)s — %(item)s (%(day)s)")
+        % {
+            "who": (violation.employee or violation.target_unit),
+            "item": violation.item.description,
+            "day": date_format(violation.occurred_on, "SHORT_DATE_FORMAT"),
+        }
+        for violation in contested
+    ]
+    pending = models.Appeal.objects.filter(
+        evaluation__period=period, state=models.AppealState.PENDING
+    ).values_list("evaluation__employee__full_name", flat=True)
+    lines += [_("Kiến nghị chưa giải quyết: %(name)s") % {"name": name} for name in pending]
+    return [str(line) for line in lines]

@@ -9,6 +9,7 @@ app_name = "evaluation"
 urlpatterns = [
     path("month/", views.my_month, name="my_month"),
     path("month/<int:pk>/", views.my_month, name="my_month_of"),
+    path("evidence/<int:pk>/", views.work_evidence, name="work_evidence"),
     path("results/", views.my_results, name="my_results"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("results/<int:pk>/", views.result_detail, name="result_detail"),

@@ -440,10 +440,24 @@ LOGINS = [
     ("quyen_truong_phong", "Quyền trưởng phòng Tài nguyên và Môi trường"),
     ("chu_tich", "Chủ tịch UBND huyện (lãnh đạo cơ quan)"),
     ("thanh_tra", "Tổ kiểm tra công vụ (Thanh tra huyện)"),
+    ("thanh_tra_vien", "Thành viên tổ kiểm tra (Thanh tra huyện)"),
     ("to_chuc", "Cán bộ tổ chức (Phòng Nội vụ)"),
     ("hoi_dong", "Thành viên Hội đồng thi đua khen thưởng"),
     ("mot_cua", "Cán bộ Bộ phận Một cửa"),
     ("admin", "Quản trị hệ thống"),
+]
+HEAD_LOGINS = {
+    code: f"truong_{code.lower().replace('-', '_')}"
+    for code, _name, _parent, _size, _positions in UNITS
+    if code not in HEADLESS | {"UBND", "TCKH"}
+}
+"""Unit code → the login of its head, for every unit with a head of its own that the
+logins above leave out (UBND is chu_tich's, TCKH truong_phong's): each unit can score
+and submit its month, so the demo month can be taken through to publication."""
+LOGINS += [
+    (username, f"Trưởng đơn vị: {name}")
+    for code, name, _parent, _size, _positions in UNITS
+    if (username := HEAD_LOGINS.get(code))
 ]
 """(username, role description) of every demo login, in the order they are printed."""
 
@@ -676,10 +690,11 @@ def _build(year: int) -> Organisation:
         "quyen_truong_phong": acting,
         "chu_tich": by_unit["UBND"]["head"][0],
         "thanh_tra": by_unit["TT"]["staff"][0],
+        "thanh_tra_vien": by_unit["TT"]["staff"][1],
         "to_chuc": by_unit["NV"]["staff"][0],
         "hoi_dong": by_unit["VP"]["staff"][0],
         "mot_cua": by_unit["MC"]["staff"][0],
-    }
+    } | {username: by_unit[code]["head"][0] for code, username in HEAD_LOGINS.items()}
     password = make_password(PASSWORD)
     for username, employee in login_people.items():
         user, _new = user_model.objects.get_or_create(
@@ -700,6 +715,7 @@ def _build(year: int) -> Organisation:
 
     grants = [
         ("thanh_tra", Role.INSPECTOR),
+        ("thanh_tra_vien", Role.INSPECTOR),
         ("to_chuc", Role.HR_OFFICER),
         ("hoi_dong", Role.BOARD_MEMBER),
         ("mot_cua", Role.ONE_STOP_OFFICER),

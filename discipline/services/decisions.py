@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from discipline.models import (
 )
 from hrsystem import permissions
 from hrsystem import selectors as hr_selectors
+from hrsystem import services as hr_services
 from hrsystem.models import (
     Employee,
     Post,
@@ -44,7 +45,8 @@ def discipline_decide(
     """Enter a discipline decision; by the HR officer of the person's agency, never oneself.
 
     A leaders-only form (cách chức) needs the person to hold a leadership post (head,
-    deputy or acting head) on `decided_on`; linked violations must be theirs and counted.
+    deputy or acting head) on `decided_on`, and ends every post they hold on its effective
+    date; linked violations must be theirs and counted.
     """
     if by is not None:
         require(permissions.can_manage_employee(by, employee, decided_on))
@@ -88,4 +90,15 @@ def discipline_decide(
     raise_if(errors)
     save(decision, by)
     decision.violations.set(violations)
+    if form.leaders_only:
+        _posts_end(employee, decision.effect_from, by)
     return decision
+
+
+def _posts_end(employee: Employee, effect_from: date, by) -> None:
+    """A removal from post (cách chức) takes effect: every post the person holds on
+    `effect_from` ends the day before it, through hrsystem's service (rights follow)."""
+    for post in Post.objects.filter(
+        hr_selectors.active_on(effect_from), employee=employee, start__lt=effect_from
+    ):
+        hr_services.post_end(post=post, end=effect_from - timedelta(days=1))

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from discipline import permissions as rules
-from discipline import selectors
+from discipline import selectors, signals
 from discipline.models import (
     Complaint,
     ComplaintOutcome,
@@ -81,6 +81,7 @@ def _violation_create(
         violation.evidence = evidence
     violation.full_clean()
     save(violation, by)
+    signals.violation_recorded.send(sender=Violation, violation=violation)
     return violation
 
 
@@ -247,4 +248,5 @@ def violation_decide(*, violation: Violation, uphold: bool, reason: str, by) -> 
         by,
         update_fields=["status", "decided_by", "decision_reason", "decided_at"],
     )
+    signals.contest_decided.send(sender=Violation, violation=violation)
     return violation

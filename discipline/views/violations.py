@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -204,13 +203,13 @@ def contested_list(request):
     officer, of violations recorded outside an inspection."""
     scope = rules.Scope(request)
     _require(scope.manages or bool(scope.inspect_ids))
-    condition = Q(inspection__head__user=request.user.pk)
-    if scope.manages:
-        condition |= Q(inspection__isnull=True, organisation=scope.organisation)
     contested = (
         _violations()
-        .filter(condition, status=ViolationStatus.CONTESTED)
-        .exclude(employee__user=request.user.pk)
+        .filter(
+            pk__in=selectors.contests_to_decide(
+                request.user, organisation=scope.organisation, manages=scope.manages
+            ).values("pk")
+        )
         .order_by("contested_at")
     )
     return render(request, "discipline/contested_list.html", {"page": _page(request, contested)})

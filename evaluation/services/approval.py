@@ -4,6 +4,7 @@ and sign-off."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
@@ -153,6 +154,7 @@ def unit_return(*, unit_periods, reason: str, by) -> list[models.UnitPeriod]:
                 title=_("Kết quả %(period)s của %(unit)s bị trả lại")
                 % {"period": period, "unit": row.unit.name},
                 body=reason,
+                url=reverse("evaluation:scoring", args=[period.pk]) + f"?unit={row.unit_id}",
                 dedupe_key=f"unit_period:{row.pk}:returned:{now.isoformat()}",
             )
             for row in rows

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from evaluation import models
+from evaluation import models, selectors
 from evaluation.adapters import leaders_in_period
 from evaluation.models import (
     AppealState,
@@ -343,6 +343,9 @@ def _evaluations_move(period: models.Period, state: str, by, action: str) -> Non
 def period_publish(*, period: models.Period, by) -> models.Period:
     """Publish the signed-off results to employees (the agency leader or HR) and notify them.
 
+    Refused, with the list, while a violation of the month is still contested or an
+    appeal undecided (`selectors.publication_blockers`).
+
     The appeal window opens today for the rule set's `appeal_window_days`.
     """
     period = _locked_period(period)
@@ -351,6 +354,14 @@ def period_publish(*, period: models.Period, by) -> models.Period:
         or permissions.can_manage_org(by, period.organisation)
     )
     _period_states(period, (PeriodState.SIGNED_OFF,))
+    blockers = selectors.publication_blockers(period=period)
+    if blockers:
+        raise ValidationError(
+            {
+                "state": [_("Chưa công bố được: còn việc chưa giải quyết xong.")]
+                + [f"{line}." for line in blockers]
+            }
+        )
     _evaluations_move(period, EvaluationState.PUBLISHED, by, _("Công bố kết quả"))
     today = clock.today()
     _transition(

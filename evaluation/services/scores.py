@@ -169,6 +169,19 @@ def _leader_criterion(evaluation, value, reason, name: str) -> tuple[Decimal, st
     return number, reason
 
 
+def _enter_done(item: models.WorkItem, done, undeclared: bool, by, field: str) -> None:
+    """The scorer enters the quantity done of a person who did not declare it; a declared
+    quantity is the person's own and stays."""
+    value = _decimal(done, field)
+    if value == item.done:
+        return
+    if not undeclared:
+        _fail(field, _("Người này đã tự kê khai khối lượng hoàn thành: không sửa thay được."))
+    if value < 0 or value != value.quantize(Decimal("0.01")):
+        _fail(field, _("Khối lượng hoàn thành không âm, tối đa 2 chữ số thập phân."))
+    item.done, item.done_entered_by = value, by
+
+
 @transaction.atomic
 def evaluation_score(
     *,
@@ -188,12 +201,15 @@ def evaluation_score(
 
     `final` maps criterion index → score (every criterion must end up with one; the
     proposal is not copied silently); `items` maps work-item id → {major_errors, late,
-    review_note}; `dd`/`e` (leaders only) are the superior's 100 or 50, with a reason
-    at 50. The scorer is the head, the acting head, a deputy the person is delegated to,
-    or, for a leader, their superior; never the person. Recomputes the agency's period.
+    review_note, and done: the quantity done of a person who did not declare (still a
+    draft), recorded as entered by the scorer}; `dd`/`e` (leaders only) are the
+    superior's 100 or 50, with a reason at 50. The scorer is the head, the acting head, a
+    deputy the person is delegated to, or, for a leader, their superior; never the person.
+    Recomputes the agency's period.
     """
     evaluation = _locked_evaluation(evaluation, revision)
     _head_may_edit(by, evaluation)
+    undeclared = evaluation.state == EvaluationState.DRAFT
     if (
         evaluation.period.state == PeriodState.SELF_ASSESSMENT
         and evaluation.state == EvaluationState.DRAFT
@@ -234,10 +250,12 @@ def evaluation_score(
                 change.get("review_note"),
                 f"items[{item_id}]",
             )
+            if change.get("done") is not None:
+                _enter_done(row, change["done"], undeclared, by, f"items[{item_id}].done")
         bulk_update_with_history(
             list(rows.values()),
             models.WorkItem,
-            ["major_errors", "late", "review_note"],
+            ["major_errors", "late", "review_note", "done", "done_entered_by"],
             default_user=by,
         )
     _store_criteria(evaluation, values, "final", by)
@@ -316,7 +334,8 @@ def evaluation_score_row(
         by=by,
         final=final,
         items={
-            pk: {"major_errors": r["major_errors"], "late": r["late"]} for pk, r in reviews.items()
+            pk: {"major_errors": r["major_errors"], "late": r["late"], "done": r.get("done")}
+            for pk, r in reviews.items()
         },
         **scores,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -64,6 +65,7 @@ def _declare(
         item.evidence_number = evidence_number.strip()
     if evidence_file is not None:
         item.evidence_file = evidence_file
+        item.evidence_name = PurePath(evidence_file.name or "").name[:255]
     if self_note is not None:
         item.self_note = self_note.strip()
     try:

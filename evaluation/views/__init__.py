@@ -11,7 +11,7 @@ queries whatever the unit's size.
 
 from .appeals import appeal_decide
 from .inbox import notifications_read
-from .month import appeal_file, my_month, my_results, result_detail
+from .month import appeal_file, my_month, my_results, result_detail, work_evidence
 from .overview import completeness, overview, period_action, units_action
 from .periods import period_list, period_open, period_reopen
 from .scoring import (
@@ -45,4 +45,5 @@ __all__ = [
     "scoring_page",
     "unit_submit",
     "units_action",
+    "work_evidence",
 ]

@@ -3,11 +3,13 @@ and one result explained, with its appeal."""
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +21,7 @@ from evaluation.models import (
     EvaluationState,
     Period,
     PeriodState,
+    WorkItem,
 )
 from evaluation.presenters import level_label
 from evaluation.rulesets import rule_set_from_snapshot
@@ -34,6 +37,22 @@ from .access import (
 )
 
 TREND_MONTHS = 12
+
+
+@login_required
+def work_evidence(request, pk: int):
+    """A work item's evidence file, under the name it was uploaded with, to whoever may open
+    the evaluation (the owner, their scorers, the leaders, inspectors and HR of the scope);
+    never by its stored path."""
+    item = get_object_or_404(WorkItem.objects.only("evaluation_id", "evidence_file"), pk=pk)
+    _get_evaluation_for_user(request, item.evaluation_id)
+    if not item.evidence_file:
+        raise Http404
+    return FileResponse(
+        item.evidence_file.open("rb"),
+        filename=item.evidence_name or PurePath(item.evidence_file.name).name,
+        as_attachment=False,
+    )
 
 
 def _current_evaluation(user) -> Evaluation | None:
@@ -179,14 +198,19 @@ def my_results(request):
         rules = rule_set_from_snapshot(evaluation.rule_set_snapshot)
         rows.append((evaluation, level_label(rules, evaluation.level)))
     recent = list(reversed(rows[:TREND_MONTHS]))
-    thresholds = []
+    thresholds, annual_cap = [], None
     if rows:
-        rules = rule_set_from_snapshot(rows[0][0].rule_set_snapshot)
+        latest = rows[0][0]
+        rules = rule_set_from_snapshot(latest.rule_set_snapshot)
         thresholds = [rules.threshold_top, rules.threshold_good, rules.threshold_complete]
+        annual_cap = presenters.annual_discipline_cap(
+            latest.employee, latest.period.organisation, clock.today().year, rules
+        )
     return render(
         request,
         "evaluation/my_results.html",
         {
+            "annual_cap": annual_cap,
             "rows": rows,
             "trend": [(_month_label(e.period), e.total, label) for e, label in recent],
             "trend_rows": recent,

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from discipline import selectors as discipline_selectors
 from evaluation import forms, presenters, selectors, services
 from evaluation.models import (
     Appeal,
@@ -55,20 +56,27 @@ def overview(request, period_pk: int):
         raise PermissionDenied
     signs_off, manages = _period_roles(request, period)
     rules = rule_set_from_snapshot(period.rule_set_snapshot)
+    complaints = discipline_selectors.substantiated_complaints(
+        organisation=period.organisation, start=period.start, end=period.end
+    ).by_unit
     unit_periods = []
     for unit in overview.units:
         unit_period = unit.unit_period
+        unit_period.complaints = complaints.get(unit_period.unit_id, 0)
         rated = unit.people - unit.not_rated
         unit_period.figures = {"total": rated, "scored": rated - unit.unscored}
         unit_period.missing = unit.missing_self_assessment
-        unit_period.level_label = level_label(rules, unit_period.level)
+        # a unit with people still to score has no level yet: a 0 is not a result
+        unit_period.level_label = None if unit.unscored else level_label(rules, unit_period.level)
         unit_period.level_counts = [
             (level_label(rules, level), unit.levels.get(level, 0), level) for level in LEVEL_ORDER
         ]
         unit_periods.append(unit_period)
     distribution = overview.levels
     exceptions = list(
-        Evaluation.objects.filter(period=period, is_current=True, not_rated=False)
+        Evaluation.objects.filter(
+            period=period, is_current=True, not_rated=False, state__in=selectors.DONE_STATES
+        )
         .filter(Q(level="fail") | ~Q(level=F("score_level")))
         .select_related("employee", "unit")
         .order_by("unit__path", "employee__full_name")[:200]
@@ -92,6 +100,9 @@ def overview(request, period_pk: int):
             "not_rated": selectors.not_rated(period=period),
             "exceptions": exceptions,
             "pending_appeals": pending_appeals,
+            "blockers": selectors.publication_blockers(period=period)
+            if period.state in (PeriodState.SUBMITTED, PeriodState.SIGNED_OFF)
+            else [],
             "signs_off": signs_off,
             "manages": manages,
             "next_hr_state": presenters.NEXT_HR_STATE.get(period.state) if manages else None,

@@ -48,6 +48,7 @@ def _score_rows(request, period: Period, evaluations, data=None) -> list[ScoreRo
     rows = []
     for evaluation in evaluations:
         evaluation.period = period
+        rights_unit = evaluation.unit.parent_id if evaluation.is_head else evaluation.unit_id
         form = forms.ScoreRowForm(
             data,
             evaluation=evaluation,
@@ -55,12 +56,12 @@ def _score_rows(request, period: Period, evaluations, data=None) -> list[ScoreRo
             scores={s.criterion_index: s for s in evaluation.criterion_scores.all()},
             items=list(evaluation.work_items.all()),
             leader_rights=evaluation.pk in superior_of,
+            certify=rights_unit in certify,
         )
         row = ScoreRow(evaluation, form, entries.get(evaluation.employee_id, []))
         row.actions = selectors.row_actions(
             evaluation=evaluation, period=period, closed_units=closed
         )
-        rights_unit = evaluation.unit.parent_id if evaluation.is_head else evaluation.unit_id
         row.can_certify = rights_unit in certify
         rows.append(row)
     return rows
@@ -85,7 +86,7 @@ def _approvable_units(request, period: Period, unit_ids) -> list[UnitPeriod]:
     allowed = permissions.unit_ids_for(request.user, Perm.APPROVE_UNIT_MONTH, _on(period))
     return list(
         UnitPeriod.objects.filter(period=period, unit_id__in=set(unit_ids) & allowed)
-        .select_related("unit")
+        .select_related("unit", "returned_by")
         .order_by("unit__path")
     )
 

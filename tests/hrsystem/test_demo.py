@@ -166,7 +166,8 @@ def test_it_keeps_a_discipline_ledger_over_the_past_months(built):
     contested = Violation.objects.get(status=ViolationStatus.CONTESTED)
     assert contested.employee.user.username == "nhanvien"
     decided = Violation.objects.get(status=ViolationStatus.ANNULLED)
-    assert decided.decided_by.username == "thanh_tra" and decided.decision_reason
+    # the head of the team recorded it, so the other member decided it
+    assert decided.decided_by.username == "thanh_tra_vien" and decided.decision_reason
     decision = DisciplineDecision.objects.get()
     assert decision.form.code == "khien_trach" and decision.violations.count() == 2
 
@@ -262,3 +263,13 @@ def test_it_leaves_only_current_messages_unread_and_dates_them_in_the_story(buil
     read = Notification.objects.filter(read_at__isnull=False)
     assert read.count() > unread.count()
     assert all(n.read_at > n.created_at for n in read)
+def test_every_unit_with_a_leader_can_be_led_from_a_login(built):
+    """Issue 17: every unit's head (or acting head) signs in, so each unit scores and
+    submits its own month and the open month can be taken to publication."""
+    today = timezone.localdate()
+    organisation = Organisation.objects.get(code=demo.CODE)
+    for unit in organisation.units.all():
+        leader = selectors.unit_leader(unit, on=today)
+        if leader is not None:
+            assert leader.user_id is not None, unit
+            assert f"  {leader.user.username} " in built.output
