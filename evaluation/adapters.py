@@ -3,8 +3,8 @@
 `period_recompute` reads a whole period (evaluations, criterion scores, work items,
 bonus, the discipline ledger, dossiers, posts and delegations) in a constant number of
 queries, calls `scoring.score_month` once for the agency, and writes back only the rows
-whose figures changed with `bulk_update` (and their history). A locked period is never
-recomputed: its stored results and snapshot stand.
+whose figures changed, set-based, audited by one `Recomputation` row per pass. A locked
+period is never recomputed: its stored results and snapshot stand.
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from simple_history.utils import bulk_update_with_history
 
 from discipline import selectors as ledger
-from evaluation import models, scoring
+from evaluation import bulk_writes, models, scoring
 from evaluation.models import Cadence, PeriodState
 from evaluation.rules import RuleSet
 from evaluation.rulesets import rule_set_from_snapshot
@@ -383,15 +382,29 @@ def _result_values(result: scoring.MonthResult | None) -> dict:
     return values
 
 
+EVALUATION_WRITE_FIELDS = (
+    *RESULT_FIELDS,
+    "criteria_result",
+    "score_level",
+    "level",
+    "reasons",
+    "is_leader",
+    "is_head",
+    "computed_at",
+)
+"""Columns the recompute writes on each changed evaluation (all of them, set-based)."""
+
+
 @transaction.atomic
 def period_recompute(*, period: models.Period, by=None) -> scoring.MonthOutcome | None:
     """Score the agency's whole period through the engine and store what changed.
 
-    Constant reads: the period, `load` and the unit periods (14 queries); writes only for
-    rows whose figures changed, in bulk: per table one load, then one UPDATE and one
-    history INSERT per batch (a batch is as large as the database accepts). Returns the
-    engine's outcome, or None for a locked period, which keeps its stored results.
-    Raises ValidationError naming the input the engine refused.
+    Constant reads: the period, `load` and the unit periods (14 queries); writes only the
+    rows whose figures changed, set-based (`bulk_writes.update_rows`: one statement per
+    batch of rows, JIT off on PostgreSQL), audited by one `Recomputation` row naming
+    `by` and the rows changed. Returns the engine's outcome, or None for a locked
+    period, which keeps its stored results. Raises ValidationError naming the input the
+    engine refused.
     """
     period = (
         models.Period.objects.select_for_update(of=("self",))
@@ -400,6 +413,7 @@ def period_recompute(*, period: models.Period, by=None) -> scoring.MonthOutcome 
     )
     if period.state == PeriodState.LOCKED:
         return None
+    bulk_writes.jit_off()
     data = load(period)
     units, people, authority, dossiers = engine_inputs(period, data)
     try:
@@ -418,45 +432,45 @@ def period_recompute(*, period: models.Period, by=None) -> scoring.MonthOutcome 
     changed: dict[int, dict] = {}
     for row in data.evaluations:
         values = _result_values(outcome.people.get(row["employee__code"]))
-        if "leader_now" in row:
-            values["is_leader"], values["is_head"] = row["leader_now"], row["head_now"]
-        diff = {name: value for name, value in values.items() if row.get(name) != value}
-        if diff:
-            changed[row["id"]] = {**diff, "computed_at": now}
-    _bulk_update(models.Evaluation, changed, by)
-    _store_dossier_late(data, by)
-    _store_units(period, data, outcome, by)
+        values["is_leader"] = row.get("leader_now", row["is_leader"])
+        values["is_head"] = row.get("head_now", row["is_head"])
+        if any(row.get(name) != value for name, value in values.items()):
+            changed[row["id"]] = {**values, "computed_at": now}
+    bulk_writes.update_rows(models.Evaluation, changed, EVALUATION_WRITE_FIELDS)
+    items = _store_dossier_late(data)
+    unit_periods = _store_units(period, data, outcome)
+    if changed or items or unit_periods:
+        models.Recomputation.objects.create(
+            period=period,
+            by=by,
+            at=now,
+            people=len(people),
+            evaluation_ids=sorted(changed),
+            work_item_ids=items,
+            unit_period_ids=unit_periods,
+        )
     logger.info("period %s recomputed: %d people, %d changed", period.pk, len(people), len(changed))
     return outcome
 
 
-def _bulk_update(model, changes: dict[int, dict], by) -> None:
-    """Apply `changes` (pk → field values) with one bulk update and a history row each."""
-    if not changes:
-        return
-    rows = list(model.objects.filter(pk__in=list(changes)))
-    fields = sorted({name for values in changes.values() for name in values})
-    for row in rows:
-        for name, value in changes[row.pk].items():
-            setattr(row, name, value)
-    bulk_update_with_history(rows, model, fields, default_user=by)
-
-
-def _store_dossier_late(data: Loaded, by) -> None:
+def _store_dossier_late(data: Loaded) -> list[int]:
     changed = {}
     for items in data.items.values():
         for item in items:
             new = item.get("dossier_late_new", 0 if item["is_dossier_processing"] else None)
             if new is not None and new != item["dossier_late"]:
                 changed[item["id"]] = {"dossier_late": new}
-    _bulk_update(models.WorkItem, changed, by)
+    bulk_writes.update_rows(models.WorkItem, changed, ["dossier_late"])
+    return sorted(changed)
 
 
-def _store_units(period: models.Period, data: Loaded, outcome, by) -> None:
-    rows = list(models.UnitPeriod.objects.filter(period=period))
-    changed = []
+def _store_units(period: models.Period, data: Loaded, outcome) -> list[int]:
+    rows = models.UnitPeriod.objects.filter(period=period).values(
+        "id", "unit_id", *UNIT_RESULT_FIELDS
+    )
+    changed = {}
     for row in rows:
-        result = outcome.units.get(data.units[row.unit_id]["code"])
+        result = outcome.units.get(data.units[row["unit_id"]]["code"])
         values = {
             "rated_count": result.rated_count if result else 0,
             "score": result.score if result else None,
@@ -465,11 +479,7 @@ def _store_units(period: models.Period, data: Loaded, outcome, by) -> None:
             "on_time_rate": result.on_time_rate if result else None,
             "reasons": reasons_json(result.reasons) if result else [],
         }
-        if any(getattr(row, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(row, name, value)
-            changed.append(row)
-    if changed:
-        bulk_update_with_history(
-            changed, models.UnitPeriod, list(UNIT_RESULT_FIELDS), default_user=by
-        )
+        if any(row[name] != value for name, value in values.items()):
+            changed[row["id"]] = values
+    bulk_writes.update_rows(models.UnitPeriod, changed, UNIT_RESULT_FIELDS)
+    return sorted(changed)

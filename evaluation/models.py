@@ -1142,6 +1142,32 @@ class PeriodReopening(models.Model):
         return f"{self.period} — {self.at:%d/%m/%Y}"
 
 
+class Recomputation(models.Model):
+    """The audit of one system recompute of a period: one row for the whole batch, not a
+    history row per field per person. It names who triggered it, when, and which
+    evaluations, work items and unit results it changed; the users' own edits keep
+    their history rows."""
+
+    period = models.ForeignKey(
+        Period, models.PROTECT, related_name="recomputations", verbose_name=_("kỳ đánh giá")
+    )
+    by = _by(_("người thực hiện thay đổi dẫn tới tính lại"), "+")
+    at = models.DateTimeField(_("lúc"))
+    people = models.PositiveIntegerField(_("số người được tính"))
+    evaluation_ids = models.JSONField(_("phiếu có kết quả thay đổi"), default=list)
+    work_item_ids = models.JSONField(_("sản phẩm có số hồ sơ trễ thay đổi"), default=list)
+    unit_period_ids = models.JSONField(_("đơn vị có kết quả thay đổi"), default=list)
+
+    class Meta:
+        verbose_name = _("lần tính lại kết quả")
+        verbose_name_plural = _("lần tính lại kết quả")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["period", "at"], name="recomputation_period_at")]
+
+    def __str__(self):
+        return f"{self.period} — {self.at:%d/%m/%Y %H:%M}"
+
+
 class Notification(models.Model):
     """One message to a user: the in-app inbox row and the record that it was sent.
 

@@ -9,10 +9,11 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
-from evaluation import models
+from evaluation import bulk_writes, models
 from evaluation.adapters import leaders_in_period
 from evaluation.models import (
     AppealState,
@@ -322,20 +323,17 @@ def _notify_self_assessment_open(period: models.Period) -> None:
     )
 
 
-def _evaluations_move(period: models.Period, state: str, by, action: str) -> None:
-    """Move the period's current evaluations to `state`: one UPDATE and one history INSERT
-    (per batch), each history row naming `by` and the action."""
-    rows = list(
-        models.Evaluation.objects.select_for_update().filter(period=period, is_current=True)
-    )
-    for row in rows:
-        row.state = state
-    bulk_update_with_history(
-        rows,
-        models.Evaluation,
-        ["state"],
-        default_user=by,
-        default_change_reason=_change_reason(action),
+def _evaluations_move(period: models.Period, state: str, by, action: str, **values) -> None:
+    """Move the period's current evaluations to `state` (and `values`) with one UPDATE …
+    WHERE, and audit each with one INSERT … SELECT of history rows naming `by` and the
+    action."""
+    bulk_writes.jit_off()
+    bulk_writes.move_rows(
+        models.Evaluation.objects.filter(period=period, is_current=True),
+        by=by,
+        reason=action,
+        state=state,
+        **values,
     )
 
 
@@ -351,7 +349,7 @@ def period_publish(*, period: models.Period, by) -> models.Period:
         or permissions.can_manage_org(by, period.organisation)
     )
     _period_states(period, (PeriodState.SIGNED_OFF,))
-    _evaluations_move(period, EvaluationState.PUBLISHED, by, _("Công bố kết quả"))
+    _evaluations_move(period, EvaluationState.PUBLISHED, by, _change_reason(_("Công bố kết quả")))
     today = clock.today()
     _transition(
         period,
@@ -385,7 +383,7 @@ def period_lock(*, period: models.Period, by) -> models.Period:
         )
     if models.Appeal.objects.filter(evaluation__period=period, state=AppealState.PENDING).exists():
         _fail("state", _("Còn kiến nghị chưa giải quyết."))
-    _evaluations_move(period, EvaluationState.LOCKED, by, _("Khoá kỳ đánh giá"))
+    _evaluations_move(period, EvaluationState.LOCKED, by, _change_reason(_("Khoá kỳ đánh giá")))
     return _transition(period, PeriodState.LOCKED, by, locked_at=clock.now())
 
 
@@ -411,36 +409,17 @@ def period_reopen(*, period: models.Period, reason: str, by) -> models.PeriodReo
         state_after=PeriodState.SCORING,
     )
     save(reopening, by)
-    now = clock.now()
-    units = list(models.UnitPeriod.objects.select_for_update().filter(period=period))
-    for unit in units:
-        unit.state, unit.return_reason, unit.returned_by, unit.returned_at = (
-            UnitPeriodState.RETURNED,
-            reason,
-            by,
-            now,
-        )
     change_reason = _change_reason(_("Mở lại kỳ đánh giá"), reason)
-    bulk_update_with_history(
-        units,
-        models.UnitPeriod,
-        ["state", "return_reason", "returned_by", "returned_at"],
-        default_user=by,
-        default_change_reason=change_reason,
+    bulk_writes.move_rows(
+        models.UnitPeriod.objects.filter(period=period),
+        by=by,
+        reason=change_reason,
+        state=UnitPeriodState.RETURNED,
+        return_reason=reason,
+        returned_by=by,
+        returned_at=clock.now(),
     )
-    rows = list(
-        models.Evaluation.objects.select_for_update().filter(period=period, is_current=True)
-    )
-    for row in rows:
-        row.state = EvaluationState.SCORED
-        row.revision += 1
-    bulk_update_with_history(
-        rows,
-        models.Evaluation,
-        ["state", "revision"],
-        default_user=by,
-        default_change_reason=change_reason,
-    )
+    _evaluations_move(period, EvaluationState.SCORED, by, change_reason, revision=F("revision") + 1)
     period.state = PeriodState.SCORING
     period.signed_off_by = period.signed_off_at = period.published_at = None
     period.appeal_due = period.locked_at = None
