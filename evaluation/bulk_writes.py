@@ -3,8 +3,9 @@
 `update_rows` writes many rows' values. On PostgreSQL it sends, per batch of `BATCH`
 rows, one `UPDATE t SET f = v.f FROM (VALUES (…), …) AS v(id, f…) WHERE t.id = v.id`
 (Django's `bulk_update` instead builds one `CASE WHEN id = … THEN …` per field over all
-the rows: quadratic, and PostgreSQL's JIT compiles the giant expression). Elsewhere it
-is `bulk_update` in batches of `BATCH`. `move_rows` changes the same columns of every row
+the rows: quadratic, and PostgreSQL's JIT compiles the giant expression). Elsewhere
+(SQLite, in-process) it is one prepared `UPDATE … WHERE id = ?` run over each batch with
+executemany. `move_rows` changes the same columns of every row
 a queryset selects with one `UPDATE … WHERE`, and `copy_to_history` audits them with
 one `INSERT … SELECT` into the simple-history table: one history row per row, naming
 who acted and why, whatever the number of rows.
@@ -39,18 +40,36 @@ def update_rows(model, changes: dict[int, dict], fields: Sequence[str]) -> int:
     if connection.vendor == "postgresql":
         _update_from_values(model, changes, fields)
     else:
-        rows = [
-            model(pk=pk, **{name: values[name] for name in fields})
-            for pk, values in changes.items()
-        ]
-        model.objects.bulk_update(rows, list(fields), batch_size=BATCH)
+        _update_many(model, changes, fields)
     return len(changes)
+
+
+def _update_many(model, changes: dict[int, dict], fields: Sequence[str]) -> None:
+    """One prepared `UPDATE … WHERE id = ?` run over the rows (executemany): SQLite runs
+    in-process, so this costs no round trip per row and no SQL per row to build."""
+    quote = connection.ops.quote_name
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    named = list(zip(fields, columns, strict=True))
+    assignments = ", ".join(f"{quote(c.column)} = %s" for c in columns)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    items = list(changes.items())
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), BATCH):
+            cursor.executemany(
+                sql,
+                [
+                    [*(c.get_db_prep_save(values[n], connection) for n, c in named), pk]
+                    for pk, values in items[start : start + BATCH]
+                ],
+            )
 
 
 def _update_from_values(model, changes: dict[int, dict], fields: Sequence[str]) -> None:
     quote = connection.ops.quote_name
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
+    named = list(zip(fields, columns, strict=True))
     pk_type = meta.pk.rel_db_type(connection)
     cast = "(" + ", ".join([f"%s::{pk_type}"] + [f"%s::{c.db_type(connection)}" for c in columns])
     cast += ")"
@@ -63,7 +82,7 @@ def _update_from_values(model, changes: dict[int, dict], fields: Sequence[str]) 
             params: list = []
             for pk, values in chunk:
                 params.append(pk)
-                params.extend(c.get_db_prep_save(values[c.name], connection) for c in columns)
+                params.extend(c.get_db_prep_save(values[n], connection) for n, c in named)
             cursor.execute(
                 f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "
                 f"FROM (VALUES {', '.join([cast] * len(chunk))}) AS v({names}) "
