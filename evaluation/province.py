@@ -50,6 +50,7 @@ from hrsystem.models import (
     PostKind,
     QuotaGroup,
     Role,
+    RoleGrant,
     StandardTask,
     Unit,
     search_key,
@@ -149,9 +150,26 @@ def generate(
                 organisation=organisation, year=YEAR, number=month, by=hr_user
             )
             fill_month(period, rng, last=month == months)
+            period_recompute(period=period)
             periods.append(period)
         _say(progress, f"month {month}/{months} opened, filled and scored")
     return Province(organisation, hr_user, leader_user, periods)
+
+
+def existing(organisation: Organisation) -> Province:
+    """A province built earlier: its HR officer's and its leader's logins, its periods."""
+    hr = RoleGrant.objects.filter(organisation=organisation, role=Role.HR_OFFICER).first()
+    leader = (
+        Post.objects.filter(unit__organisation=organisation, unit__parent=None, kind=PostKind.HEAD)
+        .select_related("employee__user")
+        .first()
+    )
+    return Province(
+        organisation,
+        hr.user,
+        leader.employee.user,
+        list(organisation.periods.order_by("year", "number")),
+    )
 
 
 def _reference_data() -> None:
@@ -478,8 +496,9 @@ def _ledger(organisation, staff: Staff, desk, month: int, rng: random.Random) ->
 
 
 def fill_month(period: models.Period, rng: random.Random, *, last: bool) -> None:
-    """The month's work done and scores, set-based, then the engine's results; every
-    month but the `last` is then published (the last stays in scoring)."""
+    """The month's work done and scores, set-based (the engine's results are left to
+    `period_recompute`); every month but the `last` is published, the last stays in
+    scoring."""
     items = {}
     for pk, planned in (
         models.WorkItem.objects.filter(evaluation__period=period)
@@ -513,4 +532,3 @@ def fill_month(period: models.Period, rng: random.Random, *, last: bool) -> None
     period.state = state
     if not last:
         models.UnitPeriod.objects.filter(period=period).update(state=UnitPeriodState.APPROVED)
-    period_recompute(period=period)
