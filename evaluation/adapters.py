@@ -23,6 +23,7 @@ from evaluation import bulk_writes, models, scoring
 from evaluation.models import Cadence, PeriodState
 from evaluation.rules import RuleSet
 from evaluation.rulesets import rule_set_from_snapshot
+from evaluation.scoring import FAIL
 from hrsystem import clock
 from hrsystem import selectors as hr_selectors
 from hrsystem.models import DeputyDelegation, Post, PostKind, Unit
@@ -103,6 +104,7 @@ class Loaded:
     findings: dict[int, list]
     dossiers: dict[int, tuple[int, int]]
     late_dossiers: dict[int, int]
+    failed_below: set[int]
 
 
 _EVALUATION_COLUMNS = (
@@ -200,25 +202,34 @@ def leaders_in_period(unit_ids, start: date, end: date):
     return leaders, dict(others)
 
 
-def load(period: models.Period) -> Loaded:
-    """Read everything the engine needs for `period`; 12 queries (14 for a quarter)."""
+def load(period: models.Period, scope: set[int] | None = None) -> Loaded:
+    """Read everything the engine needs for `period`; 12 queries (14 for a quarter).
+
+    With `scope` (unit ids: some units and all their ancestors), only those units and
+    their people, plus (one more query) which of them have a failed person beneath
+    them outside the scope.
+    """
     organisation = period.organisation
     start, end = period.start, period.end
     current = models.Evaluation.objects.filter(period=period, is_current=True)
+    mine = {"evaluation__period": period, "evaluation__is_current": True}
+    if scope is not None:
+        current = current.filter(unit_id__in=scope)
+        mine["evaluation__unit_id__in"] = scope
     evaluations = [
         dict(zip(_EVALUATION_COLUMNS, row, strict=True))
         for row in current.order_by("id").values_list(*_EVALUATION_COLUMNS)
     ]
     criteria: dict[int, list] = defaultdict(list)
     for evaluation_id, proposed, final in (
-        models.CriterionScore.objects.filter(evaluation__period=period, evaluation__is_current=True)
+        models.CriterionScore.objects.filter(**mine)
         .order_by("evaluation_id", "criterion_index")
         .values_list("evaluation_id", "proposed", "final")
     ):
         criteria[evaluation_id].append(final if final is not None else proposed)
     items: dict[int, list[dict]] = defaultdict(list)
     for row in (
-        models.WorkItem.objects.filter(evaluation__period=period, evaluation__is_current=True)
+        models.WorkItem.objects.filter(**mine)
         .order_by("evaluation_id", "id")
         .values(
             "id",
@@ -235,14 +246,14 @@ def load(period: models.Period) -> Loaded:
     ):
         items[row["evaluation_id"]].append(row)
     bonus: dict[int, list[scoring.Bonus]] = defaultdict(list)
-    for evaluation_id, points, reason in models.BonusEntry.objects.filter(
-        evaluation__period=period, evaluation__is_current=True
-    ).values_list("evaluation_id", "points", "reason"):
+    for evaluation_id, points, reason in models.BonusEntry.objects.filter(**mine).values_list(
+        "evaluation_id", "points", "reason"
+    ):
         bonus[evaluation_id].append(scoring.Bonus(points, reason))
-    units = {
-        row["id"]: row
-        for row in Unit.objects.filter(organisation=organisation).values("id", "code", "parent_id")
-    }
+    units = Unit.objects.filter(organisation=organisation)
+    if scope is not None:
+        units = units.filter(pk__in=scope)
+    units = {row["id"]: row for row in units.values("id", "code", "parent_id")}
     leaders, other_leaders = leaders_in_period(units, start, end)
     delegations: dict[int, set[int]] = defaultdict(set)
     for deputy_id, staff_id in DeputyDelegation.objects.filter(
@@ -269,7 +280,32 @@ def load(period: models.Period) -> Loaded:
         findings=ledger.unit_findings(organisation=organisation, start=start, end=end),
         dossiers=ledger.dossier_counts(organisation=organisation, start=start, end=end),
         late_dossiers=late_dossiers,
+        failed_below=set() if scope is None else _failed_below(period, scope),
     )
+
+
+def _failed_below(period: models.Period, scope: set[int]) -> set[int]:
+    """The units of `scope` with a failed person beneath them in a unit outside it (the
+    stored results stand for the rest of the tree); 1 query."""
+    failed = set()
+    for path in (
+        models.Evaluation.objects.filter(period=period, is_current=True, level=FAIL)
+        .exclude(unit_id__in=scope)
+        .values_list("unit__path", flat=True)
+        .distinct()
+    ):
+        failed.update(int(step) for step in path.split("/")[:-1])
+    return failed & scope
+
+
+def scope_of(unit_ids) -> set[int]:
+    """The units `unit_ids` and all their ancestors: what a change in them can move
+    (a unit's own results, its quota, and the heads above it); 1 query."""
+    return {
+        int(step)
+        for path in Unit.objects.filter(pk__in=list(unit_ids)).values_list("path", flat=True)
+        for step in path.split("/")[:-1]
+    }
 
 
 def _dossier_item(items: list[dict]) -> dict | None:
@@ -396,8 +432,13 @@ EVALUATION_WRITE_FIELDS = (
 
 
 @transaction.atomic
-def period_recompute(*, period: models.Period, by=None) -> scoring.MonthOutcome | None:
-    """Score the agency's whole period through the engine and store what changed.
+def period_recompute(*, period: models.Period, by=None, units=None) -> scoring.MonthOutcome | None:
+    """Score the agency's period through the engine and store what changed.
+
+    With `units` (unit ids), only what a change in them can move: those units, their
+    ancestors and the people in them (`scope_of`), the rest of the tree standing for
+    itself through its stored levels (`scoring.score_month`'s `failed_below`); the
+    results equal a whole recompute's.
 
     Constant reads: the period, `load` and the unit periods (14 queries); writes only the
     rows whose figures changed, set-based (`bulk_writes.update_rows`: one statement per
@@ -414,17 +455,18 @@ def period_recompute(*, period: models.Period, by=None) -> scoring.MonthOutcome 
     if period.state == PeriodState.LOCKED:
         return None
     bulk_writes.jit_off()
-    data = load(period)
-    units, people, authority, dossiers = engine_inputs(period, data)
+    data = load(period, None if units is None else scope_of(units))
+    tree, people, authority, dossiers = engine_inputs(period, data)
     try:
         outcome = scoring.score_month(
             data.rules,
-            units,
+            tree,
             people,
             month=period.number,
             dossiers=dossiers,
             on_time_floor=period.organisation.on_time_floor,
             authority=authority,
+            failed_below=[data.units[unit_id]["code"] for unit_id in data.failed_below],
         )
     except scoring.ScoringInputError as error:
         raise ValidationError({error.path: error.message}) from error
@@ -470,6 +512,8 @@ def _store_units(period: models.Period, data: Loaded, outcome) -> list[int]:
     )
     changed = {}
     for row in rows:
+        if row["unit_id"] not in data.units:
+            continue  # outside a partial re-score's scope
         result = outcome.units.get(data.units[row["unit_id"]]["code"])
         values = {
             "rated_count": result.rated_count if result else 0,

@@ -101,9 +101,9 @@ def move_rows(queryset, *, by, reason: str, **values) -> int:
     return moved
 
 
-def copy_to_history(queryset, *, by, reason: str) -> None:
-    """One simple-history "changed" row per row of `queryset`, as the rows now stand,
-    naming `by` and `reason`: one INSERT … SELECT."""
+def copy_to_history(queryset, *, by, reason: str | None, kind: str = "~") -> None:
+    """One simple-history row of `kind` ("~" changed, "+" created) per row of
+    `queryset`, as the rows now stand, naming `by` and `reason`: one INSERT … SELECT."""
     model = queryset.model
     history = model.history.model
     quote = connection.ops.quote_name
@@ -118,9 +118,36 @@ def copy_to_history(queryset, *, by, reason: str) -> None:
     sql = (
         f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date, history_type, "
         f"history_user_id, history_change_reason) "
-        f"SELECT {columns}, %s, '~', %s, %s FROM {quote(model._meta.db_table)} "
+        f"SELECT {columns}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
         f"WHERE {pk} IN ({selected})"
     )
     when = connection.ops.adapt_datetimefield_value(clock.now())
     with connection.cursor() as cursor:
-        cursor.execute(sql, [when, by.pk if by else None, reason, *params])
+        cursor.execute(sql, [when, kind, by.pk if by else None, reason, *params])
+
+
+def insert_select(model, expressions: dict[str, str], source: str, params: Sequence) -> None:
+    """`INSERT INTO model's table SELECT …` in one statement: each field named in
+    `expressions` takes that SQL expression over `source` (the FROM clause and what
+    follows it, with `params`); every other field its model default. No history: the
+    caller copies the new rows with `copy_to_history(kind="+")`."""
+    quote = connection.ops.quote_name
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    selected, defaults = [], []
+    for field in fields:
+        if field.name in expressions:
+            selected.append(expressions[field.name])
+            continue
+        value = field.get_db_prep_save(field.get_default(), connection)
+        if connection.vendor == "postgresql":  # an untyped NULL would be text
+            selected.append(f"CAST(%s AS {field.db_type(connection)})")
+        else:
+            selected.append("%s")
+        defaults.append(value)
+    columns = ", ".join(quote(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
+            f"SELECT {', '.join(selected)} {source}",
+            [*defaults, *params],
+        )

@@ -124,9 +124,7 @@ def _stored(period: Period) -> tuple[list, list]:
 
 
 def _stale(period: Period) -> None:
-    Evaluation.objects.filter(period=period).update(
-        total=None, general=None, level="", reasons=[], is_head=False
-    )
+    Evaluation.objects.filter(period=period).update(total=None, general=None, level="", reasons=[])
     UnitPeriod.objects.filter(period=period).update(score=None, level="", rated_count=0)
 
 
@@ -162,3 +160,27 @@ def test_a_recompute_that_changes_nothing_leaves_no_audit_row(db):
     before = Recomputation.objects.count()
     adapters.period_recompute(period=period)
     assert Recomputation.objects.count() == before
+
+
+@pytest.mark.parametrize("seed", [31, 32, 33])
+def test_a_partial_re_score_equals_a_full_recompute(db, seed):
+    """A staff member deep in the tree fails: re-scoring their unit and its ancestors
+    stores what a whole-agency recompute stores, and reaches the heads above them."""
+    built = _build(seed, f"S-{seed}", people=150)
+    period = built.periods[-1]
+    staff = Evaluation.objects.filter(
+        period=period, is_leader=False, not_rated=False, unit__depth__gte=2
+    ).order_by("pk")
+    evaluation = random.Random(seed).choice(list(staff))
+    WorkItem.objects.filter(evaluation=evaluation).update(done=0)
+    adapters.period_recompute(period=period, units=[evaluation.unit_id], by=built.hr_user)
+    partial = _stored(period)
+    record = Recomputation.objects.latest("pk")
+    assert record.people < period.evaluations.count() - 1  # not the whole agency
+    heads_above = Evaluation.objects.filter(
+        period=period, is_head=True, not_rated=False, unit__in=evaluation.unit.ancestor_ids
+    )
+    assert heads_above and {head.leader_d for head in heads_above} == {Decimal(50)}
+    _stale(period)
+    adapters.period_recompute(period=period)
+    assert _stored(period) == partial
