@@ -32,6 +32,7 @@ def _expected(step: str) -> tuple[int, int]:
     jit = int(connection.vendor == "postgresql")
     return (first + (jit if step == "publish, lock" else 0), second + jit)
 
+
 SCORERS = {
     "pho_chu_tich": "chu_tich",
     "truong_tc": "chu_tich",
