@@ -1,7 +1,7 @@
 """Set-based writes for the recompute and a period's state moves, linear in the rows.
 
-`update_rows` writes many rows' values. On PostgreSQL it sends, per batch of `BATCH`
-rows, one `UPDATE t SET f = v.f FROM (VALUES (…), …) AS v(id, f…) WHERE t.id = v.id`
+`update_rows` writes many rows' values. On PostgreSQL it sends, per batch of `BATCH_PG`
+rows, one `UPDATE t SET f = v.f FROM unnest(%s::int[], …) AS v(id, f…) WHERE t.id = v.id`
 (Django's `bulk_update` instead builds one `CASE WHEN id = … THEN …` per field over all
 the rows: quadratic, and PostgreSQL's JIT compiles the giant expression). Elsewhere
 (SQLite, in-process) it is one prepared `UPDATE … WHERE id = ?` run over each batch with
@@ -20,8 +20,10 @@ from django.db import connection
 from hrsystem import clock
 
 BATCH = 1000
-"""Rows per UPDATE: 1,000 rows of 17 columns stay well under the 65,535 parameters a
-PostgreSQL statement accepts."""
+"""Rows per executemany on SQLite."""
+BATCH_PG = 100_000
+"""Rows per UPDATE … FROM unnest on PostgreSQL: each batch is one hash join over the
+table, so few and large batches keep the writes linear."""
 
 
 def jit_off() -> None:
@@ -66,29 +68,33 @@ def _update_many(model, changes: dict[int, dict], fields: Sequence[str]) -> None
 
 
 def _update_from_values(model, changes: dict[int, dict], fields: Sequence[str]) -> None:
+    """One `UPDATE … FROM unnest(…)` per BATCH_PG rows: a column is one array parameter,
+    so the statement stays a few lines long and PostgreSQL joins it once (a hash join),
+    whatever the number of rows."""
     quote = connection.ops.quote_name
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
     named = list(zip(fields, columns, strict=True))
-    pk_type = meta.pk.rel_db_type(connection)
-    cast = "(" + ", ".join([f"%s::{pk_type}"] + [f"%s::{c.db_type(connection)}" for c in columns])
-    cast += ")"
+    arrays = ", ".join(
+        [f"%s::{meta.pk.rel_db_type(connection)}[]"]
+        + [f"%s::{c.db_type(connection)}[]" for c in columns]
+    )
     names = ", ".join(["id", *(quote(c.column) for c in columns)])
     assignments = ", ".join(f"{quote(c.column)} = v.{quote(c.column)}" for c in columns)
+    sql = (
+        f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "
+        f"FROM unnest({arrays}) AS v({names}) WHERE t.{quote(meta.pk.column)} = v.id"
+    )
     items = list(changes.items())
     with connection.cursor() as cursor:
-        for start in range(0, len(items), BATCH):
-            chunk = items[start : start + BATCH]
-            params: list = []
-            for pk, values in chunk:
-                params.append(pk)
-                params.extend(c.get_db_prep_save(values[n], connection) for n, c in named)
-            cursor.execute(
-                f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "
-                f"FROM (VALUES {', '.join([cast] * len(chunk))}) AS v({names}) "
-                f"WHERE t.{quote(meta.pk.column)} = v.id",
-                params,
-            )
+        for start in range(0, len(items), BATCH_PG):
+            chunk = items[start : start + BATCH_PG]
+            params = [[pk for pk, _values in chunk]]
+            for name, column in named:
+                params.append(
+                    [column.get_db_prep_save(values[name], connection) for _pk, values in chunk]
+                )
+            cursor.execute(sql, params)
 
 
 def move_rows(queryset, *, by, reason: str, **values) -> int:

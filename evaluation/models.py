@@ -784,9 +784,10 @@ class Evaluation(models.Model):
     """One person's evaluation of one period, in one version.
 
     `unit`, `job_position` and `is_leader` are snapshots of the period: a later move never
-    rewrites them. An upheld appeal adds version + 1 and keeps the old row
-    (`is_current` False). Every write checks and increments `revision`, so a stale form
-    never overwrites a newer change. Result columns are written by the recompute only.
+    rewrites them; the rule set it is scored against is the period's snapshot. An upheld
+    appeal adds version + 1 and keeps the old row (`is_current` False). Every write
+    checks and increments `revision`, so a stale form never overwrites a newer change.
+    Result columns are written by the recompute only.
     """
 
     period = models.ForeignKey(
@@ -817,7 +818,6 @@ class Evaluation(models.Model):
         choices=EvaluationState.choices,
         default=EvaluationState.DRAFT,
     )
-    rule_set_snapshot = models.JSONField(_("bản chụp bộ quy tắc"), editable=False)
     absent = models.BooleanField(_("vắng mặt cả kỳ"), default=False)
     not_rated = models.BooleanField(
         _("không xếp loại"),
@@ -858,7 +858,7 @@ class Evaluation(models.Model):
     scored_by = _by(_("người chấm"), "+")
     scored_at = models.DateTimeField(_("chấm lúc"), null=True, blank=True)
     revision = models.PositiveIntegerField(_("lần sửa"), default=0)
-    history = HistoricalRecords(excluded_fields=["rule_set_snapshot"])
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("phiếu đánh giá")
@@ -898,6 +898,12 @@ class Evaluation(models.Model):
 
     def __str__(self):
         return f"{self.employee} — {self.period} (v{self.version})"
+
+    @property
+    def rule_set_snapshot(self) -> dict:
+        """The rule set this evaluation is scored against: its period's snapshot, kept
+        once per period (taken when the period opened and never rewritten)."""
+        return self.period.rule_set_snapshot
 
 
 class CriterionScore(models.Model):

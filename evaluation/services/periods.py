@@ -224,7 +224,6 @@ def _create_evaluations(period: models.Period, frozen: dict, by) -> list[models.
                 job_position_id=position_id,
                 is_head=is_head,
                 is_leader=is_head or employee_id in other_leaders.get(unit_id, ()),
-                rule_set_snapshot=frozen,
                 not_rated=employee_id == agency_leader or first_day[employee_id] > late_join,
                 joined_late=first_day[employee_id] > late_join,
             )

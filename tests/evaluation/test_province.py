@@ -146,6 +146,7 @@ def test_the_set_based_recompute_writes_what_the_orm_path_wrote(db, monkeypatch,
     expected = _stored(period)
     _stale(period)
     monkeypatch.setattr(bulk_writes, "BATCH", 7)
+    monkeypatch.setattr(bulk_writes, "BATCH_PG", 7)
     adapters.period_recompute(period=period, by=built.hr_user)
     assert _stored(period) == expected
     record = Recomputation.objects.filter(period=period).latest("pk")
