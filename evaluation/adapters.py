@@ -215,11 +215,12 @@ def load(period: models.Period, scope: set[int] | None = None) -> Loaded:
     mine = {"evaluation__period": period, "evaluation__is_current": True}
     if scope is not None:
         current = current.filter(unit_id__in=scope)
-        mine["evaluation__unit_id__in"] = scope
     evaluations = [
         dict(zip(_EVALUATION_COLUMNS, row, strict=True))
         for row in current.order_by("id").values_list(*_EVALUATION_COLUMNS)
     ]
+    if scope is not None:  # a few units' people: index lookups, not a join over the period
+        mine = {"evaluation_id__in": [row["id"] for row in evaluations]}
     criteria: dict[int, list] = defaultdict(list)
     for evaluation_id, proposed, final in (
         models.CriterionScore.objects.filter(**mine)
@@ -291,6 +292,7 @@ def _failed_below(period: models.Period, scope: set[int]) -> set[int]:
     for path in (
         models.Evaluation.objects.filter(period=period, is_current=True, level=FAIL)
         .exclude(unit_id__in=scope)
+        .order_by()
         .values_list("unit__path", flat=True)
         .distinct()
     ):

@@ -119,7 +119,7 @@ def copy_to_history(queryset, *, by, reason: str | None, kind: str = "~") -> Non
         if not field.name.startswith("history_")
     ]
     columns = ", ".join(quote(column) for column in tracked)
-    selected, params = queryset.values("pk").query.sql_with_params()
+    selected, params = queryset.order_by().values("pk").query.sql_with_params()
     pk = quote(model._meta.pk.column)
     sql = (
         f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date, history_type, "
