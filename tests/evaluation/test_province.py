@@ -185,3 +185,13 @@ def test_a_partial_re_score_equals_a_full_recompute(db, seed):
     _stale(period)
     adapters.period_recompute(period=period)
     assert _stored(period) == partial
+
+
+def test_the_admin_lists_each_recompute_with_what_it_changed(db, admin_client):
+    built = _build(41, "A-41")
+    response = admin_client.get(reverse("admin:evaluation_recomputation_changelist"))
+    assert response.status_code == 200
+    record = Recomputation.objects.filter(period=built.periods[-1]).latest("pk")
+    assert f">{len(record.evaluation_ids)}<" in response.content.decode()
+    add = admin_client.get(reverse("admin:evaluation_recomputation_add"))
+    assert add.status_code == 403
