@@ -3,8 +3,8 @@
 `period_recompute` reads a whole period (evaluations, criterion scores, work items,
 bonus, the discipline ledger, dossiers, posts and delegations) in a constant number of
 queries, calls `scoring.score_month` once for the agency, and writes back only the rows
-whose figures changed with `bulk_update` (and their history). A locked period is never
-recomputed: its stored results and snapshot stand.
+whose figures changed, set-based, audited by one `Recomputation` row per pass. A locked
+period is never recomputed: its stored results and snapshot stand.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from simple_history.utils import bulk_update_with_history
 
 from discipline import selectors as ledger
-from evaluation import models, scoring
+from evaluation import bulk_writes, models, scoring
 from evaluation.models import Cadence, PeriodState
 from evaluation.rules import RuleSet
 from evaluation.rulesets import rule_set_from_snapshot
+from evaluation.scoring import FAIL
 from hrsystem import clock
 from hrsystem import selectors as hr_selectors
 from hrsystem.models import DeputyDelegation, Post, PostKind, Unit
@@ -104,6 +104,7 @@ class Loaded:
     findings: dict[int, list]
     dossiers: dict[int, tuple[int, int]]
     late_dossiers: dict[int, int]
+    failed_below: set[int]
 
 
 _EVALUATION_COLUMNS = (
@@ -202,25 +203,35 @@ def leaders_in_period(unit_ids, start: date, end: date):
     return leaders, dict(others)
 
 
-def load(period: models.Period) -> Loaded:
-    """Read everything the engine needs for `period`; 12 queries (14 for a quarter)."""
+def load(period: models.Period, scope: set[int] | None = None) -> Loaded:
+    """Read everything the engine needs for `period`; 12 queries (14 for a quarter).
+
+    With `scope` (unit ids: some units and all their ancestors), only those units and
+    their people, plus (one more query) which of them have a failed person beneath
+    them outside the scope.
+    """
     organisation = period.organisation
     start, end = period.start, period.end
     current = models.Evaluation.objects.filter(period=period, is_current=True)
+    mine = {"evaluation__period": period, "evaluation__is_current": True}
+    if scope is not None:
+        current = current.filter(unit_id__in=scope)
     evaluations = [
         dict(zip(_EVALUATION_COLUMNS, row, strict=True))
         for row in current.order_by("id").values_list(*_EVALUATION_COLUMNS)
     ]
+    if scope is not None:  # a few units' people: index lookups, not a join over the period
+        mine = {"evaluation_id__in": [row["id"] for row in evaluations]}
     criteria: dict[int, list] = defaultdict(list)
     for evaluation_id, proposed, final in (
-        models.CriterionScore.objects.filter(evaluation__period=period, evaluation__is_current=True)
+        models.CriterionScore.objects.filter(**mine)
         .order_by("evaluation_id", "criterion_index")
         .values_list("evaluation_id", "proposed", "final")
     ):
         criteria[evaluation_id].append(final if final is not None else proposed)
     items: dict[int, list[dict]] = defaultdict(list)
     for row in (
-        models.WorkItem.objects.filter(evaluation__period=period, evaluation__is_current=True)
+        models.WorkItem.objects.filter(**mine)
         .order_by("evaluation_id", "id")
         .values(
             "id",
@@ -237,14 +248,14 @@ def load(period: models.Period) -> Loaded:
     ):
         items[row["evaluation_id"]].append(row)
     bonus: dict[int, list[scoring.Bonus]] = defaultdict(list)
-    for evaluation_id, points, reason in models.BonusEntry.objects.filter(
-        evaluation__period=period, evaluation__is_current=True
-    ).values_list("evaluation_id", "points", "reason"):
+    for evaluation_id, points, reason in models.BonusEntry.objects.filter(**mine).values_list(
+        "evaluation_id", "points", "reason"
+    ):
         bonus[evaluation_id].append(scoring.Bonus(points, reason))
-    units = {
-        row["id"]: row
-        for row in Unit.objects.filter(organisation=organisation).values("id", "code", "parent_id")
-    }
+    units = Unit.objects.filter(organisation=organisation)
+    if scope is not None:
+        units = units.filter(pk__in=scope)
+    units = {row["id"]: row for row in units.values("id", "code", "parent_id")}
     leaders, other_leaders = leaders_in_period(units, start, end)
     delegations: dict[int, set[int]] = defaultdict(set)
     for deputy_id, staff_id in DeputyDelegation.objects.filter(
@@ -271,7 +282,33 @@ def load(period: models.Period) -> Loaded:
         findings=ledger.unit_findings(organisation=organisation, start=start, end=end),
         dossiers=ledger.dossier_counts(organisation=organisation, start=start, end=end),
         late_dossiers=late_dossiers,
+        failed_below=set() if scope is None else _failed_below(period, scope),
     )
+
+
+def _failed_below(period: models.Period, scope: set[int]) -> set[int]:
+    """The units of `scope` with a failed person beneath them in a unit outside it (the
+    stored results stand for the rest of the tree); 1 query."""
+    failed = set()
+    for path in (
+        models.Evaluation.objects.filter(period=period, is_current=True, level=FAIL)
+        .exclude(unit_id__in=scope)
+        .order_by()
+        .values_list("unit__path", flat=True)
+        .distinct()
+    ):
+        failed.update(int(step) for step in path.split("/")[:-1])
+    return failed & scope
+
+
+def scope_of(unit_ids) -> set[int]:
+    """The units `unit_ids` and all their ancestors: what a change in them can move
+    (a unit's own results, its quota, and the heads above it); 1 query."""
+    return {
+        int(step)
+        for path in Unit.objects.filter(pk__in=list(unit_ids)).values_list("path", flat=True)
+        for step in path.split("/")[:-1]
+    }
 
 
 def _dossier_item(items: list[dict]) -> dict | None:
@@ -384,15 +421,34 @@ def _result_values(result: scoring.MonthResult | None) -> dict:
     return values
 
 
-@transaction.atomic
-def period_recompute(*, period: models.Period, by=None) -> scoring.MonthOutcome | None:
-    """Score the agency's whole period through the engine and store what changed.
+EVALUATION_WRITE_FIELDS = (
+    *RESULT_FIELDS,
+    "criteria_result",
+    "score_level",
+    "level",
+    "reasons",
+    "is_leader",
+    "is_head",
+    "computed_at",
+)
+"""Columns the recompute writes on each changed evaluation (all of them, set-based)."""
 
-    Constant reads: the period, `load` and the unit periods (14 queries); writes only for
-    rows whose figures changed, in bulk: per table one load, then one UPDATE and one
-    history INSERT per batch (a batch is as large as the database accepts). Returns the
-    engine's outcome, or None for a locked period, which keeps its stored results.
-    Raises ValidationError naming the input the engine refused.
+
+@transaction.atomic
+def period_recompute(*, period: models.Period, by=None, units=None) -> scoring.MonthOutcome | None:
+    """Score the agency's period through the engine and store what changed.
+
+    With `units` (unit ids), only what a change in them can move: those units, their
+    ancestors and the people in them (`scope_of`), the rest of the tree standing for
+    itself through its stored levels (`scoring.score_month`'s `failed_below`); the
+    results equal a whole recompute's.
+
+    Constant reads: the period, `load` and the unit periods (14 queries); writes only the
+    rows whose figures changed, set-based (`bulk_writes.update_rows`: one statement per
+    batch of rows, JIT off on PostgreSQL), audited by one `Recomputation` row naming
+    `by` and the rows changed. Returns the engine's outcome, or None for a locked
+    period, which keeps its stored results. Raises ValidationError naming the input the
+    engine refused.
     """
     period = (
         models.Period.objects.select_for_update(of=("self",))
@@ -401,17 +457,19 @@ def period_recompute(*, period: models.Period, by=None) -> scoring.MonthOutcome 
     )
     if period.state == PeriodState.LOCKED:
         return None
-    data = load(period)
-    units, people, authority, dossiers = engine_inputs(period, data)
+    bulk_writes.jit_off()
+    data = load(period, None if units is None else scope_of(units))
+    tree, people, authority, dossiers = engine_inputs(period, data)
     try:
         outcome = scoring.score_month(
             data.rules,
-            units,
+            tree,
             people,
             month=period.number,
             dossiers=dossiers,
             on_time_floor=period.organisation.on_time_floor,
             authority=authority,
+            failed_below=[data.units[unit_id]["code"] for unit_id in data.failed_below],
         )
     except scoring.ScoringInputError as error:
         raise ValidationError({error.path: error.message}) from error
@@ -419,45 +477,47 @@ def period_recompute(*, period: models.Period, by=None) -> scoring.MonthOutcome 
     changed: dict[int, dict] = {}
     for row in data.evaluations:
         values = _result_values(outcome.people.get(row["employee__code"]))
-        if "leader_now" in row:
-            values["is_leader"], values["is_head"] = row["leader_now"], row["head_now"]
-        diff = {name: value for name, value in values.items() if row.get(name) != value}
-        if diff:
-            changed[row["id"]] = {**diff, "computed_at": now}
-    _bulk_update(models.Evaluation, changed, by)
-    _store_dossier_late(data, by)
-    _store_units(period, data, outcome, by)
+        values["is_leader"] = row.get("leader_now", row["is_leader"])
+        values["is_head"] = row.get("head_now", row["is_head"])
+        if any(row.get(name) != value for name, value in values.items()):
+            changed[row["id"]] = {**values, "computed_at": now}
+    bulk_writes.update_rows(models.Evaluation, changed, EVALUATION_WRITE_FIELDS)
+    items = _store_dossier_late(data)
+    unit_periods = _store_units(period, data, outcome)
+    if changed or items or unit_periods:
+        models.Recomputation.objects.create(
+            period=period,
+            by=by,
+            at=now,
+            people=len(people),
+            evaluation_ids=sorted(changed),
+            work_item_ids=items,
+            unit_period_ids=unit_periods,
+        )
     logger.info("period %s recomputed: %d people, %d changed", period.pk, len(people), len(changed))
     return outcome
 
 
-def _bulk_update(model, changes: dict[int, dict], by) -> None:
-    """Apply `changes` (pk → field values) with one bulk update and a history row each."""
-    if not changes:
-        return
-    rows = list(model.objects.filter(pk__in=list(changes)))
-    fields = sorted({name for values in changes.values() for name in values})
-    for row in rows:
-        for name, value in changes[row.pk].items():
-            setattr(row, name, value)
-    bulk_update_with_history(rows, model, fields, default_user=by)
-
-
-def _store_dossier_late(data: Loaded, by) -> None:
+def _store_dossier_late(data: Loaded) -> list[int]:
     changed = {}
     for items in data.items.values():
         for item in items:
             new = item.get("dossier_late_new", 0 if item["is_dossier_processing"] else None)
             if new is not None and new != item["dossier_late"]:
                 changed[item["id"]] = {"dossier_late": new}
-    _bulk_update(models.WorkItem, changed, by)
+    bulk_writes.update_rows(models.WorkItem, changed, ["dossier_late"])
+    return sorted(changed)
 
 
-def _store_units(period: models.Period, data: Loaded, outcome, by) -> None:
-    rows = list(models.UnitPeriod.objects.filter(period=period))
-    changed = []
+def _store_units(period: models.Period, data: Loaded, outcome) -> list[int]:
+    rows = models.UnitPeriod.objects.filter(period=period).values(
+        "id", "unit_id", *UNIT_RESULT_FIELDS
+    )
+    changed = {}
     for row in rows:
-        result = outcome.units.get(data.units[row.unit_id]["code"])
+        if row["unit_id"] not in data.units:
+            continue  # outside a partial re-score's scope
+        result = outcome.units.get(data.units[row["unit_id"]]["code"])
         values = {
             "rated_count": result.rated_count if result else 0,
             "score": result.score if result else None,
@@ -466,11 +526,7 @@ def _store_units(period: models.Period, data: Loaded, outcome, by) -> None:
             "on_time_rate": result.on_time_rate if result else None,
             "reasons": reasons_json(result.reasons) if result else [],
         }
-        if any(getattr(row, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(row, name, value)
-            changed.append(row)
-    if changed:
-        bulk_update_with_history(
-            changed, models.UnitPeriod, list(UNIT_RESULT_FIELDS), default_user=by
-        )
+        if any(row[name] != value for name, value in values.items()):
+            changed[row["id"]] = values
+    bulk_writes.update_rows(models.UnitPeriod, changed, UNIT_RESULT_FIELDS)
+    return sorted(changed)

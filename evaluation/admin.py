@@ -331,6 +331,33 @@ class PeriodReopeningAdmin(ReadOnlyAdmin):
     list_display = ("period", "by", "at", "reason")
 
 
+@admin.register(models.Recomputation)
+class RecomputationAdmin(admin.ModelAdmin):
+    """The recompute's audit: one row per pass, naming who triggered it and what it
+    changed (read-only; only `adapters.period_recompute` writes it)."""
+
+    list_display = ("period", "at", "by", "people", "evaluations_changed", "units_changed")
+    list_filter = ("period__organisation",)
+    list_select_related = ("period", "by")
+
+    @admin.display(description=_("phiếu thay đổi"))
+    def evaluations_changed(self, obj):
+        return len(obj.evaluation_ids)
+
+    @admin.display(description=_("đơn vị thay đổi"))
+    def units_changed(self, obj):
+        return len(obj.unit_period_ids)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(models.Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ("user", "kind", "title", "created_at", "read_at")

@@ -827,9 +827,10 @@ class Evaluation(models.Model):
     """One person's evaluation of one period, in one version.
 
     `unit`, `job_position` and `is_leader` are snapshots of the period: a later move never
-    rewrites them. An upheld appeal adds version + 1 and keeps the old row
-    (`is_current` False). Every write checks and increments `revision`, so a stale form
-    never overwrites a newer change. Result columns are written by the recompute only.
+    rewrites them; the rule set it is scored against is the period's snapshot. An upheld
+    appeal adds version + 1 and keeps the old row (`is_current` False). Every write
+    checks and increments `revision`, so a stale form never overwrites a newer change.
+    Result columns are written by the recompute only.
     """
 
     period = models.ForeignKey(
@@ -860,7 +861,6 @@ class Evaluation(models.Model):
         choices=EvaluationState.choices,
         default=EvaluationState.DRAFT,
     )
-    rule_set_snapshot = models.JSONField(_("bản chụp bộ quy tắc"), editable=False)
     absent = models.BooleanField(_("vắng mặt cả kỳ"), default=False)
     not_rated = models.BooleanField(
         _("không xếp loại"),
@@ -901,7 +901,7 @@ class Evaluation(models.Model):
     scored_by = _by(_("người chấm"), "+")
     scored_at = models.DateTimeField(_("chấm lúc"), null=True, blank=True)
     revision = models.PositiveIntegerField(_("lần sửa"), default=0)
-    history = HistoricalRecords(excluded_fields=["rule_set_snapshot"])
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("phiếu đánh giá")
@@ -941,6 +941,12 @@ class Evaluation(models.Model):
 
     def __str__(self):
         return f"{self.employee} — {self.period} (v{self.version})"
+
+    @property
+    def rule_set_snapshot(self) -> dict:
+        """The rule set this evaluation is scored against: its period's snapshot, kept
+        once per period (taken when the period opened and never rewritten)."""
+        return self.period.rule_set_snapshot
 
 
 class CriterionScore(models.Model):
@@ -1186,6 +1192,32 @@ class PeriodReopening(models.Model):
 
     def __str__(self):
         return f"{self.period} — {self.at:%d/%m/%Y}"
+
+
+class Recomputation(models.Model):
+    """The audit of one system recompute of a period: one row for the whole batch, not a
+    history row per field per person. It names who triggered it, when, and which
+    evaluations, work items and unit results it changed; the users' own edits keep
+    their history rows."""
+
+    period = models.ForeignKey(
+        Period, models.PROTECT, related_name="recomputations", verbose_name=_("kỳ đánh giá")
+    )
+    by = _by(_("người thực hiện thay đổi dẫn tới tính lại"), "+")
+    at = models.DateTimeField(_("lúc"))
+    people = models.PositiveIntegerField(_("số người được tính"))
+    evaluation_ids = models.JSONField(_("phiếu có kết quả thay đổi"), default=list)
+    work_item_ids = models.JSONField(_("sản phẩm có số hồ sơ trễ thay đổi"), default=list)
+    unit_period_ids = models.JSONField(_("đơn vị có kết quả thay đổi"), default=list)
+
+    class Meta:
+        verbose_name = _("lần tính lại kết quả")
+        verbose_name_plural = _("lần tính lại kết quả")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["period", "at"], name="recomputation_period_at")]
+
+    def __str__(self):
+        return f"{self.period} — {self.at:%d/%m/%Y %H:%M}"
 
 
 class Notification(models.Model):

@@ -668,6 +668,7 @@ def score_month(
     dossiers: Mapping[str, Dossiers] | None = None,
     on_time_floor: Decimal = Decimal(90),
     authority: Mapping[str, Iterable[str]] | None = None,
+    failed_below: Iterable[str] = (),
 ) -> MonthOutcome:
     """Score one period of one agency: every person, every unit, caps and the quota.
 
@@ -676,10 +677,13 @@ def score_month(
     deputies, then the head) because `d` depends on the final levels beneath them.
     The unit's head for the period (an acting head included) is scored as a leader.
     `authority` optionally names, per deputy, the staff delegated to them; by default a
-    deputy answers for the unit's non-leader staff. Raises ScoringInputError on input
-    the rules forbid.
+    deputy answers for the unit's non-leader staff. `failed_below` names the units with
+    a failed person somewhere beneath them in units not given (a partial re-score gives
+    only a unit and its ancestors; their heads' `d` still sees the rest of the tree).
+    Raises ScoringInputError on input the rules forbid.
     """
     dossiers = dossiers or {}
+    failed_below = set(failed_below)
     authority = authority or {}
     ordered = units_deepest_first(units)
     known = {unit.code for unit in ordered}
@@ -750,8 +754,10 @@ def score_month(
             )
         unit_results[unit.code] = unit_result
 
-        any_fail = any(r.level == FAIL for r in own) or any(
-            subtree_fail[child] for child in children.get(unit.code, ())
+        any_fail = (
+            any(r.level == FAIL for r in own)
+            or any(subtree_fail[child] for child in children.get(unit.code, ()))
+            or unit.code in failed_below
         )
         if head_person is not None:
             d = rules.leader_reduced if any_fail else rules.leader_full

@@ -169,7 +169,7 @@ def appeal_decide(
         new.scored_by, new.scored_at = by, clock.now()
         _bump(new, by, [*fields, "scored_by", "scored_at"])
         appeal.resulting_evaluation = new
-        _recompute_after(period, by)
+        _recompute_after(period, by, [new.unit_id])
     appeal.state = AppealState.UPHELD if upheld else AppealState.REJECTED
     appeal.decided_by, appeal.decision_reason, appeal.decided_at = by, reason, clock.now()
     save(appeal, by)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from evaluation import models, notifications
+from evaluation import bulk_writes, models, notifications
 from evaluation.models import (
     EvaluationState,
     PeriodState,
@@ -185,15 +185,14 @@ def period_sign_off(*, period: models.Period, by) -> models.Period:
     if names:
         _fail("state", _("Chưa chấm điểm: %(names)s.") % {"names": ", ".join(names)})
     now = clock.now()
-    for unit in units:
-        if unit.state == UnitPeriodState.SUBMITTED:
-            unit.state, unit.approved_by, unit.approved_at = UnitPeriodState.APPROVED, by, now
-    bulk_update_with_history(
-        units,
-        models.UnitPeriod,
-        ["state", "approved_by", "approved_at"],
-        default_user=by,
-        default_change_reason=_change_reason(_("Ký duyệt kỳ đánh giá")),
+    bulk_writes.jit_off()
+    models.UnitPeriod.objects.filter(period=period, state=UnitPeriodState.SUBMITTED).update(
+        state=UnitPeriodState.APPROVED, approved_by=by, approved_at=now
+    )
+    bulk_writes.copy_to_history(
+        models.UnitPeriod.objects.filter(period=period),
+        by=by,
+        reason=_change_reason(_("Ký duyệt kỳ đánh giá")),
     )
     _recompute_after(period, by)
     return _transition(period, PeriodState.SIGNED_OFF, by, signed_off_by=by, signed_off_at=now)

@@ -256,11 +256,13 @@ EMPLOYEE_STATES = (PeriodState.OPEN, PeriodState.SELF_ASSESSMENT, PeriodState.SC
 HEAD_STATES = (PeriodState.SELF_ASSESSMENT, PeriodState.SCORING)
 
 
-def _recompute_after(period: models.Period, by) -> None:
-    """Recompute the whole agency-period after a scoring write (see `adapters`).
+def _recompute_after(period: models.Period, by, units=None) -> None:
+    """Re-score what a scoring write can move (see `adapters.period_recompute`).
 
-    The whole agency, not the unit's subtree: a head's `d` reads every level beneath
-    them and a head is capped by the unit's level, so one change can move results up
-    the tree; reads are constant and only changed rows are written.
+    With `units` (the ids of the units whose people changed) only those units, their
+    ancestors and their people: a head's `d` reads every level beneath them, a head is
+    capped by the unit's level and the quota counts the unit's people, so one change
+    moves results up its chain and nowhere else; without, the whole agency. Reads are
+    constant and only changed rows are written.
     """
-    period_recompute(period=period, by=by)
+    period_recompute(period=period, by=by, units=units)

@@ -4,16 +4,16 @@ locking and reopening it."""
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
-from evaluation import models, selectors
-from evaluation.adapters import leaders_in_period
+from evaluation import bulk_writes, models, selectors
+from evaluation.adapters import leaders_in_period, period_recompute
 from evaluation.models import (
     AppealState,
     Cadence,
@@ -24,7 +24,7 @@ from evaluation.models import (
 from evaluation.rulesets import CRITERION_COLUMNS, rule_set_from_rows, snapshot
 from hrsystem import clock, permissions
 from hrsystem import selectors as hr_selectors
-from hrsystem.models import Assignment, StandardTask, Unit
+from hrsystem.models import Assignment, StandardTask, Unit, WorkProduct
 from hrsystem.service_checks import day_text, require, save
 
 from .approval import period_sign_off
@@ -123,7 +123,8 @@ def period_open(
     )
     save(period, by)
     evaluations = _create_evaluations(period, frozen, by)
-    _create_work_items(evaluations, by)
+    _create_work_items(period, by)
+    period_recompute(period=period, by=by)  # every stored result current from the start
     logger.info("period %s opened for %s: %d evaluations", period, organisation, len(evaluations))
     return period
 
@@ -223,7 +224,6 @@ def _create_evaluations(period: models.Period, frozen: dict, by) -> list[models.
                 job_position_id=position_id,
                 is_head=is_head,
                 is_leader=is_head or employee_id in other_leaders.get(unit_id, ()),
-                rule_set_snapshot=frozen,
                 not_rated=employee_id == agency_leader or first_day[employee_id] > late_join,
                 joined_late=first_day[employee_id] > late_join,
             )
@@ -236,47 +236,66 @@ def _create_evaluations(period: models.Period, frozen: dict, by) -> list[models.
         models.UnitPeriod,
         default_user=by,
     )
-    criteria = frozen["general_criteria"]
-    bulk_create_with_history(
-        [
-            models.CriterionScore(
-                evaluation=evaluation, criterion_index=index, criterion_code=c["code"]
-            )
-            for evaluation in evaluations
-            for index, c in enumerate(criteria)
-        ],
-        models.CriterionScore,
-        default_user=by,
-    )
+    _create_criterion_scores(period, frozen["general_criteria"], by)
     return evaluations
 
 
-def _create_work_items(evaluations: list[models.Evaluation], by) -> None:
-    """Each evaluation's work items: its job position's standing tasks."""
-    tasks = defaultdict(list)
-    for task in (
-        StandardTask.objects.filter(job_position_id__in={e.job_position_id for e in evaluations})
-        .select_related("work_product")
-        .order_by("job_position_id", "id")
-    ):
-        tasks[task.job_position_id].append(task)
-    items = [
-        models.WorkItem(
-            evaluation=evaluation,
-            standard_task=task,
-            work_product=task.work_product,
-            name=task.name,
-            unit_of_measure=task.unit_of_measure,
-            coefficient=task.work_product.coefficient if task.work_product else task.coefficient,
-            planned=task.default_planned,
-            is_dossier_processing=bool(
-                task.work_product and task.work_product.is_dossier_processing
-            ),
-        )
-        for evaluation in evaluations
-        for task in tasks[evaluation.job_position_id]
-    ]
-    bulk_create_with_history(items, models.WorkItem, default_user=by)
+def _quoted(model, field: str = "") -> str:
+    quote = connection.ops.quote_name
+    meta = model._meta
+    return quote(meta.db_table) + (f".{quote(meta.get_field(field).column)}" if field else "")
+
+
+def _create_criterion_scores(period: models.Period, criteria: list, by) -> None:
+    """A blank CriterionScore per criterion of every evaluation of the period, and its
+    history row: two INSERT … SELECT statements whatever the number of people."""
+    if not criteria:
+        return
+    listed = " UNION ALL ".join(
+        f"SELECT {index} AS idx, %s AS code" for index in range(len(criteria))
+    )
+    evaluation = _quoted(models.Evaluation)
+    bulk_writes.insert_select(
+        models.CriterionScore,
+        {"evaluation": "e.id", "criterion_index": "c.idx", "criterion_code": "c.code"},
+        f"FROM {evaluation} e CROSS JOIN ({listed}) c WHERE e.period_id = %s ORDER BY e.id, c.idx",
+        [*(c["code"] for c in criteria), period.pk],
+    )
+    bulk_writes.copy_to_history(
+        models.CriterionScore.objects.filter(evaluation__period=period),
+        by=by,
+        reason=None,
+        kind="+",
+    )
+
+
+def _create_work_items(period: models.Period, by) -> None:
+    """Each evaluation's work items: its job position's standing tasks (a standard
+    product's coefficient and dossier flag win over the task's), with their history
+    rows: two INSERT … SELECT statements whatever the number of people."""
+    task, product = _quoted(StandardTask), _quoted(WorkProduct)
+    bulk_writes.insert_select(
+        models.WorkItem,
+        {
+            "evaluation": "e.id",
+            "standard_task": "t.id",
+            "work_product": "t.work_product_id",
+            "name": "t.name",
+            "unit_of_measure": "t.unit_of_measure",
+            "coefficient": "COALESCE(p.coefficient, t.coefficient)",
+            "planned": "t.default_planned",
+            "is_dossier_processing": "COALESCE(p.is_dossier_processing, %s)"
+            % ("false" if connection.vendor == "postgresql" else "0"),
+        },
+        f"FROM {_quoted(models.Evaluation)} e "
+        f"JOIN {task} t ON t.job_position_id = e.job_position_id "
+        f"LEFT JOIN {product} p ON p.id = t.work_product_id "
+        "WHERE e.period_id = %s ORDER BY e.id, t.id",
+        [period.pk],
+    )
+    bulk_writes.copy_to_history(
+        models.WorkItem.objects.filter(evaluation__period=period), by=by, reason=None, kind="+"
+    )
 
 
 @transaction.atomic
@@ -322,20 +341,17 @@ def _notify_self_assessment_open(period: models.Period) -> None:
     )
 
 
-def _evaluations_move(period: models.Period, state: str, by, action: str) -> None:
-    """Move the period's current evaluations to `state`: one UPDATE and one history INSERT
-    (per batch), each history row naming `by` and the action."""
-    rows = list(
-        models.Evaluation.objects.select_for_update().filter(period=period, is_current=True)
-    )
-    for row in rows:
-        row.state = state
-    bulk_update_with_history(
-        rows,
-        models.Evaluation,
-        ["state"],
-        default_user=by,
-        default_change_reason=_change_reason(action),
+def _evaluations_move(period: models.Period, state: str, by, action: str, **values) -> None:
+    """Move the period's current evaluations to `state` (and `values`) with one UPDATE …
+    WHERE, and audit each with one INSERT … SELECT of history rows naming `by` and the
+    action."""
+    bulk_writes.jit_off()
+    bulk_writes.move_rows(
+        models.Evaluation.objects.filter(period=period, is_current=True),
+        by=by,
+        reason=action,
+        state=state,
+        **values,
     )
 
 
@@ -362,7 +378,7 @@ def period_publish(*, period: models.Period, by) -> models.Period:
                 + [f"{line}." for line in blockers]
             }
         )
-    _evaluations_move(period, EvaluationState.PUBLISHED, by, _("Công bố kết quả"))
+    _evaluations_move(period, EvaluationState.PUBLISHED, by, _change_reason(_("Công bố kết quả")))
     today = clock.today()
     _transition(
         period,
@@ -396,7 +412,7 @@ def period_lock(*, period: models.Period, by) -> models.Period:
         )
     if models.Appeal.objects.filter(evaluation__period=period, state=AppealState.PENDING).exists():
         _fail("state", _("Còn kiến nghị chưa giải quyết."))
-    _evaluations_move(period, EvaluationState.LOCKED, by, _("Khoá kỳ đánh giá"))
+    _evaluations_move(period, EvaluationState.LOCKED, by, _change_reason(_("Khoá kỳ đánh giá")))
     return _transition(period, PeriodState.LOCKED, by, locked_at=clock.now())
 
 
@@ -422,36 +438,17 @@ def period_reopen(*, period: models.Period, reason: str, by) -> models.PeriodReo
         state_after=PeriodState.SCORING,
     )
     save(reopening, by)
-    now = clock.now()
-    units = list(models.UnitPeriod.objects.select_for_update().filter(period=period))
-    for unit in units:
-        unit.state, unit.return_reason, unit.returned_by, unit.returned_at = (
-            UnitPeriodState.RETURNED,
-            reason,
-            by,
-            now,
-        )
     change_reason = _change_reason(_("Mở lại kỳ đánh giá"), reason)
-    bulk_update_with_history(
-        units,
-        models.UnitPeriod,
-        ["state", "return_reason", "returned_by", "returned_at"],
-        default_user=by,
-        default_change_reason=change_reason,
+    bulk_writes.move_rows(
+        models.UnitPeriod.objects.filter(period=period),
+        by=by,
+        reason=change_reason,
+        state=UnitPeriodState.RETURNED,
+        return_reason=reason,
+        returned_by=by,
+        returned_at=clock.now(),
     )
-    rows = list(
-        models.Evaluation.objects.select_for_update().filter(period=period, is_current=True)
-    )
-    for row in rows:
-        row.state = EvaluationState.SCORED
-        row.revision += 1
-    bulk_update_with_history(
-        rows,
-        models.Evaluation,
-        ["state", "revision"],
-        default_user=by,
-        default_change_reason=change_reason,
-    )
+    _evaluations_move(period, EvaluationState.SCORED, by, change_reason, revision=F("revision") + 1)
     period.state = PeriodState.SCORING
     period.signed_off_by = period.signed_off_at = period.published_at = None
     period.appeal_due = period.locked_at = None

@@ -153,7 +153,7 @@ def delay_certify(
     item.excused_by = by if value else None
     save(item, by)
     _bump(evaluation, by)
-    _recompute_after(evaluation.period, by)
+    _recompute_after(evaluation.period, by, [evaluation.unit_id])
     return item
 
 
@@ -273,7 +273,7 @@ def evaluation_score(
     evaluation.scored_by = by
     evaluation.scored_at = clock.now()
     _bump(evaluation, by, fields)
-    _recompute_after(evaluation.period, by)
+    _recompute_after(evaluation.period, by, [evaluation.unit_id])
     evaluation.refresh_from_db()
     return evaluation
 
@@ -363,7 +363,7 @@ def bonus_add(
     )
     save(entry, by)
     _bump(evaluation, by)
-    _recompute_after(evaluation.period, by)
+    _recompute_after(evaluation.period, by, [evaluation.unit_id])
     return entry
 
 
@@ -446,7 +446,7 @@ def evaluations_bulk_approve(*, evaluations, by) -> list[models.Evaluation]:
         default_user=by,
         default_change_reason=reason,
     )
-    _recompute_after(rows[0].period, by)
+    _recompute_after(rows[0].period, by, {row.unit_id for row in rows})
     return rows
 
 

@@ -29,6 +29,7 @@ from .common import (
     _item_of,
     _locked_evaluation,
     _period_states,
+    _recompute_after,
     _store_criteria,
 )
 
@@ -96,6 +97,7 @@ def work_item_declare(
     _declare(item, done, evidence_number, evidence_file, self_note, "done")
     save(item, by)
     _bump(evaluation, by)
+    _recompute_after(evaluation.period, by, [evaluation.unit_id])
     return item
 
 
@@ -114,6 +116,7 @@ def self_assessment_save(
     _own_draft(by, evaluation)
     _save_self(evaluation, proposed or {}, done or {}, comment, by)
     _bump(evaluation, by, ["self_comment"])
+    _recompute_after(evaluation.period, by, [evaluation.unit_id])
     return evaluation
 
 
@@ -161,6 +164,7 @@ def self_assessment_submit(
     evaluation.self_submitted_at = clock.now()
     evaluation.return_reason = ""
     _bump(evaluation, by, ["self_comment", "state", "self_submitted_at", "return_reason"])
+    _recompute_after(evaluation.period, by, [evaluation.unit_id])
     return evaluation
 
 

@@ -20,10 +20,18 @@ SIZES = (1, 6)
 """Extra TC staff: few enough that SQLite writes each bulk statement in one batch."""
 
 QUERIES = {
-    "bulk return, bulk approve": (15, 37),  # 3 of them lock period → units → rows
-    "publish, lock": (15, 10),  # 2 check contests and appeals before publishing
+    "bulk return, bulk approve": (15, 34),  # 3 of them lock period → units → rows
+    "publish, lock": (14, 9),  # 2 check contests and appeals before publishing
 }
-"""Queries measured on SQLite inside a test transaction; the same at every size."""
+"""Queries measured on SQLite inside a test transaction; the same at every size. On
+PostgreSQL each bulk write but the return adds one: `SET LOCAL jit = off`."""
+
+
+def _expected(step: str) -> tuple[int, int]:
+    first, second = QUERIES[step]
+    jit = int(connection.vendor == "postgresql")
+    return (first + (jit if step == "publish, lock" else 0), second + jit)
+
 
 SCORERS = {
     "pho_chu_tich": "chu_tich",
@@ -136,7 +144,7 @@ def test_bulk_approve_and_return_run_the_same_queries_at_any_size(db, extra):
     approved = _count(
         lambda: services.evaluations_bulk_approve(evaluations=_current(c.submitted), by=head)
     )
-    assert (returned, approved) == QUERIES["bulk return, bulk approve"]
+    assert (returned, approved) == _expected("bulk return, bulk approve")
 
 
 # --- units, sign-off, publication, lock, reopening -------------------------------------
@@ -217,4 +225,4 @@ def test_publish_and_lock_run_the_same_queries_at_any_size(db, extra):
     c.period.appeal_due = c.period.start
     c.period.save()
     locked = _count(lambda: services.period_lock(period=c.period, by=c.to_chuc.user))
-    assert (published, locked) == QUERIES["publish, lock"]
+    assert (published, locked) == _expected("publish, lock")

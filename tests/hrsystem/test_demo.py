@@ -14,7 +14,7 @@ from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.db import transaction
-from django.test import RequestFactory, override_settings
+from django.test import RequestFactory
 from django.utils import timezone
 
 from discipline.models import (
@@ -263,6 +263,8 @@ def test_it_leaves_only_current_messages_unread_and_dates_them_in_the_story(buil
     read = Notification.objects.filter(read_at__isnull=False)
     assert read.count() > unread.count()
     assert all(n.read_at > n.created_at for n in read)
+
+
 def test_every_unit_with_a_leader_can_be_led_from_a_login(built):
     """Issue 17: every unit's head (or acting head) signs in, so each unit scores and
     submits its own month and the open month can be taken to publication."""
