@@ -5,6 +5,8 @@ an issue that wires them. Each line names its user; a name nothing uses goes, no
 from discipline import selectors as discipline_selectors
 from evaluation import forms, presenters
 from hrsystem import admin, clock, context_processors, permissions
+from hrsystem.api import authentication, pagination, schema
+from hrsystem.api import permissions as api_permissions
 
 # Read by templates.
 forms.ScoreRowForm.criterion_cells  # _score_row.html, appeal_decide.html
@@ -17,6 +19,14 @@ admin.DatedForm._get_validation_exclusions  # ModelForm validation hook
 context_processors.current_person  # settings.TEMPLATES context_processors
 clock.travel_to  # tests: the `clock` fixture
 clock.reset  # tests: the `clock` fixture
+
+# Called by Django REST framework and drf-spectacular (named in settings.REST_FRAMEWORK, or
+# found by their base classes).
+authentication.TokenAuthentication.authenticate
+authentication.TokenAuthentication.authenticate_header
+pagination.Pages
+api_permissions.HasScope.has_permission
+schema.TokenScheme
 
 # Kept for the issue that wires them.
 discipline_selectors.disciplines_in_year  # the annual cycle's rating (discipline in the year)

@@ -1,0 +1,80 @@
+"""What an API caller reaches: a client system its agency (within its scopes), a person
+exactly what the pages show them (`hrsystem.permissions`)."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import BasePermission
+
+from hrsystem import permissions
+from hrsystem.models import Unit
+
+from .models import ApiClient, ApiToken
+
+
+def client_of(request) -> ApiClient | None:
+    """The client system calling, None for a person (session or personal token)."""
+    token = request.auth
+    return token.client if isinstance(token, ApiToken) else None
+
+
+class HasScope(BasePermission):
+    """A client system needs the view's `required_scope`; a person needs none (their own
+    rights decide what they reach)."""
+
+    message = _("Hệ thống kết nối không được cấp phạm vi quyền này.")
+
+    def has_permission(self, request, view):
+        client = client_of(request)
+        return client is None or client.holds(view.required_scope)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The units, agencies and own record a caller may read."""
+
+    unit_ids: frozenset[int]
+    organisation_ids: frozenset[int] | None
+    """None: every agency (a superuser)."""
+    employee_id: int | None
+    """The person's own employee record, read even outside `unit_ids`."""
+    record_unit_ids: frozenset[int]
+    """Units whose people's records (results) the caller may read: `can_view_employee`."""
+    record_employee_ids: frozenset[int]
+    """People whose records the caller reads outside those units: themselves, and the
+    staff delegated to them as a deputy."""
+
+
+def reach(request) -> Reach:
+    """The caller's Reach: 1 query for a client, at most 6 for a person."""
+    client = client_of(request)
+    if client is not None:
+        units = frozenset(
+            Unit.objects.filter(organisation=client.organisation_id).values_list("pk", flat=True)
+        )
+        return Reach(units, frozenset({client.organisation_id}), None, units, frozenset())
+    person = permissions.viewer(request._request)
+    organisations = person.organisation_ids
+    own = person.employee.pk if person.employee else None
+    records = permissions.unit_ids_for(
+        person.user, permissions.Perm.VIEW_UNIT_RECORDS, person.today
+    )
+    delegated = permissions.delegated_staff_ids(person.user, person.today)
+    return Reach(
+        frozenset(person.unit_ids),
+        None if organisations is None else frozenset(organisations),
+        own,
+        frozenset(records),
+        frozenset(delegated | ({own} if own else set())),
+    )
+
+
+def can_send_work_items(user, organisation_id: int) -> bool:
+    """May `user` send done quantities of the agency's work items? A client system of the
+    agency holding `work-items:write`, acting through its account."""
+    client = ApiClient.objects.filter(account=user.pk).first()
+    return (
+        client is not None
+        and client.organisation_id == organisation_id
+        and client.holds("work-items:write")
+    )

@@ -1,0 +1,22 @@
+"""`/api/v1/` endpoints, the OpenAPI schema and its documentation page."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("v1/units/", views.UnitList.as_view(), name="units"),
+    path("v1/units/<int:pk>/", views.UnitDetail.as_view(), name="unit"),
+    path("v1/people/", views.PersonList.as_view(), name="people"),
+    path("v1/people/<int:pk>/", views.PersonDetail.as_view(), name="person"),
+    path("v1/periods/", views.PeriodList.as_view(), name="periods"),
+    path("v1/periods/<int:pk>/", views.PeriodDetail.as_view(), name="period"),
+    path("v1/results/", views.ResultList.as_view(), name="results"),
+    path("v1/results/<int:pk>/", views.ResultDetail.as_view(), name="result"),
+    path("v1/work-items/", views.WorkItemBatch.as_view(), name="work_items"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
