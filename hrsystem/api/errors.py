@@ -12,11 +12,12 @@ def field_paths(errors, prefix: str = "") -> dict[str, list[str]]:
     if isinstance(errors, dict):
         flat = {}
         for name, value in errors.items():
-            key = (
-                prefix
-                if name in ("non_field_errors", "__all__")
-                else (f"{prefix}.{name}" if prefix else str(name))
-            )
+            if name in ("non_field_errors", "__all__"):
+                key = prefix
+            elif isinstance(name, int) or str(name).isdigit():
+                key = f"{prefix}[{name}]"
+            else:
+                key = f"{prefix}.{name}" if prefix else str(name)
             flat.update(field_paths(value, key))
         return flat
     if isinstance(errors, list) and any(isinstance(e, dict | list) for e in errors):
