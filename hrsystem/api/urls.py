@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import views
+from . import pages, views
 
 app_name = "api"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("v1/results/", views.ResultList.as_view(), name="results"),
     path("v1/results/<int:pk>/", views.ResultDetail.as_view(), name="result"),
     path("v1/work-items/", views.WorkItemBatch.as_view(), name="work_items"),
+    path("tokens/", pages.my_tokens, name="my_tokens"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
