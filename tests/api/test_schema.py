@@ -19,14 +19,15 @@ def api_paths() -> set[str]:
     }
 
 
-@pytest.mark.parametrize("language", ["vi", "en"])
-def test_the_schema_validates_and_names_every_endpoint(api, language):
+@pytest.mark.parametrize(("language", "text"), [("vi", "Mã cán bộ."), ("en", "Staff code.")])
+def test_the_schema_validates_and_names_every_endpoint(api, language, text):
     response = call(api.qlvb_token).get(f"/api/schema/?format=json&lang={language}")
     assert response.status_code == 200
     schema = response.json()
     validate(schema)
     assert set(schema["paths"]) == api_paths()
     assert schema["components"]["securitySchemes"]["token"]["scheme"] == "bearer"
+    assert text in response.content.decode()
 
 
 def test_the_docs_page_serves_its_assets_locally(api):
