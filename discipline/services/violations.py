@@ -24,6 +24,7 @@ from discipline.models import (
     ViolationStatus,
 )
 from hrsystem import clock
+from hrsystem.api import events as api_events  # API (issue 14)
 from hrsystem.models import (
     Employee,
     Unit,
@@ -80,6 +81,7 @@ def _violation_create(
         violation.evidence = evidence
     violation.full_clean()
     save(violation, by)
+    api_events.violation_recorded(violation)  # API (issue 14): webhooks to subscribed systems
     return violation
 
 

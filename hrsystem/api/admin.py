@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from hrsystem.admin import ScopedAdmin
 
 from . import services
-from .models import ApiCall, ApiClient, ApiToken, Scope
+from .models import (
+    ApiCall,
+    ApiClient,
+    ApiToken,
+    Event,
+    Scope,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 
 
 class ApiClientForm(forms.ModelForm):
@@ -110,3 +118,69 @@ class ApiCallAdmin(ReadOnlyScopedAdmin):
     list_display = ("at", "client", "user", "method", "path", "status", "rows")
     list_filter = ("client", "status", "method")
     date_hierarchy = "at"
+
+
+class WebhookSubscriptionForm(forms.ModelForm):
+    url = forms.URLField(label=_("địa chỉ nhận"), assume_scheme="https", max_length=500)
+    events = forms.MultipleChoiceField(
+        label=_("sự kiện"), choices=Event.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["client"]
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(ScopedAdmin):
+    form = WebhookSubscriptionForm
+    org_lookup = "client__organisation"
+    scoped_foreign_keys = {**ScopedAdmin.scoped_foreign_keys, ApiClient: "organisation"}
+    list_display = ("url", "client", "event_list", "active", "created_at")
+    list_filter = ("active", "client__organisation")
+    actions = ["deactivate"]
+
+    @admin.display(description=_("sự kiện"))
+    def event_list(self, obj):
+        return ", ".join(obj.events)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["client", "url", "events"]
+        return ["client", "url", "event_list", "active", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.get_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        subscription, secret = services.webhook_subscribe(
+            client=form.cleaned_data["client"],
+            url=form.cleaned_data["url"],
+            events=form.cleaned_data["events"],
+            by=request.user,
+        )
+        obj.pk = subscription.pk
+        messages.warning(
+            request,
+            gettext("Khoá ký sự kiện (chỉ hiện một lần, hãy lưu lại ngay): %(secret)s")
+            % {"secret": secret},
+        )
+
+    @admin.action(description=_("Ngừng gửi sự kiện"))
+    def deactivate(self, request, queryset):
+        for subscription in queryset.select_related("client__organisation"):
+            services.webhook_deactivate(subscription=subscription, by=request.user)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyScopedAdmin):
+    org_lookup = "subscription__client__organisation"
+    list_display = ("created_at", "event", "subscription", "state", "attempts", "last_status")
+    list_filter = ("state", "event")
+    readonly_fields = ("body",)

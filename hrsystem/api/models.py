@@ -153,3 +153,64 @@ class IdempotentRequest(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class Event(models.TextChoices):
+    """What a client system may subscribe to."""
+
+    PERIOD_PUBLISHED = "period.published", _("Kỳ đánh giá được công bố")
+    RESULT_PUBLISHED = "result.published", _("Kết quả được công bố hoặc sửa sau kiến nghị")
+    VIOLATION_RECORDED = "violation.recorded", _("Vi phạm được ghi nhận")
+
+
+class WebhookSubscription(models.Model):
+    """A client system's URL that receives the events it chose, signed with `secret`
+    (HMAC-SHA256 of the body, header `X-Hrs-Signature: sha256=<hex>`)."""
+
+    client = models.ForeignKey(
+        ApiClient, models.CASCADE, related_name="subscriptions", verbose_name=_("hệ thống kết nối")
+    )
+    url = models.URLField(_("địa chỉ nhận"), max_length=500)
+    events = models.JSONField(_("sự kiện"), default=list)
+    secret = models.CharField(_("khoá ký"), max_length=64, editable=False)
+    active = models.BooleanField(_("đang nhận"), default=True)
+    created_at = models.DateTimeField(_("tạo lúc"))
+    history = HistoricalRecords(excluded_fields=["secret"])
+
+    class Meta:
+        verbose_name = _("đăng ký nhận sự kiện")
+        verbose_name_plural = _("đăng ký nhận sự kiện")
+        ordering = ["client", "url"]
+
+    def __str__(self):
+        return self.url
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("Đang gửi")
+    DELIVERED = "delivered", _("Đã gửi")
+    FAILED = "failed", _("Gửi không được")
+
+
+class WebhookDelivery(models.Model):
+    """One event to one subscription: the body sent, each attempt's outcome (the delivery log)."""
+
+    subscription = models.ForeignKey(WebhookSubscription, models.CASCADE, related_name="deliveries")
+    event = models.CharField(_("sự kiện"), max_length=40, choices=Event.choices)
+    body = models.TextField(_("nội dung gửi"))
+    state = models.CharField(
+        _("trạng thái"), max_length=12, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
+    last_status = models.PositiveSmallIntegerField(_("mã trả về gần nhất"), null=True, blank=True)
+    last_error = models.CharField(_("lỗi gần nhất"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"))
+    delivered_at = models.DateTimeField(_("gửi được lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt gửi sự kiện")
+        verbose_name_plural = _("nhật ký gửi sự kiện")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.event} → {self.subscription}"

@@ -4,10 +4,11 @@ Keyword-only and atomic like the other services; `by` is checked inside and reco
 the history user. A token's text is returned once and never stored.
 """
 
+import secrets
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,15 @@ from hrsystem.models import Organisation
 from hrsystem.service_checks import raise_if, require, save
 
 from . import tokens
-from .models import ApiCall, ApiClient, ApiToken, IdempotentRequest, Scope
+from .models import (
+    ApiCall,
+    ApiClient,
+    ApiToken,
+    Event,
+    IdempotentRequest,
+    Scope,
+    WebhookSubscription,
+)
 
 
 def _scopes_errors(scopes) -> dict[str, str]:
@@ -131,3 +140,38 @@ def idempotent_store(*, user, key: str, path: str, body_hash: str, status: int, 
         response=response,
         at=clock.now(),
     )
+
+
+@transaction.atomic
+def webhook_subscribe(
+    *, client: ApiClient, url: str, events: list[str], by
+) -> tuple[WebhookSubscription, str]:
+    """Subscribe `client` to `events` at `url` (HR of its agency); returns the subscription
+    and its signing secret, to show once."""
+    require(permissions.can_manage_org(by, client.organisation))
+    errors = {}
+    if not events or any(event not in Event.values for event in events):
+        errors["events"] = _("Chọn sự kiện trong danh sách.")
+    subscription = WebhookSubscription(
+        client=client,
+        url=url.strip(),
+        events=sorted(set(events)),
+        secret=secrets.token_hex(32),
+        created_at=clock.now(),
+    )
+    try:
+        subscription.full_clean(exclude=["events"])
+    except ValidationError as error:
+        errors |= {field: messages[0] for field, messages in error.message_dict.items()}
+    raise_if(errors)
+    save(subscription, by)
+    return subscription, subscription.secret
+
+
+@transaction.atomic
+def webhook_deactivate(*, subscription: WebhookSubscription, by) -> WebhookSubscription:
+    """Stop sending events to `subscription` (HR of the client's agency)."""
+    require(permissions.can_manage_org(by, subscription.client.organisation))
+    subscription.active = False
+    save(subscription, by)
+    return subscription

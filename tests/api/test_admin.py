@@ -5,7 +5,13 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from hrsystem.api.models import ApiCall, ApiClient, ApiToken
+from hrsystem.api.models import (
+    ApiCall,
+    ApiClient,
+    ApiToken,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from tests.api.conftest import call
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +75,34 @@ def test_hr_sees_only_their_agencys_clients_and_calls(hr, api):
 def test_others_are_kept_out(client, api, who):
     client.force_login(getattr(api, who).user)
     assert client.get(url(ApiClient)).status_code in (302, 403)
+
+
+def test_hr_subscribes_a_client_and_sees_the_signing_secret_once(hr, api):
+    response = hr.post(
+        url(WebhookSubscription, "add"),
+        {"client": api.qlvb.pk, "url": "https://qlvb.example/hook", "events": ["period.published"]},
+        follow=True,
+    )
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    subscription = WebhookSubscription.objects.get(client=api.qlvb)
+    assert any(subscription.secret in text for text in texts)
+    assert subscription.events == ["period.published"]
+    page = hr.get(url(WebhookSubscription, "change", subscription.pk)).content.decode()
+    assert subscription.secret not in page
+    hr.post(
+        url(WebhookSubscription), {"action": "deactivate", "_selected_action": [subscription.pk]}
+    )
+    subscription.refresh_from_db()
+    assert not subscription.active
+    assert hr.get(url(WebhookDelivery)).status_code == 200
+
+
+def test_hr_cannot_subscribe_another_agencys_client(hr, api):
+    khac = ApiClient.objects.get(organisation=api.other_org)
+    response = hr.post(
+        url(WebhookSubscription, "add"),
+        {"client": khac.pk, "url": "https://x.example/hook", "events": ["period.published"]},
+    )
+    assert response.status_code == 200
+    assert "client" in response.context["adminform"].form.errors
+    assert not WebhookSubscription.objects.exists()

@@ -21,7 +21,7 @@ SIZES = (1, 6)
 
 QUERIES = {
     "bulk return, bulk approve": (12, 34),
-    "publish, lock": (13, 10),
+    "publish, lock": (14, 10),  # publish: +1 for the API's webhook subscribers (issue 14)
 }
 """Queries measured on SQLite inside a test transaction; the same at every size."""
 
