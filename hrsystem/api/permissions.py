@@ -9,7 +9,7 @@ from rest_framework.permissions import BasePermission
 from hrsystem import permissions
 from hrsystem.models import Unit
 
-from .models import ApiClient, ApiToken
+from .models import ApiClient, ApiToken, Scope
 
 
 def client_of(request) -> ApiClient | None:
@@ -69,12 +69,15 @@ def reach(request) -> Reach:
     )
 
 
+def client_may(user, scope: str, organisation_id: int) -> bool:
+    """Is `user` the account of a client system of the agency holding `scope`? 1 query."""
+    if user is None or not user.is_authenticated:
+        return False
+    client = ApiClient.objects.filter(account=user.pk).only("organisation", "scopes").first()
+    return client is not None and client.organisation_id == organisation_id and client.holds(scope)
+
+
 def can_send_work_items(user, organisation_id: int) -> bool:
     """May `user` send done quantities of the agency's work items? A client system of the
     agency holding `work-items:write`, acting through its account."""
-    client = ApiClient.objects.filter(account=user.pk).first()
-    return (
-        client is not None
-        and client.organisation_id == organisation_id
-        and client.holds("work-items:write")
-    )
+    return client_may(user, Scope.WORK_ITEMS_WRITE, organisation_id)

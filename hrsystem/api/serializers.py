@@ -172,6 +172,24 @@ class WorkItemBatchSerializer(serializers.Serializer):
     items = WorkItemRowSerializer(many=True, allow_empty=False, max_length=5000)
 
 
-class WorkItemReceivedSerializer(serializers.Serializer):
+class DossierRowSerializer(serializers.Serializer):
+    unit = serializers.CharField(max_length=32, help_text=_("Mã đơn vị giải quyết."))
+    code = serializers.CharField(max_length=64, help_text=_("Mã hồ sơ."))
+    procedure = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
+    citizen_name = serializers.CharField(max_length=255)
+    officer = serializers.CharField(max_length=32, help_text=_("Mã cán bộ xử lý."))
+    received_on = serializers.DateField()
+    due_on = serializers.DateField()
+    settled_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class DossierBatchSerializer(serializers.Serializer):
+    """One-stop dossiers of one agency: all rows or none."""
+
+    organisation = serializers.CharField(max_length=32, help_text=_("Mã cơ quan."))
+    items = DossierRowSerializer(many=True, allow_empty=False, max_length=5000)
+
+
+class ReceivedSerializer(serializers.Serializer):
     received = serializers.IntegerField()
     items = serializers.ListField(child=serializers.IntegerField())

@@ -17,6 +17,7 @@ urlpatterns = [
     path("v1/results/", views.ResultList.as_view(), name="results"),
     path("v1/results/<int:pk>/", views.ResultDetail.as_view(), name="result"),
     path("v1/work-items/", views.WorkItemBatch.as_view(), name="work_items"),
+    path("v1/dossiers/", views.DossierBatch.as_view(), name="dossiers"),
     path("tokens/", pages.my_tokens, name="my_tokens"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -16,10 +16,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from discipline import services as discipline_services
 from evaluation import services as evaluation_services
 from evaluation.models import Evaluation, Period, PeriodState, WorkItem
 from hrsystem import clock, selectors
-from hrsystem.models import Assignment, Unit
+from hrsystem.models import Assignment, Organisation, Unit
 
 from . import serializers, services
 from .errors import invalid
@@ -210,24 +211,20 @@ class ResultDetail(ResultRows, generics.RetrieveAPIView):
         )
 
 
-class WorkItemBatch(Logged, generics.GenericAPIView):
-    """Done quantities of a month from a source system (document management, one-stop)."""
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="Khoá chống lặp của bên gửi: gửi lại cùng khoá không ghi gì thêm.",
+)
 
-    required_scope = Scope.WORK_ITEMS_WRITE
-    serializer_class = serializers.WorkItemBatchSerializer
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                str,
-                OpenApiParameter.HEADER,
-                required=True,
-                description="Khoá chống lặp của bên gửi: gửi lại cùng khoá không ghi gì thêm.",
-            )
-        ],
-        responses={200: serializers.WorkItemReceivedSerializer},
-    )
+class IdempotentBatch(Logged, generics.GenericAPIView):
+    """A batch write: the sender's `Idempotency-Key` is required, a repeat of a key with the
+    same body gets the stored answer (header `Idempotent-Replayed: true`) and writes
+    nothing, the same key with another body is refused."""
+
     def post(self, request):
         key = request.headers.get("Idempotency-Key", "").strip()
         if not key or len(key) > 200:
@@ -244,19 +241,9 @@ class WorkItemBatch(Logged, generics.GenericAPIView):
             )
         batch = self.get_serializer(data=request.data)
         batch.is_valid(raise_exception=True)
-        data = batch.validated_data
-        period = get_object_or_404(
-            Period,
-            organisation_id__in=reach(request).organisation_ids or (),
-            cadence="monthly",
-            year=data["year"],
-            number=data["month"],
-        )
-        received = evaluation_services.work_items_receive(
-            period=period, system=data["system"], rows=data["items"], by=request.user
-        )
-        self.rows = len(received)
-        answer = {"received": len(received), "items": [item.pk for item in received]}
+        written = self.perform(batch.validated_data)
+        self.rows = len(written)
+        answer = {"received": len(written), "items": [row.pk for row in written]}
         services.idempotent_store(
             user=request.user,
             key=key,
@@ -266,3 +253,47 @@ class WorkItemBatch(Logged, generics.GenericAPIView):
             response=answer,
         )
         return Response(answer)
+
+
+class WorkItemBatch(IdempotentBatch):
+    """Done quantities of a month from a source system (document management, one-stop)."""
+
+    required_scope = Scope.WORK_ITEMS_WRITE
+    serializer_class = serializers.WorkItemBatchSerializer
+
+    @extend_schema(parameters=[IDEMPOTENCY_KEY], responses={200: serializers.ReceivedSerializer})
+    def post(self, request):
+        return super().post(request)
+
+    def perform(self, data):
+        period = get_object_or_404(
+            Period,
+            organisation_id__in=reach(self.request).organisation_ids or (),
+            cadence="monthly",
+            year=data["year"],
+            number=data["month"],
+        )
+        return evaluation_services.work_items_receive(
+            period=period, system=data["system"], rows=data["items"], by=self.request.user
+        )
+
+
+class DossierBatch(IdempotentBatch):
+    """Dossiers received and settled at the one-stop desk, from the one-stop portal."""
+
+    required_scope = Scope.DOSSIERS_WRITE
+    serializer_class = serializers.DossierBatchSerializer
+
+    @extend_schema(parameters=[IDEMPOTENCY_KEY], responses={200: serializers.ReceivedSerializer})
+    def post(self, request):
+        return super().post(request)
+
+    def perform(self, data):
+        organisation = get_object_or_404(
+            Organisation,
+            pk__in=reach(self.request).organisation_ids or (),
+            code=data["organisation"],
+        )
+        return discipline_services.dossiers_receive(
+            organisation=organisation, rows=data["items"], by=self.request.user
+        )
