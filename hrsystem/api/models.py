@@ -14,6 +14,7 @@ class Scope(models.TextChoices):
     PERIODS_READ = "periods:read", _("Đọc kỳ đánh giá")
     RESULTS_READ = "results:read", _("Đọc kết quả đánh giá")
     WORK_ITEMS_WRITE = "work-items:write", _("Gửi khối lượng công việc")
+    VIOLATIONS_READ = "violations:read", _("Đọc vi phạm và quyết định kỷ luật")
     DOSSIERS_WRITE = "dossiers:write", _("Gửi hồ sơ một cửa")
 
 

@@ -36,13 +36,11 @@ class Reach:
     unit_ids: frozenset[int]
     organisation_ids: frozenset[int] | None
     """None: every agency (a superuser)."""
-    employee_id: int | None
-    """The person's own employee record, read even outside `unit_ids`."""
     record_unit_ids: frozenset[int]
     """Units whose people's records (results) the caller may read: `can_view_employee`."""
     record_employee_ids: frozenset[int]
-    """People whose records the caller reads outside those units: themselves, and the
-    staff delegated to them as a deputy."""
+    """People whose records the caller reads outside those units: themselves (their own
+    person and result wherever they work), and the staff delegated to them as a deputy."""
 
 
 def reach(request) -> Reach:
@@ -52,7 +50,7 @@ def reach(request) -> Reach:
         units = frozenset(
             Unit.objects.filter(organisation=client.organisation_id).values_list("pk", flat=True)
         )
-        return Reach(units, frozenset({client.organisation_id}), None, units, frozenset())
+        return Reach(units, frozenset({client.organisation_id}), units, frozenset())
     person = permissions.viewer(request._request)
     organisations = person.organisation_ids
     own = person.employee.pk if person.employee else None
@@ -63,10 +61,27 @@ def reach(request) -> Reach:
     return Reach(
         frozenset(person.unit_ids),
         None if organisations is None else frozenset(organisations),
-        own,
         frozenset(records),
         frozenset(delegated | ({own} if own else set())),
     )
+
+
+def ledger_reach(request) -> tuple[frozenset[int], int | None]:
+    """Units whose discipline ledger the caller reads, and their own employee record (read
+    wherever it is): a client its agency, a person the ledger pages' `Scope.reach`."""
+    from discipline.permissions import Scope as LedgerScope
+
+    client = client_of(request)
+    if client is not None:
+        units = Unit.objects.filter(organisation=client.organisation_id).values_list(
+            "pk", flat=True
+        )
+        return frozenset(units), None
+    person = permissions.viewer(request._request)
+    own = person.employee.pk if person.employee else None
+    if person.organisation is None:
+        return frozenset(), own
+    return frozenset(LedgerScope(request._request).reach), own
 
 
 def client_may(user, scope: str, organisation_id: int) -> bool:

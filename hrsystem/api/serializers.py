@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from discipline.models import DisciplineDecision, Violation
 from evaluation.models import Evaluation, Period, WorkItem
 from evaluation.presenters import reason_texts
 from hrsystem.models import Assignment, Unit
@@ -146,6 +147,59 @@ class ResultDetailSerializer(ResultSerializer):
 
     def get_reasons(self, evaluation) -> list[str]:
         return [str(text) for text in reason_texts(evaluation.reasons)]
+
+
+class ViolationSerializer(serializers.ModelSerializer):
+    """A ledger entry against a person or a unit, with what it deducts and why."""
+
+    employee = serializers.CharField(source="employee.code", allow_null=True, default=None)
+    unit = serializers.CharField(source="unit.code")
+    item = serializers.CharField(source="item.code")
+    description = serializers.CharField(source="item.description")
+
+    class Meta:
+        model = Violation
+        fields = [
+            "id",
+            "occurred_on",
+            "employee",
+            "unit",
+            "item",
+            "description",
+            "points",
+            "criterion_code",
+            "cap_level",
+            "legal_basis",
+            "source",
+            "status",
+            "contest_deadline",
+        ]
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    """A discipline decision against one person."""
+
+    employee = serializers.CharField(source="employee.code")
+    unit = serializers.CharField(source="unit.code")
+    form = serializers.CharField(source="form.code")
+    form_name = serializers.CharField(source="form.name")
+    violations = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = DisciplineDecision
+        fields = [
+            "id",
+            "number",
+            "decided_on",
+            "employee",
+            "unit",
+            "form",
+            "form_name",
+            "legal_basis",
+            "effect_from",
+            "effect_to",
+            "violations",
+        ]
 
 
 class WorkItemRowSerializer(serializers.Serializer):

@@ -17,6 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from discipline import services as discipline_services
+from discipline.models import DisciplineDecision, Violation
 from evaluation import services as evaluation_services
 from evaluation.models import Evaluation, Period, PeriodState, WorkItem
 from hrsystem import clock, selectors
@@ -25,7 +26,7 @@ from hrsystem.models import Assignment, Organisation, Unit
 from . import serializers, services
 from .errors import invalid
 from .models import ApiToken, IdempotentRequest, Scope
-from .permissions import HasScope, reach
+from .permissions import HasScope, ledger_reach, reach
 
 
 class Logged:
@@ -105,7 +106,7 @@ class PersonRows(Logged):
         scope = reach(self.request)
         rows = Assignment.objects.filter(
             selectors.active_on(clock.today()),
-            Q(unit_id__in=scope.unit_ids) | Q(employee_id=scope.employee_id),
+            Q(unit_id__in=scope.unit_ids) | Q(employee_id__in=scope.record_employee_ids),
         )
         unit = _param(self.request, "unit")
         if unit is not None:
@@ -209,6 +210,73 @@ class ResultDetail(ResultRows, generics.RetrieveAPIView):
             .get_queryset()
             .prefetch_related(Prefetch("work_items", WorkItem.objects.order_by("ad_hoc", "id")))
         )
+
+
+LEDGER_FILTERS = [
+    _int_filter("year", "Năm."),
+    _int_filter("unit", "Đơn vị (id)."),
+    _int_filter("employee", "Cán bộ (id)."),
+]
+
+
+class LedgerRows(Logged):
+    """Rows of the discipline ledger in the caller's reach: the units whose ledger pages
+    they read, and their own record."""
+
+    required_scope = Scope.VIOLATIONS_READ
+    day_field = ""
+
+    def get_queryset(self):
+        units, own = ledger_reach(self.request)
+        mine = [own] if own is not None else []
+        rows = self.model.objects.filter(Q(unit_id__in=units) | Q(employee_id__in=mine))
+        for name, lookup in [
+            ("year", f"{self.day_field}__year"),
+            ("unit", "unit_id"),
+            ("employee", "employee_id"),
+        ]:
+            value = _param(self.request, name)
+            if value is not None:
+                rows = rows.filter(**{lookup: value})
+        return self.related(rows).order_by(f"-{self.day_field}", "-pk")
+
+
+class ViolationRows(LedgerRows):
+    model = Violation
+    day_field = "occurred_on"
+    serializer_class = serializers.ViolationSerializer
+
+    def related(self, rows):
+        return rows.select_related("employee", "unit", "item")
+
+
+@extend_schema(parameters=LEDGER_FILTERS)
+class ViolationList(ViolationRows, generics.ListAPIView):
+    """Violations recorded in the caller's reach, latest first."""
+
+
+class ViolationDetail(ViolationRows, generics.RetrieveAPIView):
+    """One violation (404 outside the caller's reach)."""
+
+
+class DecisionRows(LedgerRows):
+    model = DisciplineDecision
+    day_field = "decided_on"
+    serializer_class = serializers.DecisionSerializer
+
+    def related(self, rows):
+        return rows.select_related("employee", "unit", "form").prefetch_related(
+            Prefetch("violations", Violation.objects.only("pk"))
+        )
+
+
+@extend_schema(parameters=LEDGER_FILTERS)
+class DecisionList(DecisionRows, generics.ListAPIView):
+    """Discipline decisions in the caller's reach, latest first."""
+
+
+class DecisionDetail(DecisionRows, generics.RetrieveAPIView):
+    """One discipline decision (404 outside the caller's reach)."""
 
 
 IDEMPOTENCY_KEY = OpenApiParameter(
