@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from discipline.models import DisciplineDecision, Violation
-from evaluation.models import Evaluation, Period, WorkItem
+from evaluation.models import Evaluation, Period, UnitPeriod, WorkItem
 from evaluation.presenters import reason_texts
 from hrsystem.models import Assignment, Unit
 
@@ -147,6 +147,36 @@ class ResultDetailSerializer(ResultSerializer):
 
     def get_reasons(self, evaluation) -> list[str]:
         return [str(text) for text in reason_texts(evaluation.reasons)]
+
+
+class UnitResultSerializer(serializers.ModelSerializer):
+    """A unit's published result of one period, with the reasons in words."""
+
+    year = serializers.IntegerField(source="period.year")
+    number = serializers.IntegerField(source="period.number")
+    unit = serializers.CharField(source="unit.code")
+    unit_name = serializers.CharField(source="unit.name")
+    reasons = serializers.SerializerMethodField()
+
+    class Meta:
+        model = UnitPeriod
+        fields = [
+            "id",
+            "period",
+            "year",
+            "number",
+            "unit",
+            "unit_name",
+            "rated_count",
+            "score",
+            "score_level",
+            "level",
+            "on_time_rate",
+            "reasons",
+        ]
+
+    def get_reasons(self, unit_period) -> list[str]:
+        return [str(text) for text in reason_texts(unit_period.reasons)]
 
 
 class ViolationSerializer(serializers.ModelSerializer):

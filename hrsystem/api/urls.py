@@ -16,6 +16,7 @@ urlpatterns = [
     path("v1/periods/<int:pk>/", views.PeriodDetail.as_view(), name="period"),
     path("v1/results/", views.ResultList.as_view(), name="results"),
     path("v1/results/<int:pk>/", views.ResultDetail.as_view(), name="result"),
+    path("v1/unit-results/", views.UnitResultList.as_view(), name="unit_results"),
     path("v1/violations/", views.ViolationList.as_view(), name="violations"),
     path("v1/violations/<int:pk>/", views.ViolationDetail.as_view(), name="violation"),
     path("v1/decisions/", views.DecisionList.as_view(), name="decisions"),

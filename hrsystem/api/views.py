@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from discipline import services as discipline_services
 from discipline.models import DisciplineDecision, Violation
 from evaluation import services as evaluation_services
-from evaluation.models import Evaluation, Period, PeriodState, WorkItem
+from evaluation.models import Evaluation, Period, PeriodState, UnitPeriod, WorkItem
 from hrsystem import clock, selectors
 from hrsystem.models import Assignment, Organisation, Unit
 
@@ -209,6 +209,30 @@ class ResultDetail(ResultRows, generics.RetrieveAPIView):
             super()
             .get_queryset()
             .prefetch_related(Prefetch("work_items", WorkItem.objects.order_by("ad_hoc", "id")))
+        )
+
+
+UNIT_RESULT_FILTERS = [_int_filter("period", "Kỳ đánh giá (id)."), _int_filter("year", "Năm.")]
+
+
+@extend_schema(parameters=UNIT_RESULT_FILTERS)
+class UnitResultList(Logged, generics.ListAPIView):
+    """Published results of the units whose people's results the caller reads (the whole
+    agency for a client or its HR and board), latest period first."""
+
+    required_scope = Scope.RESULTS_READ
+    serializer_class = serializers.UnitResultSerializer
+
+    def get_queryset(self):
+        rows = UnitPeriod.objects.filter(
+            unit_id__in=reach(self.request).record_unit_ids, period__state__in=PUBLISHED
+        )
+        for name, lookup in [("period", "period_id"), ("year", "period__year")]:
+            value = _param(self.request, name)
+            if value is not None:
+                rows = rows.filter(**{lookup: value})
+        return rows.select_related("period", "unit").order_by(
+            "-period__year", "-period__number", "unit__path", "id"
         )
 
 

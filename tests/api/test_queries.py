@@ -10,7 +10,13 @@ from tests.factories import EmployeeFactory, PeriodFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
-LISTS = ["/api/v1/units/", "/api/v1/people/", "/api/v1/periods/", "/api/v1/results/"]
+LISTS = [
+    "/api/v1/units/",
+    "/api/v1/people/",
+    "/api/v1/periods/",
+    "/api/v1/results/",
+    "/api/v1/unit-results/",
+]
 
 
 def counted(client, url) -> tuple[int, int]:

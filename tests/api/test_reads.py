@@ -132,3 +132,13 @@ def test_a_login_without_a_record_reads_nothing(api, django_user_model):
     assert codes(client.get("/api/v1/units/")) == set()
     assert codes(client.get("/api/v1/people/")) == set()
     assert codes(client.get("/api/v1/periods/"), "number") == set()
+
+
+def test_unit_results_are_published_ones_in_reach(api):
+    ours = call(api.qlvb_token).get("/api/v1/unit-results/?page_size=500").json()["results"]
+    assert {row["period"] for row in ours} == {api.september.pk}
+    assert {"TC", "KT", "VP"} <= {row["unit"] for row in ours}
+    assert codes(call(api.khac_token).get("/api/v1/unit-results/"), "unit") == set()
+    head = codes(session(api.truong_tc.user).get("/api/v1/unit-results/"), "unit")
+    assert head == {"TC", "KT"}
+    assert codes(session(api.binh.user).get("/api/v1/unit-results/"), "unit") == set()
