@@ -12,7 +12,17 @@ from hrsystem import batches, clock
 from hrsystem.api.permissions import can_send_work_items
 from hrsystem.service_checks import require, save
 
-from .common import EMPLOYEE_STATES, _bump, _decimal, _fail, _period_states
+from .common import (
+    EMPLOYEE_STATES,
+    _bump,
+    _change_reason,
+    _decimal,
+    _fail,
+    _item_of,
+    _locked_evaluation,
+    _period_states,
+    _scorer,
+)
 
 
 def _items_by_key(period: models.Period, codes: set[str]) -> dict[tuple[str, str], models.WorkItem]:
@@ -92,3 +102,29 @@ def work_items_receive(
     for evaluation in {item.evaluation_id: item.evaluation for item in received}.values():
         _bump(evaluation, by)
     return received
+
+
+@transaction.atomic
+def work_item_source_override(
+    *, item: models.WorkItem, done, reason: str, revision: int, by
+) -> models.WorkItem:
+    """The scorer replaces a quantity a source system sent, with a reason: the audit trail
+    keeps the reason and the item keeps what the system sent (`source_quantity`)."""
+    item = _item_of(item)
+    evaluation = _locked_evaluation(item.evaluation, revision)
+    _scorer(by, evaluation)
+    _period_states(evaluation.period, EMPLOYEE_STATES)
+    if not item.source_system:
+        _fail("item", _("Khối lượng này do người thực hiện kê khai, không phải do hệ thống gửi."))
+    reason = (reason or "").strip()
+    if not reason:
+        _fail("reason", _("Ghi rõ lý do sửa khối lượng do hệ thống gửi."))
+    value = _decimal(done, "done")
+    if value < 0 or value != value.quantize(Decimal("0.01")):
+        _fail("done", _("Khối lượng phải không âm, tối đa 2 chữ số thập phân."))
+    item.done = value
+    item.full_clean(exclude=["evaluation", "standard_task", "work_product"])
+    item._change_reason = _change_reason(_("Sửa khối lượng do hệ thống gửi"), reason)
+    save(item, by)
+    _bump(evaluation, by)
+    return item

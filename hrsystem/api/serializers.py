@@ -274,6 +274,16 @@ class DossierBatchSerializer(serializers.Serializer):
     items = DossierRowSerializer(many=True, allow_empty=False, max_length=5000)
 
 
+class OverrideSerializer(serializers.Serializer):
+    """The scorer's replacement for a quantity a system sent, with the reason."""
+
+    done = serializers.DecimalField(max_digits=9, decimal_places=2, min_value=0)
+    reason = serializers.CharField(max_length=2000)
+    revision = serializers.IntegerField(
+        min_value=0, help_text=_("Lần sửa của phiếu khi đọc (chống ghi đè).")
+    )
+
+
 class ReceivedSerializer(serializers.Serializer):
     received = serializers.IntegerField()
     items = serializers.ListField(child=serializers.IntegerField())

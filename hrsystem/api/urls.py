@@ -22,6 +22,7 @@ urlpatterns = [
     path("v1/decisions/", views.DecisionList.as_view(), name="decisions"),
     path("v1/decisions/<int:pk>/", views.DecisionDetail.as_view(), name="decision"),
     path("v1/work-items/", views.WorkItemBatch.as_view(), name="work_items"),
+    path("v1/work-items/<int:pk>/override/", views.WorkItemOverride.as_view(), name="override"),
     path("v1/dossiers/", views.DossierBatch.as_view(), name="dossiers"),
     path("tokens/", pages.my_tokens, name="my_tokens"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

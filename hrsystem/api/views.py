@@ -389,3 +389,29 @@ class DossierBatch(IdempotentBatch):
         return discipline_services.dossiers_receive(
             organisation=organisation, rows=data["items"], by=self.request.user
         )
+
+
+class WorkItemOverride(Logged, generics.GenericAPIView):
+    """The scorer replaces a quantity a source system sent, giving the reason (404 for an
+    item outside the caller's reach, 403 for one they may not score)."""
+
+    required_scope = Scope.WORK_ITEMS_WRITE
+    serializer_class = serializers.OverrideSerializer
+
+    @extend_schema(responses={200: serializers.WorkItemSerializer})
+    def post(self, request, pk: int):
+        scope = reach(request)
+        item = get_object_or_404(
+            WorkItem.objects.filter(
+                Q(evaluation__unit_id__in=scope.record_unit_ids)
+                | Q(evaluation__employee_id__in=scope.record_employee_ids)
+            ),
+            pk=pk,
+        )
+        change = self.get_serializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        item = evaluation_services.work_item_source_override(
+            item=item, by=request.user, **change.validated_data
+        )
+        self.rows = 1
+        return Response(serializers.WorkItemSerializer(item).data)

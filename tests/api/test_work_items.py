@@ -166,3 +166,60 @@ def test_the_result_shows_where_the_quantity_came_from(api):
     assert sources[A]["system"] == "QLVB"
     assert sources[A]["reference"] == "123/UBND-VP"
     assert sources[B] is None
+
+
+def override(who_client, sent, **body):
+    url = f"/api/v1/work-items/{sent.pk}/override/"
+    return who_client.post(url, body, format="json")
+
+
+def signed_in(user):
+    client = call()
+    client.force_login(user)
+    return client
+
+
+def test_the_head_overrides_a_sent_quantity_only_with_a_reason(api):
+    send(api.qlvb_token, batch(row()))
+    sent = item(api, A)
+    head = signed_in(api.truong_tc.user)
+    revision = sent.evaluation.revision
+    refused = override(head, sent, done="5", reason=" ", revision=revision)
+    assert refused.status_code == 400
+    assert list(refused.json()["errors"]) == ["reason"]
+    response = override(head, sent, done="5", reason="Hai văn bản trùng", revision=revision)
+    assert response.status_code == 200, response.content
+    changed = WorkItem.objects.get(pk=sent.pk)
+    assert (changed.done, changed.source_quantity) == (Decimal(5), Decimal(7))
+    audit = changed.history.latest()
+    assert audit.history_user == api.truong_tc.user
+    assert "Hai văn bản trùng" in audit.history_change_reason
+    stale = override(head, sent, done="6", reason="lại", revision=revision)
+    assert stale.status_code == 400
+
+
+@pytest.mark.parametrize(("who", "status"), [("binh", 403), ("an", 404), ("to_chuc", 403)])
+def test_nobody_else_overrides_a_sent_quantity(api, who, status):
+    send(api.qlvb_token, batch(row()))
+    sent = item(api, A)
+    response = override(
+        signed_in(getattr(api, who).user),
+        sent,
+        done="5",
+        reason="x",
+        revision=sent.evaluation.revision,
+    )
+    assert response.status_code == status
+    assert item(api, A).done == Decimal(7)
+
+
+def test_a_declared_quantity_is_not_overridden_here(api):
+    declared = item(api, A)
+    head = signed_in(api.truong_tc.user)
+    response = override(head, declared, done="5", reason="x", revision=declared.evaluation.revision)
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["item"]
+    assert (
+        override(call(api.khac_token), declared, done="5", reason="x", revision=0).status_code
+        == 404
+    )
