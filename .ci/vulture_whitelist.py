@@ -4,6 +4,8 @@ an issue that wires them. Each line names its user; a name nothing uses goes, no
 
 from evaluation import forms, presenters
 from hrsystem import admin, clock, context_processors, middleware, passwords, permissions, views
+from hrsystem.api import authentication, pagination, schema
+from hrsystem.api import permissions as api_permissions
 
 # Read by templates.
 forms.ScoreRowForm.criterion_cells  # _score_row.html, appeal_decide.html
@@ -20,6 +22,14 @@ passwords.NotTheAgencyValidator.validate  # settings.AUTH_PASSWORD_VALIDATORS
 passwords.NotTheAgencyValidator.get_help_text  # settings.AUTH_PASSWORD_VALIDATORS
 views.locked_out  # settings.AXES_LOCKOUT_CALLABLE
 clock.reset  # tests: the `clock` fixture
+
+# Called by Django REST framework and drf-spectacular (named in settings.REST_FRAMEWORK, or
+# found by their base classes).
+authentication.TokenAuthentication.authenticate
+authentication.TokenAuthentication.authenticate_header
+pagination.Pages
+api_permissions.HasScope.has_permission
+schema.TokenScheme
 
 # Kept for the issue that wires them.
 permissions.can_view_employee  # a tested rule no page calls yet (see issue 12)

@@ -14,6 +14,7 @@ from django.http import Http404
 from hrsystem import clock
 from hrsystem import permissions as hr
 from hrsystem import selectors as hr_selectors
+from hrsystem.api.permissions import client_may  # API (issue 14)
 from hrsystem.models import Employee, Organisation, Unit
 from hrsystem.permissions import Perm, viewer
 
@@ -101,8 +102,11 @@ def can_decide_contest(user, violation: Violation, on: date) -> bool:
 
 
 def can_record_desk(user, unit: Unit, on: date) -> bool:
-    """May `user` record dossiers, letters, counts and surveys of `unit`? The one-stop role."""
-    return hr.can_record_dossiers(user, unit, on)
+    """May `user` record dossiers, letters, counts and surveys of `unit`? The one-stop role,
+    or the agency's one-stop portal through the API (scope `dossiers:write`)."""
+    return hr.can_record_dossiers(user, unit, on) or client_may(  # API (issue 14)
+        user, "dossiers:write", unit.organisation_id
+    )
 
 
 def can_decide_complaint(user, complaint: Complaint, on: date) -> bool:

@@ -1045,6 +1045,13 @@ class WorkItem(models.Model):
     done_entered_by = _by(_("khối lượng do người chấm nhập"), "+")
     self_note = models.TextField(_("ghi chú của người thực hiện"), blank=True)
     review_note = models.TextField(_("nhận xét của người chấm"), blank=True)
+    # API (issue 14): where a done quantity sent by another system came from
+    source_system = models.CharField(_("hệ thống nguồn"), max_length=120, blank=True)
+    source_reference = models.CharField(_("số hiệu văn bản nguồn"), max_length=100, blank=True)
+    source_quantity = models.DecimalField(
+        _("khối lượng hệ thống gửi"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    source_received_at = models.DateTimeField(_("nhận từ hệ thống lúc"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -83,9 +83,13 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "hrsystem",
     "discipline",
     "evaluation",
+    "hrsystem.api",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +228,28 @@ NOTIFICATION_CHANNELS = envlist(
     ["evaluation.notifications.InAppChannel", "evaluation.notifications.EmailChannel"],
 )
 """Dotted paths of `evaluation.notifications.Channel` classes every message goes through."""
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "hrsystem.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "hrsystem.api.pagination.Pages",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "hrsystem.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Đánh giá, xếp loại công chức — API",
+    "DESCRIPTION": "Kết nối hệ thống quản lý văn bản, một cửa và nhân sự (xem README).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

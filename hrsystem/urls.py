@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("discipline/", include("discipline.urls")),
     path("accounts/", include(account_patterns)),
+    path("api/", include("hrsystem.api.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -24,6 +24,7 @@ from discipline.models import (
     ViolationStatus,
 )
 from hrsystem import clock
+from hrsystem.api import events as api_events  # API (issue 14)
 from hrsystem.models import (
     Employee,
     Unit,
@@ -82,6 +83,7 @@ def _violation_create(
     violation.full_clean()
     save(violation, by)
     signals.violation_recorded.send(sender=Violation, violation=violation)
+    api_events.violation_recorded(violation)  # API (issue 14): webhooks to subscribed systems
     return violation
 
 

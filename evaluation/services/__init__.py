@@ -18,6 +18,7 @@ inbox), every public function re-exported here: callers write
 from .appeals import appeal_decide, appeal_decider, appeal_file
 from .approval import period_sign_off, unit_approve, unit_return, unit_submit
 from .common import ConflictError
+from .imports import work_item_source_override, work_items_receive  # API (issue 14)
 from .inbox import notifications_mark_read
 from .periods import (
     period_advance,
@@ -73,4 +74,6 @@ __all__ = [
     "unit_submit",
     "work_item_add_ad_hoc",
     "work_item_declare",
+    "work_item_source_override",
+    "work_items_receive",
 ]

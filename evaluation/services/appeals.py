@@ -14,6 +14,7 @@ from evaluation.models import (
 )
 from hrsystem import clock
 from hrsystem import selectors as hr_selectors
+from hrsystem.api import events as api_events  # API (issue 14)
 from hrsystem.service_checks import save
 
 from .common import (
@@ -170,6 +171,7 @@ def appeal_decide(
         _bump(new, by, [*fields, "scored_by", "scored_at"])
         appeal.resulting_evaluation = new
         _recompute_after(period, by, [new.unit_id])
+        api_events.result_revised(new)  # API (issue 14): webhooks to subscribed systems
     appeal.state = AppealState.UPHELD if upheld else AppealState.REJECTED
     appeal.decided_by, appeal.decision_reason, appeal.decided_at = by, reason, clock.now()
     save(appeal, by)

@@ -24,6 +24,7 @@ from evaluation.models import (
 from evaluation.rulesets import CRITERION_COLUMNS, rule_set_from_rows, snapshot
 from hrsystem import clock, permissions
 from hrsystem import selectors as hr_selectors
+from hrsystem.api import events as api_events  # API (issue 14)
 from hrsystem.models import Assignment, StandardTask, Unit, WorkProduct
 from hrsystem.service_checks import day_text, require, save
 
@@ -395,6 +396,7 @@ def period_publish(*, period: models.Period, by) -> models.Period:
         % {"due": day_text(period.appeal_due)},
         key=f"period:{period.pk}:published:{period.published_at.isoformat()}",
     )
+    api_events.period_published(period)  # API (issue 14): webhooks to subscribed systems
     return period
 
 

@@ -61,6 +61,13 @@ def _declare(
             )
         if value != value.quantize(Decimal("0.01")):
             _fail(field, _("Khối lượng chỉ có tối đa 2 chữ số thập phân."))
+        # API (issue 14): a quantity a source system sent is not the person's to change
+        if item.source_system and value != item.done:
+            _fail(
+                field,
+                _("Khối lượng của “%(name)s” do hệ thống %(system)s gửi: không sửa được.")
+                % {"name": item.name, "system": item.source_system},
+            )
         item.done = value
     if evidence_number is not None:
         item.evidence_number = evidence_number.strip()

@@ -21,7 +21,7 @@ SIZES = (1, 6)
 
 QUERIES = {
     "bulk return, bulk approve": (15, 34),  # 3 of them lock period → units → rows
-    "publish, lock": (14, 9),  # 2 check contests and appeals before publishing
+    "publish, lock": (15, 9),  # publish: 2 check contests and appeals, 1 finds webhook subscribers
 }
 """Queries measured on SQLite inside a test transaction; the same at every size. On
 PostgreSQL each bulk write but the return adds one: `SET LOCAL jit = off`."""
