@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0003_evaluation_joined_late'),
+        ('evaluation', '0007_rule_set_snapshot_once_per_period'),
     ]
 
     operations = [
