@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.shared import (  # noqa: F401 — `_shared_casts` is the casts' fixture
     _shared_casts,
@@ -24,6 +26,13 @@ from tests.shared import (  # noqa: F401 — `_shared_casts` is the casts' fixtu
     group_by_casts,
     shared_cast,
 )
+
+# The suite shares two cores between xdist workers (and CI with other jobs): wall-clock
+# health checks and deadlines would fail by load, not by the code. Examples stay as many.
+hypothesis_settings.register_profile(
+    "suite", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("suite")
 
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
