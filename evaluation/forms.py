@@ -9,9 +9,10 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import BaseRenderer, get_default_renderer
-from django.utils.formats import get_format
+from django.utils.formats import date_format, get_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from hrsystem.forms import WholeNumberField, refuse_foreign_digits
@@ -167,6 +168,16 @@ class WorkItemDeclareForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.item = item
+        # API (issue 14): a quantity a source system sent is shown with its source, not edited
+        if item.source_system:
+            self.fields["done"].disabled = True
+            self.fields["done"].help_text = _(
+                "Do hệ thống %(system)s gửi (văn bản %(reference)s, lúc %(at)s)."
+            ) % {
+                "system": item.source_system,
+                "reference": item.source_reference or "—",
+                "at": date_format(localtime(item.source_received_at), "d/m/Y H:i"),
+            }
 
 
 class SelfAssessmentForm(forms.Form):

@@ -223,3 +223,16 @@ def test_a_declared_quantity_is_not_overridden_here(api):
         override(call(api.khac_token), declared, done="5", reason="x", revision=0).status_code
         == 404
     )
+
+
+def test_the_persons_month_shows_the_source_and_does_not_edit_it(api):
+    send(api.qlvb_token, batch(row()))
+    page = signed_in(api.binh.user).get("/month/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "QLVB" in html and "123/UBND-VP" in html
+    sent = item(api, A)
+    done = next(f for f in page.context["item_forms"] if f.item.pk == sent.pk)["done"]
+    assert done.field.disabled
+    other = next(f for f in page.context["item_forms"] if f.item.pk != sent.pk)["done"]
+    assert not other.field.disabled
