@@ -122,6 +122,7 @@ def my_month(request, pk: int | None = None):
             "period": period,
             "rules": rules,
             "item_forms": item_forms,
+            "undeclared": [item.name for item in items if not item.done],
             "assessment": assessment,
             "editable": editable,
             "error_messages": error_messages,

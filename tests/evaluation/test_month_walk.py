@@ -384,3 +384,45 @@ def test_publication_is_refused_with_the_list_while_a_violation_is_contested(cli
     assert month.period.state == PeriodState.SIGNED_OFF
     overview = client.get(reverse("evaluation:overview", args=[month.period.pk]))
     assert "Vi phạm đang khiếu nại: Phạm Thị Thu" in overview.content.decode()
+    panel = _confirm_panel(overview.content.decode(), "Công bố kết quả cho công chức")
+    assert "Vi phạm đang khiếu nại: Phạm Thị Thu" in panel
+
+
+def _confirm_panel(page: str, label: str) -> str:
+    """The confirmation panel behind the first click on `label`."""
+    start = page.index(f'<summary class="btn">{label}</summary>')
+    return page[start : page.index("</details>", start)]
+
+
+def test_each_irreversible_step_says_what_happens_and_who_is_not_done_first(client, month):
+    from evaluation import services
+
+    client.force_login(month.users["thu"])
+    thu = evaluation_of(month, "thu")
+    page = client.get(reverse("evaluation:my_month_of", args=[thu.pk])).content.decode()
+    panel = _confirm_panel(page, "Gửi tự đánh giá")
+    assert "không sửa được" in panel and "Tiếp nhận, vào sổ văn bản đến" in panel
+    assert "Xác nhận: Gửi tự đánh giá" in panel
+
+    client.force_login(month.users["lan"])
+    page = client.get(reverse("evaluation:overview", args=[month.period.pk])).content.decode()
+    panel = _confirm_panel(page, "Chuyển sang chấm điểm")
+    assert "người chưa gửi tự đánh giá" in panel and "Phạm Thị Thu" in panel
+
+    to_scoring(month)
+    for username in ("binh", "thu", "anh"):
+        evaluation = evaluation_of(month, username)
+        leader = {"dd": 100, "e": 100} if evaluation.is_leader else {}
+        services.evaluation_score(
+            evaluation=evaluation,
+            revision=evaluation.revision,
+            by=month.users["hanh"],
+            final=dict.fromkeys(range(10), 2),
+            **leader,
+        )
+    client.force_login(month.users["hanh"])
+    url = reverse("evaluation:scoring", args=[month.period.pk]) + f"?unit={month.units['VP'].pk}"
+    panel = _confirm_panel(
+        client.get(url).content.decode(), "Gửi kết quả đơn vị lên lãnh đạo cơ quan"
+    )
+    assert "chỉ sửa được điểm khi lãnh đạo trả lại" in panel
