@@ -214,7 +214,7 @@ def score_save(request, period_pk: int, pk: int):
         except ValidationError as error:
             row.errors = _messages_of(error, _field_labels(rules, row.form.items))
         else:
-            _, row = _row_for_user(request, period_pk, pk)
+            row = _row_for_user(request, period_pk, pk)[1]
             row.saved = True
             row.result_level = level_label(rules, row.evaluation.level)
     if not request.htmx:

@@ -426,3 +426,30 @@ def test_each_irreversible_step_says_what_happens_and_who_is_not_done_first(clie
         client.get(url).content.decode(), "Gửi kết quả đơn vị lên lãnh đạo cơ quan"
     )
     assert "chỉ sửa được điểm khi lãnh đạo trả lại" in panel
+
+
+# --- defect 10: scoring ergonomics --------------------------------------------------------
+
+
+def test_the_scoring_page_offers_select_all_and_a_multi_line_comment(client, month):
+    from evaluation import services
+
+    thu = evaluation_of(month, "thu")
+    services.self_assessment_submit(
+        evaluation=thu,
+        revision=thu.revision,
+        by=month.users["thu"],
+        proposed=dict.fromkeys(range(10), 2),
+    )
+    to_scoring(month)
+    client.force_login(month.users["hanh"])
+    page = client.get(reverse("evaluation:scoring", args=[month.period.pk])).content.decode()
+    assert 'data-select-all="evaluations"' in page and "Chọn tất cả" in page
+    assert f'<textarea name="r{thu.pk}-head_comment"' in page
+    data = form_values(page, f"row-{thu.pk}-form")
+    data[f"r{thu.pk}-head_comment"] = "Dòng một\nDòng hai"
+    for index in range(10):
+        data[f"r{thu.pk}-c{index}"] = "2"
+    client.post(reverse("evaluation:score_save", args=[month.period.pk, thu.pk]), data)
+    thu.refresh_from_db()
+    assert thu.head_comment == "Dòng một\nDòng hai"
