@@ -453,3 +453,33 @@ def test_the_scoring_page_offers_select_all_and_a_multi_line_comment(client, mon
     client.post(reverse("evaluation:score_save", args=[month.period.pk, thu.pk]), data)
     thu.refresh_from_db()
     assert thu.head_comment == "Dòng một\nDòng hai"
+
+
+# --- smaller ----------------------------------------------------------------------------
+
+
+def test_the_favicon_is_found(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
+
+
+def test_my_month_stays_on_the_month_still_to_declare_when_the_next_opens(client, month):
+    from evaluation import services
+
+    current = evaluation_of(month, "thu")
+    year, number = (
+        (month.today.year + 1, 1)
+        if month.today.month == 12
+        else (month.today.year, month.today.month + 1)
+    )
+    services.period_open(
+        organisation=month.organisation,
+        year=year,
+        number=number,
+        by=month.users["lan"],
+        rule_set_code="nd335",
+    )
+    client.force_login(month.users["thu"])
+    response = client.get(reverse("evaluation:my_month"))
+    assert response.context["evaluation"].pk == current.pk
