@@ -483,3 +483,16 @@ def test_my_month_stays_on_the_month_still_to_declare_when_the_next_opens(client
     client.force_login(month.users["thu"])
     response = client.get(reverse("evaluation:my_month"))
     assert response.context["evaluation"].pk == current.pk
+
+
+def test_a_deputy_with_delegated_staff_finds_scoring_in_the_menu(client, month):
+    scoring = reverse("evaluation:scoring_current")
+    client.force_login(month.users["binh"])
+    assert f'href="{scoring}"' not in client.get(reverse("home")).content.decode()
+    hr_services.deputy_delegate(
+        deputy=month.employees["binh"],
+        staff=month.employees["thu"],
+        unit=month.units["VP"],
+        start=month.today - timedelta(days=400),
+    )
+    assert f'href="{scoring}"' in client.get(reverse("home")).content.decode()
