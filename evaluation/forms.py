@@ -245,7 +245,7 @@ class ScoreRowForm(forms.Form):
     )
     absent = forms.BooleanField(label=_("Vắng cả kỳ (không xếp loại)"), required=False)
     head_comment = forms.CharField(
-        label=_("Nhận xét"), required=False, max_length=2000, widget=forms.TextInput()
+        label=_("Nhận xét"), required=False, max_length=2000, widget=forms.Textarea({"rows": 2})
     )
 
     def __init__(

@@ -58,7 +58,7 @@ class DirectorySearchForm(forms.Form):
         widget=forms.TextInput(
             attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}
         ),
-        help_text=_("Gõ có dấu hoặc không dấu, ví dụ: “Nguyễn Văn An”, “nguyen van an”, “CB0012”."),
+        help_text=_("Gõ có dấu hoặc không dấu, ví dụ: “Nguyễn Văn An”, “nguyen van an”, “BX0012”."),
     )
     unit = forms.TypedChoiceField(label=_("Đơn vị"), required=False, coerce=int, empty_value=None)
 

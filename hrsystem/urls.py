@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from hrsystem import views
 from hrsystem.forms import LoginForm
@@ -32,6 +34,8 @@ organisation_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # browsers ask for /favicon.ico whatever the page's <link rel="icon"> says
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
     path("", include((organisation_patterns, "hrsystem"))),
     path("", include("evaluation.urls")),
     path("discipline/", include("discipline.urls")),

@@ -2,7 +2,9 @@
 
 from django import template
 
-from hrsystem.permissions import viewer
+from hrsystem import clock
+from hrsystem.models import PostKind
+from hrsystem.permissions import delegated_staff_ids, viewer
 from hrsystem.selectors import LEADER_KINDS
 
 register = template.Library()
@@ -10,9 +12,15 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def leads_a_unit(context) -> bool:
-    """True when the signed-in user heads a unit today, or acts as its head: the people
-    who score their staff each period. Reads the posts the header already loaded."""
+    """True when the signed-in user scores someone today: a head or acting head of a
+    unit, or a deputy with staff delegated to them. Reads the posts the header already
+    loaded; 1 more query for a deputy only."""
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return False
-    return any(post.kind in LEADER_KINDS for post in viewer(request).posts)
+    posts = viewer(request).posts
+    if any(post.kind in LEADER_KINDS for post in posts):
+        return True
+    if any(post.kind == PostKind.DEPUTY for post in posts):
+        return bool(delegated_staff_ids(request.user, clock.today()))
+    return False

@@ -56,12 +56,18 @@ def work_evidence(request, pk: int):
 
 
 def _current_evaluation(user) -> Evaluation | None:
-    return (
+    """The month the user still has to declare (the earliest still a draft), else the
+    latest not locked: a month just opened does not hide one not finished."""
+    evaluations = (
         _evaluations()
         .filter(employee__user=user.pk, is_current=True)
         .exclude(period__state=PeriodState.LOCKED)
-        .order_by("-period__start")
+    )
+    return (
+        evaluations.filter(state=EvaluationState.DRAFT, period__state__in=selectors.SCORING_STATES)
+        .order_by("period__start")
         .first()
+        or evaluations.order_by("-period__start").first()
     )
 
 
@@ -126,6 +132,7 @@ def my_month(request, pk: int | None = None):
             "period": period,
             "rules": rules,
             "item_forms": item_forms,
+            "undeclared": [item.name for item in items if not item.done],
             "assessment": assessment,
             "editable": editable,
             "error_messages": error_messages,

@@ -20,6 +20,7 @@ from evaluation.models import (
     Appeal,
     AppealState,
     Evaluation,
+    EvaluationState,
     Period,
     PeriodState,
     UnitPeriod,
@@ -100,6 +101,20 @@ def overview(request, period_pk: int):
             "not_rated": selectors.not_rated(period=period),
             "exceptions": exceptions,
             "pending_appeals": pending_appeals,
+            "not_submitted": list(
+                Evaluation.objects.filter(
+                    period=period,
+                    is_current=True,
+                    state=EvaluationState.DRAFT,
+                    not_rated=False,
+                    absent=False,
+                )
+                .order_by("unit__path", "employee__sort_key")
+                .values_list("employee__full_name", flat=True)
+            )
+            if period.state == PeriodState.SELF_ASSESSMENT and manages
+            else [],
+            "published_people": sum(unit.people - unit.not_rated for unit in overview.units),
             "blockers": selectors.publication_blockers(period=period)
             if period.state in (PeriodState.SUBMITTED, PeriodState.SIGNED_OFF)
             else [],

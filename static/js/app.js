@@ -21,3 +21,22 @@
     show(notice.dataset.offline);
   });
 })();
+
+// "Chọn tất cả": a checkbox with data-select-all="<name>" ticks or clears every checkbox
+// of that name tied to its form (the bulk actions of the scoring page).
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var all = event.target;
+    if (!all.matches || !all.matches("input[data-select-all]")) {
+      return;
+    }
+    var selector = 'input[type="checkbox"][name="' + all.dataset.selectAll + '"]';
+    var form = all.form ? all.form.id : "";
+    document.querySelectorAll(selector).forEach(function (box) {
+      if (!form || box.getAttribute("form") === form || box.form === all.form) {
+        box.checked = all.checked;
+      }
+    });
+  });
+})();

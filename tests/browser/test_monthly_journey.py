@@ -19,6 +19,12 @@ from tests.evaluation.test_views_pages import FULL, open_month
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _confirm(page, label: str) -> None:
+    """Take an irreversible step: open its confirmation, read it, confirm."""
+    page.locator("summary", has_text=label).click()
+    page.get_by_role("button", name=f"Xác nhận: {label}").click()
+
+
 def _evaluation(cast, username):
     return Evaluation.objects.get(
         period=cast.period, employee=cast.employees[username], is_current=True
@@ -83,7 +89,7 @@ def test_a_month_from_self_assessment_to_the_explained_result(page, agency, log_
         page.locator(f"#id_c{index}").fill(str(value).replace(".", ","))
     page.get_by_label("Ý kiến tự đánh giá").fill("Hoàn thành đúng hạn các văn bản được giao.")
     screenshot("1-employee-declares")
-    page.get_by_role("button", name="Gửi tự đánh giá").click()
+    _confirm(page, "Gửi tự đánh giá")
     expect(page.locator(".messages")).to_contain_text("Đã gửi tự đánh giá")
     expect(page.get_by_role("button", name="Gửi tự đánh giá")).to_have_count(0)
     screenshot("2-employee-submitted")
@@ -103,7 +109,7 @@ def test_a_month_from_self_assessment_to_the_explained_result(page, agency, log_
     row.get_by_role("button", name="Lưu").click()
     expect(page.locator(f"#row-{thu.pk}")).to_contain_text("Đã lưu")
     expect(page.locator(f"#result-{thu.pk}")).to_contain_text("98,00")
-    page.get_by_role("button", name="Gửi kết quả đơn vị lên lãnh đạo cơ quan").click()
+    _confirm(page, "Gửi kết quả đơn vị lên lãnh đạo cơ quan")
     expect(page.locator(".messages")).to_contain_text("Đã gửi kết quả của Văn phòng")
     screenshot("4-head-submitted-unit")
     cast.period.refresh_from_db()
@@ -118,9 +124,9 @@ def test_a_month_from_self_assessment_to_the_explained_result(page, agency, log_
     expect(page.get_by_role("heading", level=1)).to_contain_text("Tổng hợp")
     expect(page.get_by_role("img", name="Phân bố mức xếp loại")).to_be_visible()
     screenshot("5-leader-overview")
-    page.get_by_role("button", name="Phê duyệt kết quả toàn cơ quan").click()
+    _confirm(page, "Phê duyệt kết quả toàn cơ quan")
     expect(page.locator(".messages")).to_contain_text("Lãnh đạo cơ quan đã phê duyệt")
-    page.get_by_role("button", name="Công bố kết quả cho công chức").click()
+    _confirm(page, "Công bố kết quả cho công chức")
     expect(page.locator(".messages")).to_contain_text("Đã công bố")
     screenshot("6-leader-published")
 

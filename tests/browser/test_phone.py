@@ -13,6 +13,12 @@ TAP = 40
 """Smallest height, in CSS pixels, of a control a thumb must hit."""
 
 
+def _confirm(page, label: str) -> None:
+    """Take an irreversible step: open its confirmation, read it, confirm."""
+    page.locator("summary", has_text=label).click()
+    page.get_by_role("button", name=f"Xác nhận: {label}").click()
+
+
 def _fits_the_screen(page) -> None:
     """No sideways scrolling, and no form control reaching past the screen's edge."""
     scroll_width, inner_width = page.evaluate(
@@ -53,13 +59,13 @@ def test_an_employee_declares_and_submits_her_month_on_a_phone(page, agency, log
     page.locator("#id_c0").fill("9")
     screenshot("1-declared")
 
-    page.get_by_role("button", name="Gửi tự đánh giá").click()
+    _confirm(page, "Gửi tự đánh giá")
     expect(page.locator("#id_c0_errors")).to_be_visible()
     _fits_the_screen(page)
     screenshot("2-refused")
 
     page.locator("#id_c0").fill("5")
-    page.get_by_role("button", name="Gửi tự đánh giá").click()
+    _confirm(page, "Gửi tự đánh giá")
     expect(page.locator(".messages")).to_contain_text("Đã gửi tự đánh giá")
     expect(page.get_by_role("button", name="Gửi tự đánh giá")).to_have_count(0)
     expect(page.locator("main")).to_contain_text("2,00")

@@ -384,3 +384,115 @@ def test_publication_is_refused_with_the_list_while_a_violation_is_contested(cli
     assert month.period.state == PeriodState.SIGNED_OFF
     overview = client.get(reverse("evaluation:overview", args=[month.period.pk]))
     assert "Vi phạm đang khiếu nại: Phạm Thị Thu" in overview.content.decode()
+    panel = _confirm_panel(overview.content.decode(), "Công bố kết quả cho công chức")
+    assert "Vi phạm đang khiếu nại: Phạm Thị Thu" in panel
+
+
+def _confirm_panel(page: str, label: str) -> str:
+    """The confirmation panel behind the first click on `label`."""
+    start = page.index(f'<summary class="btn">{label}</summary>')
+    return page[start : page.index("</details>", start)]
+
+
+def test_each_irreversible_step_says_what_happens_and_who_is_not_done_first(client, month):
+    from evaluation import services
+
+    client.force_login(month.users["thu"])
+    thu = evaluation_of(month, "thu")
+    page = client.get(reverse("evaluation:my_month_of", args=[thu.pk])).content.decode()
+    panel = _confirm_panel(page, "Gửi tự đánh giá")
+    assert "không sửa được" in panel and "Tiếp nhận, vào sổ văn bản đến" in panel
+    assert "Xác nhận: Gửi tự đánh giá" in panel
+
+    client.force_login(month.users["lan"])
+    page = client.get(reverse("evaluation:overview", args=[month.period.pk])).content.decode()
+    panel = _confirm_panel(page, "Chuyển sang chấm điểm")
+    assert "người chưa gửi tự đánh giá" in panel and "Phạm Thị Thu" in panel
+
+    to_scoring(month)
+    for username in ("binh", "thu", "anh"):
+        evaluation = evaluation_of(month, username)
+        leader = {"dd": 100, "e": 100} if evaluation.is_leader else {}
+        services.evaluation_score(
+            evaluation=evaluation,
+            revision=evaluation.revision,
+            by=month.users["hanh"],
+            final=dict.fromkeys(range(10), 2),
+            **leader,
+        )
+    client.force_login(month.users["hanh"])
+    url = reverse("evaluation:scoring", args=[month.period.pk]) + f"?unit={month.units['VP'].pk}"
+    panel = _confirm_panel(
+        client.get(url).content.decode(), "Gửi kết quả đơn vị lên lãnh đạo cơ quan"
+    )
+    assert "chỉ sửa được điểm khi lãnh đạo trả lại" in panel
+
+
+# --- defect 10: scoring ergonomics --------------------------------------------------------
+
+
+def test_the_scoring_page_offers_select_all_and_a_multi_line_comment(client, month):
+    from evaluation import services
+
+    thu = evaluation_of(month, "thu")
+    services.self_assessment_submit(
+        evaluation=thu,
+        revision=thu.revision,
+        by=month.users["thu"],
+        proposed=dict.fromkeys(range(10), 2),
+    )
+    to_scoring(month)
+    client.force_login(month.users["hanh"])
+    page = client.get(reverse("evaluation:scoring", args=[month.period.pk])).content.decode()
+    assert 'data-select-all="evaluations"' in page and "Chọn tất cả" in page
+    assert f'<textarea name="r{thu.pk}-head_comment"' in page
+    data = form_values(page, f"row-{thu.pk}-form")
+    data[f"r{thu.pk}-head_comment"] = "Dòng một\nDòng hai"
+    for index in range(10):
+        data[f"r{thu.pk}-c{index}"] = "2"
+    client.post(reverse("evaluation:score_save", args=[month.period.pk, thu.pk]), data)
+    thu.refresh_from_db()
+    assert thu.head_comment == "Dòng một\nDòng hai"
+
+
+# --- smaller ----------------------------------------------------------------------------
+
+
+def test_the_favicon_is_found(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
+
+
+def test_my_month_stays_on_the_month_still_to_declare_when_the_next_opens(client, month):
+    from evaluation import services
+
+    current = evaluation_of(month, "thu")
+    year, number = (
+        (month.today.year + 1, 1)
+        if month.today.month == 12
+        else (month.today.year, month.today.month + 1)
+    )
+    services.period_open(
+        organisation=month.organisation,
+        year=year,
+        number=number,
+        by=month.users["lan"],
+        rule_set_code="nd335",
+    )
+    client.force_login(month.users["thu"])
+    response = client.get(reverse("evaluation:my_month"))
+    assert response.context["evaluation"].pk == current.pk
+
+
+def test_a_deputy_with_delegated_staff_finds_scoring_in_the_menu(client, month):
+    scoring = reverse("evaluation:scoring_current")
+    client.force_login(month.users["binh"])
+    assert f'href="{scoring}"' not in client.get(reverse("home")).content.decode()
+    hr_services.deputy_delegate(
+        deputy=month.employees["binh"],
+        staff=month.employees["thu"],
+        unit=month.units["VP"],
+        start=month.today - timedelta(days=400),
+    )
+    assert f'href="{scoring}"' in client.get(reverse("home")).content.decode()
