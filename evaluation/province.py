@@ -141,6 +141,7 @@ def generate(
         staff = _people(organisation, tree, positions, people, rng, progress)
         hr_user, leader_user = _logins_and_roles(organisation, tree, staff)
         _say(progress, "people, posts and logins done")
+    analyze()
     periods = []
     for month in range(1, months + 1):
         with transaction.atomic():
@@ -149,6 +150,7 @@ def generate(
             period = services.period_open(
                 organisation=organisation, year=YEAR, number=month, by=hr_user
             )
+            analyze()  # the month's new rows, before they are filled and scored
             fill_month(period, rng, last=month == months)
             period_recompute(period=period)
             periods.append(period)
