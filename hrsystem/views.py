@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.views.decorators.vary import vary_on_headers
 
 from . import selectors
@@ -186,3 +187,8 @@ def directory(request):
     context = {"form": form, "query": query, "page": page, "partial": partial}
     template = "hrsystem/_directory_results.html" if partial else "hrsystem/directory.html"
     return render(request, template, context)
+
+
+def favicon(request):
+    """/favicon.ico, which browsers ask for whatever the page's icon link says: the SVG."""
+    return redirect(static("img/favicon.svg"), permanent=True)
