@@ -2,9 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from hrsystem import views
 from hrsystem.forms import LoginForm
@@ -35,7 +33,7 @@ organisation_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     # browsers ask for /favicon.ico whatever the page's <link rel="icon"> says
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon),
     path("", include((organisation_patterns, "hrsystem"))),
     path("", include("evaluation.urls")),
     path("discipline/", include("discipline.urls")),

@@ -13,7 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.views.decorators.vary import vary_on_headers
 
 from . import selectors
@@ -194,3 +195,8 @@ def locked_out(request, response, credentials):
     try again, and who unlocks sooner (`settings.AXES_LOCKOUT_CALLABLE`)."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+def favicon(request):
+    """/favicon.ico, which browsers ask for whatever the page's icon link says: the SVG."""
+    return redirect(static("img/favicon.svg"), permanent=True)
