@@ -177,6 +177,8 @@ AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 30))
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = envbool("LOGIN_THROTTLE_VERBOSE", False)
+"""Lockouts are logged as warnings either way; verbose adds a line per login."""
 AXES_LOCKOUT_CALLABLE = "hrsystem.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "hrsystem.middleware.client_address"
 TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 1 if PRODUCTION else 0)

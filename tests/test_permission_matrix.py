@@ -1,0 +1,268 @@
+# ruff: noqa: E501  (the matrix reads as one line per URL)
+"""The permission matrix: every URL pattern of the project × every role of the demo.
+
+The resolver is walked, so a new URL without an entry in EXPECTED fails
+`test_every_url_pattern_has_an_entry`. The demo agency is built once for the module
+(rolled back at its end) and every request is read-only: GET for the pages; for the
+POST-only views an empty POST from each role that may not act there (a forged request:
+it must be refused, and nothing is written). The admin's patterns are checked as a whole:
+only staff reach them, and none fails for the system administrator or the HR officer.
+
+Roles: the demo's logins (demo.LOGINS), a head of another unit, a deputy with nobody
+delegated, an acting head outside their dates, and an anonymous visitor.
+"""
+
+import os
+import re
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLResolver, get_resolver, reverse
+
+from discipline.models import Complaint, DisciplineDecision, DossierRecord, Inspection, Violation
+from evaluation.models import Appeal, Evaluation, Period
+from hrsystem import clock, demo
+from hrsystem.models import Post, PostKind
+
+pytestmark = pytest.mark.django_db
+FAST_HASHING = {"PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]}
+EXTRA_ROLES = ["truong_khac", "pho_khac", "quyen_het_han"]
+ROLES = ["anon", *(name for name, _role in demo.LOGINS), *EXTRA_ROLES]
+
+
+def url_patterns(patterns=None, namespace=""):
+    """(full name, route) of every URL pattern, walking included URLconfs."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            yield from url_patterns(pattern.url_patterns, inner)
+        else:
+            yield namespace + (pattern.name or ""), str(pattern.pattern)
+
+
+def _give_login(employee, username):
+    user = get_user_model().objects.create_user(username=username, password="x")
+    employee.user = user
+    employee.save(update_fields=["user"])
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The demo agency, plus logins for a head of another unit, a deputy without
+    delegation and an acting head whose acting ended; kept for the module."""
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(**FAST_HASHING):
+        call_command("setup_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        users = {user.username: user for user in get_user_model().objects.all()}
+        nhanvien = users["nhanvien"].employee
+        posts = Post.objects.filter(employee__user__isnull=True).select_related("employee")
+        head = posts.filter(kind=PostKind.HEAD).exclude(unit__parent=None).first()
+        deputy = posts.filter(kind=PostKind.DEPUTY, employee__delegations_held=None).first()
+        _give_login(head.employee, "truong_khac")
+        _give_login(deputy.employee, "pho_khac")
+        acting = posts.exclude(employee__in=[head.employee, deputy.employee]).first()
+        acting_post = Post.objects.create(
+            employee=acting.employee,
+            unit=head.unit,
+            kind=PostKind.ACTING,
+            start=clock.today() - timedelta(days=300),
+            end=clock.today() - timedelta(days=200),
+        )
+        _give_login(acting_post.employee, "quyen_het_han")
+        evaluation = (
+            Evaluation.objects.filter(employee=nhanvien, is_current=True)
+            .order_by("-period__start")
+            .first()
+        )
+        period = Period.objects.filter(organisation=evaluation.period.organisation_id).latest(
+            "start"
+        )
+        first = {
+            model: model.objects.order_by("pk").values_list("pk", flat=True).first() or 1
+            for model in (Inspection, Violation, DisciplineDecision, DossierRecord, Complaint)
+        }
+        args = {
+            "unit": evaluation.unit_id,
+            "evaluation": evaluation.pk,
+            "period": period.pk,
+            "appeal": Appeal.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
+            **{model.__name__: pk for model, pk in first.items()},
+        }
+        yield SimpleNamespace(
+            args=args, users=get_user_model().objects.in_bulk(field_name="username")
+        )
+        transaction.set_rollback(True)
+
+
+def kwargs_for(name: str, route: str, args: dict) -> dict:
+    """The URL's arguments from the demo's records."""
+    values = {
+        "unit_id": args["unit"],
+        "unit_pk": args["unit"],
+        "period_pk": args["period"],
+        "what": "item",
+        "action": "lock",
+    }
+    pk_of = {
+        "evaluation:my_month_of": "evaluation",
+        "evaluation:result_detail": "evaluation",
+        "evaluation:appeal_file": "evaluation",
+        "evaluation:score_preview": "evaluation",
+        "evaluation:score_save": "evaluation",
+        "evaluation:score_add": "evaluation",
+        "evaluation:appeal_decide": "appeal",
+        "discipline:inspection_detail": "Inspection",
+        "discipline:inspection_pdf": "Inspection",
+        "discipline:violation_detail": "Violation",
+        "discipline:violation_evidence": "Violation",
+        "discipline:decision_detail": "DisciplineDecision",
+        "discipline:dossier_detail": "DossierRecord",
+        "discipline:complaint_detail": "Complaint",
+    }
+    if name in pk_of:
+        values["pk"] = args[pk_of[name]]
+    return {key: values[key] for key in re.findall(r"<\w+:(\w+)>", route)}
+
+
+POST_ONLY = {
+    "logout",
+    "evaluation:notifications_read",
+    "evaluation:appeal_file",
+    "evaluation:units_action",
+    "evaluation:score_bulk",
+    "evaluation:score_preview",
+    "evaluation:score_save",
+    "evaluation:score_add",
+    "evaluation:unit_submit",
+    "evaluation:period_action",
+    "set_language",
+}
+"""Views that only take a POST: each role below that is not allowed sends an empty one."""
+
+EXPECTED = {
+    "home": "anon:302 *:200",
+    "hrsystem:org_chart": "anon:302 *:200",
+    "hrsystem:unit_detail": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
+    "hrsystem:directory": "anon:302 *:200",
+    "evaluation:my_month": "anon:302 *:200",
+    "evaluation:my_month_of": "anon:302 nhanvien:200 *:403",
+    "evaluation:my_results": "anon:302 *:200",
+    "evaluation:notifications_read": "anon:302 *:302",
+    "evaluation:result_detail": "anon:302 nhanvien:404 quyen_truong_phong:403 mot_cua:403 admin:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
+    "evaluation:appeal_file": "anon:302 nhanvien:302 *:403",
+    "evaluation:appeal_decide": "anon:302 *:404",
+    "evaluation:period_list": "anon:302 *:200",
+    "evaluation:period_open": "anon:302 to_chuc:200 admin:200 *:403",
+    "evaluation:overview": "anon:302 chu_tich:200 to_chuc:200 admin:200 *:403",
+    "evaluation:units_action": "anon:302 *:302",
+    "evaluation:period_reopen": "anon:302 to_chuc:200 admin:200 *:403",
+    "evaluation:completeness": "anon:302 nhanvien:403 mot_cua:403 *:200",
+    "evaluation:scoring_current": "anon:302 *:302",
+    "evaluation:scoring": "anon:302 pho_phong:200 truong_phong:200 quyen_truong_phong:200 chu_tich:200 truong_khac:200 *:403",
+    "evaluation:score_bulk": "anon:302 *:302",
+    "evaluation:score_preview": "anon:302 pho_phong:200 truong_phong:200 chu_tich:200 *:403",
+    "evaluation:score_save": "anon:302 pho_phong:302 truong_phong:302 chu_tich:302 *:403",
+    "evaluation:score_add": "anon:302 pho_phong:302 truong_phong:302 chu_tich:302 *:403",
+    "evaluation:unit_submit": "anon:302 *:302",
+    "evaluation:period_action": "anon:302 to_chuc:302 admin:302 *:403",
+    "discipline:inspection_list": "anon:302 thanh_tra:200 to_chuc:200 admin:200 *:403",
+    "discipline:inspection_plan": "anon:302 thanh_tra:200 to_chuc:200 admin:200 *:403",
+    "discipline:inspection_detail": "anon:302 thanh_tra:200 to_chuc:200 admin:200 *:403",
+    "discipline:inspection_pdf": "anon:302 thanh_tra:200 to_chuc:200 admin:200 *:403",
+    "discipline:violation_list": "anon:302 nhanvien:403 mot_cua:403 admin:403 *:200",
+    "discipline:my_violations": "anon:302 *:200",
+    "discipline:contested_list": "anon:302 thanh_tra:200 to_chuc:200 admin:200 *:403",
+    "discipline:conduct_record": "anon:302 truong_phong:200 quyen_truong_phong:200 chu_tich:200 thanh_tra:200 truong_khac:200 *:403",
+    "discipline:violation_detail": "anon:302 chu_tich:200 thanh_tra:200 to_chuc:200 hoi_dong:200 *:403",
+    "discipline:violation_evidence": "anon:302 chu_tich:404 thanh_tra:404 to_chuc:404 hoi_dong:404 *:403",
+    "discipline:decision_list": "anon:302 *:200",
+    "discipline:decision_record": "anon:302 to_chuc:200 admin:200 *:403",
+    "discipline:decision_detail": "anon:302 chu_tich:200 thanh_tra:200 to_chuc:200 hoi_dong:200 admin:200 *:403",
+    "discipline:desk": "anon:302 nhanvien:403 *:200",
+    "discipline:dossier_record": "anon:302 mot_cua:200 *:403",
+    "discipline:dossier_detail": "anon:302 nhanvien:403 pho_phong:403 truong_phong:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
+    "discipline:count_import": "anon:302 to_chuc:200 mot_cua:200 admin:200 *:403",
+    "discipline:timeliness": "anon:302 nhanvien:403 *:200",
+    "discipline:timeliness_pdf": "anon:302 nhanvien:403 *:200",
+    "discipline:timeliness_xlsx": "anon:302 nhanvien:403 *:200",
+    "discipline:complaint_list": "anon:302 nhanvien:403 *:200",
+    "discipline:complaint_detail": "anon:302 nhanvien:403 pho_phong:403 truong_phong:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
+    "discipline:suggestion_list": "anon:302 nhanvien:403 *:200",
+    "discipline:survey_dashboard": "anon:302 nhanvien:403 *:200",
+    "discipline:commitment_board": "anon:302 *:200",
+    "discipline:report_dashboard": "anon:302 nhanvien:403 mot_cua:403 *:200",
+    "discipline:report_xlsx": "anon:302 nhanvien:403 mot_cua:403 *:200",
+    "login": "anon:200 *:302",
+    "logout": "anon:302 *:302",
+    "password_change": "anon:302 *:200",
+    "password_change_done": "anon:302 *:200",
+    "set_language": "anon:302 *:302",
+}
+"""URL name → "role:status ..." with `*` for every role not named. Anonymous visitors go
+to the login page (302); 403 inside the agency out of scope, 404 for what does not exist
+for the person; a POST-only view answers a forged empty POST with a refusal or a redirect
+with a message, never a write (the services check again)."""
+ADMIN_ROLES = {"anon": "login", "nhanvien": "login", "to_chuc": "staff", "admin": "staff"}
+"""The admin's gate is the same for every non-staff login: two of them stand for all."""
+
+
+def observe(client, name, route, world, role):
+    url = reverse(name, kwargs=kwargs_for(name, route, world.args))
+    if role != "anon":
+        client.force_login(world.users[role])
+    response = (client.post if name in POST_ONLY else client.get)(url)
+    return response.status_code
+
+
+def expected(name: str, role: str) -> int:
+    spec = dict(part.split(":") for part in EXPECTED[name].split())
+    return int(spec.get(role, spec["*"]))
+
+
+def test_every_url_pattern_has_an_entry():
+    names = {name for name, _route in url_patterns() if not name.startswith("admin:")}
+    assert "" not in names, "every URL pattern needs a name to be in the matrix"
+    assert names == set(EXPECTED)
+    for spec in EXPECTED.values():
+        assert {part.split(":")[0] for part in spec.split()} <= {*ROLES, "*"}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_role_gets_what_it_may(world, name):
+    route = dict(url_patterns())[name]
+    got = {role: observe(Client(), name, route, world, role) for role in ROLES}
+    assert got == {role: expected(name, role) for role in ROLES}
+
+
+def _admin_kwargs(route: str) -> dict:
+    return {
+        key: "hrsystem" if key == "app_label" else "1"
+        for key in re.findall(r"<(?:\w+:)?(\w+)>", route)
+    }
+
+
+def test_only_staff_reach_the_admin_and_nothing_there_fails(world):
+    admin_login = reverse("admin:login")
+    checked = 0
+    for name, route in url_patterns():
+        if name in ("admin:", "admin:login", "admin:logout") or not name.startswith("admin:"):
+            continue
+        kwargs = _admin_kwargs(route)
+        groups = 0 if kwargs else re.compile(route).groups
+        url = reverse(name, kwargs=kwargs, args=["1"] * groups)
+        for role, gate in ADMIN_ROLES.items():
+            client = Client()
+            if role != "anon":
+                client.force_login(world.users[role])
+            response = client.get(url)
+            if gate == "login":
+                assert response.status_code == 302, (name, role)
+                assert response["Location"].startswith(admin_login), (name, role)
+            else:
+                assert response.status_code < 500, (name, role)
+            checked += 1
+    assert checked > 200
