@@ -33,7 +33,7 @@ organisation_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     # browsers ask for /favicon.ico whatever the page's <link rel="icon"> says
-    path("favicon.ico", views.favicon),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("", include((organisation_patterns, "hrsystem"))),
     path("", include("evaluation.urls")),
     path("discipline/", include("discipline.urls")),

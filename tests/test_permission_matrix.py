@@ -21,18 +21,25 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
 from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
 
 from discipline.models import Complaint, DisciplineDecision, DossierRecord, Inspection, Violation
-from evaluation.models import Appeal, Evaluation, Period
+from evaluation.models import Appeal, Evaluation, Period, WorkItem
 from hrsystem import clock, demo
 from hrsystem.models import Post, PostKind
 
 pytestmark = pytest.mark.django_db
 FAST_HASHING = {"PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]}
 EXTRA_ROLES = ["truong_khac", "pho_khac", "quyen_het_han"]
-ROLES = ["anon", *(name for name, _role in demo.LOGINS), *EXTRA_ROLES]
+ROLES = [
+    "anon",
+    *(name for name, _role in demo.LOGINS if name not in demo.HEAD_LOGINS.values()),
+    *EXTRA_ROLES,
+]
+"""The demo's role logins (one head per unit stands for all: the heads' own logins are
+left out) and the extra cases built below."""
 
 
 def url_patterns(patterns=None, namespace=""):
@@ -60,9 +67,14 @@ def world(django_db_setup, django_db_blocker):
         users = {user.username: user for user in get_user_model().objects.all()}
         nhanvien = users["nhanvien"].employee
         posts = Post.objects.filter(employee__user__isnull=True).select_related("employee")
-        head = posts.filter(kind=PostKind.HEAD).exclude(unit__parent=None).first()
+        head = (
+            Post.objects.filter(kind=PostKind.HEAD, employee__user__isnull=False)
+            .exclude(unit__parent=None)
+            .exclude(unit__posts__employee__user__username="truong_phong")
+            .select_related("employee__user")
+            .first()
+        )
         deputy = posts.filter(kind=PostKind.DEPUTY, employee__delegations_held=None).first()
-        _give_login(head.employee, "truong_khac")
         _give_login(deputy.employee, "pho_khac")
         acting = posts.exclude(employee__in=[head.employee, deputy.employee]).first()
         acting_post = Post.objects.create(
@@ -85,16 +97,21 @@ def world(django_db_setup, django_db_blocker):
             model: model.objects.order_by("pk").values_list("pk", flat=True).first() or 1
             for model in (Inspection, Violation, DisciplineDecision, DossierRecord, Complaint)
         }
+        evidence = WorkItem.objects.filter(evaluation=evaluation).order_by(
+            F("evidence_file").desc(nulls_last=True), "pk"
+        )
         args = {
             "unit": evaluation.unit_id,
+            "employee": nhanvien.pk,
+            "work_item": evidence.values_list("pk", flat=True).first(),
             "evaluation": evaluation.pk,
             "period": period.pk,
             "appeal": Appeal.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
             **{model.__name__: pk for model, pk in first.items()},
         }
-        yield SimpleNamespace(
-            args=args, users=get_user_model().objects.in_bulk(field_name="username")
-        )
+        users = get_user_model().objects.in_bulk(field_name="username")
+        users["truong_khac"] = head.employee.user  # a unit head's own demo login
+        yield SimpleNamespace(args=args, users=users)
         transaction.set_rollback(True)
 
 
@@ -122,6 +139,14 @@ def kwargs_for(name: str, route: str, args: dict) -> dict:
         "discipline:decision_detail": "DisciplineDecision",
         "discipline:dossier_detail": "DossierRecord",
         "discipline:complaint_detail": "Complaint",
+        "evaluation:work_evidence": "work_item",
+        "api:unit": "unit",
+        "api:person": "employee",
+        "api:period": "period",
+        "api:result": "evaluation",
+        "api:violation": "Violation",
+        "api:decision": "DisciplineDecision",
+        "api:override": "work_item",
     }
     if name in pk_of:
         values["pk"] = args[pk_of[name]]
@@ -140,6 +165,9 @@ POST_ONLY = {
     "evaluation:unit_submit",
     "evaluation:period_action",
     "set_language",
+    "api:work_items",
+    "api:dossiers",
+    "api:override",
 }
 """Views that only take a POST: each role below that is not allowed sends an empty one."""
 
@@ -169,19 +197,19 @@ EXPECTED = {
     "evaluation:score_add": "anon:302 pho_phong:302 truong_phong:302 chu_tich:302 *:403",
     "evaluation:unit_submit": "anon:302 *:302",
     "evaluation:period_action": "anon:302 to_chuc:302 admin:302 *:403",
-    "discipline:inspection_list": "anon:302 thanh_tra:200 to_chuc:200 admin:200 *:403",
-    "discipline:inspection_plan": "anon:302 thanh_tra:200 to_chuc:200 admin:200 *:403",
-    "discipline:inspection_detail": "anon:302 thanh_tra:200 to_chuc:200 admin:200 *:403",
-    "discipline:inspection_pdf": "anon:302 thanh_tra:200 to_chuc:200 admin:200 *:403",
+    "discipline:inspection_list": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",
+    "discipline:inspection_plan": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",
+    "discipline:inspection_detail": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",
+    "discipline:inspection_pdf": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",
     "discipline:violation_list": "anon:302 nhanvien:403 mot_cua:403 admin:403 *:200",
     "discipline:my_violations": "anon:302 *:200",
-    "discipline:contested_list": "anon:302 thanh_tra:200 to_chuc:200 admin:200 *:403",
-    "discipline:conduct_record": "anon:302 truong_phong:200 quyen_truong_phong:200 chu_tich:200 thanh_tra:200 truong_khac:200 *:403",
-    "discipline:violation_detail": "anon:302 chu_tich:200 thanh_tra:200 to_chuc:200 hoi_dong:200 *:403",
-    "discipline:violation_evidence": "anon:302 chu_tich:404 thanh_tra:404 to_chuc:404 hoi_dong:404 *:403",
+    "discipline:contested_list": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",
+    "discipline:conduct_record": "anon:302 truong_phong:200 quyen_truong_phong:200 chu_tich:200 thanh_tra:200 thanh_tra_vien:200 truong_khac:200 *:403",
+    "discipline:violation_detail": "anon:302 chu_tich:200 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 hoi_dong:200 *:403",
+    "discipline:violation_evidence": "anon:302 chu_tich:404 thanh_tra:404 thanh_tra_vien:404 to_chuc:404 hoi_dong:404 *:403",
     "discipline:decision_list": "anon:302 *:200",
     "discipline:decision_record": "anon:302 to_chuc:200 admin:200 *:403",
-    "discipline:decision_detail": "anon:302 chu_tich:200 thanh_tra:200 to_chuc:200 hoi_dong:200 admin:200 *:403",
+    "discipline:decision_detail": "anon:302 chu_tich:200 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 hoi_dong:200 admin:200 *:403",
     "discipline:desk": "anon:302 nhanvien:403 *:200",
     "discipline:dossier_record": "anon:302 mot_cua:200 *:403",
     "discipline:dossier_detail": "anon:302 nhanvien:403 pho_phong:403 truong_phong:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
@@ -201,6 +229,27 @@ EXPECTED = {
     "password_change": "anon:302 *:200",
     "password_change_done": "anon:302 *:200",
     "set_language": "anon:302 *:302",
+    "favicon": "*:301",
+    "evaluation:work_evidence": "anon:302 quyen_truong_phong:403 mot_cua:403 admin:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:404",
+    "api:units": "anon:401 *:200",
+    "api:unit": "anon:401 quyen_truong_phong:404 mot_cua:404 truong_khac:404 pho_khac:404 quyen_het_han:404 *:200",
+    "api:people": "anon:401 *:200",
+    "api:person": "anon:401 quyen_truong_phong:404 mot_cua:404 truong_khac:404 pho_khac:404 quyen_het_han:404 *:200",
+    "api:periods": "anon:401 *:200",
+    "api:period": "anon:401 *:200",
+    "api:results": "anon:401 *:200",
+    "api:result": "anon:401 *:404",
+    "api:unit_results": "anon:401 *:200",
+    "api:violations": "anon:401 *:200",
+    "api:violation": "anon:401 chu_tich:200 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 hoi_dong:200 mot_cua:200 admin:200 *:404",
+    "api:decisions": "anon:401 *:200",
+    "api:decision": "anon:401 chu_tich:200 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 hoi_dong:200 mot_cua:200 admin:200 *:404",
+    "api:work_items": "anon:401 *:400",
+    "api:override": "anon:401 quyen_truong_phong:404 mot_cua:404 admin:404 truong_khac:404 pho_khac:404 quyen_het_han:404 *:400",
+    "api:dossiers": "anon:401 *:400",
+    "api:my_tokens": "anon:302 *:200",
+    "api:schema": "*:200",
+    "api:docs": "*:200",
 }
 """URL name → "role:status ..." with `*` for every role not named. Anonymous visitors go
 to the login page (302); 403 inside the agency out of scope, 404 for what does not exist
