@@ -102,8 +102,11 @@ def api_token_issue(
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, by) -> ApiToken:
     """Revoke `token` from now on: its owner (a personal token) or HR of the client's agency."""
-    token = (
-        ApiToken.objects.select_for_update().select_related("client__organisation").get(pk=token.pk)
+    token = (  # a personal token has no client: lock the token's row only (PostgreSQL
+        # refuses FOR UPDATE on the nullable side of the outer join)
+        ApiToken.objects.select_for_update(of=("self",))
+        .select_related("client__organisation")
+        .get(pk=token.pk)
     )
     if token.client is not None:
         require(permissions.can_manage_org(by, token.client.organisation))

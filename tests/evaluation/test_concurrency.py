@@ -93,10 +93,10 @@ def test_a_save_and_the_units_submission_never_interleave(scored, monkeypatch):
     inside = threading.Event()
     recompute = scores._recompute_after
 
-    def slow_recompute(period, by):
+    def slow_recompute(*args, **kwargs):
         inside.set()
         time.sleep(0.5)
-        recompute(period, by)
+        recompute(*args, **kwargs)
 
     monkeypatch.setattr(scores, "_recompute_after", slow_recompute)
     vp = UnitPeriod.objects.get(period=scored.period, unit=scored.units["VP"])
