@@ -2,9 +2,11 @@
 score and submit, without the page ever scrolling sideways and with finger-sized controls."""
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.evaluation.test_views_pages import FULL, open_month
+from evaluation import services
+from tests.evaluation.test_views_pages import FULL, evaluation_of, open_month, to_scoring
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,3 +76,27 @@ def test_an_employee_declares_and_submits_her_month_on_a_phone(page, agency, log
 
     page.goto("/results/")
     _fits_the_screen(page)
+
+
+def test_a_head_scores_her_unit_on_a_phone(page, agency, log_in, screenshot):
+    """The scoring page's table scrolls inside its own frame; the page itself, the bulk
+    bar and its controls stay within 375 px."""
+    cast = open_month(agency)
+    thu = evaluation_of(cast, "thu")
+    services.self_assessment_submit(
+        evaluation=thu, revision=thu.revision, by=cast.users["thu"], proposed=FULL
+    )
+    to_scoring(cast)
+    page.set_viewport_size(PHONE)
+    log_in("hanh", cast.password)
+    page.goto(reverse("evaluation:scoring", args=[cast.period.pk]))
+    expect(page.locator("#bulk-form")).to_be_visible()
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= PHONE["width"], f"the scoring page scrolls sideways: {scroll_width}px"
+    outside = page.evaluate(
+        """() => [...document.querySelectorAll('.score-toolbar *')]
+            .filter(e => e.getBoundingClientRect().right > innerWidth)
+            .map(e => e.name || e.id || e.textContent.trim())"""
+    )
+    assert outside == [], f"the bulk bar reaches past the screen: {outside}"
+    screenshot("scoring")
