@@ -19,7 +19,6 @@ context_processors.current_person  # settings.TEMPLATES context_processors
 clock.travel_to  # tests: the `clock` fixture
 middleware.client_address  # settings.AXES_CLIENT_IP_CALLABLE
 passwords.NotTheAgencyValidator.validate  # settings.AUTH_PASSWORD_VALIDATORS
-passwords.NotTheAgencyValidator.get_help_text  # settings.AUTH_PASSWORD_VALIDATORS
 views.locked_out  # settings.AXES_LOCKOUT_CALLABLE
 clock.reset  # tests: the `clock` fixture
 

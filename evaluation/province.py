@@ -37,21 +37,18 @@ from evaluation.adapters import period_recompute
 from evaluation.models import EvaluationState, PeriodState, UnitPeriodState
 from evaluation.rulesets import SHIPPED_FIXTURE
 from hrsystem import services as hr_services
-from hrsystem.demo import DESK_TASK, FAMILY, GIVEN, MIDDLE, POSITIONS
+from hrsystem.demo import FAMILY, GIVEN, MIDDLE, POSITIONS, positions_create
 from hrsystem.models import (
     PATH_STEP,
     Assignment,
     Category,
     DeputyDelegation,
     Employee,
-    JobPosition,
     Organisation,
     Post,
     PostKind,
-    QuotaGroup,
     Role,
     RoleGrant,
-    StandardTask,
     Unit,
     search_key,
 )
@@ -279,40 +276,7 @@ def _insert_level(rows: list[Unit], root: Unit | None = None) -> None:
 
 
 def _positions(organisation):
-    groups = {
-        name: QuotaGroup(organisation=organisation, name=name)
-        for name in sorted({group for _c, _n, group, _t in POSITIONS if group})
-    }
-    QuotaGroup.objects.bulk_create(groups.values())
-    positions = {
-        code: JobPosition(organisation=organisation, code=code, name=name)
-        for code, name, _group, _tasks in POSITIONS
-    }
-    JobPosition.objects.bulk_create(positions.values())
-    desk = hr_services.work_product_create(
-        organisation=organisation,
-        code="MC-TKQ",
-        name=DESK_TASK,
-        unit_of_measure="hồ sơ",
-        norm=Decimal("110"),
-        coefficient=Decimal("0.5"),
-        job_positions=[positions["MC"]],
-        is_dossier_processing=True,
-    )
-    StandardTask.objects.bulk_create(
-        StandardTask(
-            job_position=positions[code],
-            name=task,
-            unit_of_measure=measure,
-            coefficient=Decimal(coefficient),
-            default_planned=Decimal(planned),
-            cadence=cadence,
-            work_product=desk if task == DESK_TASK else None,
-        )
-        for code, _name, _group, tasks in POSITIONS
-        for task, measure, coefficient, planned, cadence in tasks
-    )
-    groups_of = {code: groups.get(group) for code, _name, group, _tasks in POSITIONS}
+    positions, desk, groups_of = positions_create(organisation)
     for code, position in positions.items():
         position.quota_group = groups_of[code]
     return positions, desk

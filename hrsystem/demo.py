@@ -39,6 +39,7 @@ from .models import (
     QuotaGroup,
     Role,
     StandardTask,
+    WorkProduct,
     search_key,
 )
 from .vietnamese import name_sort_key
@@ -565,20 +566,13 @@ def _logins(organisation: Organisation) -> list[DemoLogin]:
     ]
 
 
-def _build(year: int) -> Organisation:
-    rng = random.Random(SEED)
-    names = _Names(rng)
-    jan1 = date(year, 1, 1)
-    since = date(year - 1, 1, 1)  # rights cover every month the demo tells
-    user_model = get_user_model()
-
-    organisation = services.organisation_create(code=CODE, name=NAME)
-    units = {}
-    for code, name, parent, _size, _positions in UNITS:
-        units[code] = services.unit_create(
-            organisation=organisation, code=code, name=name, parent=units.get(parent)
-        )
-
+def positions_create(
+    organisation: Organisation,
+) -> tuple[dict[str, JobPosition], WorkProduct, dict[str, QuotaGroup | None]]:
+    """The demo's job positions (`POSITIONS`) of `organisation`, in bulk: their quota groups,
+    standing tasks and the one-stop desk's work product. Returns the positions by code, the
+    desk's product and each position's quota group by code (shared with the province build).
+    """
     groups = {
         name: QuotaGroup(organisation=organisation, name=name)
         for name in sorted({group for _c, _n, group, _t in POSITIONS if group})
@@ -614,6 +608,24 @@ def _build(year: int) -> Organisation:
         for task, measure, coefficient, planned, cadence in tasks
     )
     group_of = {code: groups.get(group) for code, _name, group, _tasks in POSITIONS}
+    return positions, desk, group_of
+
+
+def _build(year: int) -> Organisation:
+    rng = random.Random(SEED)
+    names = _Names(rng)
+    jan1 = date(year, 1, 1)
+    since = date(year - 1, 1, 1)  # rights cover every month the demo tells
+    user_model = get_user_model()
+
+    organisation = services.organisation_create(code=CODE, name=NAME)
+    units = {}
+    for code, name, parent, _size, _positions in UNITS:
+        units[code] = services.unit_create(
+            organisation=organisation, code=code, name=name, parent=units.get(parent)
+        )
+
+    positions, desk, group_of = positions_create(organisation)
 
     # people: per unit, the head first (unless headless), then deputies, then staff
     people: list[tuple[Employee, str, str, str]] = []  # employee, unit code, role, position

@@ -20,6 +20,19 @@ from .models import (
 )
 
 
+class CreateOnlyScopedAdmin(ScopedAdmin):
+    """Rows added here are never edited nor deleted: once saved, every field is read-only."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.get_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ApiClientForm(forms.ModelForm):
     scopes = forms.MultipleChoiceField(
         label=_("phạm vi quyền"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple
@@ -42,7 +55,7 @@ def _show_once(request, client: ApiClient, text: str) -> None:
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(ScopedAdmin):
+class ApiClientAdmin(CreateOnlyScopedAdmin):
     form = ApiClientForm
     list_display = ("name", "organisation", "scope_list", "created_at")
     list_filter = ("organisation",)
@@ -56,15 +69,6 @@ class ApiClientAdmin(ScopedAdmin):
         if obj is None:
             return ["name", "organisation", "scopes", "expires_at"]
         return ["name", "organisation", "scope_list", "account", "created_by", "created_at"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return () if obj is None else self.get_fields(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         client, text = services.api_client_register(
@@ -132,7 +136,7 @@ class WebhookSubscriptionForm(forms.ModelForm):
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(ScopedAdmin):
+class WebhookSubscriptionAdmin(CreateOnlyScopedAdmin):
     form = WebhookSubscriptionForm
     org_lookup = "client__organisation"
     scoped_foreign_keys = {**ScopedAdmin.scoped_foreign_keys, ApiClient: "organisation"}
@@ -148,15 +152,6 @@ class WebhookSubscriptionAdmin(ScopedAdmin):
         if obj is None:
             return ["client", "url", "events"]
         return ["client", "url", "event_list", "active", "created_at"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return () if obj is None else self.get_fields(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         subscription, secret = services.webhook_subscribe(

@@ -1,0 +1,95 @@
+"""Every write to the organisation model: keyword-only `<entity>_<verb>` functions, atomic.
+
+One module per subject (agencies and the unit tree, the catalogue of positions, tasks and
+work products, people, posts and delegations, roles), every public function re-exported
+here: callers write `from hrsystem import services; services.unit_create(...)`.
+"""
+
+# --- the service contract --------------------------------------------------------------
+#
+# Each function is keyword-only, runs in one transaction, validates before writing and
+# raises `ValidationError` with a dict naming the offending field, saving nothing on
+# error. `by` is the user acting: when given, their permission is checked inside
+# (`PermissionDenied` otherwise) and they are recorded as the history user; `by=None` is
+# a trusted system caller (commands, imports, tests). History is never rewritten: moves
+# end a row and start a new one.
+
+from .catalogue import (
+    WORK_PRODUCT_FIELDS,
+    job_position_create,
+    job_position_update,
+    quota_group_create,
+    quota_group_update,
+    standard_task_create,
+    standard_task_update,
+    standard_task_validate,
+    work_product_create,
+    work_product_update,
+    work_product_validate,
+)
+from .organisation import (
+    organisation_create,
+    organisation_update,
+    unit_create,
+    unit_move,
+    unit_update,
+    unit_validate,
+)
+from .people import (
+    employee_create,
+    employee_leave,
+    employee_transfer,
+    employee_transfer_validate,
+    employee_update,
+    employee_validate,
+)
+from .posts import (
+    deputy_delegate,
+    deputy_delegation_end,
+    deputy_delegation_validate,
+    post_assign,
+    post_end,
+    post_validate,
+)
+from .roles import (
+    role_grant,
+    role_grant_delete,
+    role_grant_validate,
+    role_revoke,
+)
+
+__all__ = [
+    "WORK_PRODUCT_FIELDS",
+    "deputy_delegate",
+    "deputy_delegation_end",
+    "deputy_delegation_validate",
+    "employee_create",
+    "employee_leave",
+    "employee_transfer",
+    "employee_transfer_validate",
+    "employee_update",
+    "employee_validate",
+    "job_position_create",
+    "job_position_update",
+    "organisation_create",
+    "organisation_update",
+    "post_assign",
+    "post_end",
+    "post_validate",
+    "quota_group_create",
+    "quota_group_update",
+    "role_grant",
+    "role_grant_delete",
+    "role_grant_validate",
+    "role_revoke",
+    "standard_task_create",
+    "standard_task_update",
+    "standard_task_validate",
+    "unit_create",
+    "unit_move",
+    "unit_update",
+    "unit_validate",
+    "work_product_create",
+    "work_product_update",
+    "work_product_validate",
+]

@@ -1,0 +1,198 @@
+"""Leaders' posts (head, deputy, acting head) and deputies' scoring rights (delegations)."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from hrsystem import permissions, selectors
+from hrsystem.models import (
+    DeputyDelegation,
+    Employee,
+    Post,
+    PostKind,
+    Unit,
+)
+from hrsystem.service_checks import day_text, raise_if, require, save
+
+from .common import _dates_error, _fields_valid
+
+_COMBINABLE = {PostKind.DEPUTY, PostKind.ACTING}
+"""A deputy may also be the acting head of their unit (phó phụ trách); no other pair."""
+
+
+def post_validate(post: Post, *, changed: str = "start") -> None:
+    """Raise ValidationError naming the field when `post` breaks a rule.
+
+    Rules: dates ordered; the holder works in the unit's agency on `start`; one head per
+    unit at a time; no overlapping acting intervals; one post per person per unit at a
+    time, except a deputy who is also acting head. Callers that save must hold a lock on
+    the unit (`post_assign`, `post_end`). Overlaps are reported on `changed`.
+    """
+    _fields_valid(post)
+    errors = _dates_error(post.start, post.end)
+    raise_if(errors)
+    placed = selectors.assignment_on(post.employee, on=post.start)
+    if placed is None or placed.unit.organisation_id != post.unit.organisation_id:
+        errors["employee"] = _("%(name)s không công tác tại %(agency)s vào ngày %(day)s.") % {
+            "name": post.employee.full_name,
+            "agency": post.unit.organisation,
+            "day": day_text(post.start),
+        }
+    overlapping = (
+        Post.objects.filter(selectors.overlapping(post.start, post.end), unit=post.unit)
+        .exclude(pk=post.pk)
+        .select_related("employee")
+    )
+    own = overlapping.filter(employee=post.employee)
+    if post.kind in _COMBINABLE:
+        own = own.exclude(kind__in=_COMBINABLE - {post.kind})
+    own = own.first()
+    clash = None
+    if post.kind in (PostKind.HEAD, PostKind.ACTING):
+        clash = overlapping.filter(kind=post.kind).first()
+    if own is not None:
+        errors[changed] = _(
+            "%(name)s đã giữ chức vụ %(kind)s tại %(unit)s từ %(start)s đến %(end)s."
+        ) % {
+            "name": own.employee.full_name,
+            "kind": own.get_kind_display(),
+            "unit": post.unit,
+            "start": day_text(own.start),
+            "end": day_text(own.end),
+        }
+    elif clash is not None:
+        errors[changed] = _(
+            "%(unit)s đã có %(kind)s là %(name)s từ %(start)s đến %(end)s: "
+            "hãy kết thúc chức vụ đó trước."
+        ) % {
+            "unit": post.unit,
+            "kind": clash.get_kind_display().lower(),
+            "name": clash.employee.full_name,
+            "start": day_text(clash.start),
+            "end": day_text(clash.end),
+        }
+    raise_if(errors)
+
+
+@transaction.atomic
+def post_assign(
+    *,
+    employee: Employee,
+    unit: Unit,
+    kind: str,
+    start: date,
+    end: date | None = None,
+    by=None,
+) -> Post:
+    """Appoint `employee` head, deputy or acting head of `unit` from `start` to `end`."""
+    if by is not None:
+        require(permissions.can_manage_employee(by, employee, start))
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    post = Post(employee=employee, unit=unit, kind=kind, start=start, end=end)
+    post_validate(post)
+    save(post, by)
+    return post
+
+
+@transaction.atomic
+def post_end(*, post: Post, end: date, by=None) -> Post:
+    """Set the last day `post` is held (closing it, or moving its end date)."""
+    if by is not None:
+        require(permissions.can_manage_employee(by, post.employee, post.start))
+    Unit.objects.select_for_update().get(pk=post.unit_id)
+    post = Post.objects.select_related("employee", "unit__organisation").get(pk=post.pk)
+    post.end = end
+    post_validate(post, changed="end")
+    save(post, by, update_fields=["end"])
+    return post
+
+
+# --- deputies' scoring rights ----------------------------------------------------------
+
+
+def deputy_delegation_validate(delegation: DeputyDelegation) -> None:
+    """Raise ValidationError naming the field when a delegation breaks a rule.
+
+    The deputy holds a deputy post in the unit and the staff member works there, not as
+    its leader, on `start`; one deputy per staff member at a time; never oneself.
+    """
+    _fields_valid(delegation)
+    errors = _dates_error(delegation.start, delegation.end)
+    raise_if(errors)
+    day = delegation.start
+    if delegation.deputy_id == delegation.staff_id:
+        errors["staff"] = _("Không thể phân công cấp phó chấm điểm chính mình.")
+    if not Post.objects.filter(
+        selectors.active_on(day),
+        employee=delegation.deputy,
+        unit=delegation.unit,
+        kind=PostKind.DEPUTY,
+    ).exists():
+        errors["deputy"] = _("%(name)s không là cấp phó của %(unit)s vào ngày %(day)s.") % {
+            "name": delegation.deputy.full_name,
+            "unit": delegation.unit,
+            "day": day_text(day),
+        }
+    placed = selectors.assignment_on(delegation.staff, on=day)
+    leads = Post.objects.filter(
+        selectors.active_on(day), employee=delegation.staff, unit=delegation.unit
+    ).exists()
+    if placed is None or placed.unit_id != delegation.unit_id or leads:
+        errors.setdefault(
+            "staff",
+            _("%(name)s không là công chức (không giữ chức vụ) của %(unit)s vào ngày %(day)s.")
+            % {"name": delegation.staff.full_name, "unit": delegation.unit, "day": day_text(day)},
+        )
+    clash = (
+        DeputyDelegation.objects.filter(
+            selectors.overlapping(delegation.start, delegation.end), staff=delegation.staff
+        )
+        .exclude(pk=delegation.pk)
+        .select_related("deputy")
+        .first()
+    )
+    if clash is not None:
+        errors["start"] = _(
+            "%(staff)s đã được phân công cho %(deputy)s từ %(start)s đến %(end)s."
+        ) % {
+            "staff": delegation.staff.full_name,
+            "deputy": clash.deputy.full_name,
+            "start": day_text(clash.start),
+            "end": day_text(clash.end),
+        }
+    raise_if(errors)
+
+
+@transaction.atomic
+def deputy_delegate(
+    *,
+    deputy: Employee,
+    staff: Employee,
+    unit: Unit,
+    start: date,
+    end: date | None = None,
+    by=None,
+) -> DeputyDelegation:
+    """Give `deputy` the right to score `staff` of `unit` from `start` to `end`."""
+    if by is not None:
+        require(permissions.can_delegate(by, unit, start))
+        require(by.pk not in (deputy.user_id, staff.user_id))
+    Unit.objects.select_for_update().get(pk=unit.pk)
+    delegation = DeputyDelegation(deputy=deputy, staff=staff, unit=unit, start=start, end=end)
+    deputy_delegation_validate(delegation)
+    save(delegation, by)
+    return delegation
+
+
+@transaction.atomic
+def deputy_delegation_end(*, delegation: DeputyDelegation, end: date, by=None) -> DeputyDelegation:
+    """Set the last day of a delegation."""
+    if by is not None:
+        require(permissions.can_delegate(by, delegation.unit, delegation.start))
+    Unit.objects.select_for_update().get(pk=delegation.unit_id)
+    errors = _dates_error(delegation.start, end)
+    raise_if(errors)
+    delegation.end = end
+    save(delegation, by, update_fields=["end"])
+    return delegation
