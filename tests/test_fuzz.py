@@ -88,8 +88,12 @@ HOSTILE = st.one_of(
 )
 """Strings a careless or hostile request may carry."""
 
-QUERY_PARAMETERS = ["year", "month", "page", "unit", "item", "status", "q", "on", "org", "all"]
-"""Every GET parameter a page reads (`request.GET` in the views and their forms)."""
+QUERY_PARAMETERS = [
+    *("year", "month", "page", "unit", "item", "status", "q", "on", "org", "all"),
+    *("employee", "period", "state"),
+]
+"""Every GET parameter a page reads (`request.GET` in the views and their forms, and the
+API's `query_params`)."""
 
 SKIPPED_PAGES = {"logout", "set_language", "favicon", "login", "api:schema", "api:docs"}
 
