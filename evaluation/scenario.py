@@ -480,8 +480,8 @@ def _read_dossiers(read: _Reader, data: dict, unit_codes: set[str]) -> dict:
             continue
         for key in ("unit", "month"):
             read.required(raw, key, path)
-        unit = raw.get("unit")
-        if unit not in unit_codes:
+        unit = read.text(raw.get("unit"), f"{path}.unit")
+        if unit is not None and unit not in unit_codes:
             read.problem(f"{path}.unit", f"unknown unit {unit!r}")
         month = read.month(raw.get("month"), f"{path}.month")
         on_time = read.whole(raw.get("on_time", 0), f"{path}.on_time")

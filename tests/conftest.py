@@ -288,3 +288,18 @@ def clock():
 
     yield product_clock
     product_clock.reset()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fuzz tests' cases (tests/test_fuzz.py records them; xdist carries them back)."""
+    cases = {
+        report.nodeid: value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        for name, value in getattr(report, "user_properties", ())
+        if name == "fuzz_cases"
+    }
+    for nodeid, value in cases.items():
+        terminalreporter.write_line(f"fuzz cases run by {nodeid}: {value}")
+    if cases:
+        terminalreporter.write_line(f"fuzz cases run in all: {sum(cases.values())}")

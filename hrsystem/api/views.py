@@ -54,15 +54,28 @@ class Logged:
         return page
 
 
+ID_BOUNDS = (-(2**31), 2**31 - 1)
+"""Every row id fits PostgreSQL's integer; a larger filter is refused, not sent."""
+YEAR_BOUNDS = (1, 9999)
+"""The years a date can have: a `__year` lookup builds dates from the filter."""
+
+
 def _param(request, name: str) -> int | None:
-    """An integer filter from the query string; a bad one is a 400 naming it."""
+    """An integer filter from the query string; a bad or out-of-range one is a 400
+    naming it (the years of a date for `year`, the ids of a row for the others)."""
     value = request.query_params.get(name)
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ValidationError({name: [_("Phải là số nguyên.")]}) from None
+    low, high = YEAR_BOUNDS if name == "year" else ID_BOUNDS
+    if not low <= number <= high:
+        raise ValidationError(
+            {name: [_("Phải từ %(low)s đến %(high)s.") % {"low": low, "high": high}]}
+        )
+    return number
 
 
 def _int_filter(name: str, description: str) -> OpenApiParameter:

@@ -122,3 +122,15 @@ def test_ledger_lists_cost_the_same_at_two_sizes(ledger):
         record(ledger, ledger.an, date(2026, 9, day))
     large = [count(url) for url in urls]
     assert small == large
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["year=0", "year=10000", "year=2147483648", "unit=2147483648", "employee=-99999999999"],
+)
+def test_a_filter_out_of_range_is_a_400_naming_it(ledger, query):
+    """Found by tests/test_fuzz.py: `year=0` (a date of year 0) and a year past PostgreSQL's
+    integer were a server error."""
+    response = call(ledger.qlvb_token).get(f"/api/v1/violations/?{query}")
+    assert response.status_code == 400, response.content
+    assert list(response.json()["errors"]) == [query.split("=")[0]]

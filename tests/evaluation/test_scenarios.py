@@ -130,6 +130,8 @@ def base_document() -> dict:
             "employees[1].months[0].items[0].done",
         ),
         (lambda d: d.pop("year"), "year"),
+        # found by tests/test_fuzz.py: a list as a dossier's unit was a TypeError
+        (lambda d: d["dossiers"][0].update(unit=[]), "dossiers[0].unit"),
     ],
 )
 def test_it_names_the_path_of_each_bad_value(tmp_path, mutate, path):
