@@ -30,7 +30,7 @@ from tests.shared import (  # noqa: F401 — `_shared_casts` is the casts' fixtu
 # The suite shares two cores between xdist workers (and CI with other jobs): wall-clock
 # health checks and deadlines would fail by load, not by the code. Examples stay as many.
 # Derandomised: the same examples every run, so CI judges the change, not the draw (a
-# wider hunt: `--hypothesis-seed=N` or the profile "hunt").
+# wider hunt: `--hypothesis-profile=hunt`).
 hypothesis_settings.register_profile(
     "suite", deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
 )
