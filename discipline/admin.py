@@ -495,7 +495,8 @@ class DossierMonthlyCountAdmin(ImportExportMixin, ScopedAdmin):
     resource_classes = [DossierMonthlyCountResource]
     form = DossierCountForm
     writable = True
-    list_display = ("unit", "year", "month", "on_time", "late")
+    list_display = ("unit", "year", "month", "on_time", "late", "officer")
+    list_select_related = ("unit", "officer")
     list_filter = ("year", "month")
 
     def has_change_permission(self, request, obj=None):

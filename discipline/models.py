@@ -758,6 +758,14 @@ class DossierMonthlyCount(models.Model):
     month = models.PositiveSmallIntegerField(_("tháng"))
     on_time = models.PositiveIntegerField(_("số hồ sơ đúng hạn"))
     late = models.PositiveIntegerField(_("số hồ sơ trễ hạn"))
+    officer = models.ForeignKey(
+        Employee,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cán bộ một cửa báo cáo"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,

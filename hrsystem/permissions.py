@@ -415,6 +415,32 @@ def can_manage_employee(user, employee: Employee, on: date | None = None) -> boo
     return assignment.unit.organisation_id in managed
 
 
+def _hr_system_of(user, organisation_id: int) -> bool:
+    """Is `user` the account of the agency's HR system, sending through the API with the
+    scope `people:write`? 1 query."""
+    from hrsystem.api.permissions import client_may  # the API's clients act through accounts
+
+    return client_may(user, "people:write", organisation_id)
+
+
+def can_keep_people(user, organisation: Organisation, on: date | None = None) -> bool:
+    """May `user` keep the agency's units, people and posts? Its HR officer (`can_manage_org`),
+    or the agency's HR system through the API (scope `people:write`)."""
+    return can_manage_org(user, organisation, on) or _hr_system_of(user, organisation.pk)
+
+
+def can_keep_employee(user, employee: Employee, on: date | None = None) -> bool:
+    """May `user` change `employee`'s record or posts? As `can_manage_employee`, or the HR
+    system (scope `people:write`) of the agency the person works for on `on` (else lately);
+    never a person of another agency, nor one never assigned."""
+    if can_manage_employee(user, employee, on):
+        return True
+    assignment = selectors.assignment_on(employee, on=on or clock.today()) or (
+        employee.assignments.select_related("unit").order_by("-start").first()
+    )
+    return assignment is not None and _hr_system_of(user, assignment.unit.organisation_id)
+
+
 def can_delegate(user, unit: Unit, on: date) -> bool:
     """May `user` give a deputy of `unit` scoring rights from `on`? Its leaders, or HR."""
     if not _is_user(user):

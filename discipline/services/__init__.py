@@ -27,7 +27,7 @@ from .dossiers import (
 )
 from .feedback import complaint_decide, complaint_record, suggestion_record, survey_record
 from .inspections import inspection_close, inspection_head_errors, inspection_plan, inspection_start
-from .intake import dossiers_receive  # API (issue 14)
+from .intake import dossier_counts_receive, dossiers_receive  # API (issue 14)
 from .policy import discipline_policy_set
 from .violations import finding_record, violation_contest, violation_decide, violation_record
 
@@ -47,6 +47,7 @@ __all__ = [
     "dossier_excuse",
     "dossier_record",
     "dossier_settle",
+    "dossier_counts_receive",
     "dossiers_receive",
     "finding_record",
     "inspection_close",

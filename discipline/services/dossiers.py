@@ -16,6 +16,7 @@ from discipline.models import (
     DossierRecord,
     DossierStatus,
 )
+from discipline.selectors import month_bounds
 from hrsystem import clock, permissions
 from hrsystem import selectors as hr_selectors
 from hrsystem.models import (
@@ -180,12 +181,26 @@ def dossier_excuse(*, dossier: DossierRecord, reason: str, by) -> DossierRecord:
     return dossier
 
 
+def _worked_in(employee: Employee, unit: Unit, year: int, month: int) -> bool:
+    """Did `employee` work in `unit` on some day of the month? 1 query."""
+    first, last = month_bounds(year, month)
+    return employee.assignments.filter(hr_selectors.overlapping(first, last), unit=unit).exists()
+
+
 @transaction.atomic
 def dossier_count_record(
-    *, unit: Unit, year: int, month: int, on_time: int, late: int, by=None
+    *,
+    unit: Unit,
+    year: int,
+    month: int,
+    on_time: int,
+    late: int,
+    officer: Employee | None = None,
+    by=None,
 ) -> DossierMonthlyCount:
     """Record (or correct) a unit's reported counts for a month; they replace the unit's
-    individual dossier records of that month in every count."""
+    individual dossier records of that month in every count. `officer`, when given, is
+    the one-stop officer reporting them: someone working in the unit that month."""
     if by is not None:
         require(rules.can_record_desk(by, unit, clock.today()))
     errors: dict[str, str] = {}
@@ -195,6 +210,15 @@ def dossier_count_record(
         errors["month"] = _("Tháng %(month)02d/%(year)s chưa tới.") % {"month": month, "year": year}
     else:
         errors |= locked_day_errors(unit.organisation_id, date(year, month, 1), "month")
+        if officer is not None and not _worked_in(officer, unit, year, month):
+            errors["officer"] = _(
+                "%(name)s không công tác tại %(unit)s trong tháng %(month)02d/%(year)s."
+            ) % {
+                "name": officer.full_name,
+                "unit": unit,
+                "month": month,
+                "year": year,
+            }
     for name, value in (("on_time", on_time), ("late", late)):
         if value < 0:
             errors[name] = _("Số hồ sơ phải là số nguyên không âm.")
@@ -204,7 +228,7 @@ def dossier_count_record(
         .filter(unit=unit, year=year, month=month)
         .first()
     ) or DossierMonthlyCount(organisation=unit.organisation, unit=unit, year=year, month=month)
-    row.on_time, row.late, row.recorded_by = on_time, late, by
+    row.on_time, row.late, row.officer, row.recorded_by = on_time, late, officer, by
     row.full_clean(validate_constraints=row.pk is None)
     save(row, by)
     return row

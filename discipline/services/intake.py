@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from discipline.models import DossierRecord
+from discipline.models import DossierMonthlyCount, DossierRecord
 from hrsystem import batches
 from hrsystem.models import Employee, Organisation, Unit
 from hrsystem.service_checks import raise_if
 
-from .dossiers import dossier_record
+from .dossiers import dossier_count_record, dossier_record
 
 
 @transaction.atomic
@@ -47,6 +47,42 @@ def dossiers_receive(*, organisation: Organisation, rows: list[dict], by) -> lis
             settled_on=row.get("settled_on"),
             by=by,
             **fields,
+        )
+
+    return batches.run_rows(rows, receive, name="items")
+
+
+@transaction.atomic
+def dossier_counts_receive(
+    *, organisation: Organisation, year: int, month: int, rows: list[dict], by
+) -> list[DossierMonthlyCount]:
+    """Record (or correct) the month's counts of every unit of `rows` (`unit`, `officer`
+    codes, `on_time`, `late`) through `dossier_count_record` (its checks and rights: a
+    locked or future month is refused), or none; a unit twice in a batch is refused."""
+    units = {u.code: u for u in Unit.objects.filter(organisation=organisation)}
+    officers = {
+        e.code: e for e in Employee.objects.filter(code__in={str(r["officer"]) for r in rows})
+    }
+    seen = set()
+
+    def receive(row: dict) -> DossierMonthlyCount:
+        errors = {}
+        if row["unit"] not in units:
+            errors["unit"] = _("Không có đơn vị mã %(code)s trong cơ quan.") % {"code": row["unit"]}
+        elif row["unit"] in seen:
+            errors["unit"] = _("Đơn vị này đã có ở dòng trước của cùng lô.")
+        if row["officer"] not in officers:
+            errors["officer"] = _("Không có cán bộ mã %(code)s.") % {"code": row["officer"]}
+        raise_if(errors)
+        seen.add(row["unit"])
+        return dossier_count_record(
+            unit=units[row["unit"]],
+            year=year,
+            month=month,
+            on_time=row["on_time"],
+            late=row["late"],
+            officer=officers[row["officer"]],
+            by=by,
         )
 
     return batches.run_rows(rows, receive, name="items")

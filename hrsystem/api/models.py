@@ -16,6 +16,8 @@ class Scope(models.TextChoices):
     WORK_ITEMS_WRITE = "work-items:write", _("Gửi khối lượng công việc")
     VIOLATIONS_READ = "violations:read", _("Đọc vi phạm và quyết định kỷ luật")
     DOSSIERS_WRITE = "dossiers:write", _("Gửi hồ sơ một cửa")
+    PEOPLE_WRITE = "people:write", _("Cập nhật đơn vị, cán bộ, chức vụ")
+    WEBHOOKS_MANAGE = "webhooks:manage", _("Quản lý đăng ký nhận sự kiện")
 
 
 class ApiClient(models.Model):

@@ -7,7 +7,9 @@ from rest_framework import serializers
 from discipline.models import DisciplineDecision, Violation
 from evaluation.models import Evaluation, Period, UnitPeriod, WorkItem
 from evaluation.presenters import reason_texts
-from hrsystem.models import Assignment, Unit
+from hrsystem.models import Assignment, Category, PostKind, Unit
+
+from .models import Event, WebhookSubscription
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -287,3 +289,100 @@ class OverrideSerializer(serializers.Serializer):
 class ReceivedSerializer(serializers.Serializer):
     received = serializers.IntegerField()
     items = serializers.ListField(child=serializers.IntegerField())
+
+
+class HrBatchSerializer(serializers.Serializer):
+    """Rows of one agency from its HR system: all rows or none."""
+
+    organisation = serializers.CharField(max_length=32, help_text=_("Mã cơ quan."))
+
+
+class UnitRowSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=32, help_text=_("Mã đơn vị."))
+    name = serializers.CharField(max_length=255)
+    parent = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Mã đơn vị cấp trên; để trống cho đơn vị gốc của cơ quan."),
+    )
+
+
+class UnitBatchSerializer(HrBatchSerializer):
+    """Units created or updated by code (name, parent): all rows or none."""
+
+    items = UnitRowSerializer(many=True, allow_empty=False, max_length=5000)
+
+
+class PersonRowSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=32, help_text=_("Mã cán bộ."))
+    full_name = serializers.CharField(max_length=255)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+    unit = serializers.CharField(max_length=32, help_text=_("Mã đơn vị công tác."))
+    job_position = serializers.CharField(max_length=32, help_text=_("Mã vị trí việc làm."))
+    start = serializers.DateField(
+        help_text=_("Ngày bắt đầu công tác, hoặc ngày chuyển khi đơn vị hay vị trí thay đổi.")
+    )
+
+
+class PersonBatchSerializer(HrBatchSerializer):
+    """People created or updated by code (record, unit, job position): all rows or none."""
+
+    items = PersonRowSerializer(many=True, allow_empty=False, max_length=5000)
+
+
+class PostRowSerializer(serializers.Serializer):
+    employee = serializers.CharField(max_length=32, help_text=_("Mã cán bộ."))
+    unit = serializers.CharField(max_length=32, help_text=_("Mã đơn vị."))
+    kind = serializers.ChoiceField(choices=PostKind.choices)
+    start = serializers.DateField()
+    end = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class PostBatchSerializer(HrBatchSerializer):
+    """Heads, deputies and acting heads with their dates: all rows or none."""
+
+    items = PostRowSerializer(many=True, allow_empty=False, max_length=5000)
+
+
+class DossierCountRowSerializer(serializers.Serializer):
+    unit = serializers.CharField(max_length=32, help_text=_("Mã đơn vị."))
+    officer = serializers.CharField(
+        max_length=32, help_text=_("Mã cán bộ một cửa của đơn vị báo cáo số liệu.")
+    )
+    on_time = serializers.IntegerField(min_value=0, max_value=10**6)
+    late = serializers.IntegerField(min_value=0, max_value=10**6)
+
+
+class DossierCountBatchSerializer(serializers.Serializer):
+    """A month's dossier counts per unit from the one-stop portal: all rows or none."""
+
+    organisation = serializers.CharField(max_length=32, help_text=_("Mã cơ quan."))
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    month = serializers.IntegerField(min_value=1, max_value=12)
+    items = DossierCountRowSerializer(many=True, allow_empty=False, max_length=5000)
+
+
+class SubscriptionSerializer(serializers.ModelSerializer):
+    """A client system's subscription to events (its secret is shown only when created)."""
+
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=Event.choices), allow_empty=False, max_length=10
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["id", "url", "events", "active", "created_at"]
+        read_only_fields = ["id", "active", "created_at"]
+
+
+class NewSubscriptionSerializer(SubscriptionSerializer):
+    secret = serializers.CharField(
+        read_only=True, help_text=_("Khoá ký HMAC: chỉ hiện một lần, khi đăng ký.")
+    )
+
+    class Meta(SubscriptionSerializer.Meta):
+        fields = [*SubscriptionSerializer.Meta.fields, "secret"]
+        read_only_fields = [*SubscriptionSerializer.Meta.read_only_fields, "secret"]

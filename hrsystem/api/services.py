@@ -145,16 +145,31 @@ def idempotent_store(*, user, key: str, path: str, body_hash: str, status: int, 
     )
 
 
+MAX_SUBSCRIPTIONS = 20
+"""Active subscriptions a client system may hold."""
+
+
+def _may_manage_hooks(by, client: ApiClient) -> bool:
+    """HR of the client's agency, or the client system itself holding `webhooks:manage`."""
+    if by.pk == client.account_id:
+        return client.holds(Scope.WEBHOOKS_MANAGE)
+    return permissions.can_manage_org(by, client.organisation)
+
+
 @transaction.atomic
 def webhook_subscribe(
     *, client: ApiClient, url: str, events: list[str], by
 ) -> tuple[WebhookSubscription, str]:
-    """Subscribe `client` to `events` at `url` (HR of its agency); returns the subscription
-    and its signing secret, to show once."""
-    require(permissions.can_manage_org(by, client.organisation))
+    """Subscribe `client` to `events` at `url` (HR of its agency, or the client itself with
+    `webhooks:manage`); returns the subscription and its signing secret, to show once."""
+    require(_may_manage_hooks(by, client))
     errors = {}
     if not events or any(event not in Event.values for event in events):
         errors["events"] = _("Chọn sự kiện trong danh sách.")
+    if client.subscriptions.filter(active=True).count() >= MAX_SUBSCRIPTIONS:
+        errors["url"] = _("Mỗi hệ thống nhận sự kiện ở tối đa %(n)s địa chỉ.") % {
+            "n": MAX_SUBSCRIPTIONS
+        }
     subscription = WebhookSubscription(
         client=client,
         url=url.strip(),
@@ -173,8 +188,9 @@ def webhook_subscribe(
 
 @transaction.atomic
 def webhook_deactivate(*, subscription: WebhookSubscription, by) -> WebhookSubscription:
-    """Stop sending events to `subscription` (HR of the client's agency)."""
-    require(permissions.can_manage_org(by, subscription.client.organisation))
+    """Stop sending events to `subscription` (HR of the client's agency, or the client
+    itself with `webhooks:manage`)."""
+    require(_may_manage_hooks(by, subscription.client))
     subscription.active = False
     save(subscription, by)
     return subscription

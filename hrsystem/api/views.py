@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -21,12 +21,13 @@ from discipline.models import DisciplineDecision, Violation
 from evaluation import services as evaluation_services
 from evaluation.models import Evaluation, Period, PeriodState, UnitPeriod, WorkItem
 from hrsystem import clock, selectors
+from hrsystem import services as hr_services
 from hrsystem.models import Assignment, Organisation, Unit
 
 from . import serializers, services
 from .errors import invalid
 from .models import ApiToken, IdempotentRequest, Scope
-from .permissions import HasScope, ledger_reach, reach
+from .permissions import HasScope, client_of, ledger_reach, reach
 
 
 class Logged:
@@ -383,27 +384,6 @@ class WorkItemBatch(IdempotentBatch):
         )
 
 
-class DossierBatch(IdempotentBatch):
-    """Dossiers received and settled at the one-stop desk, from the one-stop portal."""
-
-    required_scope = Scope.DOSSIERS_WRITE
-    serializer_class = serializers.DossierBatchSerializer
-
-    @extend_schema(parameters=[IDEMPOTENCY_KEY], responses={200: serializers.ReceivedSerializer})
-    def post(self, request):
-        return super().post(request)
-
-    def perform(self, data):
-        organisation = get_object_or_404(
-            Organisation,
-            pk__in=reach(self.request).organisation_ids or (),
-            code=data["organisation"],
-        )
-        return discipline_services.dossiers_receive(
-            organisation=organisation, rows=data["items"], by=self.request.user
-        )
-
-
 class WorkItemOverride(Logged, generics.GenericAPIView):
     """The scorer replaces a quantity a source system sent, giving the reason (404 for an
     item outside the caller's reach, 403 for one they may not score)."""
@@ -428,3 +408,116 @@ class WorkItemOverride(Logged, generics.GenericAPIView):
         )
         self.rows = 1
         return Response(serializers.WorkItemSerializer(item).data)
+
+
+class AgencyBatch(IdempotentBatch):
+    """A batch of one agency named by its code in `organisation` (404 outside the caller's
+    agencies); `receive` is the service writing it, given the `batch_fields` too."""
+
+    batch_fields: tuple[str, ...] = ()
+
+    @extend_schema(parameters=[IDEMPOTENCY_KEY], responses={200: serializers.ReceivedSerializer})
+    def post(self, request):
+        return super().post(request)
+
+    def perform(self, data):
+        organisation = get_object_or_404(
+            Organisation,
+            pk__in=reach(self.request).organisation_ids or (),
+            code=data["organisation"],
+        )
+        fields = {name: data[name] for name in self.batch_fields}
+        return self.receive(
+            organisation=organisation, rows=data["items"], by=self.request.user, **fields
+        )
+
+
+class DossierBatch(AgencyBatch):
+    """Dossiers received and settled at the one-stop desk, from the one-stop portal."""
+
+    required_scope = Scope.DOSSIERS_WRITE
+    serializer_class = serializers.DossierBatchSerializer
+    receive = staticmethod(discipline_services.dossiers_receive)
+
+
+class HrUnitBatch(AgencyBatch):
+    """Units from the HR system, created or updated by code (name, parent)."""
+
+    required_scope = Scope.PEOPLE_WRITE
+    serializer_class = serializers.UnitBatchSerializer
+    receive = staticmethod(hr_services.units_receive)
+
+
+class HrPersonBatch(AgencyBatch):
+    """People from the HR system, created or updated by code (record, unit, job position;
+    a transfer from `start` when the unit or position changes)."""
+
+    required_scope = Scope.PEOPLE_WRITE
+    serializer_class = serializers.PersonBatchSerializer
+    receive = staticmethod(hr_services.people_receive)
+
+
+class HrPostBatch(AgencyBatch):
+    """Heads, deputies and acting heads from the HR system, with their dates."""
+
+    required_scope = Scope.PEOPLE_WRITE
+    serializer_class = serializers.PostBatchSerializer
+    receive = staticmethod(hr_services.posts_receive)
+
+
+class DossierCountBatch(AgencyBatch):
+    """A month's dossier counts per unit, with the reporting officer, from the one-stop
+    portal (units that keep no individual dossiers); a locked month is refused."""
+
+    required_scope = Scope.DOSSIERS_WRITE
+    serializer_class = serializers.DossierCountBatchSerializer
+    receive = staticmethod(discipline_services.dossier_counts_receive)
+    batch_fields = ("year", "month")
+
+
+class ClientOnly(Logged):
+    """Endpoints of a client system about itself: a person is refused (403)."""
+
+    required_scope = Scope.WEBHOOKS_MANAGE
+
+    def client(self):
+        client = client_of(self.request)
+        if client is None:
+            raise PermissionDenied(_("Chỉ hệ thống kết nối dùng được địa chỉ này."))
+        return client
+
+    def get_queryset(self):
+        return self.client().subscriptions.filter(active=True).order_by("created_at", "id")
+
+
+class SubscriptionList(ClientOnly, generics.ListCreateAPIView):
+    """The calling client system's active subscriptions to events; POST subscribes one
+    more and answers its signing secret, shown this once."""
+
+    serializer_class = serializers.SubscriptionSerializer
+
+    @extend_schema(
+        request=serializers.SubscriptionSerializer,
+        responses={201: serializers.NewSubscriptionSerializer},
+    )
+    def post(self, request):
+        given = self.get_serializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        subscription, _secret = services.webhook_subscribe(
+            client=self.client(), by=request.user, **given.validated_data
+        )
+        self.rows = 1
+        return Response(
+            serializers.NewSubscriptionSerializer(subscription).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class SubscriptionDetail(ClientOnly, generics.RetrieveDestroyAPIView):
+    """One of the calling client's subscriptions; DELETE stops it (its delivery log stays)."""
+
+    serializer_class = serializers.SubscriptionSerializer
+
+    def perform_destroy(self, instance):
+        services.webhook_deactivate(subscription=instance, by=self.request.user)
+        self.rows = 1

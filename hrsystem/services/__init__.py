@@ -57,6 +57,7 @@ from .roles import (
     role_grant_validate,
     role_revoke,
 )
+from .sync import people_receive, posts_receive, units_receive
 
 __all__ = [
     "WORK_PRODUCT_FIELDS",
@@ -73,8 +74,10 @@ __all__ = [
     "job_position_update",
     "organisation_create",
     "organisation_update",
+    "people_receive",
     "post_assign",
     "post_end",
+    "posts_receive",
     "post_validate",
     "quota_group_create",
     "quota_group_update",
@@ -87,6 +90,7 @@ __all__ = [
     "standard_task_validate",
     "unit_create",
     "unit_move",
+    "units_receive",
     "unit_update",
     "unit_validate",
     "work_product_create",

@@ -42,6 +42,12 @@ def _manage_org(by, organisation: Organisation, on: date | None = None) -> None:
         require(permissions.can_manage_org(by, organisation, on))
 
 
+def _keep_people(by, organisation: Organisation, on: date | None = None) -> None:
+    """HR of the agency, or its HR system through the API (units, people, posts only)."""
+    if by is not None:
+        require(permissions.can_keep_people(by, organisation, on))
+
+
 # --- agencies --------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from hrsystem.models import (
 )
 from hrsystem.service_checks import raise_if, require, save
 
-from .common import _apply, _fields_valid, _manage_org
+from .common import _apply, _fields_valid, _keep_people, _manage_org
 
 MAX_PATH = Unit._meta.get_field("path").max_length
 
@@ -104,7 +104,7 @@ def unit_create(
     *, organisation: Organisation, code: str, name: str, parent: Unit | None = None, by=None
 ) -> Unit:
     """Create a unit under `parent` (None: the agency's root unit, only one per agency)."""
-    _manage_org(by, organisation)
+    _keep_people(by, organisation)
     if parent is not None:
         parent = Unit.objects.select_for_update().get(pk=parent.pk)
     unit = Unit(organisation=organisation, code=code.strip(), name=name.strip(), parent=parent)
@@ -119,7 +119,7 @@ def unit_create(
 @transaction.atomic
 def unit_update(*, unit: Unit, by=None, **changes) -> Unit:
     """Rename a unit or change its code (`code`, `name`); use `unit_move` for the parent."""
-    _manage_org(by, unit.organisation)
+    _keep_people(by, unit.organisation)
     _apply(unit, changes, {"code", "name"})
     unit.code, unit.name = unit.code.strip(), unit.name.strip()
     unit_validate(unit)
@@ -134,7 +134,7 @@ def unit_move(*, unit: Unit, parent: Unit | None, by=None) -> Unit:
     Refused (error on `parent`) when `parent` is the unit itself or below it, belongs to
     another agency, or would make a second root.
     """
-    _manage_org(by, unit.organisation)
+    _keep_people(by, unit.organisation)
     locked = list(selectors.unit_subtree(unit).select_for_update())
     unit = next(row for row in locked if row.pk == unit.pk)
     if parent is not None:

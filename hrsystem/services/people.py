@@ -20,7 +20,7 @@ from hrsystem.models import (
 )
 from hrsystem.service_checks import day_text, raise_if, require, save
 
-from .common import ONE_DAY, _apply, _fields_valid, _manage_org
+from .common import ONE_DAY, _apply, _fields_valid, _keep_people
 
 
 def _employee_errors(employee: Employee) -> dict[str, str]:
@@ -69,7 +69,7 @@ def employee_create(
     by=None,
 ) -> Employee:
     """Create a person working in `unit` as `job_position` from `start` (their first assignment)."""
-    _manage_org(by, unit.organisation)
+    _keep_people(by, unit.organisation)
     employee = Employee(
         code=code,
         full_name=full_name,
@@ -107,7 +107,7 @@ def employee_update(*, employee: Employee, by=None, **changes) -> Employee:
     The code never changes: a person keeps it for life, across agencies.
     """
     if by is not None:
-        require(permissions.can_manage_employee(by, employee))
+        require(permissions.can_keep_employee(by, employee))
     _apply(employee, changes, EMPLOYEE_EDITABLE)
     employee_validate(employee)
     save(employee, by)
@@ -185,8 +185,8 @@ def employee_transfer(
     in `employee_transfer_validate`.
     """
     if by is not None:
-        require(permissions.can_manage_employee(by, employee, start))
-        require(permissions.can_manage_org(by, unit.organisation, start))
+        require(permissions.can_keep_employee(by, employee, start))
+        require(permissions.can_keep_people(by, unit.organisation, start))
     employee = Employee.objects.select_for_update().get(pk=employee.pk)
     new = Assignment(employee=employee, unit=unit, job_position=job_position, start=start)
     current = employee_transfer_validate(new)

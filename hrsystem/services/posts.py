@@ -87,7 +87,7 @@ def post_assign(
 ) -> Post:
     """Appoint `employee` head, deputy or acting head of `unit` from `start` to `end`."""
     if by is not None:
-        require(permissions.can_manage_employee(by, employee, start))
+        require(permissions.can_keep_employee(by, employee, start))
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     post = Post(employee=employee, unit=unit, kind=kind, start=start, end=end)
     post_validate(post)
@@ -99,7 +99,7 @@ def post_assign(
 def post_end(*, post: Post, end: date, by=None) -> Post:
     """Set the last day `post` is held (closing it, or moving its end date)."""
     if by is not None:
-        require(permissions.can_manage_employee(by, post.employee, post.start))
+        require(permissions.can_keep_employee(by, post.employee, post.start))
     Unit.objects.select_for_update().get(pk=post.unit_id)
     post = Post.objects.select_related("employee", "unit__organisation").get(pk=post.pk)
     post.end = end
