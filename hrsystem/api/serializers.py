@@ -304,8 +304,10 @@ class UnitRowSerializer(serializers.Serializer):
         max_length=32,
         required=False,
         allow_null=True,
-        default=None,
-        help_text=_("Mã đơn vị cấp trên; để trống cho đơn vị gốc của cơ quan."),
+        help_text=_(
+            "Mã đơn vị cấp trên; null cho đơn vị gốc của cơ quan; bỏ trường này để giữ "
+            "đơn vị cấp trên hiện có."
+        ),
     )
 
 

@@ -28,7 +28,8 @@ def _unknown(code: str) -> str:
 @transaction.atomic
 def units_receive(*, organisation: Organisation, rows: list[dict], by) -> list[Unit]:
     """Create or update the agency's units by `code` (`name`, `parent`: a parent's code, or
-    None for the root); a parent may be a unit sent earlier in the batch."""
+    None for the root; a unit sent without `parent` keeps its own); a parent may be a unit
+    sent earlier in the batch."""
     units = {unit.code: unit for unit in Unit.objects.filter(organisation=organisation)}
 
     def receive(row: dict) -> Unit:
@@ -46,7 +47,7 @@ def units_receive(*, organisation: Organisation, rows: list[dict], by) -> list[U
         else:
             if unit.name != row["name"].strip():
                 unit = unit_update(unit=unit, name=row["name"], by=by)
-            if unit.parent_id != (parent.pk if parent else None):
+            if "parent" in row and unit.parent_id != (parent.pk if parent else None):
                 unit = unit_move(unit=unit, parent=parent, by=by)
                 units.update({u.code: u for u in Unit.objects.filter(organisation=organisation)})
         units[code] = unit
@@ -63,14 +64,10 @@ def _outside(employee: Employee, organisation: Organisation, on: date) -> bool:
     return placed is not None and placed.unit.organisation_id != organisation.pk
 
 
-def _refuse_outsider(employee: Employee, organisation: Organisation, on: date, field: str):
-    if _outside(employee, organisation, on):
-        raise ValidationError(
-            {
-                field: _("%(code)s là cán bộ của cơ quan khác: cơ quan đó mới cập nhật được.")
-                % {"code": employee.code}
-            }
-        )
+def _outsider(employee: Employee) -> str:
+    return _("%(code)s là cán bộ của cơ quan khác: cơ quan đó mới cập nhật được.") % {
+        "code": employee.code
+    }
 
 
 PERSON_FIELDS = ("full_name", "category", "email")
@@ -91,7 +88,10 @@ def people_receive(*, organisation: Organisation, rows: list[dict], by) -> list[
 
     def receive(row: dict) -> Employee:
         code = row["code"].strip()
+        employee = people.get(code)
         errors = {}
+        if employee is not None and _outside(employee, organisation, max(row["start"], today)):
+            errors["code"] = _outsider(employee)
         if row["unit"] not in units:
             errors["unit"] = _unknown(row["unit"])
         if row["job_position"] not in positions:
@@ -99,14 +99,12 @@ def people_receive(*, organisation: Organisation, rows: list[dict], by) -> list[
         raise_if(errors)
         unit, position = units[row["unit"]], positions[row["job_position"]]
         fields = {name: row[name] for name in PERSON_FIELDS if name in row}
-        employee = people.get(code)
         if employee is None:
             employee = employee_create(
                 code=code, unit=unit, job_position=position, start=row["start"], by=by, **fields
             )
             people[code] = employee
             return employee
-        _refuse_outsider(employee, organisation, max(row["start"], today), "code")
         changes = {name: v for name, v in fields.items() if getattr(employee, name) != v}
         if changes:
             employee = employee_update(employee=employee, by=by, **changes)
@@ -138,7 +136,8 @@ def posts_receive(*, organisation: Organisation, rows: list[dict], by) -> list[P
         if employee is None:
             errors["employee"] = _("Không có cán bộ mã %(code)s.") % {"code": row["employee"]}
         raise_if(errors)
-        _refuse_outsider(employee, organisation, row["start"], "employee")
+        if _outside(employee, organisation, row["start"]):
+            raise ValidationError({"employee": _outsider(employee)})
         post = Post.objects.filter(
             employee=employee, unit=unit, kind=row["kind"], start=row["start"]
         ).first()
