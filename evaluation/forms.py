@@ -312,6 +312,7 @@ class ScoreRowForm(forms.Form):
                     label=_("“%(item)s”: khối lượng hoàn thành") % {"item": item.name},
                     required=False,
                     places=2,
+                    disabled=bool(item.source_system),  # API (issue 14): changed with a reason
                 )
         if self.with_leader:
             self.fields["dd"] = forms.ChoiceField(label=LEADER_DD_LABEL, choices=LEADER_CHOICES)
@@ -579,3 +580,13 @@ class PeriodOpenForm(forms.Form):
                     % {"field": self.fields[name].label},
                 )
         return data
+
+
+class SourceOverrideForm(forms.Form):
+    """The scorer's replacement for a quantity a source system sent, with the reason
+    (`services.work_item_source_override`; issue 14)."""
+
+    item = WholeNumberField(widget=forms.HiddenInput)
+    revision = WholeNumberField(widget=forms.HiddenInput)
+    done = PointsField(label=_("Khối lượng hoàn thành"), min_value=Decimal("0"))
+    reason = forms.CharField(label=_("Lý do sửa"), max_length=2000)

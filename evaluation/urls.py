@@ -30,6 +30,7 @@ urlpatterns = [
         name="score_preview",
     ),
     path("periods/<int:period_pk>/score/<int:pk>/save/", views.score_save, name="score_save"),
+    path("periods/<int:period_pk>/score/source/", views.source_override, name="source_override"),
     path(
         "periods/<int:period_pk>/score/<int:pk>/add/<slug:what>/",
         views.score_add,

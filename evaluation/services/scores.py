@@ -175,6 +175,12 @@ def _enter_done(item: models.WorkItem, done, undeclared: bool, by, field: str) -
     value = _decimal(done, field)
     if value == item.done:
         return
+    if item.source_system:  # API (issue 14): only with a reason, `work_item_source_override`
+        _fail(
+            field,
+            _("Khối lượng này do hệ thống %(system)s gửi: sửa bằng nút “Sửa khối lượng” có lý do.")
+            % {"system": item.source_system},
+        )
     if not undeclared:
         _fail(field, _("Người này đã tự kê khai khối lượng hoàn thành: không sửa thay được."))
     if value < 0 or value != value.quantize(Decimal("0.01")):

@@ -23,6 +23,7 @@ from .scoring import (
     scoring_page,
     unit_submit,
 )
+from .sources import source_override
 
 __all__ = [
     "appeal_decide",
@@ -43,6 +44,7 @@ __all__ = [
     "score_save",
     "scoring_current",
     "scoring_page",
+    "source_override",
     "unit_submit",
     "units_action",
     "work_evidence",

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from hrsystem.api import services
 from hrsystem.models import JobPosition
 from tests.api.conftest import call, publish
 from tests.factories import EmployeeFactory, PeriodFactory, UnitFactory
@@ -53,3 +54,23 @@ def test_lists_cost_the_same_at_two_sizes(api, who):
     assert large["/api/v1/people/"][1] > small["/api/v1/people/"][1]
     assert large["/api/v1/results/"][1] > small["/api/v1/results/"][1]
     assert max(queries for queries, _rows in large.values()) <= 12
+
+
+def test_a_clients_subscriptions_cost_the_same_at_two_sizes(api):
+    client = call(api.qlvb_token)
+
+    def subscribe(n: int) -> None:
+        for index in range(n):
+            services.webhook_subscribe(
+                client=api.qlvb,
+                url=f"https://qlvb.example.gov.vn/hooks/{index}-{n}",
+                events=["period.published"],
+                by=api.to_chuc.user,
+            )
+
+    subscribe(1)
+    small = counted(client, "/api/v1/webhooks/")
+    subscribe(12)
+    large = counted(client, "/api/v1/webhooks/")
+    assert (large[1], small[1]) == (13, 1)
+    assert large[0] == small[0] <= 8
