@@ -297,10 +297,34 @@ class WorkItemInline(admin.TabularInline):
         "late_excused",
         "dossier_late",
         "ad_hoc",
+        "source_system",
+        "source_reference",
+        "source_quantity",
+        "source_received_at",
     )
     readonly_fields = fields
     extra = 0
     can_delete = False
+    show_change_link = True  # the item's own history: who sent or changed it, and why
+
+
+@admin.register(models.WorkItem)
+class WorkItemAdmin(ReadOnlyAdmin):
+    """A work item and its history: the system and document a quantity came from, when it
+    was received, and each later change with its author and reason (issue 14)."""
+
+    list_display = (
+        "name",
+        "evaluation",
+        "done",
+        "source_system",
+        "source_reference",
+        "source_quantity",
+        "source_received_at",
+    )
+    list_select_related = ("evaluation__employee", "evaluation__period")
+    list_filter = ("source_system", "evaluation__period__organisation")
+    search_fields = ("name", "source_reference", "evaluation__employee__code")
 
 
 @admin.register(models.Evaluation)

@@ -147,6 +147,7 @@ def kwargs_for(name: str, route: str, args: dict) -> dict:
         "api:violation": "Violation",
         "api:decision": "DisciplineDecision",
         "api:override": "work_item",
+        "api:webhook": "unit",
     }
     if name in pk_of:
         values["pk"] = args[pk_of[name]]
@@ -168,6 +169,11 @@ POST_ONLY = {
     "api:work_items",
     "api:dossiers",
     "api:override",
+    "api:dossier_counts",
+    "api:hr_units",
+    "api:hr_people",
+    "api:hr_posts",
+    "evaluation:source_override",
 }
 """Views that only take a POST: each role below that is not allowed sends an empty one."""
 
@@ -192,6 +198,7 @@ EXPECTED = {
     "evaluation:scoring_current": "anon:302 *:302",
     "evaluation:scoring": "anon:302 pho_phong:200 truong_phong:200 quyen_truong_phong:200 chu_tich:200 truong_khac:200 *:403",
     "evaluation:score_bulk": "anon:302 *:302",
+    "evaluation:source_override": "anon:302 *:302",
     "evaluation:score_preview": "anon:302 pho_phong:200 truong_phong:200 chu_tich:200 *:403",
     "evaluation:score_save": "anon:302 pho_phong:302 truong_phong:302 chu_tich:302 *:403",
     "evaluation:score_add": "anon:302 pho_phong:302 truong_phong:302 chu_tich:302 *:403",
@@ -247,6 +254,12 @@ EXPECTED = {
     "api:work_items": "anon:401 *:400",
     "api:override": "anon:401 quyen_truong_phong:404 mot_cua:404 admin:404 truong_khac:404 pho_khac:404 quyen_het_han:404 *:400",
     "api:dossiers": "anon:401 *:400",
+    "api:dossier_counts": "anon:401 *:400",
+    "api:hr_units": "anon:401 *:400",
+    "api:hr_people": "anon:401 *:400",
+    "api:hr_posts": "anon:401 *:400",
+    "api:webhooks": "anon:401 *:403",
+    "api:webhook": "anon:401 *:403",
     "api:my_tokens": "anon:302 *:200",
     "api:schema": "*:200",
     "api:docs": "*:200",
