@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import BaseRenderer, get_default_renderer
-from django.utils.formats import date_format, get_format
+from django.utils.formats import date_format, get_format, number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
@@ -178,6 +178,10 @@ class WorkItemDeclareForm(forms.Form):
                 "reference": item.source_reference or "—",
                 "at": date_format(localtime(item.source_received_at), "d/m/Y H:i"),
             }
+            if item.source_quantity is not None and item.source_quantity != item.done:
+                self.fields["done"].help_text += " " + _(
+                    "Hệ thống gửi %(sent)s, người chấm đã sửa có lý do."
+                ) % {"sent": number_format(item.source_quantity, decimal_pos=2)}
 
 
 class SelfAssessmentForm(forms.Form):
