@@ -6,6 +6,7 @@ from evaluation import forms, presenters
 from hrsystem import admin, clock, context_processors, middleware, passwords, permissions, views
 from hrsystem.api import authentication, pagination, schema
 from hrsystem.api import permissions as api_permissions
+from hrsystem.api import views as api_views
 
 # Read by templates.
 forms.ScoreRowForm.criterion_cells  # _score_row.html, appeal_decide.html
@@ -29,6 +30,7 @@ authentication.TokenAuthentication.authenticate_header
 pagination.Pages
 api_permissions.HasScope.has_permission
 schema.TokenScheme
+api_views.SubscriptionDetail.perform_destroy
 
 # Kept for the issue that wires them.
 permissions.can_view_employee  # a tested rule no page calls yet (see issue 12)
