@@ -4,8 +4,10 @@ or none, idempotent, never another agency's."""
 from datetime import date
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
-from hrsystem import selectors
+from hrsystem import permissions, selectors
+from hrsystem import services as hr_services
 from hrsystem.api import services
 from hrsystem.api.models import Scope
 from hrsystem.models import Employee, Post, PostKind, Unit
@@ -172,3 +174,14 @@ def test_the_hr_officer_uses_it_with_a_personal_token_and_a_plain_member_may_not
     _token, text = services.api_token_issue(by=api.binh.user)
     assert send(text, "people", person("MOI02")).status_code == 403
     assert not Employee.objects.filter(code="MOI02").exists()
+
+
+def test_the_hr_system_keeps_units_people_and_posts_only(api):
+    account = api.qlvb.account
+    assert permissions.can_keep_people(account, api.org)
+    assert permissions.can_keep_employee(account, api.binh)
+    assert not permissions.can_keep_employee(account, api.stranger)
+    assert not permissions.can_keep_people(api.khac.account, api.org)
+    assert not permissions.can_manage_org(account, api.org)
+    with pytest.raises(PermissionDenied):
+        hr_services.job_position_create(organisation=api.org, code="GD", name="X", by=account)
