@@ -327,6 +327,11 @@ class PersonRowSerializer(serializers.Serializer):
     start = serializers.DateField(
         help_text=_("Ngày bắt đầu công tác, hoặc ngày chuyển khi đơn vị hay vị trí thay đổi.")
     )
+    end = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("Ngày làm việc cuối cùng khi nghỉ việc hoặc chuyển khỏi cơ quan."),
+    )
 
 
 class PersonBatchSerializer(HrBatchSerializer):

@@ -205,7 +205,7 @@ def employee_transfer(
 def employee_leave(*, employee: Employee, end: date, by=None) -> Employee:
     """End the employee's service on `end` (last working day): assignment, posts, delegations."""
     if by is not None:
-        require(permissions.can_manage_employee(by, employee, end))
+        require(permissions.can_keep_employee(by, employee, end))
     employee = Employee.objects.select_for_update().get(pk=employee.pk)
     current = selectors.assignment_on(employee, on=end)
     if current is None:

@@ -17,7 +17,7 @@ from hrsystem.models import Employee, JobPosition, Organisation, Post, Unit
 from hrsystem.service_checks import raise_if
 
 from .organisation import unit_create, unit_move, unit_update
-from .people import employee_create, employee_transfer, employee_update
+from .people import employee_create, employee_leave, employee_transfer, employee_update
 from .posts import post_assign, post_end
 
 
@@ -77,8 +77,9 @@ PERSON_FIELDS = ("full_name", "category", "email")
 def people_receive(*, organisation: Organisation, rows: list[dict], by) -> list[Employee]:
     """Create or update people by `code`: their record (`full_name`, `category`, `email`)
     and where they work (`unit`, `job_position` codes from `start`: a person's first
-    assignment, or a transfer when either differs from today's). A person of another
-    agency is refused on `code`."""
+    assignment, or a transfer from `start` when the assignment covering it differs), and
+    the last working day `end` when they leave (their assignment, posts and delegations
+    end then). A person working for another agency is refused on `code`."""
     units = {unit.code: unit for unit in Unit.objects.filter(organisation=organisation)}
     positions = {p.code: p for p in JobPosition.objects.filter(organisation=organisation)}
     people = {
@@ -104,15 +105,23 @@ def people_receive(*, organisation: Organisation, rows: list[dict], by) -> list[
                 code=code, unit=unit, job_position=position, start=row["start"], by=by, **fields
             )
             people[code] = employee
-            return employee
-        changes = {name: v for name, v in fields.items() if getattr(employee, name) != v}
-        if changes:
-            employee = employee_update(employee=employee, by=by, **changes)
-        placed = selectors.assignment_on(employee, on=max(row["start"], today))
-        if placed is None or (placed.unit_id, placed.job_position_id) != (unit.pk, position.pk):
-            employee_transfer(
-                employee=employee, unit=unit, job_position=position, start=row["start"], by=by
-            )
+        else:
+            changes = {name: v for name, v in fields.items() if getattr(employee, name) != v}
+            if changes:
+                employee = employee_update(employee=employee, by=by, **changes)
+            placed = selectors.assignment_on(employee, on=row["start"])
+            if placed is None or (placed.unit_id, placed.job_position_id) != (
+                unit.pk,
+                position.pk,
+            ):
+                employee_transfer(
+                    employee=employee, unit=unit, job_position=position, start=row["start"], by=by
+                )
+        end = row.get("end")
+        if end is not None:
+            latest = employee.assignments.order_by("-start").first()
+            if latest.end != end:
+                employee = employee_leave(employee=employee, end=end, by=by)
         return employee
 
     return batches.run_rows(rows, receive, name="items")

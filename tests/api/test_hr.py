@@ -185,3 +185,17 @@ def test_the_hr_system_keeps_units_people_and_posts_only(api):
     assert not permissions.can_manage_org(account, api.org)
     with pytest.raises(PermissionDenied):
         hr_services.job_position_create(organisation=api.org, code="GD", name="X", by=account)
+
+
+def test_a_person_leaves_on_their_last_day_once(api):
+    row = person("CUONG", unit="KT", full_name=api.cuong.full_name, start="2026-01-01")
+    response = send(api.qlvb_token, "people", {**row, "end": "2026-11-30"})
+    assert response.status_code == 200, response.content
+    api.cuong.refresh_from_db()
+    assert not api.cuong.is_active
+    assert api.cuong.assignments.get().end == date(2026, 11, 30)
+    before = api.cuong.history.count()
+    again = send(api.qlvb_token, "people", {**row, "end": "2026-11-30"}, key="hr-2")
+    assert again.status_code == 200 and api.cuong.history.count() == before
+    too_early = send(api.qlvb_token, "people", {**row, "end": "2025-12-31"}, key="hr-3")
+    assert set(too_early.json()["errors"]) == {"items[0].end"}
