@@ -87,3 +87,12 @@ def test_the_rows_own_done_field_does_not_change_it(api, sent):
         )
     assert f"items[{sent.pk}].done" in refused.value.message_dict
     assert WorkItem.objects.get(pk=sent.pk).done == Decimal(7)
+
+
+def test_the_published_result_explains_where_the_quantity_came_from(api, sent):
+    evaluation = Evaluation.objects.get(pk=sent.evaluation_id)
+    page = signed_in(api.truong_tc.user).get(
+        reverse("evaluation:result_detail", args=[evaluation.pk])
+    )
+    assert page.status_code == 200
+    assert "Nguồn: QLVB · văn bản 123/UBND-VP" in page.content.decode()
