@@ -1,5 +1,7 @@
 """The OpenAPI document validates, names every endpoint, and its page needs no CDN."""
 
+import json
+
 import pytest
 from django.urls import get_resolver
 from openapi_spec_validator import validate
@@ -38,3 +40,12 @@ def test_the_docs_page_serves_its_assets_locally(api):
     html = page.content.decode()
     assert "drf_spectacular_sidecar" in html
     assert "cdn." not in html and "unpkg" not in html
+
+
+def test_the_hr_counts_and_webhook_endpoints_are_documented_in_english(api):
+    schema = call(api.qlvb_token).get("/api/schema/?format=json&lang=en").json()
+    for path in ("hr/units", "hr/people", "hr/posts", "dossier-counts", "webhooks"):
+        assert f"/api/v1/{path}/" in schema["paths"]
+    text = json.dumps(schema, ensure_ascii=False)
+    assert "Parent unit's code" in text and "HMAC signing secret" in text
+    assert "Code of the unit's one-stop officer reporting the counts." in text
