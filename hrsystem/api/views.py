@@ -450,7 +450,8 @@ class HrUnitBatch(AgencyBatch):
 
 class HrPersonBatch(AgencyBatch):
     """People from the HR system, created or updated by code (record, unit, job position;
-    a transfer from `start` when the unit or position changes)."""
+    a transfer from `start` when the unit or position changes; `end`, the last working day
+    when they leave)."""
 
     required_scope = Scope.PEOPLE_WRITE
     serializer_class = serializers.PersonBatchSerializer
@@ -475,8 +476,8 @@ class DossierCountBatch(AgencyBatch):
     batch_fields = ("year", "month")
 
 
-class ClientOnly(Logged):
-    """Endpoints of a client system about itself: a person is refused (403)."""
+class OwnSubscriptions(Logged):
+    """The calling client system's own subscriptions: a person is refused (403)."""
 
     required_scope = Scope.WEBHOOKS_MANAGE
 
@@ -490,7 +491,7 @@ class ClientOnly(Logged):
         return self.client().subscriptions.filter(active=True).order_by("created_at", "id")
 
 
-class SubscriptionList(ClientOnly, generics.ListCreateAPIView):
+class SubscriptionList(OwnSubscriptions, generics.ListCreateAPIView):
     """The calling client system's active subscriptions to events; POST subscribes one
     more and answers its signing secret, shown this once."""
 
@@ -513,7 +514,7 @@ class SubscriptionList(ClientOnly, generics.ListCreateAPIView):
         )
 
 
-class SubscriptionDetail(ClientOnly, generics.RetrieveDestroyAPIView):
+class SubscriptionDetail(OwnSubscriptions, generics.RetrieveDestroyAPIView):
     """One of the calling client's subscriptions; DELETE stops it (its delivery log stays)."""
 
     serializer_class = serializers.SubscriptionSerializer
