@@ -112,7 +112,7 @@ def test_it_names_the_date_before_the_first_shipped_version():
 
 @pytest.mark.parametrize("code", CODES)
 def test_it_loads_the_fixture_equal_to_the_shipped_file(shipped, code, django_assert_num_queries):
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         from_db = rule_set_for(code, date(2026, 3, 1))
     from_file = shipped_rule_set(code, date(2026, 3, 1))
     assert from_db == from_file
@@ -443,6 +443,10 @@ def _admin_post(rule_set, criteria, **changes):
         "criteria-INITIAL_FORMS": 0,
         "criteria-MIN_NUM_FORMS": 0,
         "criteria-MAX_NUM_FORMS": 1000,
+        "income_coefficients-TOTAL_FORMS": 0,
+        "income_coefficients-INITIAL_FORMS": 0,
+        "income_coefficients-MIN_NUM_FORMS": 0,
+        "income_coefficients-MAX_NUM_FORMS": 1000,
     }
     for index, criterion in enumerate(criteria):
         for name in ("order", "group", "code", "name", "max_points"):
