@@ -187,12 +187,14 @@ def span_table(
     number: int,
     unit_ids=None,
     employee_ids=None,
+    with_people: bool = True,
     with_units: bool = False,
 ) -> SpanTable:
     """An agency's quarter (`kind` QUARTER, `number` 1-4) or half-year (HALF_YEAR, 1-2):
     every person with a published month in it (limited to `unit_ids` and `employee_ids`
-    when given; the unit is that of their latest month), and with `with_units` every
-    unit's mean of its monthly unit scores. 3 queries, 4 with the units."""
+    when given; the unit is that of their latest month; none without `with_people`),
+    and with `with_units` every unit's mean of its monthly unit scores. 3 queries (2
+    without people), one more with the units."""
     months = _span_months(kind, number)
     periods, reopenings = _periods(Q(organisation=organisation), year, months)
     span_periods = [_span_period(period, reopenings) for period in periods]
@@ -207,6 +209,10 @@ def span_table(
     )
     visible = [p.pk for p in span_periods if p.published]
     if rules is None or not visible:
+        return table
+    if with_units:
+        table.units = _unit_rows(kind, rules, span_periods, visible, unit_ids)
+    if not with_people:
         return table
     evaluations = models.Evaluation.objects.filter(period__in=visible, is_current=True)
     if unit_ids is not None:
@@ -258,8 +264,6 @@ def span_table(
     table.people.sort(
         key=lambda r: (r.unit_path, people[r.key]["employee__sort_key"] or "", r.name, r.code)
     )
-    if with_units:
-        table.units = _unit_rows(kind, rules, span_periods, visible, unit_ids)
     return table
 
 
