@@ -111,17 +111,23 @@ def _span_months(kind: str, number: int) -> tuple[int, ...]:
 
 
 def _covers(period: models.Period, months: tuple[int, ...]) -> bool:
+    return _months_of(period) <= set(months)
+
+
+def _months_of(period) -> set[int]:
     if period.cadence == Cadence.QUARTERLY:
-        return set(quarter_months(period.number)) <= set(months)
-    return period.number in months
+        return set(quarter_months(period.number))
+    return {period.number}
 
 
-def _expected(periods: list[models.Period], months: tuple[int, ...]) -> int:
-    """How many periods the span has when complete: one per month, or one per quarter
-    when the agency evaluates by quarter."""
-    if any(period.cadence == Cadence.QUARTERLY for period in periods):
-        return len(months) // 3
-    return len(months)
+def _provisional(periods: list[models.Period], months: tuple[int, ...]) -> bool:
+    """Is a month of the span not covered by a published period (not opened yet, still
+    running, or reopened)? Then the span's result may still change."""
+    covered = set()
+    for period in periods:
+        if period.state in VISIBLE_STATES:
+            covered |= _months_of(period)
+    return not set(months) <= covered
 
 
 def _periods(organisation_filter: Q, year: int, months: tuple[int, ...]):
@@ -204,7 +210,7 @@ def span_table(
         year,
         number,
         span_periods,
-        sum(p.published for p in span_periods) < _expected(periods, months),
+        _provisional(periods, months),
         rules,
     )
     visible = [p.pk for p in span_periods if p.published]
@@ -342,7 +348,7 @@ def person_spans(*, employee, year: int) -> PersonSpans:
                 year,
                 number,
                 span_periods,
-                sum(p.published for p in span_periods) < _expected(inside, span_months),
+                _provisional(inside, span_months),
                 rules,
             )
             row = None
