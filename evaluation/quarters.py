@@ -34,6 +34,7 @@ from evaluation.scoring import (
     half_year_result,
     income_coefficient,
     quarter_months,
+    quarter_of,
     quarter_result,
 )
 
@@ -112,6 +113,11 @@ def _span_months(kind: str, number: int) -> tuple[int, ...]:
 
 def _covers(period: models.Period, months: tuple[int, ...]) -> bool:
     return _months_of(period) <= set(months)
+
+
+def quarter_of_period(period: models.Period) -> int:
+    """The quarter a period belongs to: the period itself with a quarterly cadence."""
+    return period.number if period.cadence == Cadence.QUARTERLY else quarter_of(period.number)
 
 
 def _months_of(period) -> set[int]:

@@ -19,7 +19,6 @@ from evaluation import forms, presenters, quarters, selectors, services
 from evaluation.models import (
     Appeal,
     AppealState,
-    Cadence,
     Evaluation,
     EvaluationState,
     Period,
@@ -28,7 +27,6 @@ from evaluation.models import (
 )
 from evaluation.presenters import level_label
 from evaluation.rulesets import rule_set_from_snapshot
-from evaluation.scoring import quarter_of
 from hrsystem import clock, permissions
 from hrsystem.forms import whole_number
 
@@ -51,8 +49,8 @@ def overview(request, period_pk: int):
     """Every unit's status, the level distribution, who is not rated and why, the
     exceptions, and the next step of the period with who takes it.
 
-    With the units' results of the period's quarter. For the agency leader and HR
-    officers; 15 queries whatever the agency's size.
+    With the units' results of the period's quarter (3 queries more). For the agency
+    leader and HR officers; 14 queries whatever the agency's size.
     """
     period = _get_period_for_user(request, period_pk)
     overview = selectors.period_overview(user=request.user, period=period)
@@ -137,12 +135,11 @@ def overview(request, period_pk: int):
 def _quarter_of_period(period: Period) -> quarters.SpanTable:
     """The units' results of the quarter `period` belongs to (the period itself with a
     quarterly cadence); 3 queries."""
-    number = period.number if period.cadence == Cadence.QUARTERLY else quarter_of(period.number)
     return quarters.span_table(
         organisation=period.organisation,
         year=period.year,
         kind=quarters.QUARTER,
-        number=number,
+        number=quarters.quarter_of_period(period),
         with_people=False,
         with_units=True,
     )

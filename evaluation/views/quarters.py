@@ -21,6 +21,7 @@ from evaluation.models import Period, PeriodState
 from evaluation.scoring import half_of, quarter_of
 from hrsystem import clock, permissions
 from hrsystem.forms import whole_number
+from hrsystem.models import Unit
 from hrsystem.permissions import viewer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -64,11 +65,19 @@ def _navigation(year: int, quarter: int) -> dict:
 def quarter_results(request):
     """A quarter's results per unit and per person, with the months behind each and the
     half-year the quarter closes or opens: every unit for the agency leader, the units
-    whose records a head, deputy or HR officer views for them. 11 queries at any size."""
+    whose records a head, deputy or HR officer views for them; `?unit=` narrows to one
+    of them and its sub-units. A constant number of queries at any size."""
     organisation = _organisation(request)
     scope = permissions.results_unit_ids(request.user, organisation, clock.today())
     if not scope:
         raise PermissionDenied
+    unit = None
+    unit_id = whole_number(request.GET.get("unit"))
+    if unit_id is not None:
+        unit = Unit.objects.filter(pk=unit_id, organisation=organisation).first()
+        if unit is None or unit.pk not in scope:
+            raise PermissionDenied
+        scope &= set(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
     year, quarter = _chosen_quarter(request, organisation)
     table = quarters.span_table(
         organisation=organisation,
@@ -93,6 +102,7 @@ def quarter_results(request):
         "evaluation/quarter_results.html",
         {
             "organisation": organisation,
+            "unit": unit,
             "table": table,
             "half": half,
             "people": [(row, halves.get(row.key)) for row in table.people],
@@ -123,7 +133,8 @@ def _income(request):
 def income_list(request):
     """The HR officer's quarterly income list (NĐ 335 Điều 23): each person's quarter
     score, level and the months behind it, with the coefficient the rule set's table
-    gives; without a table, the results alone and no word about money. 9 queries."""
+    gives; without a table, the results alone and no word about money. A constant
+    number of queries at any size."""
     organisation, table = _income(request)
     return render(
         request,

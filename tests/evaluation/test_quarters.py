@@ -286,6 +286,17 @@ def test_a_head_sees_only_the_units_they_view_and_the_leader_all(year):
     assert half[year.an.pk].result.rated_months == 6
 
 
+def test_a_head_narrows_the_page_to_one_unit_of_theirs_only(year):
+    url = reverse("evaluation:quarter_results")
+    client = year_client(year, "truong_tc")
+    narrowed = client.get(url, {"year": 2026, "quarter": 1, "unit": year.kt.pk})
+    assert {row.key for row, _half in narrowed.context["people"]} == {
+        year.cuong.pk,
+        year.quyen_kt.pk,
+    }
+    assert client.get(url, {"year": 2026, "quarter": 1, "unit": year.nv.pk}).status_code == 403
+
+
 def test_the_leaders_overview_shows_the_units_quarter(year):
     client = year_client(year, "chu_tich")
     page = client.get(reverse("evaluation:overview", args=[year.months[2].pk])).content.decode()
@@ -374,11 +385,15 @@ def test_the_income_pdf_is_a_pdf_with_the_people(year):
     assert response.content.startswith(b"%PDF-")
 
 
+MAX_QUERIES = 30
+
+
 def count_queries(client, url, params) -> int:
     client.get(url, params)  # warm per-process caches
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, params)
     assert response.status_code == 200
+    assert len(captured) <= MAX_QUERIES
     return len(captured)
 
 
