@@ -479,3 +479,13 @@ def test_users_without_records_are_refused_cleanly(year):
     client.force_login(stranger)
     assert client.get(reverse("evaluation:income_list")).status_code == 403
     assert client.get(reverse("evaluation:quarter_results")).status_code == 403
+
+
+def test_the_quarter_pages_read_in_english(year, settings):
+    client = year_client(year, "to_chuc")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    income_page = client.get(reverse("evaluation:income_list"), {"year": 2026, "quarter": 2})
+    page = income_page.content.decode()
+    assert "Quarter 2/2026 extra income" in page and "Extra-income coefficient" in page
+    results = client.get(reverse("evaluation:quarter_results"), {"year": 2026, "quarter": 3})
+    assert "Provisional: a month of the quarter is not published yet" in results.content.decode()
