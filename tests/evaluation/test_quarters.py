@@ -489,3 +489,20 @@ def test_the_quarter_pages_read_in_english(year, settings):
     assert "Quarter 2/2026 extra income" in page and "Extra-income coefficient" in page
     results = client.get(reverse("evaluation:quarter_results"), {"year": 2026, "quarter": 3})
     assert "Provisional: a month of the quarter is not published yet" in results.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"year": "99999999999999999999", "quarter": "3"},
+        {"year": "2026", "quarter": "-1"},
+        {"year": "２０２６", "quarter": "٣"},
+        {"year": "2026", "quarter": "1", "unit": "99999999"},
+        {"year": "2026", "quarter": "1", "unit": "x"},
+    ],
+)
+def test_forged_choices_fall_back_or_are_refused(year, query):
+    client = year_client(year, "to_chuc")
+    for view in ("quarter_results", "income_list", "income_xlsx", "income_pdf"):
+        response = client.get(reverse(f"evaluation:{view}"), query)
+        assert response.status_code in (200, 403), (view, query)
