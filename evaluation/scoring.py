@@ -1024,7 +1024,8 @@ class SpanResult:
 
     `score` is the mean of the rated months' totals rounded half-up to 2 places, `level`
     the level that score reaches by the rule set's thresholds; both are None when no
-    month of the span was rated. `rated_months` counts the months the mean is over.
+    month of the span was rated. `rated_months` counts the periods the mean is over
+    (months; with a quarterly cadence, quarters).
     """
 
     rated_months: int
