@@ -30,6 +30,8 @@ def _field_label(name: str) -> str:
         return gettext("Tiêu chí chung")
     if name == "level_labels":
         return gettext("Tên các mức xếp loại")
+    if name == "income_coefficients":
+        return gettext("Hệ số thu nhập tăng thêm theo quý")
     try:
         return str(models.RuleSet._meta.get_field(name).verbose_name).capitalize()
     except FieldDoesNotExist:
@@ -65,10 +67,9 @@ class CriteriaFormSet(BaseInlineFormSet):
             ) from error
 
 
-class GeneralCriterionInline(admin.TabularInline):
-    model = models.GeneralCriterion
-    formset = CriteriaFormSet
-    fields = ("order", "group", "code", "name", "max_points")
+class _LockedRuleSetInline(admin.TabularInline):
+    """A rule set's child rows: editable until a period has used the rule set."""
+
     extra = 0
 
     def has_add_permission(self, request, obj=None):
@@ -81,9 +82,23 @@ class GeneralCriterionInline(admin.TabularInline):
         return not (obj and obj.is_locked) and super().has_delete_permission(request, obj)
 
 
+class GeneralCriterionInline(_LockedRuleSetInline):
+    model = models.GeneralCriterion
+    formset = CriteriaFormSet
+    fields = ("order", "group", "code", "name", "max_points")
+
+
+class IncomeCoefficientInline(_LockedRuleSetInline):
+    """The optional extra-income table by quarter level: no line, no table (default)."""
+
+    model = models.IncomeCoefficient
+    fields = ("level", "coefficient")
+    verbose_name_plural = _("hệ số thu nhập tăng thêm theo quý (để trống nếu không áp dụng)")
+
+
 @admin.register(models.RuleSet)
 class RuleSetAdmin(SimpleHistoryAdmin):
-    inlines = [GeneralCriterionInline]
+    inlines = [GeneralCriterionInline, IncomeCoefficientInline]
     list_display = ("code", "version", "name", "effective_from", "cadence", "blocks", "is_locked")
     list_filter = ("code", "is_locked", "cadence")
     search_fields = ("code", "name")

@@ -582,6 +582,94 @@ class GeneralCriterion(models.Model):
         self._refuse_if_locked()
 
 
+class IncomeCoefficientQuerySet(models.QuerySet):
+    def delete(self):
+        """Refuse to delete income coefficients of a locked rule set."""
+        if self.filter(rule_set__is_locked=True).exists():
+            raise RuleSetLockedError(_("Không thể xoá hệ số thu nhập của bộ quy tắc đã khoá."))
+        return super().delete()
+
+    def update(self, **kwargs):
+        """Refuse bulk changes to income coefficients of a locked rule set."""
+        if self.filter(rule_set__is_locked=True).exists():
+            raise RuleSetLockedError(_("Không thể sửa hệ số thu nhập của bộ quy tắc đã khoá."))
+        return super().update(**kwargs)
+
+
+class IncomeCoefficient(models.Model):
+    """One line of a rule set's optional extra-income table (NĐ 335 Điều 23): the
+    coefficient a quarter's level gives. A rule set without lines has no table, and
+    nothing about money is shown. Kept in the period's snapshot like the criteria."""
+
+    rule_set = models.ForeignKey(
+        RuleSet,
+        on_delete=models.CASCADE,
+        related_name="income_coefficients",
+        verbose_name=_("bộ quy tắc"),
+    )
+    level = models.CharField(_("mức xếp loại quý"), max_length=16, choices=LEVEL_CHOICES)
+    coefficient = models.DecimalField(
+        _("hệ số thu nhập tăng thêm"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Ví dụ: Xuất sắc 1,2; Tốt 1,0; Hoàn thành 0,8; Không hoàn thành 0."),
+    )
+    history = HistoricalRecords()
+
+    objects = IncomeCoefficientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hệ số thu nhập tăng thêm theo quý")
+        verbose_name_plural = _("hệ số thu nhập tăng thêm theo quý")
+        ordering = ["rule_set", "coefficient"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule_set", "level"],
+                name="income_coefficient_rule_set_level_unique",
+                violation_error_message=_("Mỗi mức xếp loại chỉ có một hệ số trong bộ quy tắc."),
+            ),
+            models.CheckConstraint(
+                condition=Q(coefficient__gte=0),
+                name="income_coefficient_non_negative",
+                violation_error_message=_("Hệ số thu nhập không được âm."),
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=rules.LEVELS),
+                name="income_coefficient_level_known",
+                violation_error_message=_("Mức xếp loại phải là một mã mức."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()}: {self.coefficient}"
+
+    def save(self, *args, **kwargs):
+        """Save, refusing any write to a line of a locked rule set."""
+        self._refuse_if_locked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        """Delete, refused for a line of a locked rule set."""
+        self._refuse_if_locked()
+        return super().delete(*args, **kwargs)
+
+    def _refuse_if_locked(self):
+        held_by = Q(pk=self.rule_set_id)
+        if self.pk:
+            held_by |= Q(income_coefficients__pk=self.pk)
+        if RuleSet.objects.filter(held_by, is_locked=True).exists():
+            raise RuleSetLockedError(
+                _(
+                    "Bộ quy tắc đã khoá: không được thêm, sửa hay xoá hệ số thu nhập; "
+                    "hãy tạo phiên bản mới."
+                )
+            )
+
+    def clean(self):
+        self._refuse_if_locked()
+
+
 # --- the monthly cycle -----------------------------------------------------------------
 
 EVIDENCE_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "odt", "ods")

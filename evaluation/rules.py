@@ -92,6 +92,9 @@ class RuleSet:
     collective_excellent_min_share: Decimal = Decimal("0.70")
     collective_advanced_min_share: Decimal = Decimal("0.50")
     collective_discipline_from: str = "canh_cao"
+    income_coefficients: dict[str, Decimal] = field(default_factory=dict)
+    """Extra income by quarter level (NĐ 335 Điều 23), e.g. {"top": 1.2, "good": 1.0};
+    empty when the rule set has no such table (nothing about money is shown)."""
 
     def label(self, level: str | None) -> str | None:
         """The rule set's own name for a level code (Xuất sắc, A, ...)."""
@@ -129,6 +132,10 @@ class RuleSet:
         for name in ("annual_cap_discipline_from", "collective_discipline_from"):
             if getattr(self, name) not in self.discipline_forms:
                 raise RuleSetError(f"{name}: not one of the discipline forms")
+        if not set(self.income_coefficients) <= set(LEVELS):
+            raise RuleSetError("income_coefficients: only level codes")
+        if any(value < 0 for value in self.income_coefficients.values()):
+            raise RuleSetError("income_coefficients: a coefficient is never negative")
         for name in (
             "monthly_quota_rate",
             "monthly_quota_outstanding_rate",

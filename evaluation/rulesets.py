@@ -29,8 +29,9 @@ SHIPPED_FIXTURE = (
 SNAPSHOT_FORMAT = 1
 
 CRITERION_COLUMNS = ("order", "group", "code", "name", "max_points")
+INCOME_COLUMNS = ("level", "coefficient")
 _LIST_COLUMNS = ("annual_quota_base_levels", "discipline_forms")
-_NOT_COLUMNS = ("general_criteria", "level_labels")
+_NOT_COLUMNS = ("general_criteria", "level_labels", "income_coefficients")
 
 
 def _cleaned(row: dict, name: str, model: type[db_models.Model], where: str):
@@ -50,12 +51,14 @@ def _cleaned(row: dict, name: str, model: type[db_models.Model], where: str):
     return value
 
 
-def rule_set_from_rows(row: dict, criteria: list[dict]) -> RuleSet:
-    """Build and validate the engine's rule set from a rule-set row and its criterion rows.
+def rule_set_from_rows(row: dict, criteria: list[dict], income: list[dict] = ()) -> RuleSet:
+    """Build and validate the engine's rule set from a rule-set row, its criterion rows
+    and its income-coefficient rows (none: the rule set has no income table).
 
     `row` has the `evaluation.models.RuleSet` columns (extra keys are ignored), each
-    criterion the `CRITERION_COLUMNS`; criteria may come in any order. Raises
-    RuleSetError naming the field when a value is missing, malformed or inconsistent.
+    criterion the `CRITERION_COLUMNS`, each income row the `INCOME_COLUMNS`; criteria may
+    come in any order. Raises RuleSetError naming the field when a value is missing,
+    malformed or inconsistent.
     """
     values = {}
     for field in dataclasses.fields(RuleSet):
@@ -78,6 +81,14 @@ def rule_set_from_rows(row: dict, criteria: list[dict]) -> RuleSet:
     orders = [c["order"] for c in cleaned]
     if len(set(orders)) != len(orders):
         raise RuleSetError(f"general_criteria: order repeated in {sorted(orders)}")
+    coefficients = {}
+    for index, line in enumerate(income):
+        where = f"income_coefficients[{index}]."
+        level = _cleaned(line, "level", models.IncomeCoefficient, where)
+        if level in coefficients:
+            raise RuleSetError(f"{where}level: {level} repeated")
+        coefficients[level] = _cleaned(line, "coefficient", models.IncomeCoefficient, where)
+    values["income_coefficients"] = coefficients
     rule_set = RuleSet(
         general_criteria=tuple(
             Criterion(code=c["code"], name=c["name"], group=c["group"], max_points=c["max_points"])
@@ -92,7 +103,8 @@ def rule_set_from_rows(row: dict, criteria: list[dict]) -> RuleSet:
 def rule_set_for(code: str, on: date) -> RuleSet:
     """The version of rule set `code` in effect on `on` (latest `effective_from` <= on).
 
-    Two queries at most. Raises LookupError naming the code when no version applies.
+    Three queries (row, criteria, income table). Raises LookupError naming the code when
+    no version applies.
     """
     row = (
         models.RuleSet.objects.filter(code=code, effective_from__lte=on)
@@ -108,22 +120,25 @@ def rule_set_for(code: str, on: date) -> RuleSet:
     criteria = models.GeneralCriterion.objects.filter(rule_set_id=row["id"]).values(
         *CRITERION_COLUMNS
     )
-    return rule_set_from_rows(row, list(criteria))
+    income = models.IncomeCoefficient.objects.filter(rule_set_id=row["id"]).values(*INCOME_COLUMNS)
+    return rule_set_from_rows(row, list(criteria), list(income))
 
 
 @functools.cache
 def _shipped() -> dict[str, list[tuple[date, RuleSet]]]:
     """Every version in the shipped fixture by code, oldest first; read once per process."""
     objects = json.loads(SHIPPED_FIXTURE.read_text(encoding="utf-8"))
-    criteria = defaultdict(list)
+    criteria, income = defaultdict(list), defaultdict(list)
     for obj in objects:
         if obj["model"] == "evaluation.generalcriterion":
             criteria[obj["fields"]["rule_set"]].append(obj["fields"])
+        elif obj["model"] == "evaluation.incomecoefficient":
+            income[obj["fields"]["rule_set"]].append(obj["fields"])
     versions = defaultdict(list)
     for obj in objects:
         if obj["model"] == "evaluation.ruleset":
             row = obj["fields"]
-            rule_set = rule_set_from_rows(row, criteria[obj["pk"]])
+            rule_set = rule_set_from_rows(row, criteria[obj["pk"]], income[obj["pk"]])
             versions[row["code"]].append((date.fromisoformat(row["effective_from"]), rule_set))
     return {code: sorted(found, key=lambda pair: pair[0]) for code, found in versions.items()}
 
@@ -156,7 +171,7 @@ def _to_json(value):
     if isinstance(value, tuple):
         return [_to_json(item) for item in value]
     if isinstance(value, dict):
-        return dict(value)
+        return {key: _to_json(item) for key, item in value.items()}
     return value
 
 
@@ -217,6 +232,15 @@ def _labels(value, name: str) -> dict[str, str]:
     return {key: _exact(str, label, f"{name}.{key}") for key, label in value.items()}
 
 
+def _coefficients(value, name: str) -> dict[str, Decimal]:
+    if not isinstance(value, dict):
+        raise RuleSetError(f"{name}: expected an object of level coefficients")
+    return {
+        _exact(str, key, f"{name}.{key}"): _decimal(item, f"{name}.{key}")
+        for key, item in value.items()
+    }
+
+
 _FROM_JSON = {
     "str": lambda value, name: _exact(str, value, name),
     "int": lambda value, name: _exact(int, value, name),
@@ -226,6 +250,7 @@ _FROM_JSON = {
     "tuple[Criterion, ...]": _criteria,
     "tuple[str, ...]": _strings,
     "dict[str, str]": _labels,
+    "dict[str, Decimal]": _coefficients,
 }
 """How each annotation of `RuleSet` is read back; a field of a new type fails loudly."""
 

@@ -1009,3 +1009,94 @@ def _rank_units(unit_results: Mapping[str, UnitYearResult]) -> None:
     )
     for rank, result in enumerate(scored, start=1):
         result.rank = rank
+
+
+# ------------------------------------------------------- quarters and half-years
+
+
+QUARTER_MONTHS = 3
+HALF_YEAR_MONTHS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class SpanResult:
+    """A quarter's or half-year's result from its monthly totals (NĐ 335 Điều 17 khoản 3).
+
+    `score` is the mean of the rated months' totals rounded half-up to 2 places, `level`
+    the level that score reaches by the rule set's thresholds; both are None when no
+    month of the span was rated. `rated_months` counts the periods the mean is over
+    (months; with a quarterly cadence, quarters).
+    """
+
+    rated_months: int
+    score: Decimal | None
+    level: str | None
+
+    @property
+    def rated(self) -> bool:
+        return self.score is not None
+
+
+def quarter_of(month: int) -> int:
+    """The quarter (1-4) a month (1-12) falls in."""
+    if not 1 <= month <= 12:
+        raise ScoringInputError("month", f"{month} is not a month of the year")
+    return (month - 1) // QUARTER_MONTHS + 1
+
+
+def half_of(month: int) -> int:
+    """The half-year (1 or 2) a month (1-12) falls in."""
+    if not 1 <= month <= 12:
+        raise ScoringInputError("month", f"{month} is not a month of the year")
+    return (month - 1) // HALF_YEAR_MONTHS + 1
+
+
+def quarter_months(quarter: int) -> tuple[int, ...]:
+    """The months (1-12) of a quarter (1-4)."""
+    if not 1 <= quarter <= 4:
+        raise ScoringInputError("quarter", f"{quarter} is not a quarter (1-4)")
+    first = (quarter - 1) * QUARTER_MONTHS + 1
+    return tuple(range(first, first + QUARTER_MONTHS))
+
+
+def half_year_months(half: int) -> tuple[int, ...]:
+    """The months (1-12) of a half-year (1 or 2)."""
+    if half not in (1, 2):
+        raise ScoringInputError("half", f"{half} is not a half-year (1 or 2)")
+    first = (half - 1) * HALF_YEAR_MONTHS + 1
+    return tuple(range(first, first + HALF_YEAR_MONTHS))
+
+
+def _span(rules: RuleSet, totals: Iterable[Decimal | None], most: int, name: str) -> SpanResult:
+    values = list(totals)
+    if len(values) > most:
+        raise ScoringInputError(name, f"{len(values)} monthly totals, at most {most}")
+    rated = [value for value in values if value is not None]
+    if not rated:
+        return SpanResult(0, None, None)
+    score = _mean2(rated)
+    return SpanResult(len(rated), score, level_for(rules, score))
+
+
+def quarter_result(rules: RuleSet, totals: Iterable[Decimal | None]) -> SpanResult:
+    """A quarter from its monthly totals (None for a month not rated): the mean of the
+    rated ones, 2 places half-up, with the level by the same thresholds as a month.
+
+    With a quarterly cadence the period is the quarter: its total is the quarter's
+    score, which is exactly this function over one value.
+    """
+    return _span(rules, totals, QUARTER_MONTHS, "quarter")
+
+
+def half_year_result(rules: RuleSet, totals: Iterable[Decimal | None]) -> SpanResult:
+    """A half-year from its monthly (or its two quarterly) totals, None for one not
+    rated: the mean of the rated ones, 2 places half-up, level by the same thresholds."""
+    return _span(rules, totals, HALF_YEAR_MONTHS, "half")
+
+
+def income_coefficient(rules: RuleSet, level: str | None) -> Decimal | None:
+    """The extra-income coefficient the rule set's table gives a quarter's level (Điều
+    23); None when the rule set has no table, or the quarter no level."""
+    if level is None or not rules.income_coefficients:
+        return None
+    return rules.income_coefficients.get(level)

@@ -466,6 +466,43 @@ def can_manage_rule_sets(
     return bool(held) if organisation is None else organisation.pk in held
 
 
+def results_unit_ids(user, organisation: Organisation, on: date) -> set[int]:
+    """Units of `organisation` whose people's quarter and half-year results `user` may
+    read on `on`: every unit for the agency leader; else the units where they view
+    records (heads, deputies, HR officers within their grant, inspectors, the board).
+    Empty: none. 2 to 3 queries."""
+    if not _is_user(user):
+        return set()
+    units = Unit.objects.filter(organisation=organisation).order_by()
+    if can_sign_off(user, organisation, on):
+        return set(units.values_list("pk", flat=True))
+    viewed = unit_ids_for(user, Perm.VIEW_UNIT_RECORDS, on)
+    return set(units.filter(pk__in=viewed).values_list("pk", flat=True)) if viewed else set()
+
+
+def income_unit_ids(user, organisation: Organisation, on: date) -> set[int] | None:
+    """Units of `organisation` whose people appear on the quarterly income list `user`
+    reads on `on`; None when they may not open it. HR officers of the agency only (what
+    a quarter pays is theirs to prepare), limited to the units their grant covers; never
+    anybody else, whatever records they view. 2 to 3 queries."""
+    if not _is_user(user) or not can_manage_org(user, organisation, on):
+        return None
+    viewed = unit_ids_for(user, Perm.VIEW_UNIT_RECORDS, on)
+    if not viewed:
+        return None  # a system administrator manages the agency but reads no records
+    return set(
+        Unit.objects.filter(organisation=organisation, pk__in=viewed)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+
+
+def holds_role(request, role: str) -> bool:
+    """Does the signed-in user hold a grant of `role` today? Reads the grants the header
+    already loaded: no query of its own."""
+    return any(grant.role == role for grant in viewer(request).grants)
+
+
 # --- the signed-in person in a request ---------------------------------------------------
 #
 # Computed once per request and cached on it, so the header and the page's own scope

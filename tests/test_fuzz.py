@@ -90,7 +90,7 @@ HOSTILE = st.one_of(
 
 QUERY_PARAMETERS = [
     *("year", "month", "page", "unit", "item", "status", "q", "on", "org", "all"),
-    *("employee", "period", "state"),
+    *("employee", "period", "state", "quarter"),
 ]
 """Every GET parameter a page reads (`request.GET` in the views and their forms, and the
 API's `query_params`)."""

@@ -21,7 +21,7 @@ from evaluation.models import (
     PeriodState,
     UnitPeriodState,
 )
-from evaluation.rulesets import CRITERION_COLUMNS, rule_set_from_rows, snapshot
+from evaluation.rulesets import CRITERION_COLUMNS, INCOME_COLUMNS, rule_set_from_rows, snapshot
 from hrsystem import clock, permissions
 from hrsystem import selectors as hr_selectors
 from hrsystem.api import events as api_events  # API (issue 14)
@@ -162,7 +162,11 @@ def _lock_and_snapshot(rule_set: models.RuleSet, by) -> tuple[models.RuleSet, di
     except ValidationError as error:
         _fail("rule_set", error.messages[0])
     values = models.RuleSet.objects.filter(pk=locked.pk).values().get()
-    engine_rules = rule_set_from_rows(values, list(locked.criteria.values(*CRITERION_COLUMNS)))
+    engine_rules = rule_set_from_rows(
+        values,
+        list(locked.criteria.values(*CRITERION_COLUMNS)),
+        list(locked.income_coefficients.values(*INCOME_COLUMNS)),
+    )
     return locked, snapshot(engine_rules)
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from evaluation import models
 from evaluation.rules import RuleSetError
-from evaluation.rulesets import CRITERION_COLUMNS, rule_set_from_rows
+from evaluation.rulesets import CRITERION_COLUMNS, INCOME_COLUMNS, rule_set_from_rows
 from hrsystem import permissions
 
 
@@ -21,7 +21,8 @@ def _may_manage_rule_sets(by) -> None:
 
 @transaction.atomic
 def rule_set_new_version(*, rule_set: models.RuleSet, effective_from: date, by) -> models.RuleSet:
-    """Clone `rule_set` and its criteria into the next, unlocked version of its code.
+    """Clone `rule_set`, its criteria and income coefficients into the next, unlocked
+    version of its code.
 
     The new version is in effect from `effective_from`, which must be later than that of
     every existing version of the code. Raises PermissionDenied when `by` may not manage
@@ -44,6 +45,7 @@ def rule_set_new_version(*, rule_set: models.RuleSet, effective_from: date, by) 
             }
         )
     criteria = list(source.criteria.order_by("order"))
+    income = list(source.income_coefficients.all())
     clone = source
     clone.pk = None
     clone._state.adding = True
@@ -52,12 +54,12 @@ def rule_set_new_version(*, rule_set: models.RuleSet, effective_from: date, by) 
     clone.is_locked = False
     clone._history_user = by
     clone.save()
-    for criterion in criteria:
-        criterion.pk = None
-        criterion._state.adding = True
-        criterion.rule_set = clone
-        criterion._history_user = by
-        criterion.save()
+    for line in [*criteria, *income]:
+        line.pk = None
+        line._state.adding = True
+        line.rule_set = clone
+        line._history_user = by
+        line.save()
     return clone
 
 
@@ -74,8 +76,9 @@ def rule_set_lock(*, rule_set: models.RuleSet, by) -> models.RuleSet:
         return row
     values = models.RuleSet.objects.filter(pk=row.pk).values().get()
     criteria = list(row.criteria.values(*CRITERION_COLUMNS))
+    income = list(row.income_coefficients.values(*INCOME_COLUMNS))
     try:
-        rule_set_from_rows(values, criteria)
+        rule_set_from_rows(values, criteria, income)
     except RuleSetError as error:
         raise ValidationError(str(error)) from error
     row.is_locked = True

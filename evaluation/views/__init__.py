@@ -1,5 +1,6 @@
 """Pages of the monthly cycle: the employee's month and results, the head's scoring
-screen, the agency leader's overview, the completeness board and the HR officer's periods.
+screen, the agency leader's overview, the completeness board, the HR officer's periods,
+the quarter results and the HR officer's quarterly income list.
 
 One module per page family, every view re-exported here for the URLs. Views are
 thin: every record named in a URL goes through one `_get_*_for_user` helper
@@ -14,6 +15,7 @@ from .inbox import notifications_read
 from .month import appeal_file, my_month, my_results, result_detail, work_evidence
 from .overview import completeness, overview, period_action, units_action
 from .periods import period_list, period_open, period_reopen
+from .quarters import income_list, income_pdf, income_xlsx, quarter_results
 from .scoring import (
     score_add,
     score_bulk,
@@ -29,6 +31,9 @@ __all__ = [
     "appeal_decide",
     "appeal_file",
     "completeness",
+    "income_list",
+    "income_pdf",
+    "income_xlsx",
     "my_month",
     "my_results",
     "notifications_read",
@@ -37,6 +42,7 @@ __all__ = [
     "period_list",
     "period_open",
     "period_reopen",
+    "quarter_results",
     "result_detail",
     "score_add",
     "score_bulk",

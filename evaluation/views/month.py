@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evaluation import forms, presenters, selectors, services
+from evaluation import forms, presenters, quarters, selectors, services
 from evaluation.models import (
     Appeal,
     AppealState,
@@ -194,7 +194,8 @@ def _month_label(period: Period) -> str:
 
 @login_required
 def my_results(request):
-    """Every published month of the user: total, level, and a 12-month trend chart."""
+    """Every published month of the user: total, level, a 12-month trend chart, and the
+    quarters and half-years of the latest month's year with the months behind each."""
     results = list(
         _published(_evaluations().filter(employee__user=request.user.pk)).order_by(
             "-period__year", "-period__number", "-period__start"
@@ -205,7 +206,7 @@ def my_results(request):
         rules = rule_set_from_snapshot(evaluation.rule_set_snapshot)
         rows.append((evaluation, level_label(rules, evaluation.level)))
     recent = list(reversed(rows[:TREND_MONTHS]))
-    thresholds, annual_cap = [], None
+    thresholds, annual_cap, spans = [], None, None
     if rows:
         latest = rows[0][0]
         rules = rule_set_from_snapshot(latest.rule_set_snapshot)
@@ -213,12 +214,14 @@ def my_results(request):
         annual_cap = presenters.annual_discipline_cap(
             latest.employee, latest.period.organisation, clock.today().year, rules
         )
+        spans = quarters.person_spans(employee=latest.employee, year=latest.period.year)
     return render(
         request,
         "evaluation/my_results.html",
         {
             "annual_cap": annual_cap,
             "rows": rows,
+            "spans": spans,
             "trend": [(_month_label(e.period), e.total, label) for e, label in recent],
             "trend_rows": recent,
             "thresholds": thresholds,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from discipline import selectors as discipline_selectors
-from evaluation import forms, presenters, selectors, services
+from evaluation import forms, presenters, quarters, selectors, services
 from evaluation.models import (
     Appeal,
     AppealState,
@@ -49,7 +49,8 @@ def overview(request, period_pk: int):
     """Every unit's status, the level distribution, who is not rated and why, the
     exceptions, and the next step of the period with who takes it.
 
-    For the agency leader and HR officers; 11 queries whatever the agency's size.
+    With the units' results of the period's quarter (3 queries more). For the agency
+    leader and HR officers; 14 queries whatever the agency's size.
     """
     period = _get_period_for_user(request, period_pk)
     overview = selectors.period_overview(user=request.user, period=period)
@@ -126,7 +127,21 @@ def overview(request, period_pk: int):
             and period.state in (PeriodState.SCORING, PeriodState.SUBMITTED),
             "return_form": forms.ReasonForm(label=_("Lý do trả lại")),
             "today": clock.today(),
+            "quarter": _quarter_of_period(period),
         },
+    )
+
+
+def _quarter_of_period(period: Period) -> quarters.SpanTable:
+    """The units' results of the quarter `period` belongs to (the period itself with a
+    quarterly cadence); 3 queries."""
+    return quarters.span_table(
+        organisation=period.organisation,
+        year=period.year,
+        kind=quarters.QUARTER,
+        number=quarters.quarter_of_period(period),
+        with_people=False,
+        with_units=True,
     )
 
 

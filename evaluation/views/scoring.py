@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evaluation import forms, presenters, selectors, services
+from evaluation import forms, presenters, quarters, selectors, services
 from evaluation.models import (
     Evaluation,
     EvaluationState,
@@ -166,6 +166,7 @@ def scoring_page(request, period_pk: int):
             "period_note": selectors.period_closed_note(period),
             "board": selectors.may_view_board(user=request.user, period=period),
             "layout": presenters.score_layout(period, rules),
+            "quarter": quarters.quarter_of_period(period),
         },
     )
 

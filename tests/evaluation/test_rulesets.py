@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from evaluation import models, rulesets
 from evaluation.rules import LEVELS, Criterion, RuleSet, RuleSetError
 from evaluation.rulesets import (
+    CRITERION_COLUMNS,
     SHIPPED_FIXTURE,
     rule_set_for,
     rule_set_from_rows,
@@ -112,7 +113,7 @@ def test_it_names_the_date_before_the_first_shipped_version():
 
 @pytest.mark.parametrize("code", CODES)
 def test_it_loads_the_fixture_equal_to_the_shipped_file(shipped, code, django_assert_num_queries):
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         from_db = rule_set_for(code, date(2026, 3, 1))
     from_file = shipped_rule_set(code, date(2026, 3, 1))
     assert from_db == from_file
@@ -443,6 +444,10 @@ def _admin_post(rule_set, criteria, **changes):
         "criteria-INITIAL_FORMS": 0,
         "criteria-MIN_NUM_FORMS": 0,
         "criteria-MAX_NUM_FORMS": 1000,
+        "income_coefficients-TOTAL_FORMS": 0,
+        "income_coefficients-INITIAL_FORMS": 0,
+        "income_coefficients-MIN_NUM_FORMS": 0,
+        "income_coefficients-MAX_NUM_FORMS": 1000,
     }
     for index, criterion in enumerate(criteria):
         for name in ("order", "group", "code", "name", "max_points"):
@@ -503,3 +508,55 @@ def test_it_creates_a_new_version_from_the_admin_action(shipped, client, hr_offi
     assert response.url == f"/admin/evaluation/ruleset/{clone.pk}/change/"
     assert clone.effective_from.day == 1 and clone.effective_from > date(2025, 1, 1)
     assert clone.criteria.count() == 4
+
+
+def test_the_hr_officer_sets_an_income_table_in_the_admin(shipped, client, hr_officer):
+    client.force_login(hr_officer)
+    source = shipped["hn3814"]
+    data = _admin_post(source, list(source.criteria.all()), code="qn02")
+    data |= {
+        "effective_from": "2026-02-01",
+        "income_coefficients-TOTAL_FORMS": 2,
+        "income_coefficients-0-level": "top",
+        "income_coefficients-0-coefficient": "1.2",
+        "income_coefficients-1-level": "good",
+        "income_coefficients-1-coefficient": "1",
+    }
+    response = client.post("/admin/evaluation/ruleset/add/", data)
+    assert response.status_code == 302
+    rules = rule_set_for("qn02", date(2026, 2, 1))
+    assert rules.income_coefficients == {"top": Decimal("1.20"), "good": Decimal("1.00")}
+    assert rule_set_from_snapshot(snapshot(rules)).income_coefficients == (
+        rules.income_coefficients
+    )
+
+
+def test_a_rule_set_without_lines_has_no_income_table(shipped):
+    assert rule_set_for("nd335", date(2026, 3, 1)).income_coefficients == {}
+
+
+def test_a_new_version_keeps_the_income_table(shipped, hr_officer):
+    source = rule_set_new_version(
+        rule_set=shipped["nd335"], effective_from=date(2027, 1, 1), by=hr_officer
+    )
+    models.IncomeCoefficient.objects.create(rule_set=source, level="top", coefficient="1.2")
+    clone = rule_set_new_version(rule_set=source, effective_from=date(2028, 1, 1), by=hr_officer)
+    assert list(clone.income_coefficients.values_list("level", "coefficient")) == [
+        ("top", Decimal("1.20"))
+    ]
+    assert models.IncomeCoefficient.objects.filter(rule_set=source).count() == 1
+
+
+def test_the_engine_refuses_a_negative_or_unknown_income_line(shipped):
+    row = models.RuleSet.objects.filter(pk=shipped["nd335"].pk).values().get()
+    criteria = list(shipped["nd335"].criteria.values(*CRITERION_COLUMNS))
+    with pytest.raises(RuleSetError, match="income_coefficients"):
+        rule_set_from_rows(row, criteria, [{"level": "best", "coefficient": "1"}])
+    with pytest.raises(RuleSetError, match="income_coefficients"):
+        rule_set_from_rows(row, criteria, [{"level": "top", "coefficient": "-1"}])
+    with pytest.raises(RuleSetError, match="repeated"):
+        rule_set_from_rows(
+            row,
+            criteria,
+            [{"level": "top", "coefficient": "1"}, {"level": "top", "coefficient": "2"}],
+        )
