@@ -160,7 +160,12 @@ def _load(job_id: int) -> Job | None:
 
 
 def _fail(job: Job, error: Exception) -> None:
+    """End the job failed; a ValidationError's messages by field are kept in `result`
+    (`errors`) for a page to put back on its form."""
+    result = {}
     if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            result["errors"] = error.message_dict
         text = "\n".join(error.messages)
     elif isinstance(error, PermissionDenied):
         text = str(error) or _("Bạn không có quyền thực hiện thao tác này.")
@@ -168,7 +173,7 @@ def _fail(job: Job, error: Exception) -> None:
         logger.exception("background job %s (%s) failed", job.pk, job.row.kind)
         text = _("Lỗi hệ thống khi chạy việc này; đã ghi vào nhật ký để kiểm tra.")
     BackgroundJob.objects.filter(pk=job.pk).update(
-        state=JobState.FAILED, error=text, finished_at=clock.now()
+        state=JobState.FAILED, error=text, result=result, finished_at=clock.now()
     )
 
 
