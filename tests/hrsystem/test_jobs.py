@@ -84,7 +84,8 @@ def test_a_failing_part_ends_the_job_failed_with_its_message_and_stops_the_rest(
     assert job.state == JobState.FAILED
     assert job.error == "Phần 1 hỏng."
     assert [seen[0] for seen in SEEN] == [0]
-    assert job.done == 1 and job.result == {}
+    assert job.done == 1
+    assert job.result == {"errors": {"part": ["Phần 1 hỏng."]}}  # for a form to show
     assert job.finished_at is not None
 
 
