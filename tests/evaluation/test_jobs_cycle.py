@@ -16,6 +16,8 @@ from evaluation.models import Evaluation, Period, PeriodState, Recomputation, Un
 from hrsystem.models import BackgroundJob, JobState, Unit
 from hrsystem.services import job_start
 from tests.evaluation.test_province import _stale, _stored
+from tests.evaluation.test_views_pages import open_month
+from tests.shared import shared_cast
 
 
 def _province(seed: int, code: str, people: int = 90):
@@ -140,3 +142,51 @@ def test_on_workers_the_page_follows_the_job_with_a_progress_bar(
     page = client.get(status).content.decode()
     assert "<progress" in page and 'hx-trigger="every 1s"' in page
     assert "Tính lại kết quả của kỳ" in page
+
+
+@shared_cast("month")
+def month(agency):
+    """The demo-like agency with its current month open (tests/shared.py)."""
+    return open_month(agency)
+
+
+def _open_form(client):
+    form = client.get(reverse("evaluation:period_open")).context["form"]
+    return {name: form[name].value() for name in form.fields}
+
+
+def test_opening_a_period_runs_as_a_job_that_scores_it_by_subtree(client, month):
+    client.force_login(month.users["lan"])
+    data = _open_form(client)
+    assert client.post(reverse("evaluation:period_open"), data).status_code == 302
+    job = BackgroundJob.objects.get(kind="evaluation.period_open")
+    period = Period.objects.get(pk=job.params["period"])
+    assert (job.state, job.started_by) == (JobState.DONE, month.users["lan"])
+    assert job.total == _top_level(period) + 1
+    rated = Evaluation.objects.filter(period=period, not_rated=False)
+    assert rated.exists() and not rated.filter(computed_at=None).exists()
+
+
+def test_a_refused_opening_puts_the_services_message_on_its_field(client, month):
+    client.force_login(month.users["lan"])
+    data = _open_form(client)
+    data["year"], data["number"] = month.period.year, month.period.number  # already open
+    response = client.post(reverse("evaluation:period_open"), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["number"] == ["Cơ quan đã mở kỳ đánh giá này."]
+    job = BackgroundJob.objects.get()
+    assert job.state == JobState.FAILED and job.result["errors"]["number"]
+
+
+def test_only_the_agency_leader_starts_a_sign_off_job(client, month):
+    client.force_login(month.users["lan"])  # HR: may publish, not sign off
+    url = reverse("evaluation:period_action", args=[month.period.pk, "sign_off"])
+    assert client.post(url).status_code == 403
+    assert not BackgroundJob.objects.exists()
+    client.force_login(month.users["quang"])
+    response = client.post(url, follow=True)
+    job = BackgroundJob.objects.get()
+    assert job.state == JobState.FAILED  # the month is not submitted yet
+    assert job.error in " ".join(str(m) for m in response.context["messages"])
+    month.period.refresh_from_db()
+    assert month.period.state == PeriodState.SELF_ASSESSMENT
