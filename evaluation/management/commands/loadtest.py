@@ -5,6 +5,8 @@ p50/p95 of the employee month and the head's scoring page.
     gunicorn hrsystem.wsgi -w 2 -b 127.0.0.1:8000 &
     manage.py loadtest --url http://127.0.0.1:8000 --clients 20 --seconds 30
 
+(the command and the server on the same DATABASE_URL: it reads the logins from it).
+
 Each client is a thread with its own session: it signs in as one of the province's
 unit heads (`province.PASSWORD`), then alternates the head's month page (`/month/`,
 the employee month: every head is an employee of the period) and the head's scoring
