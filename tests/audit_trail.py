@@ -1,0 +1,73 @@
+"""Audit completeness: every write service of a package, performed on a cast, leaves a
+history row naming the acting user (and the reason, where the service asks for one).
+
+Each app's test lists, per public function of its `services` package, either a step
+that performs it or a justified exclusion; `assert_every_service_listed` fails on a
+function in neither list, so a new service cannot ship without its audit check.
+"""
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models
+
+
+def public_functions(package) -> set[str]:
+    """The functions a services package exports (its `__all__`)."""
+    return {name for name in package.__all__ if inspect.isfunction(getattr(package, name))}
+
+
+@dataclass
+class Step:
+    """One service call: `call()` returns the row(s) it wrote; `by` must be their latest
+    history row's user, and `reason` (when given) appear in its change reason."""
+
+    service: str
+    call: Callable[[], object]
+    by: object
+    reason: str | None = None
+
+
+def _rows(result) -> list[models.Model]:
+    if isinstance(result, models.Model):
+        return [result]
+    return [row for row in result if isinstance(row, models.Model)]
+
+
+def _latest(row: models.Model):
+    return row.history.order_by("-history_id").first()
+
+
+def problems(steps: list[Step]) -> list[str]:
+    """Run the steps in order; what is missing from the audit trail of each."""
+    found = []
+    for step in steps:
+        rows = _rows(step.call())
+        if not rows:
+            found.append(f"{step.service}: wrote no row to check")
+        for row in rows:
+            label = f"{step.service} → {row._meta.label} {row.pk}"
+            if not hasattr(type(row), "history"):
+                found.append(f"{label}: the model keeps no history")
+                continue
+            latest = _latest(row)
+            if latest is None:
+                found.append(f"{label}: no history row")
+            elif latest.history_user_id != step.by.pk:
+                found.append(f"{label}: history user {latest.history_user} is not {step.by}")
+            elif step.reason and step.reason not in (latest.history_change_reason or ""):
+                found.append(
+                    f"{label}: reason {latest.history_change_reason!r} lacks {step.reason!r}"
+                )
+    return found
+
+
+def assert_every_service_listed(package, performed: set[str], excluded: dict[str, str]) -> None:
+    """Every public function of `package` is performed by a step or excluded with a why."""
+    functions = public_functions(package)
+    missing = functions - performed - set(excluded)
+    assert not missing, f"services without an audit check or a justified exclusion: {missing}"
+    assert not (performed & set(excluded)), "a service is both performed and excluded"
+    assert all(why.strip() for why in excluded.values())
+    assert not (performed | set(excluded)) - functions, "a listed service no longer exists"
