@@ -474,7 +474,7 @@ def summary(manifest: dict) -> str:
     for label, entry in manifest["members"].items():
         text = f"{label}: {entry['rows']}"
         if label in restored:
-            text += f" ({restored[label]} " + _("dòng mới") + ")"
+            text += " (" + _("%(count)s dòng mới") % {"count": restored[label]} + ")"
         lines.append(text)
     return "\n".join(lines)
 
