@@ -34,7 +34,7 @@ from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -414,16 +414,24 @@ def restore(source) -> dict:
             )
             % {"code": code}
         )
-    user_model = get_user_model()
-    usernames = set(user_model.objects.values_list("username", flat=True))
-    for user in _objects("auth.User", data["auth.User"]):
-        if user.object.username not in usernames:  # an existing sign-in is kept as it is
-            user.object.pk = None
-            user.save()
+    users = _objects("auth.User", data["auth.User"])
+    taken = set(
+        get_user_model()
+        .objects.filter(username__in=[user.object.username for user in users])
+        .values_list("username", flat=True)
+    )
     counts = {}
-    for label in MODELS:
-        objects = _objects(label, data[label])
-        counts[label] = _save(label, objects)
+    try:
+        for user in users:
+            if user.object.username not in taken:  # an existing sign-in is kept as it is
+                user.object.pk = None
+                user.save()
+        for label in MODELS:
+            counts[label] = _save(label, _objects(label, data[label]))
+    except IntegrityError as exc:  # a unique code held here by another agency's row
+        raise ArchiveError(
+            _("Không khôi phục được: dữ liệu trùng với dữ liệu đã có (%(error)s).") % {"error": exc}
+        ) from exc
     _reset_sequences()
     return {**manifest, "restored": counts}
 

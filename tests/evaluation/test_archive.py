@@ -22,6 +22,7 @@ from evaluation.models import Evaluation, Period, PeriodState
 from hrsystem.models import Organisation
 from tests.evaluation.cycle import FULL, ev, items, violation
 from tests.evaluation.test_workflow import _through_publication
+from tests.factories import EmployeeFactory, OrganisationFactory, UnitFactory
 from tests.shared import shared_cast
 
 RESULTS = [
@@ -211,3 +212,16 @@ def test_it_exports_a_whole_year_and_refuses_a_year_without_periods(locked, tmp_
     with pytest.raises(CommandError, match="2025"):
         _export(tmp_path, "2025.zip", year=2025, month=None)
     assert not (tmp_path / "2025.zip").exists()
+
+
+def test_it_refuses_an_archive_clashing_with_another_agencys_rows_and_writes_nothing(
+    locked, tmp_path
+):
+    path = _export(tmp_path)
+    _wipe()
+    other = UnitFactory(organisation=OrganisationFactory(code="KHAC"), code="VP", name="Văn phòng")
+    EmployeeFactory(code="AN", unit=other)  # a person's code is theirs in every agency
+    with pytest.raises(CommandError, match="Nothing was restored"):
+        call_command("import_archive", path)
+    assert not Organisation.objects.filter(code="UBND-TN").exists()
+    assert not get_user_model().objects.filter(username="binh").exists()
