@@ -87,9 +87,15 @@ MODELS = [
 ]
 """The models an archive holds, in restoring order (what a row points to comes first)."""
 
-SHARED = {"evaluation.RuleSet", "evaluation.GeneralCriterion", "discipline.DisciplineForm"}
-"""Reference rows every agency shares: restored when missing, kept when already there
-identical, and refused when a different row holds their key."""
+SHARED = {
+    "evaluation.RuleSet",
+    "evaluation.GeneralCriterion",
+    "discipline.DisciplineForm",
+    "discipline.ViolationCatalogueItem",
+}
+"""Reference rows (the shipped rule sets, discipline forms and violation catalogue a new
+server loads from fixtures, and an agency's own catalogue items): restored when missing,
+kept when already there identical, and refused when a different row holds their key."""
 
 USER_FIELDS = (
     "username",
