@@ -13,7 +13,6 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.models import construct_instance
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -89,22 +88,6 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     org_lookup = "organisation"
     writable = False
-
-    def _keeps_history(self) -> bool:
-        return hasattr(self.model._meta, "simple_history_manager_attribute")
-
-    def history_view(self, request, object_id, extra_context=None):
-        """The row's audit history; Django's own log for a model that keeps none (the
-        suggestion box), where simple-history's view would fail."""
-        if not self._keeps_history():
-            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        """A past version of the row; 404 for a model that keeps no history."""
-        if not self._keeps_history():
-            raise Http404
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _scope(self, queryset, request, lookup: str):
         managed = _managed(request)

@@ -912,6 +912,8 @@ class SuggestionBoxEntry(models.Model):
         verbose_name=_("người nhập"),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("góp ý qua hộp thư")
         verbose_name_plural = _("góp ý qua hộp thư")

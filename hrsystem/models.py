@@ -57,6 +57,8 @@ class Organisation(models.Model):
         _("quyền của trưởng đơn vị bao gồm đơn vị cấp dưới"), default=True
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("cơ quan")
         verbose_name_plural = _("cơ quan")
@@ -200,6 +202,8 @@ class JobPosition(models.Model):
     name = models.CharField(_("tên vị trí việc làm"), max_length=255)
     description = models.TextField(_("mô tả"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("vị trí việc làm")
         verbose_name_plural = _("vị trí việc làm")
@@ -310,6 +314,8 @@ class StandardTask(models.Model):
         verbose_name=_("sản phẩm chuẩn"),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("nhiệm vụ thường xuyên")
         verbose_name_plural = _("nhiệm vụ thường xuyên")
@@ -342,6 +348,8 @@ class QuotaGroup(models.Model):
         Organisation, models.PROTECT, related_name="quota_groups", verbose_name=_("cơ quan")
     )
     name = models.CharField(_("tên nhóm"), max_length=255)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("nhóm có nhiệm vụ tương đồng")

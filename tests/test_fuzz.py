@@ -19,12 +19,13 @@ from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hrsystem import clock
 from tests import test_permission_matrix
 from tests.evaluation.test_scenarios import SCENARIOS
+from tests.fuzzing import FUZZ, HOSTILE
 from tests.test_permission_matrix import (
     EXPECTED,
     POST_ONLY,
@@ -37,56 +38,10 @@ from tests.test_permission_matrix import (
 pytestmark = pytest.mark.django_db
 world = test_permission_matrix.world
 """The demo agency of the permission matrix, built once for this module too."""
-FUZZ = settings(
-    max_examples=60,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    deadline=None,
-)
 CASES: dict[str, int] = {}
 """Cases run by each fuzz test (hypothesis examples, including shrinking's)."""
 MIN_CASES = {"test_no_write_view_fails_and_a_refusal_writes_nothing": 12}
 """Every fuzz test runs at least its max_examples cases (60 unless named here)."""
-
-HOSTILE = st.one_of(
-    st.sampled_from(
-        [
-            "",
-            " ",
-            "0",
-            "-1",
-            "1e400",
-            "NaN",
-            "Infinity",
-            "9" * 40,
-            "-" + "9" * 40,
-            "9999-12",
-            "0000-00",
-            "2026-13",
-            "2026-02-30",
-            "٣",  # Arabic-Indic three
-            "１２",  # full-width twelve
-            "߃",  # NKo three
-            "²",
-            "' OR 1=1 --",
-            "1; DROP TABLE auth_user",
-            "<script>alert(1)</script>",
-            '"><img src=x onerror=alert(1)>',
-            "%00",
-            "\x00",
-            "a\x00b",
-            "x" * 5000,
-            "mười",
-            "true",
-            "[]",
-            "{}",
-        ]
-    ),
-    st.integers(min_value=-(10**30), max_value=10**30).map(str),
-    st.decimals(allow_nan=True, allow_infinity=True).map(str),
-    st.text(max_size=40),
-    st.text(alphabet=st.characters(categories=["Nd"]), min_size=1, max_size=6),
-)
-"""Strings a careless or hostile request may carry."""
 
 QUERY_PARAMETERS = [
     *("year", "month", "page", "unit", "item", "status", "q", "on", "org", "all"),

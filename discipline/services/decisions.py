@@ -21,7 +21,7 @@ from hrsystem.models import (
     Employee,
     Post,
 )
-from hrsystem.service_checks import day_text, raise_if, require, save
+from hrsystem.service_checks import day_text, locked_day_errors, raise_if, require, save
 
 from .common import _not_in_future, _unit_on
 
@@ -46,7 +46,8 @@ def discipline_decide(
 
     A leaders-only form (cách chức) needs the person to hold a leadership post (head,
     deputy or acting head) on `decided_on`, and ends every post they hold on its effective
-    date; linked violations must be theirs and counted.
+    date; linked violations must be theirs and counted. A decision taking effect in a
+    locked month is refused until the HR office reopens it (the year's results read it).
     """
     if by is not None:
         require(permissions.can_manage_employee(by, employee, decided_on))
@@ -73,6 +74,7 @@ def discipline_decide(
         errors["effect_from"] = _(
             "Ngày có hiệu lực không được trước ngày quyết định (%(day)s)."
         ) % {"day": day_text(decided_on)}
+    errors |= locked_day_errors(unit.organisation_id, effect_from, "effect_from")
     if (
         form.leaders_only
         and not Post.objects.filter(hr_selectors.active_on(decided_on), employee=employee).exists()

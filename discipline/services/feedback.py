@@ -125,7 +125,7 @@ def suggestion_record(
         errors["unit"] = _("Đơn vị phải thuộc %(agency)s.") % {"agency": organisation}
     raise_if(errors)
     entry.full_clean()
-    entry.save()
+    save(entry, by)
     return entry
 
 

@@ -232,7 +232,11 @@ def violation_contest(*, violation: Violation, reason: str, by) -> Violation:
 
 @transaction.atomic
 def violation_decide(*, violation: Violation, uphold: bool, reason: str, by) -> Violation:
-    """Uphold or annul a contested violation with a reason; annulled ones never count."""
+    """Uphold or annul a contested violation with a reason; annulled ones never count.
+
+    Annulling a violation of a locked month is refused (its results would no longer
+    match the ledger) until the HR office reopens the month; upholding it changes no
+    result and is accepted."""
     violation = _lock_violation(violation)
     require(rules.can_decide_contest(by, violation, clock.today()))
     errors: dict[str, str] = {}
@@ -240,6 +244,8 @@ def violation_decide(*, violation: Violation, uphold: bool, reason: str, by) -> 
         errors["status"] = _("Chỉ quyết định đối với vi phạm đang bị khiếu nại.")
     if not reason.strip():
         errors["decision_reason"] = _("Nêu lý do giữ nguyên hoặc huỷ vi phạm.")
+    if not uphold:  # an annulled violation stops counting: its month's results would change
+        errors |= locked_day_errors(violation.organisation_id, violation.occurred_on, "uphold")
     raise_if(errors)
     violation.status = ViolationStatus.UPHELD if uphold else ViolationStatus.ANNULLED
     violation.decided_by = by

@@ -161,7 +161,7 @@ def violation_detail(request, pk: int):
                     reason=decide_form.cleaned_data["reason"],
                     by=user,
                 ),
-                {"decision_reason": "reason", "status": None},
+                {"decision_reason": "reason", "status": None, "uphold": "outcome"},
             ):
                 messages.success(request, _("Đã quyết định khiếu nại."))
                 return redirect("discipline:violation_detail", pk=violation.pk)

@@ -12,6 +12,7 @@ from evaluation import models
 from evaluation.rules import RuleSetError
 from evaluation.rulesets import CRITERION_COLUMNS, INCOME_COLUMNS, rule_set_from_rows
 from hrsystem import permissions
+from hrsystem.service_checks import save
 
 
 def _may_manage_rule_sets(by) -> None:
@@ -82,5 +83,5 @@ def rule_set_lock(*, rule_set: models.RuleSet, by) -> models.RuleSet:
     except RuleSetError as error:
         raise ValidationError(str(error)) from error
     row.is_locked = True
-    row.save(update_fields=["is_locked"])
+    save(row, by, update_fields=["is_locked"])
     return row

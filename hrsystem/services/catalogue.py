@@ -35,7 +35,7 @@ def job_position_create(
     )
     _fields_valid(position)
     raise_if(_unique_code(JobPosition, organisation, position.code))
-    position.save()
+    save(position, by)
     return position
 
 
@@ -48,7 +48,7 @@ def job_position_update(*, job_position: JobPosition, by=None, **changes) -> Job
     raise_if(
         _unique_code(JobPosition, job_position.organisation, job_position.code, job_position.pk)
     )
-    job_position.save()
+    save(job_position, by)
     return job_position
 
 
@@ -89,7 +89,7 @@ def standard_task_create(
         cadence=cadence,
     )
     standard_task_validate(task)
-    task.save()
+    save(task, by)
     return task
 
 
@@ -99,7 +99,7 @@ def standard_task_update(*, task: StandardTask, by=None, **changes) -> StandardT
     _manage_org(by, task.job_position.organisation)
     _apply(task, changes, {"name", "unit_of_measure", "coefficient", "default_planned", "cadence"})
     standard_task_validate(task)
-    task.save()
+    save(task, by)
     return task
 
 
@@ -111,7 +111,7 @@ def quota_group_create(*, organisation: Organisation, name: str, by=None) -> Quo
     _fields_valid(group)
     if QuotaGroup.objects.filter(organisation=organisation, name=group.name).exists():
         raise ValidationError({"name": _("Cơ quan đã có nhóm mang tên này.")})
-    group.save()
+    save(group, by)
     return group
 
 
@@ -124,7 +124,7 @@ def quota_group_update(*, group: QuotaGroup, name: str, by=None) -> QuotaGroup:
     clash = QuotaGroup.objects.filter(organisation=group.organisation_id, name=group.name)
     if clash.exclude(pk=group.pk).exists():
         raise ValidationError({"name": _("Cơ quan đã có nhóm mang tên này.")})
-    group.save()
+    save(group, by)
     return group
 
 

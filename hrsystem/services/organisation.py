@@ -42,7 +42,7 @@ def organisation_create(
         head_rights_cover_subunits=head_rights_cover_subunits,
     )
     organisation.full_clean()
-    organisation.save()
+    save(organisation, by)
     return organisation
 
 
@@ -52,7 +52,7 @@ def organisation_update(*, organisation: Organisation, by=None, **changes) -> Or
     _manage_org(by, organisation)
     _apply(organisation, changes, {"name", "on_time_floor", "head_rights_cover_subunits"})
     organisation.full_clean()
-    organisation.save()
+    save(organisation, by)
     return organisation
 
 

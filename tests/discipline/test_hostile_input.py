@@ -11,7 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from discipline import services
-from discipline.models import DossierMonthlyCount, Inspection, Violation
+from discipline.models import (
+    DisciplineDecision,
+    DossierMonthlyCount,
+    Inspection,
+    Violation,
+    ViolationStatus,
+)
 from discipline.resources import DossierMonthlyCountResource
 from evaluation.models import Period, PeriodState
 from hrsystem.resources import FORMULA_STARTS
@@ -135,6 +141,88 @@ def test_it_refuses_to_excuse_a_late_dossier_of_a_locked_month(d):
     assert "dossier" in error.value.message_dict
     late.refresh_from_db()
     assert not late.excused
+
+
+def _contested_in_february(d):
+    """A breach of 12/2/2026 recorded and contested before February is locked."""
+    violation = services.violation_record(
+        item=d.item["ruou_bia_gio_lam_viec"],
+        employee=d.an,
+        occurred_on=date(2026, 2, 12),
+        note="",
+        by=d.truong_tn.user,
+    )
+    return services.violation_contest(violation=violation, reason="Nhầm người", by=d.an.user)
+
+
+def test_it_refuses_to_annul_a_violation_of_a_locked_month(d, locked_february, client):
+    Period.objects.filter(pk=locked_february.pk).update(state=PeriodState.PUBLISHED)
+    contested = _contested_in_february(d)
+    Period.objects.filter(pk=locked_february.pk).update(state=PeriodState.LOCKED)
+    with pytest.raises(ValidationError) as error:
+        services.violation_decide(
+            violation=contested, uphold=False, reason="Nhầm người", by=d.to_chuc.user
+        )
+    assert "Tháng 2/2026" in " ".join(error.value.message_dict["uphold"])
+    contested.refresh_from_db()
+    assert contested.status == ViolationStatus.CONTESTED
+    assert contested.history.count() == 2  # recorded, contested: nothing more
+    client.force_login(d.to_chuc.user)
+    url = reverse("discipline:violation_detail", args=[contested.pk])
+    response = client.post(url, {"action": "decide", "outcome": "annul", "reason": "Nhầm"})
+    assert response.status_code == 400
+    assert "Tháng 2/2026" in response.content.decode()
+    contested.refresh_from_db()
+    assert contested.status == ViolationStatus.CONTESTED
+
+
+def test_it_upholds_a_violation_of_a_locked_month(d, locked_february):
+    """Upholding leaves the violation counted as it was when the month was locked."""
+    Period.objects.filter(pk=locked_february.pk).update(state=PeriodState.PUBLISHED)
+    contested = _contested_in_february(d)
+    Period.objects.filter(pk=locked_february.pk).update(state=PeriodState.LOCKED)
+    upheld = services.violation_decide(
+        violation=contested, uphold=True, reason="Có biên bản", by=d.to_chuc.user
+    )
+    assert upheld.status == ViolationStatus.UPHELD
+
+
+def test_it_annuls_it_once_the_month_is_reopened(d, locked_february):
+    Period.objects.filter(pk=locked_february.pk).update(state=PeriodState.PUBLISHED)
+    contested = _contested_in_february(d)
+    annulled = services.violation_decide(
+        violation=contested, uphold=False, reason="Nhầm người", by=d.to_chuc.user
+    )
+    assert annulled.status == ViolationStatus.ANNULLED
+
+
+def _decision(d, day, **kwargs):
+    return services.discipline_decide(
+        employee=d.an,
+        number="15/QĐ-UBND",
+        decided_on=day,
+        signer_name="Trần Văn Quang",
+        signer_title="Chủ tịch UBND huyện",
+        form=d.form["khien_trach"],
+        legal_basis="Nghị định số 112/2020/NĐ-CP",
+        effect_from=day,
+        by=d.to_chuc.user,
+        **kwargs,
+    )
+
+
+def test_it_refuses_a_decision_taking_effect_in_a_locked_month(d, locked_february):
+    with pytest.raises(ValidationError) as error:
+        _decision(d, date(2026, 2, 20))
+    assert "Tháng 2/2026" in " ".join(error.value.message_dict["effect_from"])
+    assert not DisciplineDecision.objects.exists()
+    _decision(d, date(2026, 3, 2))
+    assert DisciplineDecision.objects.count() == 1
+
+
+def test_it_accepts_a_decision_of_a_reopened_month(d, locked_february):
+    Period.objects.filter(pk=locked_february.pk).update(state=PeriodState.PUBLISHED)
+    assert _decision(d, date(2026, 2, 20)).effect_from == date(2026, 2, 20)
 
 
 def test_it_refuses_an_inspector_planning_an_inspection_of_their_own_unit(d, client):

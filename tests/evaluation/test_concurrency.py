@@ -15,8 +15,16 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from evaluation import services
-from evaluation.models import Evaluation, EvaluationState, UnitPeriod, UnitPeriodState
-from evaluation.services import common, scores
+from evaluation.models import (
+    Evaluation,
+    EvaluationState,
+    UnitPeriod,
+    UnitPeriodState,
+    WorkItem,
+)
+from evaluation.services import common, imports, scores
+from hrsystem.api import services as api_services
+from hrsystem.api.models import Scope
 from tests.evaluation.test_views_pages import FULL, evaluation_of, open_month, to_scoring
 
 pytestmark = [
@@ -228,3 +236,127 @@ def test_two_bulk_approvals_of_the_same_self_assessments_approve_each_once(agenc
     assert thu.state == EvaluationState.SCORED
     approvals = thu.history.filter(history_change_reason="Duyệt hàng loạt tự đánh giá")
     assert approvals.count() == 1
+
+
+# --- a source system's import against the head's save -------------------------------------
+
+SENT = Decimal(9)
+TASK = "Tiếp nhận, vào sổ văn bản đến"
+CLERKS = [("thu", "BX012", "hanh"), ("anh", "BX013", "hanh"), ("lan", "BX021", "duc")]
+"""Clerks of the agency (each with the task above), their codes and who scores them."""
+
+
+@pytest.fixture
+def sending(agency):
+    """The month at scoring, nobody scored yet, and the agency's document system allowed
+    to send done quantities."""
+    cast = open_month(agency)
+    to_scoring(cast)
+    cast.sender, _token = api_services.api_client_register(
+        organisation=cast.organisation,
+        name="QLVB",
+        scopes=[Scope.WORK_ITEMS_WRITE],
+        by=cast.users["lan"],
+    )
+    return cast
+
+
+def _item(cast, username) -> WorkItem:
+    return evaluation_of(cast, username).work_items.get(name=TASK)
+
+
+def receive(cast, code):
+    row = {"employee": code, "item": TASK, "done": str(SENT), "reference": "12/VP"}
+    return services.work_items_receive(
+        period=cast.period, system="QLVB", rows=[row], by=cast.sender.account
+    )
+
+
+def save_scores(cast, username, scorer, revision):
+    return services.evaluation_score(
+        evaluation=evaluation_of(cast, username),
+        revision=revision,
+        by=cast.users[scorer],
+        final=LOWER,
+    )
+
+
+def _one_landed_whole(cast, username, saved: Outcome, received: Outcome, revision: int) -> str:
+    """Exactly one of the two committed, whole; the other was refused with a message and
+    wrote nothing. Returns which one landed."""
+    assert (saved.error is None) != (received.error is None), (saved.error, received.error)
+    evaluation, item = evaluation_of(cast, username), _item(cast, username)
+    assert evaluation.revision == revision + 1
+    if saved.error is None:  # the head's save first: the system may no longer send
+        assert "items[0].employee" in received.error.message_dict
+        assert evaluation.state == EvaluationState.SCORED
+        assert evaluation.criterion_scores.get(criterion_index=0).final == Decimal(3)
+        assert item.source_system == "" and not item.history.filter(source_system="QLVB")
+        return "save"
+    assert isinstance(saved.error, services.ConflictError)  # the head reloads, sees the import
+    assert evaluation.state == EvaluationState.DRAFT
+    assert (item.done, item.source_system) == (SENT, "QLVB")
+    assert not evaluation.criterion_scores.filter(final__isnull=False).exists()
+    return "import"
+
+
+def test_an_import_waits_for_a_save_in_progress_and_is_then_refused(sending, monkeypatch):
+    """The head's save pauses inside its transaction; the import sent meanwhile waits for
+    it (both lock the period row first), then finds thu scored and refuses."""
+    inside = threading.Event()
+    recompute = scores._recompute_after
+
+    def slow_recompute(*args, **kwargs):
+        inside.set()
+        time.sleep(0.5)
+        recompute(*args, **kwargs)
+
+    monkeypatch.setattr(scores, "_recompute_after", slow_recompute)
+    revision = evaluation_of(sending, "thu").revision
+    save, saved = run(lambda: save_scores(sending, "thu", "hanh", revision))
+    assert inside.wait(timeout=10)
+    send, received = run(lambda: receive(sending, "BX012"))
+    finish(save, send)
+    assert _one_landed_whole(sending, "thu", saved, received, revision) == "save"
+
+
+def test_a_save_started_during_an_import_is_refused_as_stale(sending, monkeypatch):
+    """The import pauses inside its transaction; the head's save of the page opened before
+    it waits, then finds a newer revision and saves nothing: the head reloads and sees
+    the quantity the system sent."""
+    inside = threading.Event()
+    receive_row = imports._receive
+
+    def slow_receive(*args, **kwargs):
+        receive_row(*args, **kwargs)
+        inside.set()
+        time.sleep(0.5)
+
+    monkeypatch.setattr(imports, "_receive", slow_receive)
+    revision = evaluation_of(sending, "thu").revision
+    send, received = run(lambda: receive(sending, "BX012"))
+    assert inside.wait(timeout=10)
+    save, saved = run(lambda: save_scores(sending, "thu", "hanh", revision))
+    finish(send, save)
+    assert _one_landed_whole(sending, "thu", saved, received, revision) == "import"
+
+
+def test_an_import_and_a_save_started_together_keep_exactly_one(sending):
+    landed = []
+    for username, code, scorer in CLERKS:
+        revision = evaluation_of(sending, username).revision
+        barrier = threading.Barrier(2)
+
+        def save(barrier=barrier, username=username, scorer=scorer, revision=revision):
+            barrier.wait(timeout=10)
+            return save_scores(sending, username, scorer, revision)
+
+        def send(barrier=barrier, code=code):
+            barrier.wait(timeout=10)
+            return receive(sending, code)
+
+        first, saved = run(save)
+        second, received = run(send)
+        finish(first, second)
+        landed.append(_one_landed_whole(sending, username, saved, received, revision))
+    assert len(landed) == len(CLERKS)
