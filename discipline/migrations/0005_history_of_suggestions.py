@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('discipline', '0003_catalogue_criterion_name'),
-        ('hrsystem', '0005_history_of_agency_positions_tasks_quota_groups'),
+        ('discipline', '0004_dossier_count_officer'),
+        ('hrsystem', '0006_history_of_agency_positions_tasks_quota_groups'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hrsystem', '0004_employee_sort_key'),
+        ('hrsystem', '0005_background_job'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
