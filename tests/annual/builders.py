@@ -22,9 +22,9 @@ from types import SimpleNamespace
 
 from django.core.management import call_command
 
-from evaluation import adapters
+from evaluation import adapters, scoring
 from evaluation.models import CriterionScore, Evaluation, Period, PeriodState, WorkItem
-from evaluation.rulesets import SHIPPED_FIXTURE
+from evaluation.rulesets import SHIPPED_FIXTURE, rule_set_from_snapshot
 from hrsystem.models import PostKind, Role
 from tests.factories import (
     EmployeeFactory,
@@ -141,3 +141,25 @@ def build_year(months: int = 12, seed: int = 0) -> SimpleNamespace:
         lock(period)
         c.periods.append(period)
     return c
+
+
+def set_months(c, name: str, totals) -> None:
+    """Store `name`'s month results directly: one total per counted month (None: absent),
+    the level the thresholds give (a fixture for the year's tests, not a month's scoring)."""
+    rules = rule_set_from_snapshot(c.periods[-1].rule_set_snapshot)
+    for period, total in zip(c.periods, totals, strict=True):
+        rows = Evaluation.objects.filter(period=period, employee=c.people[name], is_current=True)
+        if total is None:
+            rows.update(absent=True, total=None, level="", score_level="")
+        else:
+            value = Decimal(total)
+            level = scoring.level_for(rules, value)
+            rows.update(absent=False, total=value, level=level, score_level=level)
+
+
+def set_everyone(c, total="80", **overrides) -> None:
+    """Every rated person at `total` each month, except `overrides` (name → totals)."""
+    for name in c.people:
+        if name == "lanh_dao":
+            continue
+        set_months(c, name, overrides.get(name, [total] * len(c.periods)))
