@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
 
 from discipline.models import DisciplineDecision, DisciplineForm
 from evaluation import scoring
@@ -263,5 +262,3 @@ def test_initiative_makes_an_emulation_soldier_and_edits_keep_history(year):
     services.rollup_year(year.org, year.year, year.hr)
     assert result(year, "a1").title == scoring.TITLE_EMULATION_SOLDIER
     assert result(year, "a2").title == scoring.TITLE_ADVANCED_WORKER
-
-
