@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import F
 
 from evaluation.annual import models
 from evaluation.models import Cadence, Period, PeriodState, UnitPeriod
@@ -114,7 +114,7 @@ def unit_ranking(organisation: Organisation, year: int) -> list[models.UnitAnnua
     return list(
         models.UnitAnnualResult.objects.filter(organisation=organisation, year=year)
         .select_related("unit")
-        .order_by(Q(rank__isnull=True).desc(nulls_last=True), "rank", "unit__code")
+        .order_by(F("rank").asc(nulls_last=True), "unit__code")
     )
 
 

@@ -1,0 +1,170 @@
+"""The year's pages: the HR officer's year (run the roll-up, see why it is refused, the
+inputs), the units ranked, and a person's year explained step by step.
+
+Thin views: rights from `hrsystem.permissions`, reads from `selectors`, writes through
+`services`; each page reads in a constant number of queries whatever the agency's size.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from evaluation.annual import models, presenters, selectors, services
+from evaluation.annual.models import RunState
+from hrsystem import clock, permissions
+from hrsystem.forms import whole_number
+from hrsystem.models import Employee
+from hrsystem.permissions import viewer
+
+
+def _on(year: int) -> date:
+    """The day whose posts and grants decide rights over `year`: its last, or today."""
+    return min(date(year, 12, 31), clock.today())
+
+
+def _organisation(request):
+    organisation = viewer(request).organisation
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def _year(year: int) -> int:
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year
+
+
+def _hr_context(request, organisation, year: int, **extra) -> dict:
+    run = selectors.run_of(organisation, year)
+    periods = selectors.year_periods(organisation, year)
+    counted = (
+        {p.pk for p in run.periods.all()}
+        if run is not None and run.state == RunState.DONE
+        else set()
+    )
+    return {
+        "year": year,
+        "organisation": organisation,
+        "run": run,
+        "periods": [(p, p.pk in counted) for p in periods],
+        "inputs": selectors.inputs_of_year(organisation, year),
+        "polling": run is not None and run.state in (RunState.QUEUED, RunState.RUNNING),
+        **extra,
+    }
+
+
+@login_required
+def year_page(request, year: int):
+    """The HR officer's year: the roll-up's state and progress, the months that count,
+    the last refusal with its open unit-months, and the year's inputs."""
+    year = _year(year)
+    organisation = _organisation(request)
+    if not permissions.can_manage_org(request.user, organisation):
+        raise PermissionDenied
+    return render(request, "annual/year.html", _hr_context(request, organisation, year))
+
+
+@login_required
+def run_state(request, year: int):
+    """The roll-up's state and progress bar alone, polled by the year page while it runs."""
+    year = _year(year)
+    organisation = _organisation(request)
+    if not permissions.can_manage_org(request.user, organisation):
+        raise PermissionDenied
+    run = selectors.run_of(organisation, year)
+    return render(
+        request,
+        "annual/_run_state.html",
+        {
+            "year": year,
+            "run": run,
+            "polling": run is not None and run.state in (RunState.QUEUED, RunState.RUNNING),
+        },
+    )
+
+
+@login_required
+@require_POST
+def year_run(request, year: int):
+    """Start the roll-up over the months ticked (none ticked: every locked month)."""
+    year = _year(year)
+    organisation = _organisation(request)
+    if not permissions.can_manage_org(request.user, organisation):
+        raise PermissionDenied
+    months = sorted({whole_number(m) for m in request.POST.getlist("months")} - {None})
+    try:
+        run = services.rollup_start(
+            organisation=organisation, year=year, by=request.user, months=months or None
+        )
+    except services.RollupRefused as refused:
+        context = _hr_context(
+            request, organisation, year, refusal=refused.messages, unlocked=refused.unit_months
+        )
+        return render(request, "annual/year.html", context, status=409)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("annual:year", year=year)
+    if run.state == RunState.DONE:
+        messages.success(request, _("Đã tổng hợp kết quả năm %(year)s.") % {"year": year})
+    return redirect("annual:year", year=year)
+
+
+@login_required
+def units_page(request, year: int):
+    """The units ranked (score, then on-time rate, then code) with each one's level
+    distribution: the agency leader, HR and the board."""
+    year = _year(year)
+    organisation = _organisation(request)
+    if not permissions.can_read_results(request.user, organisation, _on(year)):
+        raise PermissionDenied
+    run = selectors.run_of(organisation, year)
+    rows = presenters.ranking(organisation, year, selectors.unit_ranking(organisation, year), run)
+    return render(
+        request,
+        "annual/units.html",
+        {"year": year, "organisation": organisation, "run": run, **rows},
+    )
+
+
+@login_required
+def my_year(request, year: int):
+    employee = viewer(request).employee
+    if employee is None:
+        raise Http404
+    return redirect("annual:person", year=_year(year), employee_id=employee.pk)
+
+
+@login_required
+def person_page(request, year: int, employee_id: int):
+    """A person's year explained: months worked, mean, each cap with its reason and legal
+    basis, the head capped by the unit, the quota step with its tie-break."""
+    year = _year(year)
+    employee = get_object_or_404(Employee, pk=employee_id)
+    result = (
+        models.AnnualResult.objects.filter(year=year, employee=employee)
+        .select_related("organisation", "unit")
+        .first()
+    )
+    if result is None:
+        raise Http404
+    on = _on(year)
+    user = request.user
+    if not (
+        permissions.can_view_employee(user, employee, on)
+        or permissions.can_read_results(user, result.organisation, on)
+    ):
+        permissions.refuse(request, result.organisation_id)
+    return render(
+        request,
+        "annual/person.html",
+        {"year": year, "employee": employee, **presenters.explain(result)},
+    )
