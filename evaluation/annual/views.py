@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from evaluation.annual import models, presenters, selectors, services
 from evaluation.annual.models import RunState
 from hrsystem import clock, permissions
+from hrsystem import selectors as hr_selectors
 from hrsystem.forms import whole_number
 from hrsystem.models import Employee
 from hrsystem.permissions import viewer
@@ -146,25 +147,33 @@ def my_year(request, year: int):
 @login_required
 def person_page(request, year: int, employee_id: int):
     """A person's year explained: months worked, mean, each cap with its reason and legal
-    basis, the head capped by the unit, the quota step with its tie-break."""
+    basis, the head capped by the unit, the quota step with its tie-break. For the
+    person, their superiors and others who view their unit's records, and whoever reads
+    the agency's results (the agency leader, HR, the board)."""
     year = _year(year)
     employee = get_object_or_404(Employee, pk=employee_id)
+    on = _on(year)
     result = (
         models.AnnualResult.objects.filter(year=year, employee=employee)
         .select_related("organisation", "unit")
         .first()
     )
-    if result is None:
-        raise Http404
-    on = _on(year)
+    if result is not None:
+        organisation = result.organisation
+    else:
+        assignment = hr_selectors.assignment_on(employee, on=on) or (
+            employee.assignments.select_related("unit__organisation").order_by("-start").first()
+        )
+        if assignment is None:
+            raise Http404
+        organisation = assignment.unit.organisation
     user = request.user
     if not (
         permissions.can_view_employee(user, employee, on)
-        or permissions.can_read_results(user, result.organisation, on)
+        or permissions.can_read_results(user, organisation, on)
     ):
-        permissions.refuse(request, result.organisation_id)
-    return render(
-        request,
-        "annual/person.html",
-        {"year": year, "employee": employee, **presenters.explain(result)},
-    )
+        permissions.refuse(request, organisation.pk)
+    context = {"year": year, "employee": employee, "result": None}
+    if result is not None:
+        context.update(presenters.explain(result))
+    return render(request, "annual/person.html", context)
