@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
 
 from django.db.models import F
 
@@ -153,7 +152,3 @@ def inputs_of_year(organisation: Organisation, year: int) -> dict[str, list]:
             .order_by("id")
         ),
     }
-
-
-def year_bounds(year: int) -> tuple[date, date]:
-    return date(year, 1, 1), date(year, 12, 31)

@@ -262,3 +262,20 @@ def test_initiative_makes_an_emulation_soldier_and_edits_keep_history(year):
     services.rollup_year(year.org, year.year, year.hr)
     assert result(year, "a1").title == scoring.TITLE_EMULATION_SOLDIER
     assert result(year, "a2").title == scoring.TITLE_ADVANCED_WORKER
+
+
+def test_the_job_keeps_its_progress_and_a_refusal_on_the_run(year):
+    from evaluation.annual.tasks import rollup_year_task
+
+    assert rollup_year_task.delay(year.org.pk, 2026, year.hr.pk).get() == "done"
+    run = AnnualRun.objects.get(organisation=year.org, year=2026)
+    assert (run.state, run.progress_done, run.progress_total, run.percent) == ("done", 13, 13, 100)
+    Period.objects.filter(pk=year.periods[0].pk).update(state=PeriodState.SCORING)
+    assert rollup_year_task.delay(year.org.pk, 2026, year.hr.pk, [1, 2]).get() == "refused"
+    run.refresh_from_db()
+    assert run.state == "refused" and "1" in run.message
+    assert {(item["unit_code"], item["month"]) for item in run.refusals} == {
+        ("UBND", 1),
+        ("PA", 1),
+        ("PB", 1),
+    }

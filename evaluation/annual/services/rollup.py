@@ -336,14 +336,6 @@ def _unit_values(result: scoring.UnitYearResult) -> dict:
     }
 
 
-@dataclass
-class Written:
-    created: list[int]
-    changed: list[int]
-    removed: int
-    units: list[int]
-
-
 def _write_people(organisation, year, data, outcome, now) -> tuple[list[int], list[int], int]:
     existing = {
         row["employee_id"]: row
