@@ -451,6 +451,18 @@ def can_manage_rule_sets(
     return bool(held) if organisation is None else organisation.pk in held
 
 
+def can_view_job(user, job) -> bool:
+    """May `user` follow background job `job`? Who started it, the HR officers (and
+    system administrators) of its agency, and superusers."""
+    if not _is_user(user):
+        return False
+    if user.is_superuser or job.started_by_id == user.pk:
+        return True
+    return job.organisation_id is not None and job.organisation_id in organisation_ids_for(
+        user, Perm.MANAGE_ORG, clock.today()
+    )
+
+
 # --- the signed-in person in a request ---------------------------------------------------
 #
 # Computed once per request and cached on it, so the header and the page's own scope

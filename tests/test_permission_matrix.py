@@ -28,7 +28,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from discipline.models import Complaint, DisciplineDecision, DossierRecord, Inspection, Violation
 from evaluation.models import Appeal, Evaluation, Period, WorkItem
 from hrsystem import clock, demo
-from hrsystem.models import Post, PostKind
+from hrsystem.models import BackgroundJob, Post, PostKind
 
 pytestmark = pytest.mark.django_db
 FAST_HASHING = {"PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]}
@@ -110,6 +110,13 @@ def world(django_db_setup, django_db_blocker):
             **{model.__name__: pk for model, pk in first.items()},
         }
         users = get_user_model().objects.in_bulk(field_name="username")
+        job = BackgroundJob.objects.create(  # started by the unit head, in the agency
+            kind="evaluation.recompute",
+            organisation=period.organisation,
+            started_by=users["truong_phong"],
+            created_at=clock.now(),
+        )
+        args["job"] = job.pk
         users["truong_khac"] = head.employee.user  # a unit head's own demo login
         yield SimpleNamespace(args=args, users=users)
         transaction.set_rollback(True)
@@ -142,6 +149,7 @@ def kwargs_for(name: str, route: str, args: dict) -> dict:
         "discipline:dossier_detail": "DossierRecord",
         "discipline:complaint_detail": "Complaint",
         "evaluation:work_evidence": "work_item",
+        "hrsystem:job_status": "job",
         "api:unit": "unit",
         "api:person": "employee",
         "api:period": "period",
@@ -179,6 +187,7 @@ EXPECTED = {
     "hrsystem:org_chart": "anon:302 *:200",
     "hrsystem:unit_detail": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
     "hrsystem:directory": "anon:302 *:200",
+    "hrsystem:job_status": "anon:302 truong_phong:200 to_chuc:200 admin:200 *:403",
     "evaluation:my_month": "anon:302 *:200",
     "evaluation:my_month_of": "anon:302 nhanvien:200 *:403",
     "evaluation:my_results": "anon:302 *:200",

@@ -27,6 +27,7 @@ from .catalogue import (
     work_product_update,
     work_product_validate,
 )
+from .jobs import JobKind, job_kind, job_start
 from .organisation import (
     organisation_create,
     organisation_update,
@@ -59,6 +60,7 @@ from .roles import (
 )
 
 __all__ = [
+    "JobKind",
     "WORK_PRODUCT_FIELDS",
     "deputy_delegate",
     "deputy_delegation_end",
@@ -69,8 +71,10 @@ __all__ = [
     "employee_transfer_validate",
     "employee_update",
     "employee_validate",
+    "job_kind",
     "job_position_create",
     "job_position_update",
+    "job_start",
     "organisation_create",
     "organisation_update",
     "post_assign",
