@@ -232,16 +232,13 @@ class CorruptionCase(YearDocument):
 
 class RunState(models.TextChoices):
     NEW = "new", _("Chưa tổng hợp")
-    QUEUED = "queued", _("Đang chờ")
-    RUNNING = "running", _("Đang tổng hợp")
     DONE = "done", _("Đã tổng hợp")
-    REFUSED = "refused", _("Bị từ chối")
-    FAILED = "failed", _("Lỗi")
 
 
 class AnnualRun(models.Model):
     """The agency's annual roll-up of a year: which periods count (all locked periods of
-    the year unless the HR officer chose), the rule set it used, its state and progress."""
+    the year unless the HR officer chose), the rule set it used, its state, when and by
+    whom; its progress while it runs is the background job's (`annual.jobs`)."""
 
     organisation = models.ForeignKey(
         "hrsystem.Organisation",
@@ -270,10 +267,7 @@ class AnnualRun(models.Model):
     state = models.CharField(
         _("trạng thái"), max_length=16, choices=RunState.choices, default=RunState.NEW
     )
-    message = models.TextField(_("thông báo"), blank=True)
-    refusals = models.JSONField(_("các tháng đơn vị chưa khoá"), default=list, blank=True)
-    progress_done = models.PositiveIntegerField(_("đã xử lý"), default=0)
-    progress_total = models.PositiveIntegerField(_("cần xử lý"), default=0)
+    people = models.PositiveIntegerField(_("số người được tính"), default=0)
     computed_at = models.DateTimeField(_("tổng hợp lúc"), null=True, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -302,13 +296,6 @@ class AnnualRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.year}"
-
-    @property
-    def percent(self) -> int:
-        """How far the run is, 0-100, for the progress bar."""
-        if not self.progress_total:
-            return 100 if self.state == RunState.DONE else 0
-        return min(100, self.progress_done * 100 // self.progress_total)
 
 
 class AnnualRecomputation(models.Model):

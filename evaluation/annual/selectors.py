@@ -13,7 +13,7 @@ from django.db.models import F
 
 from evaluation.annual import models
 from evaluation.models import Cadence, Period, PeriodState, UnitPeriod
-from hrsystem.models import Organisation
+from hrsystem.models import BackgroundJob, Organisation
 
 
 def year_periods(organisation: Organisation, year: int) -> list[Period]:
@@ -103,6 +103,17 @@ def run_of(organisation: Organisation, year: int) -> models.AnnualRun | None:
     return (
         models.AnnualRun.objects.filter(organisation=organisation, year=year)
         .select_related("by")
+        .first()
+    )
+
+
+def latest_job(organisation: Organisation, year: int) -> BackgroundJob | None:
+    """The last roll-up job started for the agency's year; 1 query."""
+    return (
+        BackgroundJob.objects.filter(
+            kind="annual.rollup", organisation=organisation, params__year=year
+        )
+        .order_by("-pk")
         .first()
     )
 

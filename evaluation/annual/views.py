@@ -14,16 +14,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evaluation.annual import models, presenters, selectors, services
-from evaluation.annual.models import RunState
+from evaluation.annual import jobs, models, presenters, selectors, services
 from hrsystem import clock, permissions
 from hrsystem import selectors as hr_selectors
 from hrsystem.forms import whole_number
 from hrsystem.models import Employee
 from hrsystem.permissions import viewer
+from hrsystem.services import job_start
+from hrsystem.services.jobs import label_of
 
 
 def _on(year: int) -> date:
@@ -47,26 +47,25 @@ def _year(year: int) -> int:
 def _hr_context(request, organisation, year: int, **extra) -> dict:
     run = selectors.run_of(organisation, year)
     periods = selectors.year_periods(organisation, year)
-    counted = (
-        {p.pk for p in run.periods.all()}
-        if run is not None and run.state == RunState.DONE
-        else set()
-    )
+    counted = {p.pk for p in run.periods.all()} if run is not None else set()
+    job = selectors.latest_job(organisation, year)
+    if job is not None:
+        job.label = label_of(job.kind)
     return {
         "year": year,
         "organisation": organisation,
         "run": run,
+        "job": job,
         "periods": [(p, p.pk in counted) for p in periods],
         "inputs": selectors.inputs_of_year(organisation, year),
-        "polling": run is not None and run.state in (RunState.QUEUED, RunState.RUNNING),
         **extra,
     }
 
 
 @login_required
 def year_page(request, year: int):
-    """The HR officer's year: the roll-up's state and progress, the months that count,
-    the last refusal with its open unit-months, and the year's inputs."""
+    """The HR officer's year: the last roll-up and the job running it (its progress bar
+    polls itself), the months that count, and the year's inputs."""
     year = _year(year)
     organisation = _organisation(request)
     if not permissions.can_manage_org(request.user, organisation):
@@ -75,35 +74,18 @@ def year_page(request, year: int):
 
 
 @login_required
-def run_state(request, year: int):
-    """The roll-up's state and progress bar alone, polled by the year page while it runs."""
-    year = _year(year)
-    organisation = _organisation(request)
-    if not permissions.can_manage_org(request.user, organisation):
-        raise PermissionDenied
-    run = selectors.run_of(organisation, year)
-    return render(
-        request,
-        "annual/_run_state.html",
-        {
-            "year": year,
-            "run": run,
-            "polling": run is not None and run.state in (RunState.QUEUED, RunState.RUNNING),
-        },
-    )
-
-
-@login_required
 @require_POST
 def year_run(request, year: int):
-    """Start the roll-up over the months ticked (none ticked: every locked month)."""
+    """Start the roll-up over the months ticked (none ticked: every locked month) as a
+    background job; a refusal (a counted month not locked) lists the open unit-months
+    at once and writes nothing."""
     year = _year(year)
     organisation = _organisation(request)
     if not permissions.can_manage_org(request.user, organisation):
         raise PermissionDenied
     months = sorted({whole_number(m) for m in request.POST.getlist("months")} - {None})
     try:
-        run = services.rollup_start(
+        services.rollup_check(
             organisation=organisation, year=year, by=request.user, months=months or None
         )
     except services.RollupRefused as refused:
@@ -114,8 +96,12 @@ def year_run(request, year: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("annual:year", year=year)
-    if run.state == RunState.DONE:
-        messages.success(request, _("Đã tổng hợp kết quả năm %(year)s.") % {"year": year})
+    job_start(
+        kind=jobs.KIND,
+        by=request.user,
+        organisation=organisation,
+        params={"year": year, "months": months or None},
+    )
     return redirect("annual:year", year=year)
 
 

@@ -18,6 +18,7 @@ from evaluation.annual.models import (
 )
 from evaluation.annual.reasons import LEGAL_BASIS
 from evaluation.models import Period, PeriodState
+from hrsystem.services import job_start
 from tests.annual.builders import build_year, set_everyone, set_months
 from tests.shared import shared_cast
 
@@ -264,18 +265,19 @@ def test_initiative_makes_an_emulation_soldier_and_edits_keep_history(year):
     assert result(year, "a2").title == scoring.TITLE_ADVANCED_WORKER
 
 
-def test_the_job_keeps_its_progress_and_a_refusal_on_the_run(year):
-    from evaluation.annual.tasks import rollup_year_task
-
-    assert rollup_year_task.delay(year.org.pk, 2026, year.hr.pk).get() == "done"
-    run = AnnualRun.objects.get(organisation=year.org, year=2026)
-    assert (run.state, run.progress_done, run.progress_total, run.percent) == ("done", 13, 13, 100)
+def test_the_job_reports_progress_and_a_refusal_names_the_open_unit_months(year):
+    job = job_start(kind="annual.rollup", by=year.hr, organisation=year.org, params={"year": 2026})
+    assert (job.state, job.done, job.total, job.percent) == ("done", 13, 13, 100)
     Period.objects.filter(pk=year.periods[0].pk).update(state=PeriodState.SCORING)
-    assert rollup_year_task.delay(year.org.pk, 2026, year.hr.pk, [1, 2]).get() == "refused"
-    run.refresh_from_db()
-    assert run.state == "refused" and "1" in run.message
-    assert {(item["unit_code"], item["month"]) for item in run.refusals} == {
-        ("UBND", 1),
-        ("PA", 1),
-        ("PB", 1),
-    }
+    job = job_start(
+        kind="annual.rollup",
+        by=year.hr,
+        organisation=year.org,
+        params={"year": 2026, "months": [1]},
+    )
+    assert job.state == "failed"
+    assert "Phòng A (PA), tháng 1: chưa khoá" in job.error
+    with pytest.raises(PermissionDenied):
+        job_start(
+            kind="annual.rollup", by=year.a1.user, organisation=year.org, params={"year": 2026}
+        )

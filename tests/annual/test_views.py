@@ -13,6 +13,7 @@ from evaluation import scoring
 from evaluation.annual import services
 from evaluation.annual.models import AnnualResult, AnnualRun, UnitAnnualResult
 from evaluation.models import Period, PeriodState
+from hrsystem.models import BackgroundJob
 from tests.annual.builders import build_year, set_everyone
 from tests.factories import EmployeeFactory, UnitFactory
 from tests.shared import shared_cast
@@ -69,9 +70,8 @@ def test_units_page_by_role(client, rolled_year, who, status):
     [("to_chuc", 200), ("hoi_dong", 403), ("lanh_dao", 403), ("truong_a", 403), ("a1", 403)],
 )
 def test_year_page_by_role(client, rolled_year, who, status):
-    for name in ("annual:year", "annual:run_state"):
-        response = _get(client, rolled_year.people[who].user, name, 2026)
-        assert response.status_code == status
+    response = _get(client, rolled_year.people[who].user, "annual:year", 2026)
+    assert response.status_code == status
 
 
 def test_only_hr_runs_the_rollup(client, rolled_year):
@@ -111,18 +111,22 @@ def test_units_are_ranked_with_their_distribution(client, rolled_year):
     assert sum(pa["counts"]) == AnnualResult.objects.filter(unit=rolled_year.pa, rated=True).count()
 
 
-def test_the_page_runs_the_rollup_as_a_job(client, rolled_year, django_capture_on_commit_callbacks):
+def test_the_page_runs_the_rollup_as_a_job(client, rolled_year):
     c = rolled_year
     AnnualResult.objects.all().delete()
     client.force_login(c.hr)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("annual:run", args=[2026]))
+    response = client.post(reverse("annual:run", args=[2026]))
     assert response.status_code == 302
+    job = BackgroundJob.objects.get(kind="annual.rollup", organisation=c.org)
+    assert (job.state, job.percent, job.params) == ("done", 100, {"year": 2026, "months": None})
+    assert job.total == 13 and job.result["url"] == reverse("annual:units", args=[2026])
     run = AnnualRun.objects.get(organisation=c.org, year=2026)
-    assert (run.state, run.percent, run.progress_total) == ("done", 100, 13)
+    assert (run.state, run.people, run.by) == ("done", 13, c.hr)
     assert AnnualResult.objects.filter(organisation=c.org).count() == 13
-    state = client.get(reverse("annual:run_state", args=[2026])).content.decode()
-    assert 'value="100"' in state and "hx-trigger" not in state
+    page = client.get(reverse("annual:year", args=[2026])).content.decode()
+    assert 'value="100"' in page and reverse("hrsystem:job_status", args=[job.pk]) not in page
+    status = client.get(reverse("hrsystem:job_status", args=[job.pk]))
+    assert status.status_code == 200
 
 
 def test_the_page_lists_the_open_unit_months_and_writes_nothing(client, rolled_year):
@@ -138,6 +142,7 @@ def test_the_page_lists_the_open_unit_months_and_writes_nothing(client, rolled_y
         ("PB", 2),
     }
     assert list(AnnualResult.objects.order_by("pk").values()) == before
+    assert not BackgroundJob.objects.filter(kind="annual.rollup").exists()
 
 
 def _grow(c, n):

@@ -11,7 +11,6 @@ from .inputs import (
     initiative_record,
     maternity_record,
 )
-from .jobs import rollup_start
 from .rollup import RollupRefused, rollup_check, rollup_year
 
 __all__ = [
@@ -22,6 +21,5 @@ __all__ = [
     "initiative_record",
     "maternity_record",
     "rollup_check",
-    "rollup_start",
     "rollup_year",
 ]

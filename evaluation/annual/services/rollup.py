@@ -435,9 +435,7 @@ def rollup_year(
         run.rule_set = counted[-1].rule_set
         run.rule_set_snapshot = counted[-1].rule_set_snapshot
         run.state = RunState.DONE
-        run.message = ""
-        run.refusals = []
-        run.progress_done = run.progress_total = len(data.people)
+        run.people = len(data.people)
         run.computed_at = now
         run.by = by
         run.save()

@@ -72,6 +72,6 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             self.style.SUCCESS(
-                f"{org.code} {year}: {run.progress_total} people rated from months {counted}"
+                f"{org.code} {year}: {run.people} people rated from months {counted}"
             )
         )
