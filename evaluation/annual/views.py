@@ -47,7 +47,9 @@ def _year(year: int) -> int:
 def _hr_context(request, organisation, year: int, **extra) -> dict:
     run = selectors.run_of(organisation, year)
     periods = selectors.year_periods(organisation, year)
-    counted = {p.pk for p in run.periods.all()} if run is not None else set()
+    # ticked: the months the HR officer chose last time (none ticked: every locked month)
+    chosen = run is not None and run.periods_chosen
+    counted = {p.pk for p in run.periods.all()} if chosen else set()
     job = selectors.latest_job(organisation, year)
     if job is not None:
         job.label = label_of(job.kind)
