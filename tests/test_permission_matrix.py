@@ -200,7 +200,7 @@ EXPECTED = {
     "evaluation:overview": "anon:302 chu_tich:200 to_chuc:200 hoi_dong:200 admin:200 *:403",
     "annual:year": "anon:302 to_chuc:200 admin:200 *:403",
     "annual:run": "anon:302 to_chuc:409 admin:409 *:403",
-    "annual:units": "anon:302 chu_tich:200 to_chuc:200 hoi_dong:200 admin:200 *:403",
+    "annual:units": "anon:302 nhanvien:403 mot_cua:403 *:200",
     "annual:mine": "anon:302 admin:404 *:302",
     "annual:person": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
     "evaluation:units_action": "anon:302 *:302",
