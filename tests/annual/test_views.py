@@ -193,3 +193,13 @@ def test_the_year_page_shows_the_quota_groups_and_the_period_list_links_the_year
     assert "Kế toán: 4 người" in page
     periods = client.get(reverse("evaluation:period_list")).content.decode()
     assert reverse("annual:year", args=[date.today().year]) in periods
+
+
+def test_the_person_s_year_reads_in_english(client, rolled_year):
+    c = rolled_year
+    client.force_login(c.a2.user)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("annual:person", args=[2026, c.a2.pk])).content.decode()
+    assert "Step by step" in page and "Share of Excellent" in page
+    assert "Decree 335/2025/NĐ-CP, Article 20, clause 5, point a" in page
+    assert "94.00" in page  # the English number format
