@@ -375,6 +375,17 @@ def can_sign_off(user, organisation: Organisation, on: date) -> bool:
     )
 
 
+def can_read_results(user, organisation: Organisation, on: date) -> bool:
+    """May `user` read every unit's results of the agency's periods and years on `on`,
+    read-only? The agency leader and HR officers, who act on them, and the emulation
+    board (Hội đồng thi đua khen thưởng), which reviews them."""
+    if not _is_user(user):
+        return False
+    if can_sign_off(user, organisation, on) or can_manage_org(user, organisation, on):
+        return True
+    return organisation.pk in organisation_ids_for(user, Perm.REVIEW_EMULATION, on)
+
+
 def can_inspect(user, unit: Unit, on: date) -> bool:
     """May `user` inspect `unit` and record findings on `on`? Never the unit they work in."""
     if not _is_user(user):

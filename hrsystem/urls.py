@@ -37,6 +37,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("", include((organisation_patterns, "hrsystem"))),
     path("", include("evaluation.urls")),
+    path("", include("evaluation.annual.urls")),
     path("discipline/", include("discipline.urls")),
     path("accounts/", include(account_patterns)),
     path("api/", include("hrsystem.api.urls")),

@@ -130,6 +130,8 @@ def kwargs_for(name: str, route: str, args: dict) -> dict:
         "period_pk": args["period"],
         "what": "item",
         "action": "lock",
+        "year": clock.today().year,
+        "employee_id": args["employee"],
     }
     pk_of = {
         "evaluation:my_month_of": "evaluation",
@@ -182,6 +184,7 @@ POST_ONLY = {
     "api:hr_people",
     "api:hr_posts",
     "evaluation:source_override",
+    "annual:run",
 }
 """Views that only take a POST: each role below that is not allowed sends an empty one."""
 
@@ -200,7 +203,12 @@ EXPECTED = {
     "evaluation:appeal_decide": "anon:302 *:404",
     "evaluation:period_list": "anon:302 *:200",
     "evaluation:period_open": "anon:302 to_chuc:200 admin:200 *:403",
-    "evaluation:overview": "anon:302 chu_tich:200 to_chuc:200 admin:200 *:403",
+    "evaluation:overview": "anon:302 chu_tich:200 to_chuc:200 hoi_dong:200 admin:200 *:403",
+    "annual:year": "anon:302 to_chuc:200 admin:200 *:403",
+    "annual:run": "anon:302 to_chuc:409 admin:409 *:403",
+    "annual:units": "anon:302 nhanvien:403 mot_cua:403 *:200",
+    "annual:mine": "anon:302 admin:404 *:302",
+    "annual:person": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
     "evaluation:units_action": "anon:302 *:302",
     "evaluation:period_reopen": "anon:302 to_chuc:200 admin:200 *:403",
     "evaluation:completeness": "anon:302 nhanvien:403 mot_cua:403 *:200",
