@@ -237,6 +237,9 @@ class ScoreRowForm(forms.Form):
     """
 
     default_renderer = InputRenderer()
+    corrects_done = False
+    """True when the quantities done are editable whatever the person declared (an
+    appeal's decision corrects them)."""
     revision = WholeNumberField(
         label=_("Phiên bản phiếu"),
         widget=forms.HiddenInput,
@@ -258,7 +261,7 @@ class ScoreRowForm(forms.Form):
         self.criteria = criteria
         self.items = items
         self.with_leader = evaluation.is_leader and leader_rights
-        self.enters_done = evaluation.state == models.EvaluationState.DRAFT
+        self.enters_done = self.corrects_done or evaluation.state == models.EvaluationState.DRAFT
         initial = {
             "revision": evaluation.revision,
             "head_comment": evaluation.head_comment,
@@ -519,6 +522,56 @@ class AppealDecisionForm(forms.Form):
         widget=forms.Textarea(attrs=REASON_ATTRS),
         error_messages={"required": _("Hãy ghi rõ lý do quyết định.")},
     )
+
+
+class AppealCorrectionForm(ScoreRowForm):
+    """What an upheld appeal corrects: the general criteria, each work item (done,
+    errors, days late and excused), the leader's criteria, and which of the month's
+    deductions go (`violations`: the person's counted ledger entries of the month)."""
+
+    corrects_done = True
+
+    def __init__(self, *args, violations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in self.items:  # a box left out keeps the stored value
+            for suffix in ("errors", "late", "excused", "done"):
+                self.fields[f"i{item.pk}_{suffix}"].required = False
+        self.violations = list(violations)
+        if self.violations:
+            self.fields["annul"] = forms.MultipleChoiceField(
+                label=_("Huỷ điểm trừ"),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[
+                    (
+                        str(v.id),
+                        _("−%(points)s: %(what)s (%(day)s)")
+                        % {
+                            "points": plain(v.points),
+                            "what": v.description,
+                            "day": v.occurred_on.strftime("%d/%m/%Y"),
+                        },
+                    )
+                    for v in self.violations
+                ],
+            )
+            self.fields["annul"].widget.attrs["form"] = self.html_id
+
+    def item_changes(self) -> dict[int, dict]:
+        """Item id → the corrected values of each item whose values differ from stored."""
+        columns = ("done", "major_errors", "late", "late_excused", "excuse_reason")
+        changes = {}
+        for item_id, values in self.item_reviews().items():
+            item = next(i for i in self.items if i.pk == item_id)
+            values = {k: v for k, v in values.items() if v is not None}
+            if "late_excused" not in values:
+                values.pop("excuse_reason", None)
+            if any(k in values and values[k] != getattr(item, k) for k in columns):
+                changes[item_id] = values
+        return changes
+
+    def annulled(self) -> list[int]:
+        return [int(pk) for pk in self.cleaned_data.get("annul", [])]
 
 
 class PeriodOpenForm(forms.Form):

@@ -1169,6 +1169,16 @@ class Appeal(models.Model):
     def __str__(self):
         return f"{self.evaluation} — {self.get_state_display()}"
 
+    @property
+    def decider_name(self) -> str:
+        """Who signed the decision, by the name on their staff record (their login's
+        name, then the login itself, for an account with no staff record)."""
+        user = self.decided_by
+        if user is None:
+            return ""
+        employee = getattr(user, "employee", None)
+        return employee.full_name if employee is not None else user.get_full_name() or user.username
+
 
 class PeriodReopening(models.Model):
     """A locked period reopened by an HR officer, with the written reason (the audit)."""

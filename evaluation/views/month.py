@@ -238,7 +238,7 @@ def result_detail(request, pk: int):
         Appeal.objects.filter(
             evaluation__period=evaluation.period_id, evaluation__employee=evaluation.employee_id
         )
-        .select_related("decided_by", "resulting_evaluation")
+        .select_related("decided_by__employee", "resulting_evaluation")
         .order_by("-filed_at")
     )
     period = evaluation.period
