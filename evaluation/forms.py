@@ -508,6 +508,61 @@ class ReasonForm(forms.Form):
             self.fields["reason"].label = label
 
 
+class ReopenForm(forms.Form):
+    """What to reopen of a published or locked month, and why: one unit, one person
+    (for an appeal), or the whole agency (a locked month only)."""
+
+    UNIT, PERSON, ALL = "unit", "person", "all"
+    scope = forms.ChoiceField(
+        label=_("Mở lại"),
+        choices=[
+            (UNIT, _("Một đơn vị")),
+            (PERSON, _("Một người (giải quyết kiến nghị)")),
+            (ALL, _("Toàn cơ quan (chỉ kỳ đã khoá)")),
+        ],
+        initial=UNIT,
+        widget=forms.RadioSelect,
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Đơn vị"), queryset=models.UnitPeriod.objects.none(), required=False
+    )
+    evaluation = forms.ModelChoiceField(
+        label=_("Người"), queryset=models.Evaluation.objects.none(), required=False
+    )
+    reason = forms.CharField(
+        label=_("Lý do mở lại"),
+        max_length=2000,
+        widget=forms.Textarea(attrs=REASON_ATTRS),
+        error_messages={"required": _("Hãy ghi rõ lý do.")},
+    )
+
+    def __init__(self, *args, period, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = (
+            models.UnitPeriod.objects.filter(period=period)
+            .select_related("unit")
+            .order_by("unit__path")
+        )
+        self.fields["unit"].label_from_instance = lambda row: row.unit.name
+        self.fields["evaluation"].queryset = (
+            models.Evaluation.objects.filter(period=period, is_current=True)
+            .select_related("employee", "unit")
+            .order_by("employee__sort_key", "employee__code")
+        )
+        self.fields["evaluation"].label_from_instance = lambda row: (
+            f"{row.employee.full_name} — {row.unit.name}"
+        )
+
+    def clean(self):
+        data = super().clean()
+        scope = data.get("scope")
+        if scope == self.UNIT and not data.get("unit"):
+            self.add_error("unit", _("Chọn đơn vị cần mở lại."))
+        if scope == self.PERSON and not data.get("evaluation"):
+            self.add_error("evaluation", _("Chọn người cần mở lại."))
+        return data
+
+
 class AppealDecisionForm(forms.Form):
     UPHOLD, REJECT = "upheld", "rejected"
 

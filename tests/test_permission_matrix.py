@@ -107,6 +107,7 @@ def world(django_db_setup, django_db_blocker):
             "evaluation": evaluation.pk,
             "period": period.pk,
             "appeal": Appeal.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
+            "reopening": 1,  # the demo reopens nothing: 404 for all (tests/evaluation/test_reopening.py)
             **{model.__name__: pk for model, pk in first.items()},
         }
         users = get_user_model().objects.in_bulk(field_name="username")
@@ -132,6 +133,7 @@ def kwargs_for(name: str, route: str, args: dict) -> dict:
         "evaluation:score_save": "evaluation",
         "evaluation:score_add": "evaluation",
         "evaluation:appeal_decide": "appeal",
+        "evaluation:reopening": "reopening",
         "discipline:inspection_detail": "Inspection",
         "discipline:inspection_pdf": "Inspection",
         "discipline:violation_detail": "Violation",
@@ -188,6 +190,7 @@ EXPECTED = {
     "evaluation:overview": "anon:302 chu_tich:200 to_chuc:200 admin:200 *:403",
     "evaluation:units_action": "anon:302 *:302",
     "evaluation:period_reopen": "anon:302 to_chuc:200 admin:200 *:403",
+    "evaluation:reopening": "anon:302 *:404",
     "evaluation:completeness": "anon:302 nhanvien:403 mot_cua:403 *:200",
     "evaluation:scoring_current": "anon:302 *:302",
     "evaluation:scoring": "anon:302 pho_phong:200 truong_phong:200 quyen_truong_phong:200 chu_tich:200 truong_khac:200 *:403",

@@ -13,7 +13,7 @@ from .appeals import appeal_decide
 from .inbox import notifications_read
 from .month import appeal_file, my_month, my_results, result_detail, work_evidence
 from .overview import completeness, overview, period_action, units_action
-from .periods import period_list, period_open, period_reopen
+from .periods import period_list, period_open, period_reopen, reopening
 from .scoring import (
     score_add,
     score_bulk,
@@ -36,6 +36,7 @@ __all__ = [
     "period_list",
     "period_open",
     "period_reopen",
+    "reopening",
     "result_detail",
     "score_add",
     "score_bulk",
