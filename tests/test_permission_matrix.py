@@ -191,6 +191,7 @@ EXPECTED = {
     "evaluation:units_action": "anon:302 *:302",
     "evaluation:period_reopen": "anon:302 to_chuc:200 admin:200 *:403",
     "evaluation:reopening": "anon:302 *:404",
+    "discipline:people_search": "anon:302 *:404",  # says which form: tests/discipline/test_people_picker.py
     "evaluation:completeness": "anon:302 nhanvien:403 mot_cua:403 *:200",
     "evaluation:scoring_current": "anon:302 *:302",
     "evaluation:scoring": "anon:302 pho_phong:200 truong_phong:200 quyen_truong_phong:200 chu_tich:200 truong_khac:200 *:403",
