@@ -28,6 +28,7 @@ organisation_patterns = [
     path("org/", views.org_chart, name="org_chart"),
     path("org/units/<int:unit_id>/", views.unit_detail, name="unit_detail"),
     path("people/", views.directory, name="directory"),
+    path("catalogue/import/", views.catalogue_import, name="catalogue_import"),
 ]
 
 urlpatterns = [
