@@ -13,6 +13,7 @@ from discipline.services import violation_annul_on_appeal
 from evaluation import models, notifications
 from evaluation.models import (
     AppealState,
+    EvaluationState,
     PeriodState,
 )
 from hrsystem import clock
@@ -64,6 +65,8 @@ def appeal_file(*, evaluation: models.Evaluation, reason: str, by) -> models.App
     if not _is_own(by, evaluation):
         raise PermissionDenied(_("Chỉ người được đánh giá mới kiến nghị kết quả của mình."))
     _period_states(evaluation.period, (PeriodState.PUBLISHED,))
+    if evaluation.state != EvaluationState.PUBLISHED:  # reopened: `services.reopening_open`
+        _fail("reason", _("Kết quả đang được xem xét lại: kiến nghị sau khi công bố lại."))
     if clock.today() > evaluation.period.appeal_due:
         _fail(
             "reason",

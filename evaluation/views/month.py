@@ -274,6 +274,7 @@ def result_detail(request, pk: int):
         and period.appeal_due is not None
         and today <= period.appeal_due
         and not any(appeal.state == AppealState.PENDING for appeal in appeals)
+        and kept is None  # under review: the appeal waits for the corrected result
     )
     return render(
         request,

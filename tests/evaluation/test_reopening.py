@@ -113,6 +113,9 @@ def test_the_published_figures_stay_visible_until_published_again(client, month)
     assert detail.status_code == 200
     assert "Đang xem xét lại" in detail.content.decode()
     assert detail.context["kept"].total == kept
+    assert not detail.context["may_appeal"]  # not against figures being corrected
+    with pytest.raises(ValidationError, match="xem xét lại"):
+        services.appeal_file(evaluation=corrected, reason="Sai", by=month.users["mai"])
     results = client.get(reverse("evaluation:my_results"))
     (row, _label) = results.context["rows"][0]
     assert row.total == kept
@@ -219,3 +222,22 @@ def test_the_review_page_runs_the_same_queries_for_one_person_or_a_whole_unit(cl
             )
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_scoring_page_offers_the_reopened_person_and_the_unit_to_resubmit(client, month):
+    published(month)
+    services.reopening_open(
+        period=month.period,
+        evaluation=evaluation_of(month, "thu"),
+        reason="Kiến nghị",
+        by=month.users["lan"],
+    )
+    client.force_login(month.users["hanh"])
+    response = client.get(reverse("evaluation:scoring", args=[month.period.pk]))
+    assert response.status_code == 200
+    rows = {row.evaluation.employee_id: row for row in response.context["rows"]}
+    thu, anh = rows[month.employees["thu"].pk], rows[month.employees["anh"].pk]
+    assert thu.editable and not thu.actions.give_back
+    assert not anh.editable  # still published
+    (vp,) = [up for up in response.context["unit_periods"] if up.unit.code == "VP"]
+    assert vp.may_submit
