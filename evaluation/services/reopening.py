@@ -154,11 +154,14 @@ def _tell_reopened(reopening: models.PeriodReopening, scope) -> None:
             )
         )
     on = _on(period)
-    if scope.evaluation is None or not scope.evaluation.is_head:
-        corrector = hr_selectors.unit_leader(scope.unit, on=on)
-    else:
-        corrector = hr_selectors.superior_of(scope.evaluation.employee, on=on)
-    if corrector is not None:
+    correctors = [  # the head of a unit reopened is scored by their superior
+        hr_selectors.superior_of(row.employee, on=on)
+        for row in scope.editable
+        if row.is_head and not row.not_rated
+    ]
+    if scope.returns_unit:
+        correctors.append(hr_selectors.unit_leader(scope.unit, on=on))
+    for corrector in filter(None, correctors):
         messages.append(
             notifications.Message(
                 user_id=corrector.user_id,

@@ -241,3 +241,18 @@ def test_the_scoring_page_offers_the_reopened_person_and_the_unit_to_resubmit(cl
     assert not anh.editable  # still published
     (vp,) = [up for up in response.context["unit_periods"] if up.unit.code == "VP"]
     assert vp.may_submit
+
+
+def test_the_heads_superior_is_told_when_the_heads_unit_is_reopened(month):
+    published(month)
+    services.reopening_open(
+        period=month.period, unit=month.units["VP"], reason="Sai điểm VP", by=month.users["lan"]
+    )
+    kinds = set(
+        Notification.objects.filter(dedupe_key__startswith="reopening:").values_list(
+            "user__username", "kind"
+        )
+    )
+    assert ("hanh", "unit_returned") in kinds  # she corrects her staff
+    assert ("quang", "unit_returned") in kinds  # he scores her again
+    assert ("thu", "result_reviewed") in kinds
