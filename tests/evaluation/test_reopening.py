@@ -256,3 +256,20 @@ def test_the_heads_superior_is_told_when_the_heads_unit_is_reopened(month):
     assert ("hanh", "unit_returned") in kinds  # she corrects her staff
     assert ("quang", "unit_returned") in kinds  # he scores her again
     assert ("thu", "result_reviewed") in kinds
+
+
+def test_the_dry_run_runs_the_same_queries_for_a_small_or_a_large_unit(client, month):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    published(month)
+    client.force_login(month.users["lan"])
+    url = reverse("evaluation:period_reopen", args=[month.period.pk])
+    counts = []
+    for code in ("TCKH-NS", "VP"):
+        data = {"scope": "unit", "unit": unit_period(month, code).pk, "reason": "Sai điểm"}
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url, data)
+        counts.append((len(queries), len(response.context["preview"].editable)))
+    assert counts[0][1] < counts[1][1]
+    assert counts[0][0] == counts[1][0]
