@@ -2,8 +2,18 @@
 """Names vulture cannot see used: read by templates, Django or test fixtures, or kept for
 an issue that wires them. Each line names its user; a name nothing uses goes, not here."""
 
-from evaluation import forms, presenters
-from hrsystem import admin, clock, context_processors, middleware, passwords, permissions, views
+from discipline import forms as discipline_forms
+from evaluation import forms, models, presenters
+from hrsystem import (
+    admin,
+    clock,
+    context_processors,
+    imports,
+    middleware,
+    passwords,
+    permissions,
+    views,
+)
 from hrsystem.api import authentication, pagination, schema
 from hrsystem.api import permissions as api_permissions
 from hrsystem.api import views as api_views
@@ -13,6 +23,12 @@ forms.ScoreRowForm.criterion_cells  # _score_row.html, appeal_decide.html
 forms.ScoreRowForm.item_fields  # _score_row.html
 presenters.Breakdown.items_total  # _breakdown.html
 presenters.Quota.over  # scoring.html
+models.Appeal.decider_name  # result_detail.html, appeal_decide.html
+imports.Report.unchanged  # catalogue_import.html
+
+# Called by Django's forms.
+discipline_forms.PersonPicker.value_from_datadict  # Widget API
+discipline_forms.PersonPicker.value_omitted_from_data  # Widget API
 
 # Called by Django or the test suite.
 admin.DatedForm._get_validation_exclusions  # ModelForm validation hook

@@ -85,6 +85,51 @@ class PointsField(forms.DecimalField):
         return super().to_python(value)
 
 
+class PersonPicker(forms.Widget):
+    """A search box for people instead of a select of the whole agency: typing two letters
+    or more asks `discipline:people_search` (htmx) for the matching people of the user's
+    scope, optionally in the unit chosen in the form's `unit` field; each one chosen is a
+    hidden input beside its name, with a button to take it off. Keyboard: arrows move
+    between results, Enter chooses, Escape closes them (static/js/app.js)."""
+
+    template_name = "discipline/widgets/person_picker.html"
+    input_type = "search"
+
+    def __init__(self, *, purpose: str, multiple: bool = False, attrs=None):
+        super().__init__(attrs)
+        self.purpose = purpose
+        self.allow_multiple_selected = multiple
+
+    def format_value(self, value):
+        if value in (None, ""):
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        return [str(v) for v in values if v not in (None, "")]
+
+    def value_from_datadict(self, data, files, name):
+        if self.allow_multiple_selected:
+            return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        return data.get(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # nothing chosen is a choice too
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        chosen = context["widget"]["value"]
+        queryset = getattr(self.choices, "queryset", None)
+        people = []
+        if chosen and queryset is not None:
+            wanted = [int(pk) for pk in chosen if str(pk).isdigit()]
+            people = list(queryset.filter(pk__in=wanted).values_list("pk", "full_name", "code"))
+        context["widget"].update(
+            purpose=self.purpose,
+            multiple=self.allow_multiple_selected,
+            chosen=people,
+        )
+        return context
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.full_name} ({obj.code})"
@@ -164,7 +209,8 @@ class InspectionPlanForm(forms.Form):
         label=_("Thành viên đoàn"),
         queryset=None,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=PersonPicker(purpose="inspection", multiple=True),
+        help_text=_("Gõ từ 2 chữ cái của họ tên hoặc mã cán bộ để tìm."),
     )
 
     def __init__(self, *args, units, heads, staff, **kwargs):
@@ -351,7 +397,12 @@ class DossierForm(forms.Form):
     code = forms.CharField(label=_("Mã hồ sơ"), max_length=64)
     procedure = forms.CharField(label=_("Thủ tục hành chính"), max_length=255, required=False)
     citizen_name = forms.CharField(label=_("Tổ chức, công dân"), max_length=255)
-    officer = PersonChoiceField(label=_("Cán bộ xử lý"), queryset=None)
+    officer = PersonChoiceField(
+        label=_("Cán bộ xử lý"),
+        queryset=None,
+        widget=PersonPicker(purpose="dossier"),
+        help_text=_("Gõ từ 2 chữ cái của họ tên hoặc mã cán bộ; chỉ người của đơn vị đã chọn."),
+    )
     received_on = _date(_("Ngày tiếp nhận"))
     due_on = _date(_("Ngày hẹn trả"))
     settled_on = _date(_("Ngày trả kết quả"), required=False)

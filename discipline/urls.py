@@ -32,6 +32,7 @@ urlpatterns = [
     path("suggestions/", views.suggestion_list, name="suggestion_list"),
     path("surveys/", views.survey_dashboard, name="survey_dashboard"),
     path("commitments/", views.commitment_board, name="commitment_board"),
+    path("people/search/", views.people_search, name="people_search"),
     path("reports/", views.report_dashboard, name="report_dashboard"),
     path("reports/export.xlsx", views.report_xlsx, name="report_xlsx"),
 ]

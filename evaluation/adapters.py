@@ -4,7 +4,8 @@
 bonus, the discipline ledger, dossiers, posts and delegations) in a constant number of
 queries, calls `scoring.score_month` once for the agency, and writes back only the rows
 whose figures changed, set-based, audited by one `Recomputation` row per pass. A locked
-period is never recomputed: its stored results and snapshot stand.
+period is never recomputed, its stored results and snapshot standing, except the units
+a reasoned reopening (`services.reopening_open`) put back to be corrected.
 """
 
 from __future__ import annotations
@@ -447,7 +448,8 @@ def period_recompute(*, period: models.Period, by=None, units=None) -> scoring.M
     rows whose figures changed, set-based (`bulk_writes.update_rows`: one statement per
     batch of rows, JIT off on PostgreSQL), audited by one `Recomputation` row naming
     `by` and the rows changed. Returns the engine's outcome, or None for a locked
-    period, which keeps its stored results. Raises ValidationError naming the input the
+    period, which keeps its stored results (but for the units of an open reopening, which
+    are all it re-scores). Raises ValidationError naming the input the
     engine refused.
     """
     period = (
@@ -456,7 +458,9 @@ def period_recompute(*, period: models.Period, by=None, units=None) -> scoring.M
         .get(pk=period.pk)
     )
     if period.state == PeriodState.LOCKED:
-        return None
+        units = _reviewed_units(period)  # a reopening re-scores its units only
+        if not units:
+            return None
     bulk_writes.jit_off()
     data = load(period, None if units is None else scope_of(units))
     tree, people, authority, dossiers = engine_inputs(period, data)
@@ -496,6 +500,20 @@ def period_recompute(*, period: models.Period, by=None, units=None) -> scoring.M
         )
     logger.info("period %s recomputed: %d people, %d changed", period.pk, len(people), len(changed))
     return outcome
+
+
+def _reviewed_units(period: models.Period) -> set[int]:
+    """The units of the people a reopening put back to be corrected; 1 query."""
+    ids = [
+        pk
+        for reopened in models.PeriodReopening.objects.filter(
+            period=period, closed_at__isnull=True
+        ).values_list("reopened_ids", flat=True)
+        for pk in reopened
+    ]
+    if not ids:
+        return set()
+    return set(models.Evaluation.objects.filter(pk__in=ids).values_list("unit_id", flat=True))
 
 
 def _store_dossier_late(data: Loaded) -> list[int]:

@@ -241,6 +241,9 @@ class ScoreRowForm(forms.Form):
     """
 
     default_renderer = InputRenderer()
+    corrects_done = False
+    """True when the quantities done are editable whatever the person declared (an
+    appeal's decision corrects them)."""
     revision = WholeNumberField(
         label=_("Phiên bản phiếu"),
         widget=forms.HiddenInput,
@@ -262,7 +265,7 @@ class ScoreRowForm(forms.Form):
         self.criteria = criteria
         self.items = items
         self.with_leader = evaluation.is_leader and leader_rights
-        self.enters_done = evaluation.state == models.EvaluationState.DRAFT
+        self.enters_done = self.corrects_done or evaluation.state == models.EvaluationState.DRAFT
         initial = {
             "revision": evaluation.revision,
             "head_comment": evaluation.head_comment,
@@ -510,6 +513,61 @@ class ReasonForm(forms.Form):
             self.fields["reason"].label = label
 
 
+class ReopenForm(forms.Form):
+    """What to reopen of a published or locked month, and why: one unit, one person
+    (for an appeal), or the whole agency (a locked month only)."""
+
+    UNIT, PERSON, ALL = "unit", "person", "all"
+    scope = forms.ChoiceField(
+        label=_("Mở lại"),
+        choices=[
+            (UNIT, _("Một đơn vị")),
+            (PERSON, _("Một người (giải quyết kiến nghị)")),
+            (ALL, _("Toàn cơ quan (chỉ kỳ đã khoá)")),
+        ],
+        initial=UNIT,
+        widget=forms.RadioSelect,
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Đơn vị"), queryset=models.UnitPeriod.objects.none(), required=False
+    )
+    evaluation = forms.ModelChoiceField(
+        label=_("Người"), queryset=models.Evaluation.objects.none(), required=False
+    )
+    reason = forms.CharField(
+        label=_("Lý do mở lại"),
+        max_length=2000,
+        widget=forms.Textarea(attrs=REASON_ATTRS),
+        error_messages={"required": _("Hãy ghi rõ lý do.")},
+    )
+
+    def __init__(self, *args, period, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = (
+            models.UnitPeriod.objects.filter(period=period)
+            .select_related("unit")
+            .order_by("unit__path")
+        )
+        self.fields["unit"].label_from_instance = lambda row: row.unit.name
+        self.fields["evaluation"].queryset = (
+            models.Evaluation.objects.filter(period=period, is_current=True)
+            .select_related("employee", "unit")
+            .order_by("employee__sort_key", "employee__code")
+        )
+        self.fields["evaluation"].label_from_instance = lambda row: (
+            f"{row.employee.full_name} — {row.unit.name}"
+        )
+
+    def clean(self):
+        data = super().clean()
+        scope = data.get("scope")
+        if scope == self.UNIT and not data.get("unit"):
+            self.add_error("unit", _("Chọn đơn vị cần mở lại."))
+        if scope == self.PERSON and not data.get("evaluation"):
+            self.add_error("evaluation", _("Chọn người cần mở lại."))
+        return data
+
+
 class AppealDecisionForm(forms.Form):
     UPHOLD, REJECT = "upheld", "rejected"
 
@@ -524,6 +582,56 @@ class AppealDecisionForm(forms.Form):
         widget=forms.Textarea(attrs=REASON_ATTRS),
         error_messages={"required": _("Hãy ghi rõ lý do quyết định.")},
     )
+
+
+class AppealCorrectionForm(ScoreRowForm):
+    """What an upheld appeal corrects: the general criteria, each work item (done,
+    errors, days late and excused), the leader's criteria, and which of the month's
+    deductions go (`violations`: the person's counted ledger entries of the month)."""
+
+    corrects_done = True
+
+    def __init__(self, *args, violations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in self.items:  # a box left out keeps the stored value
+            for suffix in ("errors", "late", "excused", "done"):
+                self.fields[f"i{item.pk}_{suffix}"].required = False
+        self.violations = list(violations)
+        if self.violations:
+            self.fields["annul"] = forms.MultipleChoiceField(
+                label=_("Huỷ điểm trừ"),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[
+                    (
+                        str(v.id),
+                        _("−%(points)s: %(what)s (%(day)s)")
+                        % {
+                            "points": plain(v.points),
+                            "what": v.description,
+                            "day": v.occurred_on.strftime("%d/%m/%Y"),
+                        },
+                    )
+                    for v in self.violations
+                ],
+            )
+            self.fields["annul"].widget.attrs["form"] = self.html_id
+
+    def item_changes(self) -> dict[int, dict]:
+        """Item id → the corrected values of each item whose values differ from stored."""
+        columns = ("done", "major_errors", "late", "late_excused", "excuse_reason")
+        changes = {}
+        for item_id, values in self.item_reviews().items():
+            item = next(i for i in self.items if i.pk == item_id)
+            values = {k: v for k, v in values.items() if v is not None}
+            if "late_excused" not in values:
+                values.pop("excuse_reason", None)
+            if any(k in values and values[k] != getattr(item, k) for k in columns):
+                changes[item_id] = values
+        return changes
+
+    def annulled(self) -> list[int]:
+        return [int(pk) for pk in self.cleaned_data.get("annul", [])]
 
 
 class PeriodOpenForm(forms.Form):

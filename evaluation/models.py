@@ -1257,12 +1257,42 @@ class Appeal(models.Model):
     def __str__(self):
         return f"{self.evaluation} — {self.get_state_display()}"
 
+    @property
+    def decider_name(self) -> str:
+        """Who signed the decision, by the name on their staff record (their login's
+        name, then the login itself, for an account with no staff record)."""
+        user = self.decided_by
+        if user is None:
+            return ""
+        employee = getattr(user, "employee", None)
+        return employee.full_name if employee is not None else user.get_full_name() or user.username
+
 
 class PeriodReopening(models.Model):
-    """A locked period reopened by an HR officer, with the written reason (the audit)."""
+    """A published or locked period reopened by an HR officer, with the written reason
+    (the audit): the whole agency, one unit (`unit`) or one person (`evaluation`, for an
+    appeal). A unit's or a person's reopening keeps the published figures of everyone
+    whose result it may move (`published`) to show until it is published again
+    (`closed_at`)."""
 
     period = models.ForeignKey(
         Period, models.PROTECT, related_name="reopenings", verbose_name=_("kỳ đánh giá")
+    )
+    unit = models.ForeignKey(
+        "hrsystem.Unit",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("đơn vị mở lại"),
+    )
+    evaluation = models.ForeignKey(
+        Evaluation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reopenings",
+        verbose_name=_("phiếu mở lại"),
     )
     reason = models.TextField(_("lý do mở lại"))
     by = models.ForeignKey(
@@ -1271,6 +1301,15 @@ class PeriodReopening(models.Model):
     at = models.DateTimeField(_("lúc"), auto_now_add=True)
     state_before = models.CharField(_("trạng thái trước"), max_length=16)
     state_after = models.CharField(_("trạng thái sau"), max_length=16)
+    reopened_ids = models.JSONField(_("phiếu được sửa lại"), default=list, blank=True)
+    published = models.JSONField(
+        _("kết quả đã công bố lúc mở lại"),
+        default=dict,
+        blank=True,
+        help_text=_("Mã phiếu → tổng điểm, mức xếp loại, lý do đã công bố."),
+    )
+    closed_by = _by(_("người công bố lại"), "+")
+    closed_at = models.DateTimeField(_("công bố lại lúc"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -1287,6 +1326,10 @@ class PeriodReopening(models.Model):
 
     def __str__(self):
         return f"{self.period} — {self.at:%d/%m/%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None and bool(self.reopened_ids)
 
 
 class Recomputation(models.Model):

@@ -259,6 +259,9 @@ def explain_submission(period: Period, unit_periods: list[UnitPeriod]) -> None:
     `services.unit_submit` decides: at the scoring step, not yet submitted, every rated
     staff member scored (`waiting` names the others); 1 query at the scoring step."""
     scoring_step = period.state == PeriodState.SCORING
+    reviewed = period.state in (PeriodState.PUBLISHED, PeriodState.LOCKED)
+    if reviewed:  # a unit reopened (`services.reopening_open`) is submitted again
+        scoring_step = any(up.state == UnitPeriodState.RETURNED for up in unit_periods)
     waiting = {}
     if scoring_step and unit_periods:
         waiting = selectors.units_not_scored(
@@ -270,7 +273,12 @@ def explain_submission(period: Period, unit_periods: list[UnitPeriod]) -> None:
             UnitPeriodState.RETURNED,
         )
         unit_period.waiting = waiting.get(unit_period.unit_id, [])
-        unit_period.may_submit = scoring_step and unit_period.open and not unit_period.waiting
+        unit_period.may_submit = (
+            scoring_step
+            and unit_period.open
+            and not unit_period.waiting
+            and (not reviewed or unit_period.state == UnitPeriodState.RETURNED)
+        )
 
 
 @dataclass
@@ -648,3 +656,61 @@ class RowInputs:
     @property
     def e_reason(self) -> Input:
         return self._leader_reason("e_reason", _("Lý do không đạt (e)"), self.evaluation.e_reason)
+
+
+# --- a month under review (`services.reopening_open`) ---------------------------------
+
+
+@dataclass
+class Published:
+    """The figures of a result as published before its month was reopened."""
+
+    total: Decimal | None
+    level: str | None
+    reasons: list[str]
+    reopening: object
+
+
+def published_figures(reopening, figures: dict, rules) -> Published:
+    """A reopening's kept figures of one person, as read on the pages."""
+    total = figures.get("total")
+    return Published(
+        total=Decimal(total) if total else None,
+        level=level_label(rules, figures.get("level") or None),
+        reasons=reason_texts(figures.get("reasons"), rules),
+        reopening=reopening,
+    )
+
+
+@dataclass
+class ReviewRow:
+    """One person of a reopening: published before, and now."""
+
+    evaluation: Evaluation
+    reopened: bool
+    before: Published
+    level_now: str | None
+
+    @property
+    def changed(self) -> bool:
+        return self.before.total != self.evaluation.total or self.before.level != self.level_now
+
+
+def review_rows(reopening, rules) -> list[ReviewRow]:
+    """Everyone whose published figures a reopening kept, reopened first; 1 query."""
+    evaluations = (
+        Evaluation.objects.filter(pk__in=[int(key) for key in reopening.published])
+        .select_related("employee", "unit")
+        .order_by("unit__path", "-is_head", "employee__sort_key", "employee__code")
+    )
+    reopened = set(reopening.reopened_ids)
+    rows = [
+        ReviewRow(
+            evaluation=evaluation,
+            reopened=evaluation.pk in reopened,
+            before=published_figures(reopening, reopening.published[str(evaluation.pk)], rules),
+            level_now=level_label(rules, evaluation.level),
+        )
+        for evaluation in evaluations
+    ]
+    return sorted(rows, key=lambda row: not row.reopened)

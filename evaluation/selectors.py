@@ -187,12 +187,15 @@ def row_actions(
     `evaluations_for_head`): ad-hoc work from the period's opening, scoring, bonus,
     approval and return at self-assessment and scoring; nothing on a published evaluation
     or on a staff member of a unit that has submitted; during self-assessment a person
-    still declaring is not scored yet.
+    still declaring is not scored yet. A person a reopening put back (their evaluation
+    no longer published in a published or locked period) is corrected whatever the step,
+    never given back to declare again.
     """
     closed = period_closed_note(period)
     if evaluation.state in (EvaluationState.PUBLISHED, EvaluationState.LOCKED):
         return RowActions(False, False, False, False, False, closed or str(PUBLISHED_NOTE))
-    if period.state not in SCORING_STATES and period.state != PeriodState.OPEN:
+    reviewed = period.state in VISIBLE_STATES
+    if not reviewed and period.state not in SCORING_STATES and period.state != PeriodState.OPEN:
         return RowActions(False, False, False, False, False, closed)
     if not evaluation.is_head and evaluation.unit_id in closed_units:
         return RowActions(False, False, False, False, False, str(UNIT_CLOSED_NOTE))
@@ -204,7 +207,7 @@ def row_actions(
     return RowActions(
         score=True,
         approve=evaluation.state == EvaluationState.SELF_SUBMITTED,
-        give_back=not declaring,
+        give_back=not declaring and not reviewed,
         add_work=True,
         add_bonus=True,
     )
@@ -222,7 +225,7 @@ def units_not_scored(*, period: models.Period, unit_ids) -> dict[int, list[str]]
             is_head=False,
             not_rated=False,
         )
-        .exclude(state=EvaluationState.SCORED)
+        .exclude(state__in=DONE_STATES)
         .order_by("employee__sort_key", "employee__code")
         .values_list("unit_id", "employee__full_name")
     )
@@ -838,3 +841,82 @@ def publication_blockers(*, period: models.Period) -> list[str]:
     ).values_list("evaluation__employee__full_name", flat=True)
     lines += [_("Kiến nghị chưa giải quyết: %(name)s") % {"name": name} for name in pending]
     return [str(line) for line in lines]
+
+
+# --- reopening one unit's or one person's published month ------------------------------
+
+REVIEW_FIGURES = ("total", "general", "task_points", "bonus", "deductions", "level")
+"""The published figures a reopening keeps to show while the month is reviewed."""
+
+
+@dataclass
+class ReopeningScope:
+    """What reopening `unit` (or one `evaluation`) of a published month would do: whose
+    results go back to be corrected, and whose published results the re-score may move
+    (colleagues under the unit's quota, the leaders above through the head's cap and the
+    leader's criterion d)."""
+
+    period: models.Period
+    unit: Unit
+    evaluation: models.Evaluation | None
+    editable: list[models.Evaluation]
+    may_change: list[models.Evaluation]
+
+    @property
+    def returns_unit(self) -> bool:
+        """The unit goes back to its head (to be submitted again), unless the one person
+        reopened is its head, scored by their superior."""
+        return self.evaluation is None or not self.evaluation.is_head
+
+    def published(self) -> dict[str, dict]:
+        """Evaluation id → its published figures as stored now (decimals as text) and
+        reasons, for the pages while the review runs."""
+        return {
+            str(row.pk): {
+                **{name: _text(getattr(row, name)) for name in REVIEW_FIGURES},
+                "reasons": row.reasons,
+            }
+            for row in [*self.editable, *self.may_change]
+        }
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def reopening_scope(
+    *, period: models.Period, unit: Unit | None = None, evaluation=None
+) -> ReopeningScope:
+    """The dry run of reopening `unit`, or the one `evaluation`, of `period`: 2 queries."""
+    if evaluation is not None:
+        unit = evaluation.unit
+    ancestors = [int(step) for step in unit.path.split("/")[:-1] if int(step) != unit.pk]
+    rows = list(
+        models.Evaluation.objects.filter(period=period, is_current=True)
+        .filter(Q(unit=unit) | Q(unit__in=ancestors, is_leader=True))
+        .select_related("employee", "unit")
+        .order_by("unit__path", "-is_head", "employee__sort_key", "employee__code")
+    )
+    if evaluation is not None:
+        editable = [row for row in rows if row.pk == evaluation.pk]
+    else:
+        editable = [row for row in rows if row.unit_id == unit.pk]
+    chosen = {row.pk for row in editable}
+    may_change = [row for row in rows if row.pk not in chosen and not (row.not_rated or row.absent)]
+    return ReopeningScope(period, unit, evaluation, editable, may_change)
+
+
+def under_review(evaluations) -> dict[int, tuple[models.PeriodReopening, dict]]:
+    """Evaluation id → (the open reopening reviewing it, its published figures) for those
+    of `evaluations` whose month is being corrected; 1 query."""
+    wanted = {evaluation.pk: evaluation.period_id for evaluation in evaluations}
+    if not wanted:
+        return {}
+    found = {}
+    for reopening in models.PeriodReopening.objects.filter(
+        period__in=set(wanted.values()), closed_at__isnull=True
+    ).exclude(published={}):
+        for key, figures in reopening.published.items():
+            if int(key) in wanted:
+                found[int(key)] = (reopening, figures)
+    return found

@@ -24,6 +24,7 @@ urlpatterns = [
     path("periods/<int:period_pk>/", views.overview, name="overview"),
     path("periods/<int:period_pk>/units/", views.units_action, name="units_action"),
     path("periods/<int:period_pk>/reopen/", views.period_reopen, name="period_reopen"),
+    path("reopenings/<int:pk>/", views.reopening, name="reopening"),
     path("periods/<int:period_pk>/completeness/", views.completeness, name="completeness"),
     path("score/", views.scoring_current, name="scoring_current"),
     path("periods/<int:period_pk>/score/", views.scoring_page, name="scoring"),

@@ -365,11 +365,13 @@ class WorkProductAdmin(ImportExportMixin, ScopedHistoryAdmin):
     """The agency's catalogue of standard work products; retired with `active`, not deleted.
 
     Imported and exported as xlsx or csv (`resources.WorkProductResource`): an HR officer
-    imports into the agencies they manage, all rows or none.
+    imports into the agencies they manage, all rows or none; the app's own page for it is
+    `views.catalogue_import`.
     """
 
     form = WorkProductForm
     resource_classes = [WorkProductResource]
+    import_template_name = "admin/hrsystem/workproduct/import.html"  # rows as the sheet numbers
     formats = [base_formats.XLSX, base_formats.CSV]
     to_encoding = "utf-8-sig"
     list_display = (

@@ -79,3 +79,14 @@ class AsOfForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+
+class CatalogueImportForm(forms.Form):
+    """The spreadsheet of the agency's work-product catalogue to import (`hrsystem.imports`)."""
+
+    file = forms.FileField(
+        label=_("Tệp danh mục (.xlsx hoặc .csv)"),
+        help_text=_("Dòng 1 là tên cột như tệp mẫu; mỗi dòng sau là một sản phẩm."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        error_messages={"required": _("Chọn tệp cần nhập.")},
+    )

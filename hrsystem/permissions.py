@@ -408,6 +408,29 @@ def can_manage_org(user, organisation: Organisation, on: date | None = None) -> 
     )
 
 
+def hr_organisation(grants) -> Organisation | None:
+    """The agency whose HR officer the holder of `grants` (role grants in force) is, if any:
+    the one who keeps its work-product catalogue in the app (`hrsystem.imports`)."""
+    for grant in grants:
+        if grant.role == Role.HR_OFFICER:
+            return grant.organisation
+    return None
+
+
+def can_import_catalogue(user, organisation: Organisation, on: date | None = None) -> bool:
+    """May `user` import `organisation`'s work-product catalogue in the app? Its HR
+    officers only (`hrsystem.imports`); 1 query."""
+    return (
+        _is_user(user)
+        and RoleGrant.objects.filter(
+            selectors.active_on(on or clock.today()),
+            user=user.pk,
+            role=Role.HR_OFFICER,
+            organisation=organisation,
+        ).exists()
+    )
+
+
 def can_manage_employee(user, employee: Employee, on: date | None = None) -> bool:
     """May `user` change `employee`'s record, posts or roles? HR of their agency; never oneself.
 
@@ -613,6 +636,11 @@ class Viewer:
 
     def may_see_organisation(self, organisation_id: int) -> bool:
         return self.organisation_ids is None or organisation_id in self.organisation_ids
+
+    @property
+    def hr_organisation(self) -> Organisation | None:
+        """The agency the user is an HR officer of today (no query past `grants`)."""
+        return hr_organisation(self.grants)
 
     @property
     def display_name(self) -> str:

@@ -13,6 +13,7 @@ the agencies they manage and every change has its history row.
 """
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -214,6 +215,17 @@ class FormulaSafeExportMixin:
         return neutralise(super().export_field(field, instance, **kwargs))
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One refused cell: the file's row (the header is row 1), the column's heading, the
+    value found and what is wrong or expected."""
+
+    row: int
+    column: str
+    value: str
+    message: str
+
+
 class RowErrorsMixin:
     """For an import resource: a check that the header row has the required columns, and
     errors that name the file's row and column.
@@ -230,11 +242,23 @@ class RowErrorsMixin:
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._row_number = 0
+        self._row = None
+        self.problems: list[Problem] = []
+
+    @property
+    def file_row(self) -> int:
+        """The current row as the spreadsheet numbers it (the header is row 1)."""
+        return self._row_number + 1
 
     def _cell_error(self, attribute: str, message) -> str:
+        column = self.columns.get(attribute, self.columns[self.fallback])
+        value = self._row.get(column) if self._row is not None else None
+        problem = Problem(self.file_row, column, "" if blank(value) else _text(value), str(message))
+        if not any((p.row, p.column) == (problem.row, problem.column) for p in self.problems):
+            self.problems.append(problem)  # a cell's first error says what is wrong with it
         return _("Dòng %(row)s, cột “%(column)s”: %(message)s") % {
-            "row": self._row_number + 1,
-            "column": self.columns.get(attribute, self.columns[self.fallback]),
+            "row": problem.row,
+            "column": column,
             "message": message,
         }
 
@@ -249,6 +273,7 @@ class RowErrorsMixin:
         return located
 
     def before_import(self, dataset, **kwargs):
+        self.problems = []
         headings = [self.columns[name] for name in self.required]
         missing = [heading for heading in headings if heading not in dataset.headers]
         if missing:
@@ -259,6 +284,7 @@ class RowErrorsMixin:
 
     def before_import_row(self, row, **kwargs):
         self._row_number = kwargs.get("row_number") or 0
+        self._row = row
 
 
 class WorkProductResource(FormulaSafeExportMixin, RowErrorsMixin, resources.ModelResource):
@@ -302,9 +328,11 @@ class WorkProductResource(FormulaSafeExportMixin, RowErrorsMixin, resources.Mode
         import_id_fields = ("organisation", "code")
         use_transactions = True
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, only_organisation: Organisation | None = None, **kwargs):
+        """`only_organisation`: refuse rows of any other agency (the in-app import page)."""
         super().__init__(**kwargs)
         self._seen: dict[tuple[int, str], int] = {}
+        self.only_organisation = only_organisation
 
     def import_data(self, dataset, **kwargs):
         """Import every row or none: any invalid row rolls the whole file back."""
@@ -332,6 +360,14 @@ class WorkProductResource(FormulaSafeExportMixin, RowErrorsMixin, resources.Mode
                 self.import_field(field, instance, row, **kwargs)
             except ValueError as error:
                 errors[field.attribute] = [self._cell_error(field.attribute, error)]
+        only = self.only_organisation
+        if "organisation" not in errors and only is not None and instance.organisation != only:
+            errors["organisation"] = [
+                self._cell_error(
+                    "organisation",
+                    _("chỉ nhập được danh mục của cơ quan mã “%(code)s”.") % {"code": only.code},
+                )
+            ]
         instance.imported_job_positions = None
         if "organisation" not in errors and COLUMNS["job_positions"] in row:
             try:

@@ -29,6 +29,7 @@ organisation_patterns = [
     path("org/units/<int:unit_id>/", views.unit_detail, name="unit_detail"),
     path("people/", views.directory, name="directory"),
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
+    path("catalogue/import/", views.catalogue_import, name="catalogue_import"),
 ]
 
 urlpatterns = [

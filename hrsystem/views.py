@@ -1,24 +1,28 @@
-"""Pages of the organisation part: home, org chart, unit page, staff directory.
+"""Pages of the organisation part: home, org chart, unit page, staff directory, and the HR
+officer's import of the work-product catalogue (its writes go through `imports`).
 
-Reads only, through `selectors`; what a person may open comes from `Viewer` (their
+The others read only, through `selectors`; what a person may open comes from `Viewer` (their
 posts, role grants and own unit today, resolved by `permissions.unit_ids_for`). Every
 page runs the same number of queries whatever the size of the unit or agency.
 """
 
+import base64
 from collections import Counter
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
-from . import selectors
-from .forms import AsOfForm, DirectorySearchForm
+from . import imports, permissions, selectors
+from .forms import AsOfForm, CatalogueImportForm, DirectorySearchForm
 from .models import (
     Assignment,
     BackgroundJob,
@@ -29,6 +33,7 @@ from .models import (
     Unit,
 )
 from .permissions import can_view_job, viewer
+from .resources import COLUMNS, REQUIRED
 from .services.jobs import label_of
 
 DIRECTORY_PAGE_SIZE = 25
@@ -223,3 +228,75 @@ def job_status(request, pk: int):
     job.label = label_of(job.kind)
     template = "hrsystem/_job.html" if request.htmx else "hrsystem/job.html"
     return render(request, template, {"job": job})
+
+
+SESSION_KEY = "catalogue_import"
+"""The file checked by the dry run, kept in the session until it is confirmed."""
+
+
+@login_required
+def catalogue_import(request):
+    """The HR officer imports their agency's work-product catalogue: the template to fill
+    in (`?template=1`), a dry run of the file chosen (new, changed and unchanged rows, every
+    refused cell with its row, column and value), then the confirmed import, all or none."""
+    organisation = viewer(request).hr_organisation
+    if organisation is None or not permissions.can_import_catalogue(request.user, organisation):
+        raise PermissionDenied
+    if request.GET.get("template"):
+        response = HttpResponse(
+            imports.template(organisation),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = f"danh-muc-san-pham-{organisation.code}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    form = CatalogueImportForm(request.POST or None, request.FILES or None)
+    report, confirmable = None, False
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        kept = request.session.get(SESSION_KEY)
+        if kept is None:
+            form.add_error(None, _("Hãy chọn lại tệp: bản xem trước đã hết hạn."))
+        else:
+            dataset = imports.read(base64.b64decode(kept["content"]), kept["name"])
+            report = imports.catalogue_import(
+                organisation=organisation, dataset=dataset, by=request.user, confirm=True
+            )
+            if report.saved:
+                del request.session[SESSION_KEY]
+                messages.success(
+                    request,
+                    _("Đã nhập danh mục: %(new)s sản phẩm mới, %(changed)s sản phẩm sửa.")
+                    % {"new": report.new, "changed": report.changed},
+                )
+                return redirect("hrsystem:catalogue_import")
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        try:
+            dataset = imports.read(content, upload.name)
+        except ValidationError as error:
+            for text in error.message_dict.get("file", error.messages):
+                form.add_error("file", text)
+        else:
+            report = imports.catalogue_import(
+                organisation=organisation, dataset=dataset, by=request.user, confirm=False
+            )
+            confirmable = report.ok and bool(report.lines)
+            if confirmable:
+                request.session[SESSION_KEY] = {
+                    "name": upload.name,
+                    "content": base64.b64encode(content).decode("ascii"),
+                }
+    failed = bool(form.errors) or (report is not None and not report.ok)
+    return render(
+        request,
+        "hrsystem/catalogue_import.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "report": report,
+            "confirmable": confirmable,
+            "required": ", ".join(COLUMNS[name] for name in REQUIRED),
+        },
+        status=400 if failed else 200,
+    )

@@ -107,6 +107,7 @@ def world(django_db_setup, django_db_blocker):
             "evaluation": evaluation.pk,
             "period": period.pk,
             "appeal": Appeal.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
+            "reopening": 1,  # the demo reopens nothing: 404 for all (tests/evaluation/test_reopening.py)
             **{model.__name__: pk for model, pk in first.items()},
         }
         users = get_user_model().objects.in_bulk(field_name="username")
@@ -141,6 +142,7 @@ def kwargs_for(name: str, route: str, args: dict) -> dict:
         "evaluation:score_save": "evaluation",
         "evaluation:score_add": "evaluation",
         "evaluation:appeal_decide": "appeal",
+        "evaluation:reopening": "reopening",
         "discipline:inspection_detail": "Inspection",
         "discipline:inspection_pdf": "Inspection",
         "discipline:violation_detail": "Violation",
@@ -194,6 +196,7 @@ EXPECTED = {
     "hrsystem:unit_detail": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
     "hrsystem:directory": "anon:302 *:200",
     "hrsystem:job_status": "anon:302 truong_phong:200 to_chuc:200 admin:200 *:403",
+    "hrsystem:catalogue_import": "anon:302 to_chuc:200 *:403",
     "evaluation:my_month": "anon:302 *:200",
     "evaluation:my_month_of": "anon:302 nhanvien:200 *:403",
     "evaluation:my_results": "anon:302 *:200",
@@ -211,6 +214,8 @@ EXPECTED = {
     "annual:person": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
     "evaluation:units_action": "anon:302 *:302",
     "evaluation:period_reopen": "anon:302 to_chuc:200 admin:200 *:403",
+    "evaluation:reopening": "anon:302 *:404",
+    "discipline:people_search": "anon:302 *:404",  # says which form: tests/discipline/test_people_picker.py
     "evaluation:completeness": "anon:302 nhanvien:403 mot_cua:403 *:200",
     "evaluation:scoring_current": "anon:302 *:302",
     "evaluation:scoring": "anon:302 pho_phong:200 truong_phong:200 quyen_truong_phong:200 chu_tich:200 truong_khac:200 *:403",

@@ -29,7 +29,13 @@ from .feedback import complaint_decide, complaint_record, suggestion_record, sur
 from .inspections import inspection_close, inspection_head_errors, inspection_plan, inspection_start
 from .intake import dossier_counts_receive, dossiers_receive  # API (issue 14)
 from .policy import discipline_policy_set
-from .violations import finding_record, violation_contest, violation_decide, violation_record
+from .violations import (
+    finding_record,
+    violation_annul_on_appeal,
+    violation_contest,
+    violation_decide,
+    violation_record,
+)
 
 __all__ = [
     "CATALOGUE_FIELDS",
@@ -56,6 +62,7 @@ __all__ = [
     "inspection_start",
     "suggestion_record",
     "survey_record",
+    "violation_annul_on_appeal",
     "violation_contest",
     "violation_decide",
     "violation_record",

@@ -258,3 +258,31 @@ def violation_decide(*, violation: Violation, uphold: bool, reason: str, by) -> 
     )
     signals.contest_decided.send(sender=Violation, violation=violation)
     return violation
+
+
+@transaction.atomic
+def violation_annul_on_appeal(
+    *, violation_id: int, employee_id: int, start: date, end: date, reason: str, by
+) -> Violation:
+    """Annul a violation whose deduction an upheld appeal of the month removes.
+
+    Called by the appeal decision only, once it has checked that `by` decides the appeal
+    of `employee_id`'s result for [start, end]: the violation must be against that person
+    in that month and still counted. The decision's reason is the annulment's reason.
+    """
+    violation = _lock_violation(Violation(pk=violation_id))
+    if (
+        violation.employee_id != employee_id
+        or not start <= violation.occurred_on <= end
+        or violation.status == ViolationStatus.ANNULLED
+    ):
+        raise_if({"annul": _("Vi phạm này không phải điểm trừ của kỳ bị kiến nghị.")})
+    reason = (reason or "").strip()
+    if not reason:
+        raise_if({"decision_reason": _("Nêu lý do huỷ vi phạm.")})
+    violation.status = ViolationStatus.ANNULLED
+    violation.decided_by = by
+    violation.decision_reason = reason
+    violation.decided_at = clock.now()
+    save(violation, by, update_fields=["status", "decided_by", "decision_reason", "decided_at"])
+    return violation

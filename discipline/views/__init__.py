@@ -22,6 +22,7 @@ from .desk import (
 )
 from .feedback import complaint_detail, complaint_list, suggestion_list, survey_dashboard
 from .inspections import inspection_detail, inspection_list, inspection_plan, inspection_report_pdf
+from .people import people_search
 from .reports import report_dashboard, report_xlsx
 from .violations import (
     conduct_record,
@@ -50,6 +51,7 @@ __all__ = [
     "inspection_plan",
     "inspection_report_pdf",
     "my_violations",
+    "people_search",
     "report_dashboard",
     "report_xlsx",
     "suggestion_list",

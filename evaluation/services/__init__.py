@@ -28,6 +28,7 @@ from .periods import (
     period_publish,
     period_reopen,
 )
+from .reopening import reopening_open, reopening_publish
 from .rule_sets import rule_set_lock, rule_set_new_version
 from .scores import (
     bonus_add,
@@ -64,6 +65,8 @@ __all__ = [
     "period_publish",
     "period_reopen",
     "period_sign_off",
+    "reopening_open",
+    "reopening_publish",
     "rule_set_lock",
     "rule_set_new_version",
     "self_assessment_record",

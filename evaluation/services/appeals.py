@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from discipline.services import violation_annul_on_appeal
 from evaluation import models, notifications
 from evaluation.models import (
     AppealState,
+    EvaluationState,
     PeriodState,
 )
 from hrsystem import clock
@@ -20,6 +24,7 @@ from hrsystem.service_checks import save
 from .common import (
     _bump,
     _criterion_scores,
+    _decimal,
     _fail,
     _is_own,
     _locked_evaluation,
@@ -27,8 +32,30 @@ from .common import (
     _period_states,
     _recompute_after,
     _store_criteria,
+    _whole,
 )
 from .scores import _leader_criterion, _review
+
+
+def _correct_item(row: models.WorkItem, change: dict, field: str, by) -> None:
+    """Apply an appeal decision's correction of one work item: the quantity done, the
+    errors, the days late and those excused (with their reason), the note."""
+    if change.get("done") is not None:
+        done = _decimal(change["done"], f"{field}.done")
+        if done < 0 or done != done.quantize(Decimal("0.01")):
+            _fail(f"{field}.done", _("Khối lượng hoàn thành không âm, tối đa 2 chữ số thập phân."))
+        if done != row.done:
+            row.done, row.done_entered_by = done, by
+    if change.get("late_excused") is not None:
+        excused = _whole(change["late_excused"], f"{field}.late_excused")
+        reason = (change.get("excuse_reason") or "").strip()
+        if excused and not reason:
+            _fail(f"{field}.excuse_reason", _("Ghi rõ nguyên nhân khách quan của việc chậm."))
+        row.late_excused = excused
+        row.excuse_reason = reason if excused else ""
+        row.excused_by = by if excused else None
+    _review(row, change.get("major_errors"), change.get("late"), change.get("review_note"), field)
+    save(row, by)
 
 
 @transaction.atomic
@@ -38,6 +65,8 @@ def appeal_file(*, evaluation: models.Evaluation, reason: str, by) -> models.App
     if not _is_own(by, evaluation):
         raise PermissionDenied(_("Chỉ người được đánh giá mới kiến nghị kết quả của mình."))
     _period_states(evaluation.period, (PeriodState.PUBLISHED,))
+    if evaluation.state != EvaluationState.PUBLISHED:  # reopened: `services.reopening_open`
+        _fail("reason", _("Kết quả đang được xem xét lại: kiến nghị sau khi công bố lại."))
     if clock.today() > evaluation.period.appeal_due:
         _fail(
             "reason",
@@ -111,12 +140,16 @@ def appeal_decide(
     dd_reason: str = "",
     e=None,
     e_reason: str = "",
+    annul=(),
 ) -> models.Appeal:
     """Decide a pending appeal (the superior's superior, or the agency leader).
 
-    Upheld: a new version of the evaluation carries the changes (`final`, `items`
-    keyed by the old item ids, `dd`, `e`), the old one is kept, and the period is
-    recomputed. Rejected: only the reason is recorded. The author is notified.
+    Upheld: a new version of the evaluation carries the changes (`final`; `items` keyed
+    by the old item ids, each with any of done, major_errors, late, late_excused with
+    excuse_reason, review_note; `dd`, `e`), the old one is kept; `annul` lists the ids of
+    the person's violations of the month whose deduction the decision removes (annulled
+    in the ledger with the decision's reason). The person's unit and the units above are
+    re-scored. Rejected: only the reason is recorded. The author is notified.
     """
     appeal = (
         models.Appeal.objects.select_for_update().select_related("evaluation").get(pk=appeal.pk)
@@ -135,7 +168,7 @@ def appeal_decide(
     if not reason:
         _fail("decision_reason", _("Ghi rõ lý do quyết định."))
     if upheld:
-        if not (final or items or dd is not None or e is not None):
+        if not (final or items or dd is not None or e is not None or annul):
             _fail("final", _("Chấp nhận kiến nghị phải kèm điểm được sửa."))
         values = _criterion_scores(evaluation, final or {}, "final")
         new = _copy_version(evaluation, by)
@@ -151,15 +184,7 @@ def appeal_decide(
             for item_id, change in items.items():
                 if item_id not in mapping:
                     raise PermissionDenied(_("Sản phẩm này không thuộc phiếu bị kiến nghị."))
-                row = mapping[item_id]
-                _review(
-                    row,
-                    change.get("major_errors"),
-                    change.get("late"),
-                    change.get("review_note"),
-                    f"items[{item_id}]",
-                )
-                save(row, by)
+                _correct_item(mapping[item_id], change, f"items[{item_id}]", by)
         fields = []
         if dd is not None:
             new.dd_score, new.dd_reason = _leader_criterion(new, dd, dd_reason, "dd")
@@ -170,6 +195,15 @@ def appeal_decide(
         new.scored_by, new.scored_at = by, clock.now()
         _bump(new, by, [*fields, "scored_by", "scored_at"])
         appeal.resulting_evaluation = new
+        for violation_id in annul:
+            violation_annul_on_appeal(
+                violation_id=violation_id,
+                employee_id=evaluation.employee_id,
+                start=period.start,
+                end=period.end,
+                reason=reason,
+                by=by,
+            )
         _recompute_after(period, by, [new.unit_id])
         api_events.result_revised(new)  # API (issue 14): webhooks to subscribed systems
     appeal.state = AppealState.UPHELD if upheld else AppealState.REJECTED

@@ -48,6 +48,11 @@ def _locked_unit_periods(unit_periods) -> list[models.UnitPeriod]:
     return rows
 
 
+DONE_STATES = (EvaluationState.SCORED, EvaluationState.PUBLISHED, EvaluationState.LOCKED)
+"""Scored, or published and not reopened: nobody to wait for (a reopened unit's
+published people are not the ones being corrected)."""
+
+
 @transaction.atomic
 def unit_submit(*, unit_period: models.UnitPeriod, by) -> models.UnitPeriod:
     """The unit's head submits its period once every rated staff member is scored.
@@ -57,7 +62,9 @@ def unit_submit(*, unit_period: models.UnitPeriod, by) -> models.UnitPeriod:
     """
     (row,) = _locked_unit_periods([unit_period])
     period = row.period
-    _period_states(period, (PeriodState.SCORING,))
+    reviewed = period.state in (PeriodState.PUBLISHED, PeriodState.LOCKED)
+    if not (reviewed and row.state == UnitPeriodState.RETURNED):  # else reopened, see
+        _period_states(period, (PeriodState.SCORING,))  # `services.reopening_open`
     require(permissions.can_approve_unit(by, row.unit, _on(period)))
     if row.state not in (UnitPeriodState.DRAFT, UnitPeriodState.RETURNED):
         _fail("state", _("Đơn vị đã gửi kết quả kỳ này."))
@@ -65,7 +72,7 @@ def unit_submit(*, unit_period: models.UnitPeriod, by) -> models.UnitPeriod:
         models.Evaluation.objects.filter(
             period=period, unit=row.unit, is_current=True, is_head=False, not_rated=False
         )
-        .exclude(state=EvaluationState.SCORED)
+        .exclude(state__in=DONE_STATES)
         .order_by("employee__sort_key")
         .values_list("employee__full_name", flat=True)
     )
@@ -78,7 +85,7 @@ def unit_submit(*, unit_period: models.UnitPeriod, by) -> models.UnitPeriod:
     pending = models.UnitPeriod.objects.filter(period=period).exclude(
         state__in=[UnitPeriodState.SUBMITTED, UnitPeriodState.APPROVED]
     )
-    if not pending.exists():
+    if period.state == PeriodState.SCORING and not pending.exists():
         _transition(_locked_period(period), PeriodState.SUBMITTED, by)
     return row
 

@@ -43,6 +43,21 @@ def _change_reason(action: str, written: str = "") -> str:
     return Truncator(f"{action}: {written}" if written else action).chars(column.max_length)
 
 
+def _under_review(evaluation: models.Evaluation) -> bool:
+    """The evaluation was put back to be corrected by a unit's or a person's reopening of
+    its published or locked month (`services.reopening_open`, the only way an evaluation
+    of such a month leaves the published and locked states): its scorer may correct it
+    whatever the period's step."""
+    published = (PeriodState.PUBLISHED, PeriodState.LOCKED)
+    return evaluation.period.state in published and evaluation.state not in published
+
+
+def _editable_states(evaluation: models.Evaluation, allowed) -> None:
+    """`_period_states` for a scorer's change to `evaluation`, which a reopening lifts."""
+    if not _under_review(evaluation):
+        _period_states(evaluation.period, allowed)
+
+
 def _period_states(period: models.Period, allowed, field: str = "period") -> None:
     if period.state == PeriodState.LOCKED:
         _fail(field, _("Kỳ đánh giá đã khoá: không thể thay đổi."))

@@ -423,6 +423,9 @@ def period_lock(*, period: models.Period, by) -> models.Period:
         )
     if models.Appeal.objects.filter(evaluation__period=period, state=AppealState.PENDING).exists():
         _fail("state", _("Còn kiến nghị chưa giải quyết."))
+    reviewed = models.PeriodReopening.objects.filter(period=period, closed_at__isnull=True)
+    if any(reviewed.values_list("reopened_ids", flat=True)):
+        _fail("state", _("Còn đơn vị hoặc người đang được xem xét lại: hãy công bố lại trước."))
     _evaluations_move(period, EvaluationState.LOCKED, by, _change_reason(_("Khoá kỳ đánh giá")))
     return _transition(period, PeriodState.LOCKED, by, locked_at=clock.now())
 

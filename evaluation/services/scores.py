@@ -26,6 +26,7 @@ from .common import (
     _change_reason,
     _criterion_scores,
     _decimal,
+    _editable_states,
     _fail,
     _item_of,
     _lock_in_order,
@@ -35,6 +36,7 @@ from .common import (
     _recompute_after,
     _scorer,
     _store_criteria,
+    _under_review,
     _unit_open_for_head,
     _whole,
 )
@@ -42,7 +44,7 @@ from .common import (
 
 def _head_may_edit(by, evaluation) -> None:
     _scorer(by, evaluation)
-    _period_states(evaluation.period, HEAD_STATES)
+    _editable_states(evaluation, HEAD_STATES)
     if evaluation.state in (EvaluationState.PUBLISHED, EvaluationState.LOCKED):
         _fail("evaluation", _("Kết quả đã công bố: chỉ thay đổi qua kiến nghị."))
     _unit_open_for_head(evaluation)
@@ -63,7 +65,7 @@ def work_item_add_ad_hoc(
     """The head assigns an ad-hoc item to a staff member's period (never their own)."""
     evaluation = _locked_evaluation(evaluation, revision)
     _scorer(by, evaluation)
-    _period_states(evaluation.period, EMPLOYEE_STATES)
+    _editable_states(evaluation, EMPLOYEE_STATES)
     if evaluation.state in (EvaluationState.PUBLISHED, EvaluationState.LOCKED):
         _fail("evaluation", _("Kết quả đã công bố: không giao thêm việc được."))
     _unit_open_for_head(evaluation)
@@ -138,7 +140,7 @@ def delay_certify(
     item = _item_of(item)
     evaluation = _locked_evaluation(item.evaluation, revision)
     require(permissions.can_certify_delay(by, evaluation.employee, _on(evaluation.period)))
-    _period_states(evaluation.period, EMPLOYEE_STATES)
+    _editable_states(evaluation, EMPLOYEE_STATES)
     if evaluation.state in (EvaluationState.PUBLISHED, EvaluationState.LOCKED):
         _fail("evaluation", _("Kết quả đã công bố: chỉ thay đổi qua kiến nghị."))
     _unit_open_for_head(evaluation)
@@ -378,7 +380,8 @@ def _heads_may_edit(by, rows: list[models.Evaluation]) -> None:
     period = rows[0].period
     allowed = permissions.scorable_ids(by, [row.employee for row in rows], _on(period))
     require(all(row.employee_id in allowed for row in rows))
-    _period_states(period, HEAD_STATES)
+    if not all(_under_review(row) for row in rows):
+        _period_states(period, HEAD_STATES)
     if any(row.state in (EvaluationState.PUBLISHED, EvaluationState.LOCKED) for row in rows):
         _fail("evaluation", _("Kết quả đã công bố: chỉ thay đổi qua kiến nghị."))
     staff_units = {row.unit_id for row in rows if not row.is_head}
@@ -466,6 +469,8 @@ def evaluations_bulk_return(*, evaluations, reason: str, by) -> list[models.Eval
     if not rows:
         return rows
     _heads_may_edit(by, rows)
+    if any(_under_review(row) for row in rows):
+        _fail("evaluations", _("Phiếu đang được xem xét lại: người chấm sửa, không trả lại."))
     for row in rows:
         if row.state not in (EvaluationState.SELF_SUBMITTED, EvaluationState.SCORED):
             _fail(

@@ -14,7 +14,7 @@ from .appeals import appeal_decide
 from .inbox import notifications_read
 from .month import appeal_file, my_month, my_results, result_detail, work_evidence
 from .overview import completeness, overview, period_action, units_action
-from .periods import period_list, period_open, period_reopen
+from .periods import period_list, period_open, period_reopen, reopening
 from .quarters import income_list, income_pdf, income_xlsx, quarter_results
 from .scoring import (
     score_add,
@@ -43,6 +43,7 @@ __all__ = [
     "period_open",
     "period_reopen",
     "quarter_results",
+    "reopening",
     "result_detail",
     "score_add",
     "score_bulk",

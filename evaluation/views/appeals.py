@@ -28,6 +28,7 @@ def _get_appeal_for_decider(request, pk: int) -> Appeal:
             "evaluation__employee",
             "evaluation__unit",
             "filed_by",
+            "decided_by__employee",
         ),
         pk=pk,
     )
@@ -41,7 +42,8 @@ def _get_appeal_for_decider(request, pk: int) -> Appeal:
 def appeal_decide(request, pk: int):
     """The superior's superior (or the agency leader) upholds or rejects an appeal.
 
-    Upholding needs the corrected final scores: a new version carries them.
+    Upholding carries what it corrects (general criteria, work items, leader criteria,
+    deductions annulled) into a new version.
     """
     appeal = _get_appeal_for_decider(request, pk)
     evaluation = selectors.with_details(_evaluations()).get(pk=appeal.evaluation_id)
@@ -49,13 +51,14 @@ def appeal_decide(request, pk: int):
     scores = {s.criterion_index: s for s in evaluation.criterion_scores.all()}
     data = request.POST if request.method == "POST" else None
     decision = forms.AppealDecisionForm(data)
-    row = forms.ScoreRowForm(
+    row = forms.AppealCorrectionForm(
         data,
         evaluation=evaluation,
         criteria=rules.general_criteria,
         scores=scores,
-        items=[],
+        items=list(evaluation.work_items.all()),
         leader_rights=evaluation.is_leader,
+        violations=presenters.violations_of(evaluation),
     )
     error_messages = []
     if data is not None and appeal.state == AppealState.PENDING:
@@ -68,6 +71,8 @@ def appeal_decide(request, pk: int):
                     for index, value in row.finals().items()
                     if value is not None and value != getattr(scores.get(index), "final", None)
                 }
+                changes["items"] = row.item_changes()
+                changes["annul"] = row.annulled()
                 changes.update(row.leader_scores() or {})
             try:
                 services.appeal_decide(
@@ -93,7 +98,7 @@ def appeal_decide(request, pk: int):
         "evaluation/appeal_decide.html",
         {
             "appeal": appeal,
-            "b": presenters.breakdown(evaluation, presenters.violations_of(evaluation)),
+            "b": presenters.breakdown(evaluation, row.violations),
             "decision": decision,
             "row": row,
             "error_messages": error_messages,

@@ -3,6 +3,7 @@ and one result explained, with its appeal."""
 
 from __future__ import annotations
 
+from decimal import Decimal as D
 from pathlib import PurePath
 
 from django.contrib import messages
@@ -183,9 +184,25 @@ def _save_month(request, evaluation, revision: int, item_forms, assessment) -> N
 
 
 def _published(queryset):
-    return queryset.filter(
-        is_current=True, state__in=[EvaluationState.PUBLISHED, EvaluationState.LOCKED]
-    )
+    """Current results of published or locked months, those under review included (their
+    published figures are shown until published again: `_as_published`)."""
+    return queryset.filter(is_current=True, period__state__in=selectors.VISIBLE_STATES)
+
+
+def _as_published(evaluations) -> None:
+    """Show the published figures of each of `evaluations` whose month is under review
+    (`services.reopening_open`) instead of those being corrected; 1 query. Each gets
+    `review`: the kept figures (`presenters.Published`) or None."""
+    reviewed = selectors.under_review(evaluations)
+    for evaluation in evaluations:
+        evaluation.review = None
+        if evaluation.pk in reviewed:
+            reopening, figures = reviewed[evaluation.pk]
+            rules = rule_set_from_snapshot(evaluation.rule_set_snapshot)
+            evaluation.review = presenters.published_figures(reopening, figures, rules)
+            for name in selectors.REVIEW_FIGURES:
+                value = figures.get(name) or None
+                setattr(evaluation, name, value if name == "level" or value is None else D(value))
 
 
 def _month_label(period: Period) -> str:
@@ -201,6 +218,7 @@ def my_results(request):
             "-period__year", "-period__number", "-period__start"
         )
     )
+    _as_published(results)
     rows = []
     for evaluation in results:
         rules = rule_set_from_snapshot(evaluation.rule_set_snapshot)
@@ -234,14 +252,20 @@ def result_detail(request, pk: int):
     """One published result explained line by line, with the appeal form or its decision."""
     evaluation = _get_evaluation_for_user(request, pk)
     own = evaluation.employee.user_id == request.user.pk
-    if own and evaluation.state not in (EvaluationState.PUBLISHED, EvaluationState.LOCKED):
+    review = selectors.under_review([evaluation]).get(evaluation.pk)
+    published = evaluation.state in (EvaluationState.PUBLISHED, EvaluationState.LOCKED)
+    if own and not published and review is None:
         raise Http404
     evaluation = selectors.with_details(_evaluations()).get(pk=evaluation.pk)
+    kept = None
+    if review is not None:
+        rules = rule_set_from_snapshot(evaluation.rule_set_snapshot)
+        kept = presenters.published_figures(*review, rules)
     appeals = list(
         Appeal.objects.filter(
             evaluation__period=evaluation.period_id, evaluation__employee=evaluation.employee_id
         )
-        .select_related("decided_by", "resulting_evaluation")
+        .select_related("decided_by__employee", "resulting_evaluation")
         .order_by("-filed_at")
     )
     period = evaluation.period
@@ -253,6 +277,7 @@ def result_detail(request, pk: int):
         and period.appeal_due is not None
         and today <= period.appeal_due
         and not any(appeal.state == AppealState.PENDING for appeal in appeals)
+        and kept is None  # under review: the appeal waits for the corrected result
     )
     return render(
         request,
@@ -261,6 +286,7 @@ def result_detail(request, pk: int):
             "b": presenters.breakdown(evaluation, presenters.violations_of(evaluation)),
             "evaluation": evaluation,
             "own": own,
+            "kept": kept,
             "appeals": appeals,
             "may_appeal": may_appeal,
             "appeal_form": forms.ReasonForm(label=_("Nội dung kiến nghị")),

@@ -22,6 +22,7 @@ from evaluation.models import (
     Evaluation,
     EvaluationState,
     Period,
+    PeriodReopening,
     PeriodState,
     UnitPeriod,
 )
@@ -104,6 +105,15 @@ def overview(request, period_pk: int):
             "not_rated": selectors.not_rated(period=period),
             "exceptions": exceptions,
             "pending_appeals": pending_appeals,
+            "reviews": [
+                row
+                for row in PeriodReopening.objects.filter(
+                    period=period, closed_at__isnull=True
+                ).select_related("unit", "evaluation__employee")
+                if row.reopened_ids
+            ]
+            if signs_off or manages
+            else [],
             "not_submitted": list(
                 Evaluation.objects.filter(
                     period=period,

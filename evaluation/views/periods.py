@@ -1,4 +1,5 @@
-"""The HR officer's periods: the list, opening one, reopening a locked one."""
+"""The HR officer's periods: the list, opening one, reopening one unit, one person or
+a locked month, and publishing a reopening again."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from evaluation import forms, presenters, selectors, services
@@ -16,8 +17,10 @@ from evaluation.models import (
     Cadence,
     Evaluation,
     Period,
+    PeriodReopening,
     RuleSet,
 )
+from evaluation.rulesets import rule_set_from_snapshot
 from hrsystem import clock, permissions
 from hrsystem.models import JobState
 from hrsystem.permissions import viewer
@@ -149,24 +152,92 @@ def period_open(request):
 
 @login_required
 def period_reopen(request, period_pk: int):
-    """HR reopens a locked period for correction, with a written reason (audited)."""
+    """HR reopens one unit, one person (for an appeal) or, a locked month, the whole agency,
+    with a written reason (audited): a first post shows the dry run (whose results go back
+    to be corrected, whose published results the re-score may move), the second confirms."""
     period = _get_period_for_user(request, period_pk)
     _require_manage(request, period.organisation)
-    form = forms.ReasonForm(request.POST or None, label=_("Lý do mở lại"))
+    form = forms.ReopenForm(request.POST or None, period=period)
+    preview = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.period_reopen(
-                period=period, reason=form.cleaned_data["reason"], by=request.user
+        data = form.cleaned_data
+        unit_period, evaluation = data.get("unit"), data.get("evaluation")
+        scoped = data["scope"] != forms.ReopenForm.ALL
+        if scoped:
+            kwargs = (
+                {"evaluation": evaluation}
+                if data["scope"] == forms.ReopenForm.PERSON
+                else {"unit": unit_period.unit}
             )
+        confirmed = request.POST.get("confirm") == "1"
+        try:
+            if not confirmed and scoped:
+                preview = selectors.reopening_scope(period=period, **kwargs)
+            elif scoped:
+                reopening = services.reopening_open(
+                    period=period, reason=data["reason"], by=request.user, **kwargs
+                )
+            elif confirmed:
+                services.period_reopen(period=period, reason=data["reason"], by=request.user)
+            else:
+                preview = selectors.ReopeningScope(
+                    period, None, None, list(period.evaluations.filter(is_current=True)), []
+                )
         except ValidationError as error:
             for text in _messages_of(error):
                 form.add_error(None, text)
         else:
-            messages.success(request, _("Đã mở lại kỳ %(period)s.") % {"period": period})
-            return redirect("evaluation:period_list")
+            if confirmed and scoped:
+                messages.success(request, _("Đã mở lại để xem xét: %(reason)s") % data)
+                return redirect("evaluation:reopening", reopening.pk)
+            if confirmed:
+                messages.success(request, _("Đã mở lại kỳ %(period)s.") % {"period": period})
+                return redirect("evaluation:period_list")
     return render(
         request,
         "evaluation/period_reopen.html",
-        {"form": form, "period": period, "reopenings": period.reopenings.select_related("by")},
+        {
+            "form": form,
+            "period": period,
+            "preview": preview,
+            "reopenings": period.reopenings.select_related("by", "unit", "evaluation__employee"),
+        },
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def reopening(request, pk: int):
+    """One reopening: whose results it reviews, their published figures beside the figures
+    now, and, for the agency leader or HR, publishing the corrected results again."""
+    row = get_object_or_404(
+        PeriodReopening.objects.select_related("period__organisation", "unit", "by"), pk=pk
+    )
+    period = _get_period_for_user(request, row.period_id)
+    may_publish = permissions.can_sign_off(
+        request.user, period.organisation, min(period.end, clock.today())
+    ) or permissions.can_manage_org(request.user, period.organisation)
+    if not may_publish:
+        raise PermissionDenied
+    error_messages = []
+    if request.method == "POST":
+        try:
+            services.reopening_publish(reopening=row, by=request.user)
+        except ValidationError as error:
+            error_messages = _messages_of(error)
+        else:
+            messages.success(request, _("Đã công bố lại kết quả sau khi xem xét."))
+            return redirect("evaluation:reopening", row.pk)
+    rules = rule_set_from_snapshot(period.rule_set_snapshot)
+    people = presenters.review_rows(row, rules)
+    return render(
+        request,
+        "evaluation/reopening.html",
+        {
+            "reopening": row,
+            "period": period,
+            "people": people,
+            "error_messages": error_messages,
+        },
+        status=400 if error_messages else 200,
     )

@@ -40,3 +40,96 @@
     });
   });
 })();
+
+// The people picker (discipline.forms.PersonPicker): choosing a result adds the person as a
+// hidden input beside their name (one only, unless the picker takes several), × takes
+// them off; arrows move between the search box and the results, Escape closes them.
+(function () {
+  "use strict";
+  function pickerOf(element) {
+    return element.closest ? element.closest("[data-picker]") : null;
+  }
+  function options(picker) {
+    return Array.prototype.slice.call(picker.querySelectorAll("[data-picker-choose]"));
+  }
+  function close(picker) {
+    picker.querySelector(".picker__results").innerHTML = "";
+  }
+  function choose(picker, button) {
+    var chosen = picker.querySelector(".picker__chosen");
+    var name = picker.dataset.name;
+    var value = button.dataset.value;
+    if (chosen.querySelector('input[value="' + value + '"]')) {
+      close(picker);
+      return;
+    }
+    if (!picker.hasAttribute("data-multiple")) {
+      chosen.innerHTML = "";
+    }
+    var item = document.createElement("li");
+    item.className = "picker__chip";
+    var input = document.createElement("input");
+    input.type = "hidden";
+    input.name = name;
+    input.value = value;
+    var label = document.createElement("span");
+    label.textContent = button.dataset.label;
+    var remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "picker__remove";
+    remove.setAttribute("data-picker-remove", "");
+    remove.setAttribute("aria-label", (chosen.dataset.removeLabel || "×") + " " + button.dataset.label);
+    remove.textContent = "×";
+    item.appendChild(input);
+    item.appendChild(label);
+    item.appendChild(document.createTextNode(" "));
+    item.appendChild(remove);
+    chosen.appendChild(item);
+    var search = picker.querySelector('input[type="search"]');
+    search.value = "";
+    close(picker);
+    search.focus();
+  }
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    var picker = pickerOf(target);
+    if (!picker) {
+      return;
+    }
+    var option = target.closest("[data-picker-choose]");
+    if (option) {
+      choose(picker, option);
+      return;
+    }
+    var remove = target.closest("[data-picker-remove]");
+    if (remove) {
+      remove.closest("li").remove();
+      picker.querySelector('input[type="search"]').focus();
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    var picker = pickerOf(target);
+    if (!picker) {
+      return;
+    }
+    var list = options(picker);
+    var search = picker.querySelector('input[type="search"]');
+    var index = list.indexOf(target);
+    if (event.key === "Escape") {
+      close(picker);
+      search.focus();
+    } else if (event.key === "ArrowDown" && list.length) {
+      event.preventDefault();
+      list[Math.min(index + 1, list.length - 1)].focus();
+    } else if (event.key === "ArrowUp" && index >= 0) {
+      event.preventDefault();
+      (index === 0 ? search : list[index - 1]).focus();
+    } else if (event.key === "Enter" && target === search) {
+      event.preventDefault(); // Enter in the search box never sends the whole form
+      if (list.length === 1) {
+        choose(picker, list[0]);
+      }
+    }
+  });
+})();

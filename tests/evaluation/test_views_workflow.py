@@ -231,10 +231,14 @@ def test_it_reopens_a_locked_period_only_with_a_reason(client, month):
     month.period.refresh_from_db()
     assert month.period.state == PeriodState.LOCKED
     url = reverse("evaluation:period_reopen", args=[month.period.pk])
-    assert client.post(url, {"reason": ""}).status_code == 400
+    assert client.post(url, {"scope": "all", "reason": "", "confirm": "1"}).status_code == 400
     month.period.refresh_from_db()
     assert month.period.state == PeriodState.LOCKED
-    assert client.post(url, {"reason": "Sai điểm phòng Nội vụ"}).status_code == 302
+    whole = {"scope": "all", "reason": "Sai điểm phòng Nội vụ"}
+    assert client.post(url, whole).status_code == 200  # the dry run first
+    month.period.refresh_from_db()
+    assert month.period.state == PeriodState.LOCKED
+    assert client.post(url, {**whole, "confirm": "1"}).status_code == 302
     month.period.refresh_from_db()
     assert month.period.state == PeriodState.SCORING
 
