@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0008_work_item_source'),
+        ('evaluation', '0009_rule_set_income_coefficients'),
         ('hrsystem', '0004_employee_sort_key'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
