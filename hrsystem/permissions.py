@@ -397,6 +397,15 @@ def can_manage_org(user, organisation: Organisation, on: date | None = None) -> 
     )
 
 
+def organisation_importer_of(grants) -> Organisation | None:
+    """The agency whose organisation the holder of `grants` (role grants in force) may
+    import in the app (`hrsystem.org_import`): the one they are an HR officer of."""
+    for grant in grants:
+        if grant.role == Role.HR_OFFICER and grant.organisation_id is not None:
+            return grant.organisation
+    return None
+
+
 def can_manage_employee(user, employee: Employee, on: date | None = None) -> bool:
     """May `user` change `employee`'s record, posts or roles? HR of their agency; never oneself.
 
@@ -479,6 +488,12 @@ class Viewer:
                 selectors.active_on(self.today), user=self.user.pk
             ).select_related("organisation", "unit")
         )
+
+    @property
+    def organisation_to_import(self) -> Organisation | None:
+        """The agency whose organisation the user imports in the app (no query past
+        `grants`)."""
+        return organisation_importer_of(self.grants)
 
     @property
     def employee(self):

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from hrsystem import views
+from hrsystem import import_views, views
 from hrsystem.forms import LoginForm
 
 account_patterns = [
@@ -28,6 +28,7 @@ organisation_patterns = [
     path("org/", views.org_chart, name="org_chart"),
     path("org/units/<int:unit_id>/", views.unit_detail, name="unit_detail"),
     path("people/", views.directory, name="directory"),
+    path("org/import/", import_views.organisation_import, name="organisation_import"),
 ]
 
 urlpatterns = [

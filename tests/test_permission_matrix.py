@@ -176,6 +176,7 @@ EXPECTED = {
     "hrsystem:org_chart": "anon:302 *:200",
     "hrsystem:unit_detail": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
     "hrsystem:directory": "anon:302 *:200",
+    "hrsystem:organisation_import": "anon:302 to_chuc:200 *:403",
     "evaluation:my_month": "anon:302 *:200",
     "evaluation:my_month_of": "anon:302 nhanvien:200 *:403",
     "evaluation:my_results": "anon:302 *:200",
