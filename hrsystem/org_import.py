@@ -998,8 +998,11 @@ def _sheet_rows(organisation: Organisation, sheet: Sheet) -> list[list]:
         groups = QuotaGroup.objects.filter(organisation=organisation).order_by("name")
         return [[g.name] for g in groups]
     if sheet is PEOPLE:
+        # everyone ever placed in the agency, by their latest assignment: those now in
+        # another agency are that agency's to export
+        ever = Assignment.objects.filter(unit__organisation=organisation).values("employee")
         assignments = (
-            Assignment.objects.filter(unit__organisation=organisation)
+            Assignment.objects.filter(employee__in=ever)
             .select_related("employee__quota_group", "unit", "job_position")
             .order_by("employee__code", "start")
         )
@@ -1016,6 +1019,7 @@ def _sheet_rows(organisation: Organisation, sheet: Sheet) -> list[list]:
                 a.start,
             ]
             for a in latest.values()
+            if a.unit.organisation_id == organisation.pk
         ]
     posts = (
         Post.objects.filter(unit__organisation=organisation)

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from hrsystem import org_import
+from hrsystem import org_import, services
 from hrsystem.models import Employee, JobPosition, Post, QuotaGroup, StandardTask, Unit
 
 pytestmark = pytest.mark.django_db
@@ -213,3 +213,18 @@ def test_an_hr_officer_imports_only_into_their_agency(agency):
 def test_someone_who_does_not_keep_the_agency_cannot_import(agency):
     with pytest.raises(PermissionDenied):
         _run(agency.organisation, _book({"Đơn vị": [NEW_UNIT]}), by=agency.users["thu"])
+
+
+def test_a_person_transferred_away_is_left_to_their_new_agency(agency):
+    org = agency.organisation
+    khach_unit = agency.units["TD-VP"]
+    position = JobPosition.objects.get(organisation=agency.other_organisation)
+    services.employee_transfer(
+        employee=agency.employees["anh"],
+        unit=khach_unit,
+        job_position=position,
+        start=agency.today,
+    )
+    report = _run(org, org_import.export(org))
+    assert report.ok and report.changes == 0
+    assert "BX013" not in {line.key for line in report.lines}
