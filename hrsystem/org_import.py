@@ -709,6 +709,7 @@ def _import_people(run: _Run, rows: Rows) -> dict[str, Employee]:
     codes = [_text(values.get("code")) for _n, values in rows]
     people = {e.code: e for e in Employee.objects.filter(code__in=codes)}
     placed = _current_assignments(people.values())
+    new: list[tuple[int, dict, dict]] = []
     fields = {
         "code": "code",
         "full_name": "full_name",
@@ -751,19 +752,19 @@ def _import_people(run: _Run, rows: Rows) -> dict[str, Employee]:
             "quota_group": group,
         }
         if employee is None:
-            made = _write(
-                run,
-                sheet,
-                number,
-                values,
-                fields,
-                lambda c=cells, u=unit, p=position, r=record: services.employee_create(
-                    code=c["code"], unit=u, job_position=p, start=c["start"], by=run.by, **r
-                ),
+            new.append(
+                (
+                    number,
+                    values,
+                    {
+                        "code": cells["code"],
+                        "unit": unit,
+                        "job_position": position,
+                        "start": cells["start"],
+                        **record,
+                    },
+                )
             )
-            if made is not None:
-                people[made.code] = made
-                run.line(sheet, number, NEW, made.code)
             continue
         current = placed.get(employee.pk)
         if current is None or current.unit.organisation_id != run.organisation.pk:
@@ -817,7 +818,30 @@ def _import_people(run: _Run, rows: Rows) -> dict[str, Employee]:
         ):
             continue
         run.line(sheet, number, CHANGED if changes or moved else UNCHANGED, employee.code)
+    _create_people(run, new, fields, people)
     return people
+
+
+def _create_people(run: _Run, new: list, fields: dict, people: dict[str, Employee]) -> None:
+    """The new people of the sheet, created together (`services.employee_create_many`);
+    each refused row reported on its cells."""
+    if not new:
+        return
+    try:
+        made = services.employee_create_many(
+            organisation=run.organisation, rows=[row for _n, _v, row in new], by=run.by
+        )
+    except ValidationError as error:
+        for key, texts in error.message_dict.items():
+            index, _dot, name = key.removeprefix("rows[").partition("].")
+            number, values, _row = new[int(index)]
+            column = fields.get(name)
+            for text in texts:
+                run.problem(PEOPLE, number, column, values.get(column) if column else "", text)
+        return
+    for (number, _values, _row), employee in zip(new, made, strict=True):
+        people[employee.code] = employee
+        run.line(PEOPLE, number, NEW, employee.code)
 
 
 def _current_assignments(people) -> dict[int, Assignment]:

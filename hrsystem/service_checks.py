@@ -32,6 +32,11 @@ def audit_reason(reason: str) -> Iterator[None]:
         _REASON.reset(token)
 
 
+def current_reason() -> str | None:
+    """The reason of the enclosing `audit_reason` block (for bulk history rows)."""
+    return _REASON.get()
+
+
 def save(obj, by, **kwargs) -> None:
     """Save `obj` with `by` (when given) as the user of its audit-history row, and the
     reason of the enclosing `audit_reason` block, if any."""

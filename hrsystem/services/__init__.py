@@ -37,6 +37,7 @@ from .organisation import (
 )
 from .people import (
     employee_create,
+    employee_create_many,
     employee_leave,
     employee_transfer,
     employee_transfer_validate,
@@ -64,6 +65,7 @@ __all__ = [
     "deputy_delegation_end",
     "deputy_delegation_validate",
     "employee_create",
+    "employee_create_many",
     "employee_leave",
     "employee_transfer",
     "employee_transfer_validate",

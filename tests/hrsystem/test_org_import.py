@@ -228,3 +228,9 @@ def test_a_person_transferred_away_is_left_to_their_new_agency(agency):
     report = _run(org, org_import.export(org))
     assert report.ok and report.changes == 0
     assert "BX013" not in {line.key for line in report.lines}
+
+
+def test_a_new_persons_bad_email_is_refused_on_its_cell(agency):
+    bad = [*NEW_PERSON[:5], "khong-phai-thu", *NEW_PERSON[6:]]
+    problems, _report = _refused(agency, {"Đơn vị": [NEW_UNIT], "Cán bộ": [NEW_PERSON, bad]})
+    assert problems == [("Cán bộ", 3, "Thư điện tử", "khong-phai-thu")]

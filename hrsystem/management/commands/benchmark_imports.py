@@ -66,37 +66,43 @@ def _workbook(people: int) -> bytes:
     """The generated agency: a root unit, units of UNIT_SIZE people, 20 positions with two
     tasks each, 5 quota groups, a head and a deputy in every unit."""
     units = max(1, people // UNIT_SIZE)
-    sheets = {
-        org_import.UNITS: [["ROOT", "Lãnh đạo", ""]]
-        + [[f"U{u:05d}", f"Phòng {u}", "ROOT"] for u in range(units)],
-        org_import.POSITIONS: [[f"P{p:02d}", f"Vị trí {p}", ""] for p in range(20)],
-        org_import.TASKS: [
-            [f"P{p:02d}", f"Nhiệm vụ {t}", "việc", "1,5", 2, "Tháng"]
-            for p in range(20)
-            for t in range(2)
-        ],
-        org_import.GROUPS: [[f"Nhóm {g}"] for g in range(5)],
-        org_import.PEOPLE: [
+    unit_rows = [["ROOT", "Lãnh đạo", ""]]
+    unit_rows += [[f"U{u:05d}", f"Phòng {u}", "ROOT"] for u in range(units)]
+    people_rows = [
+        [
+            f"B{n:06d}",
+            f"Nguyễn Văn Số {n}",
+            f"U{n % units:05d}",
+            f"P{n % 20:02d}",
+            "Công chức",
+            f"b{n}@bench.gov.vn",
+            f"Nhóm {n % 5}",
+            START,
+        ]
+        for n in range(people)
+    ]
+    post_rows = [
+        [f"B{u + units * rank:06d}", f"U{u:05d}", kind, START, ""]
+        for u in range(units)
+        for rank, kind in ((0, "Trưởng"), (1, "Phó"))
+    ]
+    sheets = [
+        (org_import.UNITS, unit_rows),
+        (org_import.POSITIONS, [[f"P{p:02d}", f"Vị trí {p}", ""] for p in range(20)]),
+        (
+            org_import.TASKS,
             [
-                f"B{n:06d}",
-                f"Nguyễn Văn Số {n}",
-                f"U{n % units:05d}",
-                f"P{n % 20:02d}",
-                "Công chức",
-                f"b{n}@bench.gov.vn",
-                f"Nhóm {n % 5}",
-                START,
-            ]
-            for n in range(people)
-        ],
-        org_import.POSTS: [
-            [f"B{u + units * rank:06d}", f"U{u:05d}", kind, START, ""]
-            for u in range(units)
-            for rank, kind in ((0, "Trưởng"), (1, "Phó"))
-        ],
-    }
+                [f"P{p:02d}", f"Nhiệm vụ {t}", "việc", "1,5", 2, "Tháng"]
+                for p in range(20)
+                for t in range(2)
+            ],
+        ),
+        (org_import.GROUPS, [[f"Nhóm {g}"] for g in range(5)]),
+        (org_import.PEOPLE, people_rows),
+        (org_import.POSTS, post_rows),
+    ]
     workbook = openpyxl.Workbook(write_only=True)
-    for sheet, rows in sheets.items():
+    for sheet, rows in sheets:
         worksheet = workbook.create_sheet(sheet.title)
         worksheet.append(list(sheet.columns.values()))
         for row in rows:
