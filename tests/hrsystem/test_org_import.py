@@ -231,6 +231,6 @@ def test_a_person_transferred_away_is_left_to_their_new_agency(agency):
 
 
 def test_a_new_persons_bad_email_is_refused_on_its_cell(agency):
-    bad = [*NEW_PERSON[:5], "khong-phai-thu", *NEW_PERSON[6:]]
+    bad = ["BX101", *NEW_PERSON[1:5], "khong-phai-thu", *NEW_PERSON[6:]]
     problems, _report = _refused(agency, {"Đơn vị": [NEW_UNIT], "Cán bộ": [NEW_PERSON, bad]})
     assert problems == [("Cán bộ", 3, "Thư điện tử", "khong-phai-thu")]
