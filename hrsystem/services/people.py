@@ -129,7 +129,12 @@ def employee_create_many(*, organisation, rows: list[dict], by=None) -> list[Emp
         unit, position = row["unit"], row["job_position"]
         assignment = Assignment(unit=unit, job_position=position, start=row["start"])
         found: dict[str, str] = {}
-        for obj, exclude in ((employee, ["search_name", "sort_key"]), (assignment, ["employee"])):
+        # foreign keys are the instances given, checked below: no query per row
+        checks = (
+            (employee, ["search_name", "sort_key", "quota_group", "user"]),
+            (assignment, ["employee", "unit", "job_position"]),
+        )
+        for obj, exclude in checks:
             try:
                 _fields_valid(obj, exclude=exclude)
             except ValidationError as error:
