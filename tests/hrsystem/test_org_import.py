@@ -7,7 +7,7 @@ import io
 
 import openpyxl
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from hrsystem import org_import, services
 from hrsystem.models import Employee, JobPosition, Post, QuotaGroup, StandardTask, Unit
@@ -234,3 +234,24 @@ def test_a_new_persons_bad_email_is_refused_on_its_cell(agency):
     bad = ["BX101", *NEW_PERSON[1:5], "khong-phai-thu", *NEW_PERSON[6:]]
     problems, _report = _refused(agency, {"Đơn vị": [NEW_UNIT], "Cán bộ": [NEW_PERSON, bad]})
     assert problems == [("Cán bộ", 3, "Thư điện tử", "khong-phai-thu")]
+
+
+def test_creating_many_people_holds_the_services_rules(agency):
+    org = agency.organisation
+    position = JobPosition.objects.get(organisation=org, code="VT")
+    row = {"code": "BX200", "full_name": "Hà Văn Hai", "job_position": position}
+    rows = [
+        {**row, "unit": agency.units["VP"], "start": agency.today},
+        {**row, "code": "BX012", "unit": agency.units["VP"], "start": agency.today},
+        {**row, "code": "BX201", "unit": agency.units["TD-VP"], "start": agency.today},
+    ]
+    with pytest.raises(ValidationError) as refused:
+        services.employee_create_many(organisation=org, rows=rows, by=agency.users["lan"])
+    assert sorted(refused.value.message_dict) == [
+        "rows[1].code",
+        "rows[2].job_position",
+        "rows[2].unit",
+    ]
+    assert not Employee.objects.filter(code="BX200").exists()
+    with pytest.raises(PermissionDenied):
+        services.employee_create_many(organisation=org, rows=rows[:1], by=agency.users["thu"])
