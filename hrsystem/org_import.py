@@ -891,6 +891,7 @@ def _import_posts(run: _Run, rows: Rows, people: dict[str, Employee]) -> None:
         "start": "start",
         "end": "end",
     }
+    new: list[tuple[int, dict, str, dict]] = []
     for number, values in rows:
         cells = _cells(run, sheet, number, values, readers)
         if cells is None:
@@ -907,18 +908,20 @@ def _import_posts(run: _Run, rows: Rows, people: dict[str, Employee]) -> None:
         label = f"{employee.code} · {unit.code} · {day_text(cells['start'])}"
         post = stored.get((employee.code, unit.code, cells["kind"], cells["start"]))
         if post is None:
-            made = _write(
-                run,
-                sheet,
-                number,
-                values,
-                fields,
-                lambda e=employee, u=unit, c=cells: services.post_assign(
-                    employee=e, unit=u, kind=c["kind"], start=c["start"], end=c["end"], by=run.by
-                ),
+            new.append(
+                (
+                    number,
+                    values,
+                    label,
+                    {
+                        "employee": employee,
+                        "unit": unit,
+                        "kind": cells["kind"],
+                        "start": cells["start"],
+                        "end": cells["end"],
+                    },
+                )
             )
-            if made is not None:
-                run.line(sheet, number, NEW, label)
             continue
         if post.end == cells["end"]:
             run.line(sheet, number, UNCHANGED, label)
@@ -945,6 +948,23 @@ def _import_posts(run: _Run, rows: Rows, people: dict[str, Employee]) -> None:
             is not None
         ):
             run.line(sheet, number, CHANGED, label)
+
+    if not new:
+        return
+    try:
+        services.post_assign_many(
+            organisation=run.organisation, rows=[row for *_r, row in new], by=run.by
+        )
+    except ValidationError as error:
+        for key, texts in error.message_dict.items():
+            index, _dot, name = key.removeprefix("rows[").partition("].")
+            number, values, _label, _row = new[int(index)]
+            column = fields.get(name)
+            for text in texts:
+                run.problem(sheet, number, column, values.get(column) if column else "", text)
+        return
+    for number, _values, label, _row in new:
+        run.line(sheet, number, NEW, label)
 
 
 def row_count(book: dict[str, Rows]) -> int:

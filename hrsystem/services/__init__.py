@@ -49,6 +49,7 @@ from .posts import (
     deputy_delegation_end,
     deputy_delegation_validate,
     post_assign,
+    post_assign_many,
     post_end,
     post_validate,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "organisation_create",
     "organisation_update",
     "post_assign",
+    "post_assign_many",
     "post_end",
     "post_validate",
     "quota_group_create",

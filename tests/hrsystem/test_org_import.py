@@ -255,3 +255,19 @@ def test_creating_many_people_holds_the_services_rules(agency):
     assert not Employee.objects.filter(code="BX200").exists()
     with pytest.raises(PermissionDenied):
         services.employee_create_many(organisation=org, rows=rows[:1], by=agency.users["thu"])
+
+
+def test_two_new_posts_of_the_file_overlapping_each_other_are_refused(agency):
+    head = ["BX100", "KT", "Trưởng", "01/01/2026", ""]
+    other = [*NEW_PERSON]
+    other[0] = "BX101"
+    problems, report = _refused(
+        agency,
+        {
+            "Đơn vị": [NEW_UNIT],
+            "Cán bộ": [NEW_PERSON, other],
+            "Chức vụ": [head, ["BX101", "KT", "Trưởng", "01/06/2026", ""]],
+        },
+    )
+    assert problems == [("Chức vụ", 3, "Từ ngày", "01/06/2026")]
+    assert "Trịnh Văn Mới" in report.problems[0].expected
