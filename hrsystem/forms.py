@@ -90,3 +90,21 @@ class CatalogueImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
         error_messages={"required": _("Chọn tệp cần nhập.")},
     )
+
+
+class OrganisationImportForm(forms.Form):
+    """The workbook of the agency's organisation to check, and why it is imported
+    (`hrsystem.org_import`)."""
+
+    file = forms.FileField(
+        label=_("Tệp tổ chức (.xlsx cả các trang, hoặc .csv một trang)"),
+        help_text=_("Dòng 1 của mỗi trang là tên cột như tệp mẫu."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        error_messages={"required": _("Chọn tệp cần nhập.")},
+    )
+    reason = forms.CharField(
+        label=_("Lý do nhập"),
+        max_length=100,
+        help_text=_("Ghi vào lịch sử thay đổi của từng dòng được nhập."),
+        error_messages={"required": _("Hãy ghi lý do nhập tệp.")},
+    )

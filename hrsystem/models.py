@@ -432,14 +432,19 @@ class Employee(models.Model):
         return f"{self.full_name} ({self.code})"
 
     def save(self, *args, **kwargs) -> None:
-        self.full_name = nfc(self.full_name)
-        self.search_name = search_key(f"{self.full_name} {self.code}")
-        self.sort_key = name_sort_key(self.full_name)
+        self.fill_keys()
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
         self.full_name = nfc(self.full_name)
         self.code = self.code.strip()
+
+    def fill_keys(self) -> None:
+        """The name in NFC and the search and sort keys, as `save` stores them (bulk
+        inserts, which skip `save`, call it themselves)."""
+        self.full_name = nfc(self.full_name)
+        self.search_name = search_key(f"{self.full_name} {self.code}")
+        self.sort_key = name_sort_key(self.full_name)
 
 
 class Assignment(models.Model):

@@ -410,9 +410,10 @@ def can_manage_org(user, organisation: Organisation, on: date | None = None) -> 
 
 def hr_organisation(grants) -> Organisation | None:
     """The agency whose HR officer the holder of `grants` (role grants in force) is, if any:
-    the one who keeps its work-product catalogue in the app (`hrsystem.imports`)."""
+    the one whose catalogue (`hrsystem.imports`) and organisation (`hrsystem.org_import`)
+    they import in the app."""
     for grant in grants:
-        if grant.role == Role.HR_OFFICER:
+        if grant.role == Role.HR_OFFICER and grant.organisation_id is not None:
             return grant.organisation
     return None
 

@@ -1,6 +1,9 @@
 """Checks every app's services share: refuse without permission, fail with field errors,
 save with the audit user."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,10 +16,35 @@ def require(allowed: bool) -> None:
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
 
 
+_REASON: ContextVar[str | None] = ContextVar("audit_reason", default=None)
+REASON_LENGTH = 100
+"""The history tables' `history_change_reason` length."""
+
+
+@contextmanager
+def audit_reason(reason: str) -> Iterator[None]:
+    """Every history row that `save` writes inside the block records `reason` (an import
+    names its file and why it was loaded)."""
+    token = _REASON.set(reason[:REASON_LENGTH])
+    try:
+        yield
+    finally:
+        _REASON.reset(token)
+
+
+def current_reason() -> str | None:
+    """The reason of the enclosing `audit_reason` block (for bulk history rows)."""
+    return _REASON.get()
+
+
 def save(obj, by, **kwargs) -> None:
-    """Save `obj` with `by` (when given) as the user of its audit-history row."""
+    """Save `obj` with `by` (when given) as the user of its audit-history row, and the
+    reason of the enclosing `audit_reason` block, if any."""
     if by is not None:
         obj._history_user = by
+    reason = _REASON.get()
+    if reason is not None:
+        obj._change_reason = reason
     obj.save(**kwargs)
 
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from hrsystem import views
+from hrsystem import import_views, views
 from hrsystem.forms import LoginForm
 
 account_patterns = [
@@ -30,6 +30,7 @@ organisation_patterns = [
     path("people/", views.directory, name="directory"),
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
     path("catalogue/import/", views.catalogue_import, name="catalogue_import"),
+    path("org/import/", import_views.organisation_import, name="organisation_import"),
 ]
 
 urlpatterns = [

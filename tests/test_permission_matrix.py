@@ -197,6 +197,7 @@ EXPECTED = {
     "hrsystem:directory": "anon:302 *:200",
     "hrsystem:job_status": "anon:302 truong_phong:200 to_chuc:200 admin:200 *:403",
     "hrsystem:catalogue_import": "anon:302 to_chuc:200 *:403",
+    "hrsystem:organisation_import": "anon:302 to_chuc:200 *:403",
     "evaluation:my_month": "anon:302 *:200",
     "evaluation:my_month_of": "anon:302 nhanvien:200 *:403",
     "evaluation:my_results": "anon:302 *:200",

@@ -38,6 +38,7 @@ from .organisation import (
 )
 from .people import (
     employee_create,
+    employee_create_many,
     employee_leave,
     employee_transfer,
     employee_transfer_validate,
@@ -49,6 +50,7 @@ from .posts import (
     deputy_delegation_end,
     deputy_delegation_validate,
     post_assign,
+    post_assign_many,
     post_end,
     post_validate,
 )
@@ -67,6 +69,7 @@ __all__ = [
     "deputy_delegation_end",
     "deputy_delegation_validate",
     "employee_create",
+    "employee_create_many",
     "employee_leave",
     "employee_transfer",
     "employee_transfer_validate",
@@ -80,6 +83,7 @@ __all__ = [
     "organisation_update",
     "people_receive",
     "post_assign",
+    "post_assign_many",
     "post_end",
     "posts_receive",
     "post_validate",

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from hrsystem import permissions, selectors
 from hrsystem.models import (
@@ -18,7 +19,7 @@ from hrsystem.models import (
     QuotaGroup,
     Unit,
 )
-from hrsystem.service_checks import day_text, raise_if, require, save
+from hrsystem.service_checks import current_reason, day_text, raise_if, require, save
 
 from .common import ONE_DAY, _apply, _fields_valid, _keep_people
 
@@ -95,6 +96,75 @@ def employee_create(
     assignment.employee = employee
     save(assignment, by)
     return employee
+
+
+BULK_BATCH = 2000
+
+
+@transaction.atomic
+def employee_create_many(*, organisation, rows: list[dict], by=None) -> list[Employee]:
+    """Create many people of `organisation` at once (an agency's first load).
+
+    Each row holds `employee_create`'s keywords (code, full_name, unit, job_position,
+    start, category, email, quota_group); the same rules are checked for the whole set
+    (fields, codes unique among the rows and with those stored, unit, position and group
+    of the agency), then people and first assignments are written with bulk inserts and
+    their history rows (`by`, and the reason of the enclosing `audit_reason`). Every bad
+    row is reported, keyed `rows[i].field`; one bad row and nothing is written.
+    """
+    _keep_people(by, organisation)
+    codes = [str(row["code"]).strip() for row in rows]
+    taken = dict(Employee.objects.filter(code__in=codes).values_list("code", "full_name"))
+    errors: dict[str, list[str]] = {}
+    employees, assignments, seen = [], [], {}
+    for index, row in enumerate(rows):
+        employee = Employee(
+            code=row["code"],
+            full_name=row["full_name"],
+            category=row.get("category", Category.CONG_CHUC),
+            email=row.get("email", ""),
+            quota_group=row.get("quota_group"),
+        )
+        employee.clean()
+        unit, position = row["unit"], row["job_position"]
+        assignment = Assignment(unit=unit, job_position=position, start=row["start"])
+        found: dict[str, str] = {}
+        # foreign keys are the instances given, checked below: no query per row
+        checks = (
+            (employee, ["search_name", "sort_key", "quota_group", "user"]),
+            (assignment, ["employee", "unit", "job_position"]),
+        )
+        for obj, exclude in checks:
+            try:
+                _fields_valid(obj, exclude=exclude)
+            except ValidationError as error:
+                found.update({name: msgs[0] for name, msgs in error.message_dict.items()})
+        if employee.code in taken or employee.code in seen:
+            name = taken.get(employee.code) or seen[employee.code]
+            found["code"] = _("Mã cán bộ %(code)s đã được dùng cho %(name)s.") % {
+                "code": employee.code,
+                "name": name,
+            }
+        seen.setdefault(employee.code, employee.full_name)
+        if unit.organisation_id != organisation.pk:
+            found["unit"] = _("Đơn vị %(unit)s không thuộc cơ quan này.") % {"unit": unit}
+        found |= _placement_errors(unit, position)
+        group = employee.quota_group
+        if group is not None and group.organisation_id != organisation.pk:
+            found["quota_group"] = _("Nhóm này thuộc cơ quan khác.")
+        for name, text in found.items():
+            errors.setdefault(f"rows[{index}].{name}", []).append(text)
+        employee.fill_keys()
+        employees.append(employee)
+        assignments.append(assignment)
+    if errors:
+        raise ValidationError(errors)
+    history = {"default_user": by, "default_change_reason": current_reason()}
+    employees = bulk_create_with_history(employees, Employee, batch_size=BULK_BATCH, **history)
+    for employee, assignment in zip(employees, assignments, strict=True):
+        assignment.employee = employee
+    bulk_create_with_history(assignments, Assignment, batch_size=BULK_BATCH, **history)
+    return employees
 
 
 EMPLOYEE_EDITABLE = {"full_name", "category", "email", "user", "quota_group", "is_active"}

@@ -2,18 +2,22 @@
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from hrsystem import permissions, selectors
 from hrsystem.models import (
+    Assignment,
     DeputyDelegation,
     Employee,
+    Organisation,
     Post,
     PostKind,
     Unit,
 )
-from hrsystem.service_checks import day_text, raise_if, require, save
+from hrsystem.service_checks import current_reason, day_text, raise_if, require, save
 
 from .common import _dates_error, _fields_valid
 
@@ -30,27 +34,35 @@ def post_validate(post: Post, *, changed: str = "start") -> None:
     the unit (`post_assign`, `post_end`). Overlaps are reported on `changed`.
     """
     _fields_valid(post)
-    errors = _dates_error(post.start, post.end)
-    raise_if(errors)
+    raise_if(_dates_error(post.start, post.end))
     placed = selectors.assignment_on(post.employee, on=post.start)
-    if placed is None or placed.unit.organisation_id != post.unit.organisation_id:
-        errors["employee"] = _("%(name)s không công tác tại %(agency)s vào ngày %(day)s.") % {
-            "name": post.employee.full_name,
-            "agency": post.unit.organisation,
-            "day": day_text(post.start),
-        }
     overlapping = (
         Post.objects.filter(selectors.overlapping(post.start, post.end), unit=post.unit)
         .exclude(pk=post.pk)
         .select_related("employee")
     )
-    own = overlapping.filter(employee=post.employee)
-    if post.kind in _COMBINABLE:
-        own = own.exclude(kind__in=_COMBINABLE - {post.kind})
-    own = own.first()
+    agency = placed.unit.organisation_id if placed else None
+    raise_if(_post_errors(post, agency, list(overlapping), changed))
+
+
+def _post_errors(post: Post, agency_id: int | None, overlapping: list[Post], changed: str):
+    """The rules of `post_validate` once the holder's agency on `start` and the unit's
+    posts overlapping the interval (in the model's order) are known; no query."""
+    errors = {}
+    if agency_id != post.unit.organisation_id:
+        errors["employee"] = _("%(name)s không công tác tại %(agency)s vào ngày %(day)s.") % {
+            "name": post.employee.full_name,
+            "agency": post.unit.organisation,
+            "day": day_text(post.start),
+        }
+    others = _COMBINABLE - {post.kind} if post.kind in _COMBINABLE else set()
+    own = next(
+        (p for p in overlapping if p.employee_id == post.employee_id and p.kind not in others),
+        None,
+    )
     clash = None
     if post.kind in (PostKind.HEAD, PostKind.ACTING):
-        clash = overlapping.filter(kind=post.kind).first()
+        clash = next((p for p in overlapping if p.kind == post.kind), None)
     if own is not None:
         errors[changed] = _(
             "%(name)s đã giữ chức vụ %(kind)s tại %(unit)s từ %(start)s đến %(end)s."
@@ -72,7 +84,72 @@ def post_validate(post: Post, *, changed: str = "start") -> None:
             "start": day_text(clash.start),
             "end": day_text(clash.end),
         }
-    raise_if(errors)
+    return errors
+
+
+def _overlaps(row, start: date, end: date | None) -> bool:
+    """In Python, `selectors.overlapping(start, end)` for one row."""
+    return (row.end is None or row.end >= start) and (end is None or row.start <= end)
+
+
+@transaction.atomic
+def post_assign_many(*, organisation: Organisation, rows: list[dict], by=None) -> list[Post]:
+    """Appoint many posts of `organisation` at once (an agency's first load).
+
+    Each row holds `post_assign`'s keywords (employee, unit, kind, start, end); the rules
+    of `post_validate` are checked for the whole set against the stored posts and the
+    rows above (the units locked, a constant number of queries), then the posts are
+    written with bulk inserts and their history rows (`by`, and the reason of the
+    enclosing `audit_reason`). Every bad row is reported, keyed `rows[i].field`; one bad
+    row and nothing is written. `by` must keep the agency and may not appoint themselves.
+    """
+    if by is not None:
+        require(permissions.can_manage_org(by, organisation))
+        require(all(row["employee"].user_id != by.pk for row in rows))
+    unit_ids = {row["unit"].pk for row in rows}
+    list(Unit.objects.select_for_update().filter(pk__in=unit_ids))
+    posts_of: dict[int, list[Post]] = {pk: [] for pk in unit_ids}
+    for stored in Post.objects.filter(unit__in=unit_ids).select_related("employee"):
+        posts_of[stored.unit_id].append(stored)
+    placements: dict[int, list[Assignment]] = {}
+    assignments = Assignment.objects.filter(employee__in={row["employee"].pk for row in rows})
+    for assignment in assignments.select_related("unit"):
+        placements.setdefault(assignment.employee_id, []).append(assignment)
+    errors: dict[str, list[str]] = {}
+    made = []
+    for index, row in enumerate(rows):
+        post = Post(**row)
+        found = {}
+        try:
+            _fields_valid(post, exclude=["employee", "unit"])
+        except ValidationError as error:
+            found = {name: msgs[0] for name, msgs in error.message_dict.items()}
+        found = found or _dates_error(post.start, post.end)
+        if not found:
+            placed = next(
+                (
+                    a
+                    for a in placements.get(post.employee_id, [])
+                    if _overlaps(a, post.start, post.start)
+                ),
+                None,
+            )
+            overlapping = sorted(
+                (p for p in posts_of[post.unit_id] if _overlaps(p, post.start, post.end)),
+                key=lambda p: (p.kind, p.start),
+            )
+            agency = placed.unit.organisation_id if placed else None
+            found = _post_errors(post, agency, overlapping, "start")
+        if post.unit.organisation_id != organisation.pk:
+            found["unit"] = _("Đơn vị %(unit)s không thuộc cơ quan này.") % {"unit": post.unit}
+        for name, text in found.items():
+            errors.setdefault(f"rows[{index}].{name}", []).append(text)
+        posts_of[post.unit_id].append(post)
+        made.append(post)
+    if errors:
+        raise ValidationError(errors)
+    history = {"default_user": by, "default_change_reason": current_reason()}
+    return bulk_create_with_history(made, Post, batch_size=2000, **history)
 
 
 @transaction.atomic
