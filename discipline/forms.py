@@ -18,6 +18,8 @@ from hrsystem.forms import WholeNumberField, refuse_foreign_digits
 
 from . import display
 from .models import (
+    ApologyChannel,
+    ApologyReason,
     ComplaintChannel,
     DisciplineForm,
     InspectionKind,
@@ -366,9 +368,28 @@ class SettleForm(forms.Form):
     settled_on = _date(_("Ngày trả kết quả"))
 
 
-class LetterForm(forms.Form):
-    number = forms.CharField(label=_("Số văn bản xin lỗi"), max_length=64)
-    sent_on = _date(_("Ngày gửi"))
+class ApologyForm(forms.Form):
+    """An apology to the citizen; `reasons` are the ones that fit what it answers."""
+
+    reason = forms.ChoiceField(label=_("Xin lỗi vì"))
+    recipient = forms.CharField(label=_("Gửi tổ chức, công dân"), max_length=255)
+    cause = _reason(_("Nguyên nhân đã nêu"))
+    signed_by = PersonChoiceField(label=_("Người ký, người xin lỗi"), queryset=None)
+    channel = forms.ChoiceField(label=_("Hình thức"), choices=ApologyChannel.choices)
+    number = forms.CharField(
+        label=_("Số văn bản xin lỗi"),
+        max_length=64,
+        required=False,
+        help_text=_("Bắt buộc khi xin lỗi bằng thư, văn bản."),
+    )
+    sent_on = _date(_("Ngày xin lỗi"))
+
+    def __init__(self, *args, reasons, signers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [
+            (value, label) for value, label in ApologyReason.choices if value in reasons
+        ]
+        self.fields["signed_by"].queryset = signers
 
 
 class ExcuseForm(forms.Form):

@@ -151,6 +151,16 @@ class DisciplinePolicy(models.Model):
             "tổ kiểm tra công vụ."
         ),
     )
+    apology_notice_days = models.PositiveSmallIntegerField(
+        _("báo trước hồ sơ sắp đến hạn (ngày làm việc)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(20)],
+        help_text=_(
+            "Hồ sơ chưa trả có hạn trong số ngày làm việc này được nêu để người đứng đầu "
+            "kịp thông báo, xin lỗi. Để trống: dùng mặc định của hệ thống."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -705,19 +715,71 @@ class DossierRecord(models.Model):
         return f"{self.code} — {self.citizen_name}"
 
 
-class ApologyLetter(models.Model):
-    """The apology letter (thư xin lỗi) sent to the citizen for a late dossier.
+class ApologyReason(models.TextChoices):
+    LATE_DOSSIER = "late_dossier", _("Hồ sơ trễ hạn")
+    ATTITUDE = "attitude", _("Thái độ phục vụ")
+    WRONG_RESULT = "wrong_result", _("Kết quả giải quyết sai")
 
-    It is due before the dossier's due date; one sent after it is flagged.
+
+class ApologyChannel(models.TextChoices):
+    LETTER = "letter", _("Thư, văn bản")
+    IN_PERSON = "in_person", _("Trực tiếp")
+    PHONE = "phone", _("Điện thoại")
+    ELECTRONIC = "electronic", _("Thư điện tử, cổng dịch vụ công")
+
+
+class ApologyLetter(models.Model):
+    """An apology (xin lỗi) to a citizen for a failing of the agency: a late dossier, the
+    staff's attitude (a substantiated complaint) or a wrong result.
+
+    It answers exactly one dossier or one substantiated complaint; `unit` is the unit
+    concerned (the dossier's or the complaint's), for the head's accountability and the
+    monthly report. A late-dossier apology is due before the dossier's due date; one sent
+    after it is flagged.
     """
 
+    organisation = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="apologies", verbose_name=_("cơ quan")
+    )
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, related_name="apologies", verbose_name=_("đơn vị")
+    )
+    reason = models.CharField(
+        _("xin lỗi vì"),
+        max_length=16,
+        choices=ApologyReason.choices,
+        default=ApologyReason.LATE_DOSSIER,
+    )
     dossier = models.OneToOneField(
         DossierRecord,
         models.PROTECT,
+        null=True,
+        blank=True,
         related_name="apology_letter",
         verbose_name=_("hồ sơ"),
     )
-    number = models.CharField(_("số văn bản"), max_length=64)
+    complaint = models.OneToOneField(
+        "Complaint",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="apology",
+        verbose_name=_("phản ánh"),
+    )
+    recipient = models.CharField(_("gửi tổ chức, công dân"), max_length=255, blank=True)
+    cause = models.TextField(_("nguyên nhân đã nêu"), blank=True)
+    signed_by = models.ForeignKey(
+        Employee,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="apologies_signed",
+        verbose_name=_("người ký"),
+    )
+    channel = models.CharField(
+        _("hình thức"), max_length=12, choices=ApologyChannel.choices, default=ApologyChannel.LETTER
+    )
+    number = models.CharField(_("số văn bản"), max_length=64, blank=True)
     sent_on = models.DateField(_("ngày gửi"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -730,12 +792,35 @@ class ApologyLetter(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("thư xin lỗi")
-        verbose_name_plural = _("thư xin lỗi")
+        verbose_name = _("lời xin lỗi")
+        verbose_name_plural = _("lời xin lỗi")
         ordering = ["-sent_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(dossier__isnull=False) & Q(complaint__isnull=True))
+                | (Q(dossier__isnull=True) & Q(complaint__isnull=False)),
+                name="apology_answers_dossier_or_complaint",
+                violation_error_message=_("Lời xin lỗi gắn với đúng một hồ sơ hoặc một phản ánh."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=ApologyReason.values), name="apology_reason_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=ApologyChannel.values), name="apology_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=ApologyReason.LATE_DOSSIER) | Q(dossier__isnull=False),
+                name="apology_late_dossier_has_dossier",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=ApologyReason.ATTITUDE) | Q(complaint__isnull=False),
+                name="apology_attitude_has_complaint",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "sent_on"], name="apology_org_sent")]
 
     def __str__(self) -> str:
-        return f"{self.number} ({self.sent_on:%d/%m/%Y})"
+        return f"{self.get_reason_display()}: {self.recipient} ({self.sent_on:%d/%m/%Y})"
 
 
 class DossierMonthlyCount(models.Model):

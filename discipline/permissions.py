@@ -109,6 +109,14 @@ def can_record_desk(user, unit: Unit, on: date) -> bool:
     )
 
 
+def can_apologise(user, unit: Unit, on: date, *, for_complaint: bool = False) -> bool:
+    """May `user` record an apology to a citizen for a failing of `unit`? Its one-stop desk
+    or its head; for a substantiated complaint also the agency's HR officer."""
+    if can_record_desk(user, unit, on) or leads(user, unit, on):
+        return True
+    return for_complaint and manages(user, unit.organisation)
+
+
 def can_decide_complaint(user, complaint: Complaint, on: date) -> bool:
     """May `user` conclude `complaint`? An inspector of the unit or the agency's HR officer;
     never about oneself or the unit one works in."""

@@ -19,6 +19,7 @@ from hrsystem.models import Organisation, Unit
 from hrsystem.permissions import Perm, unit_ids_for
 
 from .models import (
+    ApologyLetter,
     Complaint,
     ComplaintOutcome,
     DisciplineDecision,
@@ -35,6 +36,11 @@ from .models import (
 
 CONTEST_DAYS = 5
 """Default contest window in days; `settings.DISCIPLINE_CONTEST_DAYS` overrides it."""
+
+APOLOGY_NOTICE_DAYS = 2
+"""Default warning, in working days, before an open dossier's due date;
+`settings.DISCIPLINE_APOLOGY_NOTICE_DAYS` overrides it, the agency's policy row overrides
+both."""
 
 TIMELINESS_REPORT_DAY = 15
 """The monthly timeliness report is due on this day of the following month."""
@@ -55,6 +61,81 @@ def contest_days(organisation: Organisation) -> int:
         .first()
     )
     return days or getattr(settings, "DISCIPLINE_CONTEST_DAYS", CONTEST_DAYS)
+
+
+def apology_notice_days(organisation: Organisation) -> int:
+    """Working days before a due date when an open dossier is flagged to its head; 1 query."""
+    days = (
+        DisciplinePolicy.objects.filter(organisation=organisation)
+        .values_list("apology_notice_days", flat=True)
+        .first()
+    )
+    if days is not None:
+        return days
+    return getattr(settings, "DISCIPLINE_APOLOGY_NOTICE_DAYS", APOLOGY_NOTICE_DAYS)
+
+
+def add_working_days(day: date, count: int) -> date:
+    """The day `count` working days (Monday to Friday) after `day`."""
+    while count > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+@dataclass(frozen=True, slots=True)
+class DueSoon:
+    """An open dossier due within the notice window, with no apology yet."""
+
+    dossier_id: int
+    code: str
+    unit_name: str
+    citizen_name: str
+    officer_name: str
+    due_on: date
+    overdue: bool
+
+
+def dossiers_due_soon(*, organisation: Organisation, unit_ids, today: date) -> list[DueSoon]:
+    """Open dossiers of units `unit_ids` due from before today up to the agency's notice
+    window (working days) with no apology yet, so the head can notify the citizen in time;
+    2 queries."""
+    limit = add_working_days(today, apology_notice_days(organisation))
+    rows = (
+        DossierRecord.objects.filter(
+            organisation=organisation,
+            unit_id__in=list(unit_ids),
+            status=DossierStatus.PENDING,
+            due_on__lte=limit,
+            apology_letter__isnull=True,
+        )
+        .select_related("unit", "officer")
+        .order_by("due_on", "unit__path", "code")
+    )
+    return [
+        DueSoon(
+            dossier_id=dossier.pk,
+            code=dossier.code,
+            unit_name=dossier.unit.name,
+            citizen_name=dossier.citizen_name,
+            officer_name=dossier.officer.full_name,
+            due_on=dossier.due_on,
+            overdue=dossier.due_on < today,
+        )
+        for dossier in rows
+    ]
+
+
+def apologies_by_unit(*, organisation: Organisation, start: date, end: date) -> dict[int, int]:
+    """Apologies made in [start, end] per unit concerned; 1 query."""
+    rows = (
+        ApologyLetter.objects.filter(organisation=organisation, sent_on__range=(start, end))
+        .values("unit_id")
+        .annotate(count=Count("pk"))
+        .values_list("unit_id", "count")
+    )
+    return dict(rows)
 
 
 def catalogue_for(*, organisation: Organisation, on: date) -> list[ViolationCatalogueItem]:
@@ -428,6 +509,7 @@ class UnitTimeliness:
     on_time: int = 0
     late: int = 0
     reported_counts: bool = False
+    apologies: int = 0
     late_dossiers: list[LateDossier] = field(default_factory=list)
 
     @property
@@ -454,14 +536,20 @@ class TimelinessReport:
         return sum(unit.late for unit in self.units)
 
     @property
+    def apologies(self) -> int:
+        return sum(unit.apologies for unit in self.units)
+
+    @property
     def on_time_rate(self) -> Decimal | None:
         return percent(self.on_time, self.on_time + self.late)
 
 
 def timeliness_report(*, organisation: Organisation, year: int, month: int) -> TimelinessReport:
     """Per unit: dossiers settled on time and late in the month and the late ones with the
-    officers' names and apology-letter state; 4 queries."""
+    officers' names and apology-letter state, and the apologies made in the month for any
+    failing; 5 queries."""
     first, last = month_bounds(year, month)
+    apologies = apologies_by_unit(organisation=organisation, start=first, end=last)
     months = monthly_dossier_counts(organisation=organisation, start=first, end=last)
     reported = {unit_id for (unit_id, _y, _m), row in months.items() if row[2]}
     late = (
@@ -472,7 +560,7 @@ def timeliness_report(*, organisation: Organisation, year: int, month: int) -> T
         .order_by("unit__path", "settled_on", "code")
     )
     units: dict[int, UnitTimeliness] = {}
-    units_with_dossiers = {unit_id for unit_id, _year, _month in months}
+    units_with_dossiers = {unit_id for unit_id, _year, _month in months} | set(apologies)
     for unit in Unit.objects.filter(pk__in=units_with_dossiers).order_by("path"):
         on_time, late_count, _reported = months.get((unit.pk, year, month), (0, 0, False))
         units[unit.pk] = UnitTimeliness(
@@ -482,6 +570,7 @@ def timeliness_report(*, organisation: Organisation, year: int, month: int) -> T
             on_time=on_time,
             late=late_count,
             reported_counts=unit.pk in reported,
+            apologies=apologies.get(unit.pk, 0),
         )
     for dossier in late:
         row = units.get(dossier.unit_id)

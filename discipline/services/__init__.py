@@ -1,6 +1,6 @@
 """Every write to the discipline ledger, one module per subject (agency settings,
-catalogue, inspections, violations, decisions, dossiers, feedback, commitments), every
-public function re-exported here: `from discipline import services`.
+catalogue, inspections, violations, decisions, dossiers, apologies, feedback,
+commitments), every public function re-exported here: `from discipline import services`.
 
 Each function is keyword-only, runs in one transaction, checks the actor's permission
 inside (`PermissionDenied`), validates before writing and raises `ValidationError` with
@@ -10,6 +10,7 @@ imports, tests) where the function allows it. Nobody records, contests for someo
 decides or excuses their own record.
 """
 
+from .apologies import apology_record
 from .catalogue import (
     CATALOGUE_FIELDS,
     catalogue_item_create,
@@ -19,7 +20,6 @@ from .catalogue import (
 from .commitments import commitment_sign, commitments_issue_year
 from .decisions import discipline_decide
 from .dossiers import (
-    apology_letter_record,
     dossier_count_record,
     dossier_excuse,
     dossier_record,
@@ -33,7 +33,7 @@ from .violations import finding_record, violation_contest, violation_decide, vio
 
 __all__ = [
     "CATALOGUE_FIELDS",
-    "apology_letter_record",
+    "apology_record",
     "catalogue_item_create",
     "catalogue_item_revise",
     "catalogue_item_validate",

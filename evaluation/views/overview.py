@@ -49,7 +49,7 @@ def overview(request, period_pk: int):
     """Every unit's status, the level distribution, who is not rated and why, the
     exceptions, and the next step of the period with who takes it.
 
-    For the agency leader and HR officers; 11 queries whatever the agency's size.
+    For the agency leader and HR officers; 12 queries whatever the agency's size.
     """
     period = _get_period_for_user(request, period_pk)
     overview = selectors.period_overview(user=request.user, period=period)
@@ -60,10 +60,14 @@ def overview(request, period_pk: int):
     complaints = discipline_selectors.substantiated_complaints(
         organisation=period.organisation, start=period.start, end=period.end
     ).by_unit
+    apologies = discipline_selectors.apologies_by_unit(
+        organisation=period.organisation, start=period.start, end=period.end
+    )
     unit_periods = []
     for unit in overview.units:
         unit_period = unit.unit_period
         unit_period.complaints = complaints.get(unit_period.unit_id, 0)
+        unit_period.apologies = apologies.get(unit_period.unit_id, 0)
         rated = unit.people - unit.not_rated
         unit_period.figures = {"total": rated, "scored": rated - unit.unscored}
         unit_period.missing = unit.missing_self_assessment
