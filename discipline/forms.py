@@ -131,6 +131,31 @@ class EvidenceField(forms.FileField):
         )
 
 
+class CheckForm(forms.Form):
+    """One checklist item checked in a unit: met or not, a note, the evidence (a photo
+    taken on the spot is accepted by phones through the file input)."""
+
+    met = forms.TypedChoiceField(
+        label=_("Kết quả"),
+        choices=[("yes", _("Đạt")), ("no", _("Không đạt"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Ghi chú"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
+    )
+    evidence = forms.FileField(
+        label=_("Tệp minh chứng"),
+        required=False,
+        validators=[validate_evidence],
+        help_text=_("Ảnh JPEG, PNG hoặc tệp PDF."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,.pdf"}),
+    )
+
+
 def apply_errors(form: forms.Form, error: ValidationError, aliases: dict | None = None) -> None:
     """Put a service's ValidationError on `form`: each message on the field it names (or
     the alias of that name), the rest on the form as a whole."""

@@ -246,6 +246,18 @@ class ViolationCatalogueItem(models.Model):
         default=True,
         help_text=_("Tính vào tỷ lệ chấp hành văn hoá công sở của đơn vị."),
     )
+    checklist = models.BooleanField(
+        _("có trong danh mục kiểm tra"),
+        default=False,
+        help_text=_(
+            "Đoàn kiểm tra đánh dấu đạt / không đạt mục này cho từng đơn vị được kiểm tra."
+        ),
+    )
+    evidence_required = models.BooleanField(
+        _("bắt buộc minh chứng khi kiểm tra"),
+        default=False,
+        help_text=_("Mỗi lần đánh dấu mục này phải kèm ảnh hoặc tệp minh chứng."),
+    )
     effective_from = models.DateField(_("áp dụng từ ngày"))
     effective_to = models.DateField(_("áp dụng đến ngày"), null=True, blank=True)
     history = HistoricalRecords()
@@ -387,6 +399,62 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.planned_on:%d/%m/%Y})"
+
+
+class InspectionCheck(models.Model):
+    """One checklist item checked by an inspection team in one unit: met or not, with the
+    note and evidence, so an inspection without findings still records what it checked.
+
+    `item` is the catalogue version in force on the day; a re-check of the same item in
+    the same unit updates the row and its history keeps the earlier answer.
+    """
+
+    inspection = models.ForeignKey(
+        Inspection, models.CASCADE, related_name="checks", verbose_name=_("đợt kiểm tra")
+    )
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, related_name="inspection_checks", verbose_name=_("đơn vị")
+    )
+    item = models.ForeignKey(
+        ViolationCatalogueItem,
+        models.PROTECT,
+        related_name="checks",
+        verbose_name=_("mục kiểm tra"),
+    )
+    met = models.BooleanField(_("đạt"))
+    note = models.TextField(_("ghi chú"), blank=True)
+    evidence = models.FileField(
+        _("tệp minh chứng"),
+        upload_to=evidence_path,
+        blank=True,
+        validators=[validate_evidence],
+    )
+    checked_on = models.DateField(_("ngày kiểm tra"))
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người kiểm tra"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kết quả kiểm tra theo danh mục")
+        verbose_name_plural = _("kết quả kiểm tra theo danh mục")
+        ordering = ["inspection", "unit", "item__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "unit", "item"],
+                name="inspection_check_once_per_unit_item",
+                violation_error_message=_("Mục này đã được kiểm tra ở đơn vị này."),
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "checked_on"], name="inspection_check_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.item.code} {'✓' if self.met else '✗'}"
 
 
 class ViolationSource(models.TextChoices):

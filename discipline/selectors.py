@@ -20,6 +20,7 @@ from hrsystem.permissions import Perm, unit_ids_for
 
 from .models import (
     ApologyLetter,
+    AppliesTo,
     Complaint,
     ComplaintOutcome,
     DisciplineDecision,
@@ -28,6 +29,7 @@ from .models import (
     DossierRecord,
     DossierStatus,
     Inspection,
+    InspectionCheck,
     Violation,
     ViolationCatalogueItem,
     ViolationStatus,
@@ -154,6 +156,44 @@ def catalogue_for(*, organisation: Organisation, on: date) -> list[ViolationCata
         if current is None or (current.organisation_id is None and item.organisation_id):
             chosen[item.code] = item
     return [chosen[code] for code in sorted(chosen)]
+
+
+def checklist_items(*, organisation: Organisation, on: date) -> list[ViolationCatalogueItem]:
+    """Catalogue items in force on `on` that inspections check one by one; 1 query."""
+    return [item for item in catalogue_for(organisation=organisation, on=on) if item.checklist]
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistRow:
+    """A checklist item for one unit and its check so far (None: not yet checked)."""
+
+    item: ViolationCatalogueItem
+    check: InspectionCheck | None
+
+
+def inspection_checklist(*, inspection: Inspection, unit: Unit, on: date) -> list[ChecklistRow]:
+    """The checklist of `inspection` in `unit`: every item in force with its check, unit
+    items first; 2 queries."""
+    checks = {
+        check.item.code: check
+        for check in InspectionCheck.objects.filter(inspection=inspection, unit=unit)
+        .select_related("item", "checked_by")
+        .order_by("item__code")
+    }
+    items = checklist_items(organisation=inspection.organisation, on=on)
+    items.sort(key=lambda item: (item.applies_to == AppliesTo.PERSON, item.code))
+    return [ChecklistRow(item=item, check=checks.get(item.code)) for item in items]
+
+
+def check_counts(*, inspection: Inspection) -> dict[int, tuple[int, int]]:
+    """Unit id → (items checked, items met) of the inspection's checklist; 1 query."""
+    rows = (
+        InspectionCheck.objects.filter(inspection=inspection)
+        .values("unit_id")
+        .annotate(checked=Count("pk"), met=Count("pk", filter=Q(met=True)))
+        .values_list("unit_id", "checked", "met")
+    )
+    return {unit_id: (checked, met) for unit_id, checked, met in rows}
 
 
 # --- the engine's reads ----------------------------------------------------------------

@@ -108,6 +108,10 @@ def world(django_db_setup, django_db_blocker):
             "period": period.pk,
             "appeal": Appeal.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
             **{model.__name__: pk for model, pk in first.items()},
+            "inspected_unit": Inspection.scope.through.objects.filter(inspection=first[Inspection])
+            .order_by("unit__path")
+            .values_list("unit_id", flat=True)
+            .first(),
         }
         users = get_user_model().objects.in_bulk(field_name="username")
         users["truong_khac"] = head.employee.user  # a unit head's own demo login
@@ -134,6 +138,7 @@ def kwargs_for(name: str, route: str, args: dict) -> dict:
         "evaluation:appeal_decide": "appeal",
         "discipline:inspection_detail": "Inspection",
         "discipline:inspection_pdf": "Inspection",
+        "discipline:inspection_checklist": "Inspection",
         "discipline:violation_detail": "Violation",
         "discipline:violation_evidence": "Violation",
         "discipline:decision_detail": "DisciplineDecision",
@@ -150,6 +155,8 @@ def kwargs_for(name: str, route: str, args: dict) -> dict:
     }
     if name in pk_of:
         values["pk"] = args[pk_of[name]]
+    if name == "discipline:inspection_checklist":
+        values["unit_pk"] = args["inspected_unit"]
     return {key: values[key] for key in re.findall(r"<\w+:(\w+)>", route)}
 
 
@@ -201,6 +208,7 @@ EXPECTED = {
     "discipline:inspection_plan": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",
     "discipline:inspection_detail": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",
     "discipline:inspection_pdf": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",
+    "discipline:inspection_checklist": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",
     "discipline:violation_list": "anon:302 nhanvien:403 mot_cua:403 admin:403 *:200",
     "discipline:my_violations": "anon:302 *:200",
     "discipline:contested_list": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",

@@ -3,6 +3,8 @@
 import django.core.validators
 import django.db.models.deletion
 from django.conf import settings
+import discipline.validators
+import simple_history.models
 from django.db import migrations, models
 
 
@@ -175,5 +177,72 @@ class Migration(migrations.Migration):
             model_name='apologyletter',
             name='unit',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='apologies', to='hrsystem.unit', verbose_name='đơn vị'),
+        ),
+        migrations.AddField(
+            model_name='historicalviolationcatalogueitem',
+            name='checklist',
+            field=models.BooleanField(default=False, help_text='Đoàn kiểm tra đánh dấu đạt / không đạt mục này cho từng đơn vị được kiểm tra.', verbose_name='có trong danh mục kiểm tra'),
+        ),
+        migrations.AddField(
+            model_name='historicalviolationcatalogueitem',
+            name='evidence_required',
+            field=models.BooleanField(default=False, help_text='Mỗi lần đánh dấu mục này phải kèm ảnh hoặc tệp minh chứng.', verbose_name='bắt buộc minh chứng khi kiểm tra'),
+        ),
+        migrations.AddField(
+            model_name='violationcatalogueitem',
+            name='checklist',
+            field=models.BooleanField(default=False, help_text='Đoàn kiểm tra đánh dấu đạt / không đạt mục này cho từng đơn vị được kiểm tra.', verbose_name='có trong danh mục kiểm tra'),
+        ),
+        migrations.AddField(
+            model_name='violationcatalogueitem',
+            name='evidence_required',
+            field=models.BooleanField(default=False, help_text='Mỗi lần đánh dấu mục này phải kèm ảnh hoặc tệp minh chứng.', verbose_name='bắt buộc minh chứng khi kiểm tra'),
+        ),
+        migrations.CreateModel(
+            name='HistoricalInspectionCheck',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('met', models.BooleanField(verbose_name='đạt')),
+                ('note', models.TextField(blank=True, verbose_name='ghi chú')),
+                ('evidence', models.TextField(blank=True, max_length=100, validators=[discipline.validators.validate_evidence], verbose_name='tệp minh chứng')),
+                ('checked_on', models.DateField(verbose_name='ngày kiểm tra')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('checked_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người kiểm tra')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('inspection', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='discipline.inspection', verbose_name='đợt kiểm tra')),
+                ('item', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='discipline.violationcatalogueitem', verbose_name='mục kiểm tra')),
+                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='hrsystem.unit', verbose_name='đơn vị')),
+            ],
+            options={
+                'verbose_name': 'historical kết quả kiểm tra theo danh mục',
+                'verbose_name_plural': 'historical kết quả kiểm tra theo danh mục',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name='InspectionCheck',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('met', models.BooleanField(verbose_name='đạt')),
+                ('note', models.TextField(blank=True, verbose_name='ghi chú')),
+                ('evidence', models.FileField(blank=True, upload_to=discipline.validators.evidence_path, validators=[discipline.validators.validate_evidence], verbose_name='tệp minh chứng')),
+                ('checked_on', models.DateField(verbose_name='ngày kiểm tra')),
+                ('checked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người kiểm tra')),
+                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checks', to='discipline.inspection', verbose_name='đợt kiểm tra')),
+                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='checks', to='discipline.violationcatalogueitem', verbose_name='mục kiểm tra')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inspection_checks', to='hrsystem.unit', verbose_name='đơn vị')),
+            ],
+            options={
+                'verbose_name': 'kết quả kiểm tra theo danh mục',
+                'verbose_name_plural': 'kết quả kiểm tra theo danh mục',
+                'ordering': ['inspection', 'unit', 'item__code'],
+                'indexes': [models.Index(fields=['unit', 'checked_on'], name='inspection_check_unit_day')],
+                'constraints': [models.UniqueConstraint(fields=('inspection', 'unit', 'item'), name='inspection_check_once_per_unit_item', violation_error_message='Mục này đã được kiểm tra ở đơn vị này.')],
+            },
         ),
     ]

@@ -1,6 +1,6 @@
 """Every write to the discipline ledger, one module per subject (agency settings,
-catalogue, inspections, violations, decisions, dossiers, apologies, feedback,
-commitments), every public function re-exported here: `from discipline import services`.
+catalogue, inspections, violations, decisions, dossiers, apologies, checklists,
+feedback, commitments), every public function re-exported here: `from discipline import services`.
 
 Each function is keyword-only, runs in one transaction, checks the actor's permission
 inside (`PermissionDenied`), validates before writing and raises `ValidationError` with
@@ -17,6 +17,7 @@ from .catalogue import (
     catalogue_item_revise,
     catalogue_item_validate,
 )
+from .checklists import inspection_check
 from .commitments import commitment_sign, commitments_issue_year
 from .decisions import discipline_decide
 from .dossiers import (
@@ -49,6 +50,7 @@ __all__ = [
     "dossier_settle",
     "dossiers_receive",
     "finding_record",
+    "inspection_check",
     "inspection_close",
     "inspection_head_errors",
     "inspection_plan",

@@ -21,7 +21,13 @@ from .desk import (
     timeliness_xlsx,
 )
 from .feedback import complaint_detail, complaint_list, suggestion_list, survey_dashboard
-from .inspections import inspection_detail, inspection_list, inspection_plan, inspection_report_pdf
+from .inspections import (
+    inspection_checklist,
+    inspection_detail,
+    inspection_list,
+    inspection_plan,
+    inspection_report_pdf,
+)
 from .reports import report_dashboard, report_xlsx
 from .violations import (
     conduct_record,
@@ -45,6 +51,7 @@ __all__ = [
     "desk",
     "dossier_detail",
     "dossier_record",
+    "inspection_checklist",
     "inspection_detail",
     "inspection_list",
     "inspection_plan",

@@ -21,6 +21,7 @@ from discipline.models import (
 from hrsystem import clock
 from hrsystem import permissions as hr
 from hrsystem import selectors as hr_selectors
+from hrsystem.forms import whole_number
 from hrsystem.models import Employee, Role, RoleGrant, Unit
 from hrsystem.permissions import Perm
 
@@ -190,12 +191,16 @@ def inspection_detail(request, pk: int):
     findings = inspection.findings.select_related("employee", "target_unit", "item").order_by(
         "occurred_on", "pk"
     )
+    checks = selectors.check_counts(inspection=inspection)
+    scope_units = list(inspection.scope.order_by("path"))
+    for unit in scope_units:
+        unit.checks = checks.get(unit.pk)
     return _render(
         request,
         "discipline/inspection_detail.html",
         {
             "inspection": inspection,
-            "scope_units": inspection.scope.order_by("path"),
+            "scope_units": scope_units,
             "members": inspection.members.order_by("sort_key"),
             "findings": findings,
             "may_start": is_head and inspection.status == InspectionStatus.PLANNED,
@@ -231,4 +236,65 @@ def inspection_report_pdf(request, pk: int):
             "printed_on": today,
         },
         f"bien-ban-kiem-tra-{inspection.pk}.pdf",
+    )
+
+
+@login_required
+def inspection_checklist(request, pk: int, unit_pk: int):
+    """The checklist of an inspection in one unit of its scope, built for a phone: every
+    catalogue item checked met / not met with its note and evidence, one item per form."""
+    inspection = _get_inspection_for_user(request, pk)
+    unit = get_object_or_404(inspection.scope.all(), pk=unit_pk)
+    today = clock.today()
+    may_check = inspection.status == InspectionStatus.IN_PROGRESS and rules.can_record_finding(
+        request.user, inspection, unit, today
+    )
+    rows = selectors.inspection_checklist(inspection=inspection, unit=unit, on=today)
+    posted = None
+    if request.method == "POST":
+        _require(may_check)
+        item_pk = whole_number(request.POST.get("item"))
+        row = next((row for row in rows if row.item.pk == item_pk), None)
+        _require(row is not None)
+        posted = (item_pk, forms.CheckForm(request.POST, request.FILES, prefix=f"i{item_pk}"))
+        form = posted[1]
+        if form.is_valid() and _run(
+            form,
+            lambda: services.inspection_check(
+                inspection=inspection,
+                unit=unit,
+                item=row.item,
+                by=request.user,
+                **form.cleaned_data,
+            ),
+            {"inspection": None, "unit": None, "item": None},
+        ):
+            messages.success(request, _("Đã lưu: %(item)s") % {"item": row.item.description})
+            return redirect(
+                f"{reverse('discipline:inspection_checklist', args=[inspection.pk, unit.pk])}"
+                f"#item-{item_pk}"
+            )
+    entries = []
+    for row in rows:
+        form = None
+        if may_check:
+            if posted is not None and posted[0] == row.item.pk:
+                form = posted[1]
+            else:
+                initial = {"met": "yes" if row.check.met else "no"} if row.check else {}
+                if row.check:
+                    initial["note"] = row.check.note
+                form = forms.CheckForm(prefix=f"i{row.item.pk}", initial=initial)
+        entries.append((row, form))
+    return _render(
+        request,
+        "discipline/inspection_checklist.html",
+        {
+            "inspection": inspection,
+            "unit": unit,
+            "entries": entries,
+            "checked": sum(1 for row in rows if row.check is not None),
+            "may_check": may_check,
+        },
+        failed=posted is not None,
     )
