@@ -97,6 +97,15 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.full_name} ({obj.code})"
 
 
+class PlanLineChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("Quý %(quarter)s: %(unit)s — %(content)s") % {
+            "quarter": obj.quarter,
+            "unit": obj.unit.name,
+            "content": obj.content,
+        }
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.code})"
@@ -193,12 +202,40 @@ class InspectionPlanForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
+    plan_line = PlanLineChoiceField(
+        label=_("Thuộc kế hoạch kiểm tra năm"),
+        queryset=None,
+        required=False,
+        help_text=_("Để trống với đợt kiểm tra ngoài kế hoạch năm."),
+    )
 
-    def __init__(self, *args, units, heads, staff, **kwargs):
+    def __init__(self, *args, units, heads, staff, plan_lines, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scope"].queryset = units
         self.fields["head"].queryset = heads
         self.fields["members"].queryset = staff
+        self.fields["plan_line"].queryset = plan_lines
+
+
+class YearPlanForm(forms.Form):
+    year = WholeNumberField(label=_("Năm"), min_value=2000, max_value=2100)
+    number = forms.CharField(label=_("Số kế hoạch"), max_length=64)
+    issued_on = _date(_("Ngày ban hành"))
+
+
+class PlanLineForm(forms.Form):
+    quarter = forms.TypedChoiceField(
+        label=_("Quý"), choices=[(q, q) for q in range(1, 5)], coerce=int
+    )
+    unit = UnitChoiceField(label=_("Đơn vị được kiểm tra"), queryset=None)
+    lead = PersonChoiceField(label=_("Người chủ trì"), queryset=None)
+    kind = forms.ChoiceField(label=_("Hình thức"), choices=InspectionKind.choices)
+    content = forms.CharField(label=_("Nội dung kiểm tra"), max_length=255)
+
+    def __init__(self, *args, units, leads, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["lead"].queryset = leads
 
 
 TARGETS = [("person", _("Một cán bộ")), ("unit", _("Tập thể đơn vị"))]

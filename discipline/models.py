@@ -312,15 +312,91 @@ class ViolationCatalogueItem(models.Model):
         return f"{self.code} v{self.version}: {self.description}"
 
 
+class InspectionStatus(models.TextChoices):
+    PLANNED = "planned", _("Kế hoạch")
+    IN_PROGRESS = "in_progress", _("Đang kiểm tra")
+    CLOSED = "closed", _("Đã kết thúc")
+
+
 class InspectionKind(models.TextChoices):
     REGULAR = "regular", _("Thường xuyên, định kỳ")
     SURPRISE = "surprise", _("Đột xuất")
 
 
-class InspectionStatus(models.TextChoices):
-    PLANNED = "planned", _("Kế hoạch")
-    IN_PROGRESS = "in_progress", _("Đang kiểm tra")
-    CLOSED = "closed", _("Đã kết thúc")
+class InspectionPlan(models.Model):
+    """The year's inspection plan (kế hoạch kiểm tra công vụ) issued at its start."""
+
+    organisation = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="inspection_plans", verbose_name=_("cơ quan")
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    number = models.CharField(_("số kế hoạch"), max_length=64)
+    issued_on = models.DateField(_("ngày ban hành"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người lập"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kế hoạch kiểm tra công vụ năm")
+        verbose_name_plural = _("kế hoạch kiểm tra công vụ năm")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                name="inspection_plan_one_per_year",
+                violation_error_message=_("Cơ quan đã có kế hoạch kiểm tra của năm này."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.year})"
+
+
+class InspectionPlanLine(models.Model):
+    """One scheduled inspection of the plan: quarter, unit inspected, who leads, kind."""
+
+    plan = models.ForeignKey(
+        InspectionPlan, models.CASCADE, related_name="lines", verbose_name=_("kế hoạch")
+    )
+    quarter = models.PositiveSmallIntegerField(
+        _("quý"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, related_name="inspection_plan_lines", verbose_name=_("đơn vị")
+    )
+    lead = models.ForeignKey(
+        Employee,
+        models.PROTECT,
+        related_name="inspection_plan_lines",
+        verbose_name=_("người chủ trì"),
+    )
+    kind = models.CharField(_("hình thức"), max_length=10, choices=InspectionKind.choices)
+    content = models.CharField(_("nội dung kiểm tra"), max_length=255)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dòng kế hoạch kiểm tra")
+        verbose_name_plural = _("dòng kế hoạch kiểm tra")
+        ordering = ["plan", "quarter", "unit__path", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1) & Q(quarter__lte=4),
+                name="inspection_plan_line_quarter_1_4",
+                violation_error_message=_("Quý phải từ 1 đến 4."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=InspectionKind.values), name="inspection_plan_line_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Q{self.quarter}: {self.unit} — {self.content}"
 
 
 class Inspection(models.Model):
@@ -338,6 +414,14 @@ class Inspection(models.Model):
     planned_on = models.DateField(_("ngày kiểm tra dự kiến"))
     plan_reference = models.CharField(
         _("số kế hoạch / quyết định thành lập đoàn"), max_length=64, blank=True
+    )
+    plan_line = models.ForeignKey(
+        InspectionPlanLine,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("dòng kế hoạch năm"),
     )
     scope = models.ManyToManyField(
         Unit, related_name="inspections", verbose_name=_("đơn vị được kiểm tra")

@@ -9,6 +9,8 @@ app_name = "discipline"
 urlpatterns = [
     path("inspections/", views.inspection_list, name="inspection_list"),
     path("inspections/new/", views.inspection_plan, name="inspection_plan"),
+    path("inspections/plans/", views.year_plans, name="year_plans"),
+    path("inspections/plans/<int:pk>/", views.year_plan_detail, name="year_plan_detail"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path(
         "inspections/<int:pk>/checklist/<int:unit_pk>/",

@@ -25,7 +25,14 @@ from django.db.models import F
 from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
 
-from discipline.models import Complaint, DisciplineDecision, DossierRecord, Inspection, Violation
+from discipline.models import (
+    Complaint,
+    DisciplineDecision,
+    DossierRecord,
+    Inspection,
+    InspectionPlan,
+    Violation,
+)
 from evaluation.models import Appeal, Evaluation, Period, WorkItem
 from hrsystem import clock, demo
 from hrsystem.models import Post, PostKind
@@ -93,9 +100,22 @@ def world(django_db_setup, django_db_blocker):
         period = Period.objects.filter(organisation=evaluation.period.organisation_id).latest(
             "start"
         )
+        InspectionPlan.objects.create(
+            organisation_id=evaluation.period.organisation_id,
+            year=clock.today().year,
+            number="01/KH-KTCV",
+            issued_on=clock.today().replace(month=1, day=2),
+        )
         first = {
             model: model.objects.order_by("pk").values_list("pk", flat=True).first() or 1
-            for model in (Inspection, Violation, DisciplineDecision, DossierRecord, Complaint)
+            for model in (
+                Inspection,
+                InspectionPlan,
+                Violation,
+                DisciplineDecision,
+                DossierRecord,
+                Complaint,
+            )
         }
         evidence = WorkItem.objects.filter(evaluation=evaluation).order_by(
             F("evidence_file").desc(nulls_last=True), "pk"
@@ -139,6 +159,7 @@ def kwargs_for(name: str, route: str, args: dict) -> dict:
         "discipline:inspection_detail": "Inspection",
         "discipline:inspection_pdf": "Inspection",
         "discipline:inspection_checklist": "Inspection",
+        "discipline:year_plan_detail": "InspectionPlan",
         "discipline:violation_detail": "Violation",
         "discipline:violation_evidence": "Violation",
         "discipline:decision_detail": "DisciplineDecision",
@@ -209,6 +230,8 @@ EXPECTED = {
     "discipline:inspection_detail": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",
     "discipline:inspection_pdf": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",
     "discipline:inspection_checklist": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",
+    "discipline:year_plans": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",
+    "discipline:year_plan_detail": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",
     "discipline:violation_list": "anon:302 nhanvien:403 mot_cua:403 admin:403 *:200",
     "discipline:my_violations": "anon:302 *:200",
     "discipline:contested_list": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",

@@ -29,6 +29,7 @@ from .dossiers import (
 from .feedback import complaint_decide, complaint_record, suggestion_record, survey_record
 from .inspections import inspection_close, inspection_head_errors, inspection_plan, inspection_start
 from .intake import dossiers_receive  # API (issue 14)
+from .plans import inspection_plan_line_add, inspection_year_plan_issue
 from .policy import discipline_policy_set
 from .violations import finding_record, violation_contest, violation_decide, violation_record
 
@@ -54,7 +55,9 @@ __all__ = [
     "inspection_close",
     "inspection_head_errors",
     "inspection_plan",
+    "inspection_plan_line_add",
     "inspection_start",
+    "inspection_year_plan_issue",
     "suggestion_record",
     "survey_record",
     "violation_contest",

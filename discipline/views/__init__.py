@@ -27,6 +27,8 @@ from .inspections import (
     inspection_list,
     inspection_plan,
     inspection_report_pdf,
+    year_plan_detail,
+    year_plans,
 )
 from .reports import report_dashboard, report_xlsx
 from .violations import (
@@ -65,6 +67,8 @@ __all__ = [
     "timeliness_pdf",
     "timeliness_xlsx",
     "violation_detail",
+    "year_plan_detail",
+    "year_plans",
     "violation_evidence",
     "violation_list",
 ]
