@@ -200,3 +200,40 @@ def test_the_units_apologies_are_counted_in_the_month_and_the_timeliness_report(
     report = selectors.timeliness_report(organisation=d.org, year=2026, month=3)
     assert [(unit.unit_code, unit.apologies) for unit in report.units] == [("TN", 2)]
     assert report.apologies == 2
+
+
+def test_the_head_apologises_for_a_substantiated_complaint_on_its_page(d, client):
+    from django.urls import reverse
+
+    complaint = _complaint(d)
+    url = reverse("discipline:complaint_detail", args=[complaint.pk])
+    client.force_login(d.truong_tn.user)
+    page = client.get(url).content.decode()
+    assert "Lưu lời xin lỗi" in page
+    response = client.post(
+        url,
+        {
+            "action": "apology",
+            "reason": "attitude",
+            "recipient": "Trần Văn Khiếu",
+            "cause": "Cán bộ đã bị kiểm điểm.",
+            "signed_by": d.truong_tn.pk,
+            "channel": "letter",
+            "number": "15/UBND-XL",
+            "sent_on": "2026-03-16",
+        },
+    )
+    assert response.status_code == 302
+    assert complaint.apology.number == "15/UBND-XL"
+    assert "Lưu lời xin lỗi" not in client.get(url).content.decode()
+    client.force_login(d.binh.user)
+    assert client.post(url, {"action": "apology"}).status_code == 403
+
+
+def test_the_desk_page_lists_open_dossiers_due_soon(d, client):
+    from django.urls import reverse
+
+    _dossier(d, "SOON", due_on=date(2026, 3, 17))
+    client.force_login(d.truong_tn.user)
+    page = client.get(reverse("discipline:desk"), {"month": "2026-03"}).content.decode()
+    assert "Hồ sơ sắp đến hạn hoặc quá hạn chưa trả, chưa xin lỗi" in page and "SOON" in page
