@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from hrsystem import views
+from hrsystem import qualification_views, views
 from hrsystem.forms import LoginForm
 
 account_patterns = [
@@ -28,6 +28,21 @@ organisation_patterns = [
     path("org/", views.org_chart, name="org_chart"),
     path("org/units/<int:unit_id>/", views.unit_detail, name="unit_detail"),
     path("people/", views.directory, name="directory"),
+    path(
+        "people/<int:employee_id>/qualifications/",
+        qualification_views.person_qualifications,
+        name="person_qualifications",
+    ),
+    path(
+        "org/qualifications/",
+        qualification_views.qualification_statistics_page,
+        name="qualification_statistics",
+    ),
+    path(
+        "org/qualifications.xlsx",
+        qualification_views.qualification_statistics_xlsx,
+        name="qualification_statistics_xlsx",
+    ),
 ]
 
 urlpatterns = [

@@ -144,6 +144,7 @@ def kwargs_for(name: str, route: str, args: dict) -> dict:
     values = {
         "unit_id": args["unit"],
         "unit_pk": args["unit"],
+        "employee_id": args["employee"],
         "period_pk": args["period"],
         "what": "item",
         "action": "lock",
@@ -204,6 +205,9 @@ EXPECTED = {
     "hrsystem:org_chart": "anon:302 *:200",
     "hrsystem:unit_detail": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
     "hrsystem:directory": "anon:302 *:200",
+    "hrsystem:person_qualifications": "anon:302 *:200",
+    "hrsystem:qualification_statistics": "anon:302 *:200",
+    "hrsystem:qualification_statistics_xlsx": "anon:302 *:200",
     "evaluation:my_month": "anon:302 *:200",
     "evaluation:my_month_of": "anon:302 nhanvien:200 *:403",
     "evaluation:my_results": "anon:302 *:200",

@@ -51,6 +51,7 @@ from .posts import (
     post_end,
     post_validate,
 )
+from .qualifications import qualification_record
 from .roles import (
     role_grant,
     role_grant_delete,
@@ -76,6 +77,7 @@ __all__ = [
     "post_assign",
     "post_end",
     "post_validate",
+    "qualification_record",
     "quota_group_create",
     "quota_group_update",
     "role_grant",
