@@ -205,7 +205,7 @@ EXPECTED = {
     "hrsystem:org_chart": "anon:302 *:200",
     "hrsystem:unit_detail": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
     "hrsystem:directory": "anon:302 *:200",
-    "hrsystem:person_qualifications": "anon:302 *:200",
+    "hrsystem:person_qualifications": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
     "hrsystem:qualification_statistics": "anon:302 *:200",
     "hrsystem:qualification_statistics_xlsx": "anon:302 *:200",
     "evaluation:my_month": "anon:302 *:200",
