@@ -195,6 +195,8 @@ class CatalogueItemForm(ServiceForm):
             "applies_to",
             "serious",
             "office_culture",
+            "checklist",
+            "evidence_required",
             "effective_from",
             "effective_to",
         )

@@ -519,8 +519,11 @@ class _Story:
         if letter != "missing":
             sent = dossier.due_on + timedelta(days=-1 if letter == "on_time" else 1)
             with clock(dossier.settled_on, 16):
-                services.apology_letter_record(
+                services.apology_record(
                     dossier=dossier,
+                    cause="Hồ sơ phải chờ ý kiến của cơ quan phối hợp.",
+                    signed_by=hr_selectors.unit_leader(dossier.unit, on=dossier.settled_on)
+                    or dossier.officer,
                     number=f"{dossier.pk}/TB-MC",
                     sent_on=min(sent, dossier.settled_on),
                     by=self.desk,

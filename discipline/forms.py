@@ -18,6 +18,8 @@ from hrsystem.forms import WholeNumberField, refuse_foreign_digits
 
 from . import display
 from .models import (
+    ApologyChannel,
+    ApologyReason,
     ComplaintChannel,
     DisciplineForm,
     InspectionKind,
@@ -140,6 +142,15 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.full_name} ({obj.code})"
 
 
+class PlanLineChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("Quý %(quarter)s: %(unit)s — %(content)s") % {
+            "quarter": obj.quarter,
+            "unit": obj.unit.name,
+            "content": obj.content,
+        }
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.code})"
@@ -172,6 +183,31 @@ class EvidenceField(forms.FileField):
             widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
             **kwargs,
         )
+
+
+class CheckForm(forms.Form):
+    """One checklist item checked in a unit: met or not, a note, the evidence (a photo
+    taken on the spot is accepted by phones through the file input)."""
+
+    met = forms.TypedChoiceField(
+        label=_("Kết quả"),
+        choices=[("yes", _("Đạt")), ("no", _("Không đạt"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Ghi chú"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
+    )
+    evidence = forms.FileField(
+        label=_("Tệp minh chứng"),
+        required=False,
+        validators=[validate_evidence],
+        help_text=_("Ảnh JPEG, PNG hoặc tệp PDF."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,.pdf"}),
+    )
 
 
 def apply_errors(form: forms.Form, error: ValidationError, aliases: dict | None = None) -> None:
@@ -212,12 +248,40 @@ class InspectionPlanForm(forms.Form):
         widget=PersonPicker(purpose="inspection", multiple=True),
         help_text=_("Gõ từ 2 chữ cái của họ tên hoặc mã cán bộ để tìm."),
     )
+    plan_line = PlanLineChoiceField(
+        label=_("Thuộc kế hoạch kiểm tra năm"),
+        queryset=None,
+        required=False,
+        help_text=_("Để trống với đợt kiểm tra ngoài kế hoạch năm."),
+    )
 
-    def __init__(self, *args, units, heads, staff, **kwargs):
+    def __init__(self, *args, units, heads, staff, plan_lines, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scope"].queryset = units
         self.fields["head"].queryset = heads
         self.fields["members"].queryset = staff
+        self.fields["plan_line"].queryset = plan_lines
+
+
+class YearPlanForm(forms.Form):
+    year = WholeNumberField(label=_("Năm"), min_value=2000, max_value=2100)
+    number = forms.CharField(label=_("Số kế hoạch"), max_length=64)
+    issued_on = _date(_("Ngày ban hành"))
+
+
+class PlanLineForm(forms.Form):
+    quarter = forms.TypedChoiceField(
+        label=_("Quý"), choices=[(q, q) for q in range(1, 5)], coerce=int
+    )
+    unit = UnitChoiceField(label=_("Đơn vị được kiểm tra"), queryset=None)
+    lead = PersonChoiceField(label=_("Người chủ trì"), queryset=None)
+    kind = forms.ChoiceField(label=_("Hình thức"), choices=InspectionKind.choices)
+    content = forms.CharField(label=_("Nội dung kiểm tra"), max_length=255)
+
+    def __init__(self, *args, units, leads, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["lead"].queryset = leads
 
 
 TARGETS = [("person", _("Một cán bộ")), ("unit", _("Tập thể đơn vị"))]
@@ -417,9 +481,28 @@ class SettleForm(forms.Form):
     settled_on = _date(_("Ngày trả kết quả"))
 
 
-class LetterForm(forms.Form):
-    number = forms.CharField(label=_("Số văn bản xin lỗi"), max_length=64)
-    sent_on = _date(_("Ngày gửi"))
+class ApologyForm(forms.Form):
+    """An apology to the citizen; `reasons` are the ones that fit what it answers."""
+
+    reason = forms.ChoiceField(label=_("Xin lỗi vì"))
+    recipient = forms.CharField(label=_("Gửi tổ chức, công dân"), max_length=255)
+    cause = _reason(_("Nguyên nhân đã nêu"))
+    signed_by = PersonChoiceField(label=_("Người ký, người xin lỗi"), queryset=None)
+    channel = forms.ChoiceField(label=_("Hình thức"), choices=ApologyChannel.choices)
+    number = forms.CharField(
+        label=_("Số văn bản xin lỗi"),
+        max_length=64,
+        required=False,
+        help_text=_("Bắt buộc khi xin lỗi bằng thư, văn bản."),
+    )
+    sent_on = _date(_("Ngày xin lỗi"))
+
+    def __init__(self, *args, reasons, signers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [
+            (value, label) for value, label in ApologyReason.choices if value in reasons
+        ]
+        self.fields["signed_by"].queryset = signers
 
 
 class ExcuseForm(forms.Form):

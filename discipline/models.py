@@ -151,6 +151,16 @@ class DisciplinePolicy(models.Model):
             "tổ kiểm tra công vụ."
         ),
     )
+    apology_notice_days = models.PositiveSmallIntegerField(
+        _("báo trước hồ sơ sắp đến hạn (ngày làm việc)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(20)],
+        help_text=_(
+            "Hồ sơ chưa trả có hạn trong số ngày làm việc này được nêu để người đứng đầu "
+            "kịp thông báo, xin lỗi. Để trống: dùng mặc định của hệ thống."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -236,6 +246,18 @@ class ViolationCatalogueItem(models.Model):
         default=True,
         help_text=_("Tính vào tỷ lệ chấp hành văn hoá công sở của đơn vị."),
     )
+    checklist = models.BooleanField(
+        _("có trong danh mục kiểm tra"),
+        default=False,
+        help_text=_(
+            "Đoàn kiểm tra đánh dấu đạt / không đạt mục này cho từng đơn vị được kiểm tra."
+        ),
+    )
+    evidence_required = models.BooleanField(
+        _("bắt buộc minh chứng khi kiểm tra"),
+        default=False,
+        help_text=_("Mỗi lần đánh dấu mục này phải kèm ảnh hoặc tệp minh chứng."),
+    )
     effective_from = models.DateField(_("áp dụng từ ngày"))
     effective_to = models.DateField(_("áp dụng đến ngày"), null=True, blank=True)
     history = HistoricalRecords()
@@ -290,15 +312,91 @@ class ViolationCatalogueItem(models.Model):
         return f"{self.code} v{self.version}: {self.description}"
 
 
+class InspectionStatus(models.TextChoices):
+    PLANNED = "planned", _("Kế hoạch")
+    IN_PROGRESS = "in_progress", _("Đang kiểm tra")
+    CLOSED = "closed", _("Đã kết thúc")
+
+
 class InspectionKind(models.TextChoices):
     REGULAR = "regular", _("Thường xuyên, định kỳ")
     SURPRISE = "surprise", _("Đột xuất")
 
 
-class InspectionStatus(models.TextChoices):
-    PLANNED = "planned", _("Kế hoạch")
-    IN_PROGRESS = "in_progress", _("Đang kiểm tra")
-    CLOSED = "closed", _("Đã kết thúc")
+class InspectionPlan(models.Model):
+    """The year's inspection plan (kế hoạch kiểm tra công vụ) issued at its start."""
+
+    organisation = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="inspection_plans", verbose_name=_("cơ quan")
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    number = models.CharField(_("số kế hoạch"), max_length=64)
+    issued_on = models.DateField(_("ngày ban hành"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người lập"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kế hoạch kiểm tra công vụ năm")
+        verbose_name_plural = _("kế hoạch kiểm tra công vụ năm")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                name="inspection_plan_one_per_year",
+                violation_error_message=_("Cơ quan đã có kế hoạch kiểm tra của năm này."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.year})"
+
+
+class InspectionPlanLine(models.Model):
+    """One scheduled inspection of the plan: quarter, unit inspected, who leads, kind."""
+
+    plan = models.ForeignKey(
+        InspectionPlan, models.CASCADE, related_name="lines", verbose_name=_("kế hoạch")
+    )
+    quarter = models.PositiveSmallIntegerField(
+        _("quý"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, related_name="inspection_plan_lines", verbose_name=_("đơn vị")
+    )
+    lead = models.ForeignKey(
+        Employee,
+        models.PROTECT,
+        related_name="inspection_plan_lines",
+        verbose_name=_("người chủ trì"),
+    )
+    kind = models.CharField(_("hình thức"), max_length=10, choices=InspectionKind.choices)
+    content = models.CharField(_("nội dung kiểm tra"), max_length=255)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dòng kế hoạch kiểm tra")
+        verbose_name_plural = _("dòng kế hoạch kiểm tra")
+        ordering = ["plan", "quarter", "unit__path", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1) & Q(quarter__lte=4),
+                name="inspection_plan_line_quarter_1_4",
+                violation_error_message=_("Quý phải từ 1 đến 4."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=InspectionKind.values), name="inspection_plan_line_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Q{self.quarter}: {self.unit} — {self.content}"
 
 
 class Inspection(models.Model):
@@ -316,6 +414,14 @@ class Inspection(models.Model):
     planned_on = models.DateField(_("ngày kiểm tra dự kiến"))
     plan_reference = models.CharField(
         _("số kế hoạch / quyết định thành lập đoàn"), max_length=64, blank=True
+    )
+    plan_line = models.ForeignKey(
+        InspectionPlanLine,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("dòng kế hoạch năm"),
     )
     scope = models.ManyToManyField(
         Unit, related_name="inspections", verbose_name=_("đơn vị được kiểm tra")
@@ -377,6 +483,62 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.planned_on:%d/%m/%Y})"
+
+
+class InspectionCheck(models.Model):
+    """One checklist item checked by an inspection team in one unit: met or not, with the
+    note and evidence, so an inspection without findings still records what it checked.
+
+    `item` is the catalogue version in force on the day; a re-check of the same item in
+    the same unit updates the row and its history keeps the earlier answer.
+    """
+
+    inspection = models.ForeignKey(
+        Inspection, models.CASCADE, related_name="checks", verbose_name=_("đợt kiểm tra")
+    )
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, related_name="inspection_checks", verbose_name=_("đơn vị")
+    )
+    item = models.ForeignKey(
+        ViolationCatalogueItem,
+        models.PROTECT,
+        related_name="checks",
+        verbose_name=_("mục kiểm tra"),
+    )
+    met = models.BooleanField(_("đạt"))
+    note = models.TextField(_("ghi chú"), blank=True)
+    evidence = models.FileField(
+        _("tệp minh chứng"),
+        upload_to=evidence_path,
+        blank=True,
+        validators=[validate_evidence],
+    )
+    checked_on = models.DateField(_("ngày kiểm tra"))
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người kiểm tra"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kết quả kiểm tra theo danh mục")
+        verbose_name_plural = _("kết quả kiểm tra theo danh mục")
+        ordering = ["inspection", "unit", "item__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "unit", "item"],
+                name="inspection_check_once_per_unit_item",
+                violation_error_message=_("Mục này đã được kiểm tra ở đơn vị này."),
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "checked_on"], name="inspection_check_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.item.code} {'✓' if self.met else '✗'}"
 
 
 class ViolationSource(models.TextChoices):
@@ -705,19 +867,71 @@ class DossierRecord(models.Model):
         return f"{self.code} — {self.citizen_name}"
 
 
-class ApologyLetter(models.Model):
-    """The apology letter (thư xin lỗi) sent to the citizen for a late dossier.
+class ApologyReason(models.TextChoices):
+    LATE_DOSSIER = "late_dossier", _("Hồ sơ trễ hạn")
+    ATTITUDE = "attitude", _("Thái độ phục vụ")
+    WRONG_RESULT = "wrong_result", _("Kết quả giải quyết sai")
 
-    It is due before the dossier's due date; one sent after it is flagged.
+
+class ApologyChannel(models.TextChoices):
+    LETTER = "letter", _("Thư, văn bản")
+    IN_PERSON = "in_person", _("Trực tiếp")
+    PHONE = "phone", _("Điện thoại")
+    ELECTRONIC = "electronic", _("Thư điện tử, cổng dịch vụ công")
+
+
+class ApologyLetter(models.Model):
+    """An apology (xin lỗi) to a citizen for a failing of the agency: a late dossier, the
+    staff's attitude (a substantiated complaint) or a wrong result.
+
+    It answers exactly one dossier or one substantiated complaint; `unit` is the unit
+    concerned (the dossier's or the complaint's), for the head's accountability and the
+    monthly report. A late-dossier apology is due before the dossier's due date; one sent
+    after it is flagged.
     """
 
+    organisation = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="apologies", verbose_name=_("cơ quan")
+    )
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, related_name="apologies", verbose_name=_("đơn vị")
+    )
+    reason = models.CharField(
+        _("xin lỗi vì"),
+        max_length=16,
+        choices=ApologyReason.choices,
+        default=ApologyReason.LATE_DOSSIER,
+    )
     dossier = models.OneToOneField(
         DossierRecord,
         models.PROTECT,
+        null=True,
+        blank=True,
         related_name="apology_letter",
         verbose_name=_("hồ sơ"),
     )
-    number = models.CharField(_("số văn bản"), max_length=64)
+    complaint = models.OneToOneField(
+        "Complaint",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="apology",
+        verbose_name=_("phản ánh"),
+    )
+    recipient = models.CharField(_("gửi tổ chức, công dân"), max_length=255, blank=True)
+    cause = models.TextField(_("nguyên nhân đã nêu"), blank=True)
+    signed_by = models.ForeignKey(
+        Employee,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="apologies_signed",
+        verbose_name=_("người ký"),
+    )
+    channel = models.CharField(
+        _("hình thức"), max_length=12, choices=ApologyChannel.choices, default=ApologyChannel.LETTER
+    )
+    number = models.CharField(_("số văn bản"), max_length=64, blank=True)
     sent_on = models.DateField(_("ngày gửi"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -730,12 +944,35 @@ class ApologyLetter(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("thư xin lỗi")
-        verbose_name_plural = _("thư xin lỗi")
+        verbose_name = _("lời xin lỗi")
+        verbose_name_plural = _("lời xin lỗi")
         ordering = ["-sent_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(dossier__isnull=False) & Q(complaint__isnull=True))
+                | (Q(dossier__isnull=True) & Q(complaint__isnull=False)),
+                name="apology_answers_dossier_or_complaint",
+                violation_error_message=_("Lời xin lỗi gắn với đúng một hồ sơ hoặc một phản ánh."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=ApologyReason.values), name="apology_reason_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=ApologyChannel.values), name="apology_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=ApologyReason.LATE_DOSSIER) | Q(dossier__isnull=False),
+                name="apology_late_dossier_has_dossier",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=ApologyReason.ATTITUDE) | Q(complaint__isnull=False),
+                name="apology_attitude_has_complaint",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "sent_on"], name="apology_org_sent")]
 
     def __str__(self) -> str:
-        return f"{self.number} ({self.sent_on:%d/%m/%Y})"
+        return f"{self.get_reason_display()}: {self.recipient} ({self.sent_on:%d/%m/%Y})"
 
 
 class DossierMonthlyCount(models.Model):

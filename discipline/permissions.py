@@ -109,6 +109,23 @@ def can_record_desk(user, unit: Unit, on: date) -> bool:
     )
 
 
+def may_plan_inspections(user, organisation: Organisation, on: date) -> bool:
+    """May `user` issue the agency's year inspection plan and its lines? Its HR officer or
+    an inspector of one of its units."""
+    if manages(user, organisation):
+        return True
+    inspected = hr.unit_ids_for(user, Perm.INSPECT_UNIT, on)
+    return Unit.objects.filter(organisation=organisation, pk__in=inspected).exists()
+
+
+def can_apologise(user, unit: Unit, on: date, *, for_complaint: bool = False) -> bool:
+    """May `user` record an apology to a citizen for a failing of `unit`? Its one-stop desk
+    or its head; for a substantiated complaint also the agency's HR officer."""
+    if can_record_desk(user, unit, on) or leads(user, unit, on):
+        return True
+    return for_complaint and manages(user, unit.organisation)
+
+
 def can_decide_complaint(user, complaint: Complaint, on: date) -> bool:
     """May `user` conclude `complaint`? An inspector of the unit or the agency's HR officer;
     never about oneself or the unit one works in."""

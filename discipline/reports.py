@@ -19,6 +19,7 @@ from hrsystem.selectors import active_on
 
 from .models import (
     DisciplineDecision,
+    InspectionCheck,
     SatisfactionSurvey,
     Violation,
     ViolationStatus,
@@ -112,7 +113,10 @@ def office_culture_compliance(
 ) -> pd.DataFrame:
     """Per unit: staff working there on `on` (default `end`), how many of them had no
     counted office-culture violation in [start, end], and that share in percent (Decimal,
-    2 places); units without staff are left out; 3 queries."""
+    2 places); and the office-culture checklist items inspections checked in the unit in
+    [start, end], how many were met and that share (None without checks), so a unit
+    inspected without findings shows what was checked. Units without staff are left out;
+    4 queries."""
     on = on or end
     staff = _frame(
         Assignment.objects.filter(active_on(on), unit__organisation=organisation).values_list(
@@ -130,7 +134,16 @@ def office_culture_compliance(
         .exclude(status=ViolationStatus.ANNULLED)
         .values_list("employee_id", flat=True)
     )
+    checks = _frame(
+        InspectionCheck.objects.filter(
+            inspection__organisation=organisation,
+            checked_on__range=(start, end),
+            item__office_culture=True,
+        ).values_list("unit_id", "met"),
+        ["unit_id", "met"],
+    )
     columns = ["unit_code", "unit_name", "staff", "compliant", "rate"]
+    columns += ["checks", "checks_met", "check_rate"]
     if staff.empty:
         return pd.DataFrame(columns=columns)
     staff["compliant"] = ~staff["employee_id"].isin(violators)
@@ -149,6 +162,14 @@ def office_culture_compliance(
     frame["rate"] = [
         percent(compliant, total)
         for compliant, total in zip(frame["compliant"], frame["staff"], strict=True)
+    ]
+    checked = checks.groupby("unit_id")["met"]
+    totals, met = checked.size().to_dict(), checked.sum().to_dict()
+    frame["checks"] = [int(totals.get(unit_id, 0)) for unit_id in frame["unit_id"]]
+    frame["checks_met"] = [int(met.get(unit_id, 0)) for unit_id in frame["unit_id"]]
+    frame["check_rate"] = [
+        percent(done, total)
+        for done, total in zip(frame["checks_met"], frame["checks"], strict=True)
     ]
     return frame[columns].reset_index(drop=True)
 

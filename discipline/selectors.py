@@ -19,6 +19,8 @@ from hrsystem.models import Organisation, Unit
 from hrsystem.permissions import Perm, unit_ids_for
 
 from .models import (
+    ApologyLetter,
+    AppliesTo,
     Complaint,
     ComplaintOutcome,
     DisciplineDecision,
@@ -27,6 +29,10 @@ from .models import (
     DossierRecord,
     DossierStatus,
     Inspection,
+    InspectionCheck,
+    InspectionPlan,
+    InspectionPlanLine,
+    InspectionStatus,
     Violation,
     ViolationCatalogueItem,
     ViolationStatus,
@@ -35,6 +41,11 @@ from .models import (
 
 CONTEST_DAYS = 5
 """Default contest window in days; `settings.DISCIPLINE_CONTEST_DAYS` overrides it."""
+
+APOLOGY_NOTICE_DAYS = 2
+"""Default warning, in working days, before an open dossier's due date;
+`settings.DISCIPLINE_APOLOGY_NOTICE_DAYS` overrides it, the agency's policy row overrides
+both."""
 
 TIMELINESS_REPORT_DAY = 15
 """The monthly timeliness report is due on this day of the following month."""
@@ -57,6 +68,81 @@ def contest_days(organisation: Organisation) -> int:
     return days or getattr(settings, "DISCIPLINE_CONTEST_DAYS", CONTEST_DAYS)
 
 
+def apology_notice_days(organisation: Organisation) -> int:
+    """Working days before a due date when an open dossier is flagged to its head; 1 query."""
+    days = (
+        DisciplinePolicy.objects.filter(organisation=organisation)
+        .values_list("apology_notice_days", flat=True)
+        .first()
+    )
+    if days is not None:
+        return days
+    return getattr(settings, "DISCIPLINE_APOLOGY_NOTICE_DAYS", APOLOGY_NOTICE_DAYS)
+
+
+def add_working_days(day: date, count: int) -> date:
+    """The day `count` working days (Monday to Friday) after `day`."""
+    while count > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+@dataclass(frozen=True, slots=True)
+class DueSoon:
+    """An open dossier due within the notice window, with no apology yet."""
+
+    dossier_id: int
+    code: str
+    unit_name: str
+    citizen_name: str
+    officer_name: str
+    due_on: date
+    overdue: bool
+
+
+def dossiers_due_soon(*, organisation: Organisation, unit_ids, today: date) -> list[DueSoon]:
+    """Open dossiers of units `unit_ids` due from before today up to the agency's notice
+    window (working days) with no apology yet, so the head can notify the citizen in time;
+    2 queries."""
+    limit = add_working_days(today, apology_notice_days(organisation))
+    rows = (
+        DossierRecord.objects.filter(
+            organisation=organisation,
+            unit_id__in=list(unit_ids),
+            status=DossierStatus.PENDING,
+            due_on__lte=limit,
+            apology_letter__isnull=True,
+        )
+        .select_related("unit", "officer")
+        .order_by("due_on", "unit__path", "code")
+    )
+    return [
+        DueSoon(
+            dossier_id=dossier.pk,
+            code=dossier.code,
+            unit_name=dossier.unit.name,
+            citizen_name=dossier.citizen_name,
+            officer_name=dossier.officer.full_name,
+            due_on=dossier.due_on,
+            overdue=dossier.due_on < today,
+        )
+        for dossier in rows
+    ]
+
+
+def apologies_by_unit(*, organisation: Organisation, start: date, end: date) -> dict[int, int]:
+    """Apologies made in [start, end] per unit concerned; 1 query."""
+    rows = (
+        ApologyLetter.objects.filter(organisation=organisation, sent_on__range=(start, end))
+        .values("unit_id")
+        .annotate(count=Count("pk"))
+        .values_list("unit_id", "count")
+    )
+    return dict(rows)
+
+
 def catalogue_for(*, organisation: Organisation, on: date) -> list[ViolationCatalogueItem]:
     """Catalogue items in force on `on` for the agency, by code; 1 query.
 
@@ -73,6 +159,98 @@ def catalogue_for(*, organisation: Organisation, on: date) -> list[ViolationCata
         if current is None or (current.organisation_id is None and item.organisation_id):
             chosen[item.code] = item
     return [chosen[code] for code in sorted(chosen)]
+
+
+def checklist_items(*, organisation: Organisation, on: date) -> list[ViolationCatalogueItem]:
+    """Catalogue items in force on `on` that inspections check one by one; 1 query."""
+    return [item for item in catalogue_for(organisation=organisation, on=on) if item.checklist]
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistRow:
+    """A checklist item for one unit and its check so far (None: not yet checked)."""
+
+    item: ViolationCatalogueItem
+    check: InspectionCheck | None
+
+
+def inspection_checklist(*, inspection: Inspection, unit: Unit, on: date) -> list[ChecklistRow]:
+    """The checklist of `inspection` in `unit`: every item in force with its check, unit
+    items first; 2 queries."""
+    checks = {
+        check.item.code: check
+        for check in InspectionCheck.objects.filter(inspection=inspection, unit=unit)
+        .select_related("item", "checked_by")
+        .order_by("item__code")
+    }
+    items = checklist_items(organisation=inspection.organisation, on=on)
+    items.sort(key=lambda item: (item.applies_to == AppliesTo.PERSON, item.code))
+    return [ChecklistRow(item=item, check=checks.get(item.code)) for item in items]
+
+
+def check_counts(*, inspection: Inspection) -> dict[int, tuple[int, int]]:
+    """Unit id → (items checked, items met) of the inspection's checklist; 1 query."""
+    rows = (
+        InspectionCheck.objects.filter(inspection=inspection)
+        .values("unit_id")
+        .annotate(checked=Count("pk"), met=Count("pk", filter=Q(met=True)))
+        .values_list("unit_id", "checked", "met")
+    )
+    return {unit_id: (checked, met) for unit_id, checked, met in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class PlanLineProgress:
+    """A line of the year's inspection plan and how far it got: "closed", "in_progress",
+    "planned" (an inspection is planned) or "not_scheduled"."""
+
+    line: InspectionPlanLine
+    state: str
+    inspection_ids: list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanProgress:
+    lines: list[PlanLineProgress]
+
+    @property
+    def done(self) -> int:
+        return sum(1 for line in self.lines if line.state == "closed")
+
+    @property
+    def rate(self) -> Decimal | None:
+        """Lines whose inspection is closed / lines × 100, 2 places; None without lines."""
+        return percent(self.done, len(self.lines))
+
+
+def plan_progress(*, plan: InspectionPlan) -> PlanProgress:
+    """Every line of `plan` with the state of its inspections; 2 queries."""
+    rank = {
+        InspectionStatus.PLANNED: 1,
+        InspectionStatus.IN_PROGRESS: 2,
+        InspectionStatus.CLOSED: 3,
+    }
+    states: dict[int, str] = {}
+    inspections: dict[int, list[int]] = defaultdict(list)
+    for line_id, pk, status in (
+        Inspection.objects.filter(plan_line__plan=plan)
+        .order_by("planned_on", "pk")
+        .values_list("plan_line_id", "pk", "status")
+    ):
+        inspections[line_id].append(pk)
+        if rank[status] > rank.get(states.get(line_id), 0):
+            states[line_id] = status
+    lines = plan.lines.select_related("unit", "lead").order_by("quarter", "unit__path", "pk")
+    return PlanProgress(
+        lines=[
+            PlanLineProgress(
+                line=line,
+                state=states.get(line.pk, "not_scheduled"),
+                inspection_ids=inspections.get(line.pk, []),
+            )
+            for line in lines
+        ]
+    )
 
 
 # --- the engine's reads ----------------------------------------------------------------
@@ -428,6 +606,7 @@ class UnitTimeliness:
     on_time: int = 0
     late: int = 0
     reported_counts: bool = False
+    apologies: int = 0
     late_dossiers: list[LateDossier] = field(default_factory=list)
 
     @property
@@ -454,14 +633,20 @@ class TimelinessReport:
         return sum(unit.late for unit in self.units)
 
     @property
+    def apologies(self) -> int:
+        return sum(unit.apologies for unit in self.units)
+
+    @property
     def on_time_rate(self) -> Decimal | None:
         return percent(self.on_time, self.on_time + self.late)
 
 
 def timeliness_report(*, organisation: Organisation, year: int, month: int) -> TimelinessReport:
     """Per unit: dossiers settled on time and late in the month and the late ones with the
-    officers' names and apology-letter state; 4 queries."""
+    officers' names and apology-letter state, and the apologies made in the month for any
+    failing; 5 queries."""
     first, last = month_bounds(year, month)
+    apologies = apologies_by_unit(organisation=organisation, start=first, end=last)
     months = monthly_dossier_counts(organisation=organisation, start=first, end=last)
     reported = {unit_id for (unit_id, _y, _m), row in months.items() if row[2]}
     late = (
@@ -472,7 +657,7 @@ def timeliness_report(*, organisation: Organisation, year: int, month: int) -> T
         .order_by("unit__path", "settled_on", "code")
     )
     units: dict[int, UnitTimeliness] = {}
-    units_with_dossiers = {unit_id for unit_id, _year, _month in months}
+    units_with_dossiers = {unit_id for unit_id, _year, _month in months} | set(apologies)
     for unit in Unit.objects.filter(pk__in=units_with_dossiers).order_by("path"):
         on_time, late_count, _reported = months.get((unit.pk, year, month), (0, 0, False))
         units[unit.pk] = UnitTimeliness(
@@ -482,6 +667,7 @@ def timeliness_report(*, organisation: Organisation, year: int, month: int) -> T
             on_time=on_time,
             late=late_count,
             reported_counts=unit.pk in reported,
+            apologies=apologies.get(unit.pk, 0),
         )
     for dossier in late:
         row = units.get(dossier.unit_id)

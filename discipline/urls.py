@@ -9,7 +9,14 @@ app_name = "discipline"
 urlpatterns = [
     path("inspections/", views.inspection_list, name="inspection_list"),
     path("inspections/new/", views.inspection_plan, name="inspection_plan"),
+    path("inspections/plans/", views.year_plans, name="year_plans"),
+    path("inspections/plans/<int:pk>/", views.year_plan_detail, name="year_plan_detail"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path(
+        "inspections/<int:pk>/checklist/<int:unit_pk>/",
+        views.inspection_checklist,
+        name="inspection_checklist",
+    ),
     path("inspections/<int:pk>/report.pdf", views.inspection_report_pdf, name="inspection_pdf"),
     path("violations/", views.violation_list, name="violation_list"),
     path("violations/mine/", views.my_violations, name="my_violations"),

@@ -5,6 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .models import QUALIFICATION_LEVELS, QualificationKind
+
 MAX_ID_DIGITS = 18
 """Longest whole number a page reads: anything longer overflows the database's integers."""
 
@@ -108,3 +110,25 @@ class OrganisationImportForm(forms.Form):
         help_text=_("Ghi vào lịch sử thay đổi của từng dòng được nhập."),
         error_messages={"required": _("Hãy ghi lý do nhập tệp.")},
     )
+
+
+class QualificationForm(forms.Form):
+    """A degree, training or certificate; the level is chosen among all kinds' levels and
+    checked against the kind by the service."""
+
+    kind = forms.ChoiceField(label=_("Loại"), choices=QualificationKind.choices)
+    level = forms.ChoiceField(
+        label=_("Trình độ"),
+        choices=[
+            (QualificationKind(kind).label, [(code, label) for code, label in levels])
+            for kind, levels in QUALIFICATION_LEVELS.items()
+        ],
+    )
+    field = forms.CharField(label=_("Chuyên ngành, ngôn ngữ"), max_length=255, required=False)
+    institution = forms.CharField(label=_("Cơ sở đào tạo, cấp"), max_length=255, required=False)
+    awarded_on = forms.DateField(
+        label=_("Ngày cấp"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    evidence = forms.CharField(label=_("Số hiệu văn bằng, chứng chỉ"), max_length=100)

@@ -704,3 +704,97 @@ class BackgroundJob(models.Model):
         if not self.total:
             return 0
         return min(100, self.done * 100 // self.total)
+
+
+class QualificationKind(models.TextChoices):
+    GENERAL = "general", _("Trình độ giáo dục phổ thông")
+    PROFESSIONAL = "professional", _("Trình độ chuyên môn")
+    POLITICAL = "political", _("Lý luận chính trị")
+    STATE_MANAGEMENT = "state_mgmt", _("Quản lý nhà nước")
+    IT = "it", _("Chứng chỉ tin học")
+    LANGUAGE = "language", _("Chứng chỉ ngoại ngữ, tiếng dân tộc")
+
+
+QUALIFICATION_LEVELS: dict[str, list[tuple[str, str]]] = {
+    QualificationKind.GENERAL: [
+        ("thpt", _("Trung học phổ thông (12/12)")),
+        ("thcs", _("Trung học cơ sở")),
+        ("tieu_hoc", _("Tiểu học")),
+    ],
+    QualificationKind.PROFESSIONAL: [
+        ("sau_dai_hoc", _("Sau đại học")),
+        ("dai_hoc", _("Đại học")),
+        ("cao_dang", _("Cao đẳng")),
+        ("trung_cap", _("Trung cấp")),
+        ("so_cap", _("Sơ cấp")),
+    ],
+    QualificationKind.POLITICAL: [
+        ("cao_cap", _("Cao cấp")),
+        ("trung_cap", _("Trung cấp")),
+        ("so_cap", _("Sơ cấp")),
+    ],
+    QualificationKind.STATE_MANAGEMENT: [
+        ("cvcc", _("Chuyên viên cao cấp")),
+        ("cvc", _("Chuyên viên chính")),
+        ("cv", _("Chuyên viên")),
+        ("can_su", _("Cán sự")),
+    ],
+    QualificationKind.IT: [
+        ("nang_cao", _("Ứng dụng công nghệ thông tin nâng cao")),
+        ("co_ban", _("Ứng dụng công nghệ thông tin cơ bản")),
+    ],
+    QualificationKind.LANGUAGE: [
+        ("c", _("Bậc 5–6 (C1, C2) hoặc tương đương")),
+        ("b", _("Bậc 3–4 (B1, B2) hoặc tương đương")),
+        ("a", _("Bậc 1–2 (A1, A2) hoặc tương đương")),
+        ("dan_toc", _("Chứng chỉ tiếng dân tộc thiểu số")),
+    ],
+}
+"""Levels of each kind, highest first (a person's highest counts in the statistics)."""
+
+
+class Qualification(models.Model):
+    """One degree, training or certificate of a person: general education, professional
+    level and field, political theory, state-management training, IT or language
+    certificate, with the day it was awarded and the document that proves it. HR keeps
+    them (`services.qualification_record`)."""
+
+    employee = models.ForeignKey(
+        Employee, models.CASCADE, related_name="qualifications", verbose_name=_("cán bộ")
+    )
+    kind = models.CharField(_("loại"), max_length=12, choices=QualificationKind.choices)
+    level = models.CharField(_("trình độ"), max_length=16)
+    field = models.CharField(_("chuyên ngành, ngôn ngữ"), max_length=255, blank=True)
+    institution = models.CharField(_("cơ sở đào tạo, cấp"), max_length=255, blank=True)
+    awarded_on = models.DateField(_("ngày cấp"))
+    evidence = models.CharField(
+        _("số hiệu văn bằng, chứng chỉ"),
+        max_length=100,
+        help_text=_("Số hiệu, số vào sổ cấp văn bằng hoặc chứng chỉ (bản sao lưu tại hồ sơ)."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người nhập"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("văn bằng, chứng chỉ")
+        verbose_name_plural = _("văn bằng, chứng chỉ")
+        ordering = ["employee", "kind", "-awarded_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=QualificationKind.values), name="qualification_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee}: {self.level_label}"
+
+    @property
+    def level_label(self) -> str:
+        return str(dict(QUALIFICATION_LEVELS.get(self.kind, [])).get(self.level, self.level))

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from hrsystem import import_views, views
+from hrsystem import import_views, qualification_views, views
 from hrsystem.forms import LoginForm
 
 account_patterns = [
@@ -31,6 +31,21 @@ organisation_patterns = [
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
     path("catalogue/import/", views.catalogue_import, name="catalogue_import"),
     path("org/import/", import_views.organisation_import, name="organisation_import"),
+    path(
+        "people/<int:employee_id>/qualifications/",
+        qualification_views.person_qualifications,
+        name="person_qualifications",
+    ),
+    path(
+        "org/qualifications/",
+        qualification_views.qualification_statistics_page,
+        name="qualification_statistics",
+    ),
+    path(
+        "org/qualifications.xlsx",
+        qualification_views.qualification_statistics_xlsx,
+        name="qualification_statistics_xlsx",
+    ),
 ]
 
 urlpatterns = [

@@ -25,7 +25,14 @@ from django.db.models import F
 from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
 
-from discipline.models import Complaint, DisciplineDecision, DossierRecord, Inspection, Violation
+from discipline.models import (
+    Complaint,
+    DisciplineDecision,
+    DossierRecord,
+    Inspection,
+    InspectionPlan,
+    Violation,
+)
 from evaluation.models import Appeal, Evaluation, Period, WorkItem
 from hrsystem import clock, demo
 from hrsystem.models import BackgroundJob, Post, PostKind
@@ -93,9 +100,22 @@ def world(django_db_setup, django_db_blocker):
         period = Period.objects.filter(organisation=evaluation.period.organisation_id).latest(
             "start"
         )
+        InspectionPlan.objects.create(
+            organisation_id=evaluation.period.organisation_id,
+            year=clock.today().year,
+            number="01/KH-KTCV",
+            issued_on=clock.today().replace(month=1, day=2),
+        )
         first = {
             model: model.objects.order_by("pk").values_list("pk", flat=True).first() or 1
-            for model in (Inspection, Violation, DisciplineDecision, DossierRecord, Complaint)
+            for model in (
+                Inspection,
+                InspectionPlan,
+                Violation,
+                DisciplineDecision,
+                DossierRecord,
+                Complaint,
+            )
         }
         evidence = WorkItem.objects.filter(evaluation=evaluation).order_by(
             F("evidence_file").desc(nulls_last=True), "pk"
@@ -109,6 +129,10 @@ def world(django_db_setup, django_db_blocker):
             "appeal": Appeal.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
             "reopening": 1,  # the demo reopens nothing: 404 for all (tests/evaluation/test_reopening.py)
             **{model.__name__: pk for model, pk in first.items()},
+            "inspected_unit": Inspection.scope.through.objects.filter(inspection=first[Inspection])
+            .order_by("unit__path")
+            .values_list("unit_id", flat=True)
+            .first(),
         }
         users = get_user_model().objects.in_bulk(field_name="username")
         job = BackgroundJob.objects.create(  # started by the unit head, in the agency
@@ -128,11 +152,11 @@ def kwargs_for(name: str, route: str, args: dict) -> dict:
     values = {
         "unit_id": args["unit"],
         "unit_pk": args["unit"],
+        "employee_id": args["employee"],
         "period_pk": args["period"],
         "what": "item",
         "action": "lock",
         "year": clock.today().year,
-        "employee_id": args["employee"],
     }
     pk_of = {
         "evaluation:my_month_of": "evaluation",
@@ -145,6 +169,8 @@ def kwargs_for(name: str, route: str, args: dict) -> dict:
         "evaluation:reopening": "reopening",
         "discipline:inspection_detail": "Inspection",
         "discipline:inspection_pdf": "Inspection",
+        "discipline:inspection_checklist": "Inspection",
+        "discipline:year_plan_detail": "InspectionPlan",
         "discipline:violation_detail": "Violation",
         "discipline:violation_evidence": "Violation",
         "discipline:decision_detail": "DisciplineDecision",
@@ -163,6 +189,8 @@ def kwargs_for(name: str, route: str, args: dict) -> dict:
     }
     if name in pk_of:
         values["pk"] = args[pk_of[name]]
+    if name == "discipline:inspection_checklist":
+        values["unit_pk"] = args["inspected_unit"]
     return {key: values[key] for key in re.findall(r"<\w+:(\w+)>", route)}
 
 
@@ -198,6 +226,9 @@ EXPECTED = {
     "hrsystem:job_status": "anon:302 truong_phong:200 to_chuc:200 admin:200 *:403",
     "hrsystem:catalogue_import": "anon:302 to_chuc:200 *:403",
     "hrsystem:organisation_import": "anon:302 to_chuc:200 *:403",
+    "hrsystem:person_qualifications": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
+    "hrsystem:qualification_statistics": "anon:302 *:200",
+    "hrsystem:qualification_statistics_xlsx": "anon:302 *:200",
     "evaluation:my_month": "anon:302 *:200",
     "evaluation:my_month_of": "anon:302 nhanvien:200 *:403",
     "evaluation:my_results": "anon:302 *:200",
@@ -235,6 +266,9 @@ EXPECTED = {
     "discipline:inspection_plan": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",
     "discipline:inspection_detail": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",
     "discipline:inspection_pdf": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",
+    "discipline:inspection_checklist": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",
+    "discipline:year_plans": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",
+    "discipline:year_plan_detail": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",
     "discipline:violation_list": "anon:302 nhanvien:403 mot_cua:403 admin:403 *:200",
     "discipline:my_violations": "anon:302 *:200",
     "discipline:contested_list": "anon:302 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 admin:200 *:403",

@@ -32,6 +32,8 @@ CATALOGUE_FIELDS = {
     "applies_to",
     "serious",
     "office_culture",
+    "checklist",
+    "evidence_required",
     "effective_to",
 }
 
@@ -103,6 +105,8 @@ def catalogue_item_create(
     applies_to: str = AppliesTo.PERSON,
     serious: bool = False,
     office_culture: bool = True,
+    checklist: bool = False,
+    evidence_required: bool = False,
     effective_to: date | None = None,
     by=None,
 ) -> ViolationCatalogueItem:
@@ -122,6 +126,8 @@ def catalogue_item_create(
         applies_to=applies_to,
         serious=serious,
         office_culture=office_culture,
+        checklist=checklist,
+        evidence_required=evidence_required,
         effective_from=effective_from,
         effective_to=effective_to,
     )

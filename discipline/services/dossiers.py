@@ -1,5 +1,4 @@
-"""Dossiers at the one-stop desk: records, settlement, apology letters, excuses,
-monthly counts."""
+"""Dossiers at the one-stop desk: records, settlement, excuses, monthly counts."""
 
 from __future__ import annotations
 
@@ -11,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from discipline import permissions as rules
 from discipline.models import (
-    ApologyLetter,
     DossierMonthlyCount,
     DossierRecord,
     DossierStatus,
@@ -96,7 +94,7 @@ def dossier_record(
     return dossier
 
 
-def _lock_dossier(dossier: DossierRecord) -> DossierRecord:
+def lock_dossier(dossier: DossierRecord) -> DossierRecord:
     return (
         DossierRecord.objects.select_for_update(of=("self",))
         .select_related("unit__organisation", "officer")
@@ -107,7 +105,7 @@ def _lock_dossier(dossier: DossierRecord) -> DossierRecord:
 @transaction.atomic
 def dossier_settle(*, dossier: DossierRecord, settled_on: date, by=None) -> DossierRecord:
     """Record the day the result was returned; the status follows from the due date."""
-    dossier = _lock_dossier(dossier)
+    dossier = lock_dossier(dossier)
     if by is not None:
         require(rules.can_record_desk(by, dossier.unit, clock.today()))
     if dossier.settled_on is not None:
@@ -125,44 +123,10 @@ def dossier_settle(*, dossier: DossierRecord, settled_on: date, by=None) -> Doss
 
 
 @transaction.atomic
-def apology_letter_record(
-    *, dossier: DossierRecord, number: str, sent_on: date, by=None
-) -> ApologyLetter:
-    """Record the apology letter sent to the citizen for a late (or soon late) dossier.
-
-    By the desk or the unit's leader. A letter sent after the due date is kept and flagged
-    by `selectors.apology_letter_flags`.
-    """
-    dossier = _lock_dossier(dossier)
-    if by is not None:
-        require(
-            rules.can_record_desk(by, dossier.unit, clock.today())
-            or rules.leads(by, dossier.unit, clock.today())
-        )
-    errors = _not_in_future(sent_on, "sent_on")
-    if dossier.status == DossierStatus.ON_TIME:
-        errors["dossier"] = _("Hồ sơ %(code)s đã trả đúng hạn, không cần thư xin lỗi.") % {
-            "code": dossier.code
-        }
-    elif ApologyLetter.objects.filter(dossier=dossier).exists():
-        errors["dossier"] = _("Hồ sơ %(code)s đã có thư xin lỗi.") % {"code": dossier.code}
-    if sent_on < dossier.received_on:
-        errors["sent_on"] = _("Ngày gửi phải từ ngày tiếp nhận hồ sơ (%(day)s).") % {
-            "day": day_text(dossier.received_on)
-        }
-    if not number.strip():
-        errors["number"] = _("Nhập số văn bản xin lỗi.")
-    raise_if(errors)
-    letter = ApologyLetter(dossier=dossier, number=number.strip(), sent_on=sent_on, recorded_by=by)
-    save(letter, by)
-    return letter
-
-
-@transaction.atomic
 def dossier_excuse(*, dossier: DossierRecord, reason: str, by) -> DossierRecord:
     """The head of the officer's unit certifies an objective cause of a late dossier, so it
     is no delay of the officer; never for their own dossier."""
-    dossier = _lock_dossier(dossier)
+    dossier = lock_dossier(dossier)
     require(permissions.can_certify_delay(by, dossier.officer, dossier.settled_on or clock.today()))
     errors: dict[str, str] = {}
     if dossier.status != DossierStatus.LATE:

@@ -13,6 +13,7 @@ from discipline import permissions as rules
 from discipline.models import (
     DisciplinePolicy,
     Inspection,
+    InspectionPlanLine,
     InspectionStatus,
 )
 from hrsystem import clock, permissions
@@ -87,6 +88,23 @@ def _team_errors(members: list[Employee], organisation: Organisation, on: date) 
     return {}
 
 
+def _plan_line_errors(
+    line: InspectionPlanLine, organisation: Organisation, planned_on: date, scope: list[Unit]
+) -> dict[str, str]:
+    plan = line.plan
+    if plan.organisation_id != organisation.pk or plan.year != planned_on.year:
+        return {
+            "plan_line": _("Dòng kế hoạch phải thuộc kế hoạch năm %(year)s của cơ quan.")
+            % {"year": planned_on.year}
+        }
+    if all(unit.pk != line.unit_id for unit in scope):
+        return {
+            "plan_line": _("Đơn vị %(unit)s của dòng kế hoạch phải thuộc phạm vi kiểm tra.")
+            % {"unit": line.unit.name}
+        }
+    return {}
+
+
 @transaction.atomic
 def inspection_plan(
     *,
@@ -98,9 +116,11 @@ def inspection_plan(
     head: Employee,
     members: Iterable[Employee] = (),
     plan_reference: str = "",
+    plan_line: InspectionPlanLine | None = None,
     by=None,
 ) -> Inspection:
-    """Plan a regular or surprise inspection of `scope` by a team headed by `head`.
+    """Plan a regular or surprise inspection of `scope` by a team headed by `head`, as the
+    line `plan_line` of the year's plan when given (its unit in the scope, same year).
 
     Planned by an inspector holding the inspection right on every unit of the scope, or
     by the agency's HR officer.
@@ -118,6 +138,7 @@ def inspection_plan(
         kind=kind,
         planned_on=planned_on,
         plan_reference=plan_reference.strip(),
+        plan_line=plan_line,
         head=head,
         created_by=by,
     )
@@ -131,6 +152,8 @@ def inspection_plan(
         }
     errors |= inspection_head_errors(head, organisation, planned_on)
     errors |= _team_errors(members, organisation, planned_on)
+    if plan_line is not None:
+        errors |= _plan_line_errors(plan_line, organisation, planned_on, scope)
     raise_if(errors)
     save(inspection, by)
     inspection.scope.set(scope)

@@ -21,7 +21,15 @@ from .desk import (
     timeliness_xlsx,
 )
 from .feedback import complaint_detail, complaint_list, suggestion_list, survey_dashboard
-from .inspections import inspection_detail, inspection_list, inspection_plan, inspection_report_pdf
+from .inspections import (
+    inspection_checklist,
+    inspection_detail,
+    inspection_list,
+    inspection_plan,
+    inspection_report_pdf,
+    year_plan_detail,
+    year_plans,
+)
 from .people import people_search
 from .reports import report_dashboard, report_xlsx
 from .violations import (
@@ -46,6 +54,7 @@ __all__ = [
     "desk",
     "dossier_detail",
     "dossier_record",
+    "inspection_checklist",
     "inspection_detail",
     "inspection_list",
     "inspection_plan",
@@ -60,6 +69,8 @@ __all__ = [
     "timeliness_pdf",
     "timeliness_xlsx",
     "violation_detail",
+    "year_plan_detail",
+    "year_plans",
     "violation_evidence",
     "violation_list",
 ]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from discipline import forms, pdf, selectors, services
 from discipline import permissions as rules
 from discipline.models import (
+    ApologyReason,
     DossierRecord,
     DossierStatus,
 )
@@ -37,7 +38,8 @@ def _desk_scope(request) -> rules.Scope:
 @login_required
 def desk(request):
     """The one-stop desk for a month: dossiers received or settled in it, in the person's
-    units, and the late dossiers whose apology letter is missing or late."""
+    units, the late dossiers whose apology letter is missing or late, and the open ones
+    due within the agency's notice window, so the head can notify the citizen in time."""
     scope = _desk_scope(request)
     month = _month(request, scope.today)
     first, last = selectors.month_bounds(month.year, month.month)
@@ -62,6 +64,10 @@ def desk(request):
             "month_form": forms.MonthForm(initial={"month": month}),
             "page": _page(request, dossiers),
             "flags": flags,
+            "due_soon": selectors.dossiers_due_soon(
+                organisation=scope.organisation, unit_ids=scope.reach, today=scope.today
+            ),
+            "notice_days": selectors.apology_notice_days(scope.organisation),
             "may_record": bool(scope.desk_ids),
         },
     )
@@ -117,16 +123,27 @@ def dossier_detail(request, pk: int):
     user, today = request.user, clock.today()
     letter = getattr(dossier, "apology_letter", None)
     may_desk = rules.can_record_desk(user, dossier.unit, today)
-    may_letter = (may_desk or rules.leads(user, dossier.unit, today)) and letter is None
+    may_letter = letter is None and rules.can_apologise(user, dossier.unit, today)
+    reasons = [ApologyReason.WRONG_RESULT]
+    if dossier.status != DossierStatus.ON_TIME:
+        reasons.insert(0, ApologyReason.LATE_DOSSIER)
     may_excuse = (
         dossier.status == DossierStatus.LATE
         and not dossier.excused
         and hr.can_certify_delay(user, dossier.officer, dossier.settled_on or today)
     )
     settle_form = forms.SettleForm() if may_desk and dossier.settled_on is None else None
-    letter_form = (
-        forms.LetterForm() if may_letter and dossier.status != DossierStatus.ON_TIME else None
-    )
+
+    def apology_form(data=None):
+        scope = rules.Scope(request)
+        return forms.ApologyForm(
+            data,
+            reasons=reasons,
+            signers=scope.staff(scope.agency_unit_ids, with_self=True),
+            initial={"recipient": dossier.citizen_name, "sent_on": today},
+        )
+
+    letter_form = apology_form() if may_letter else None
     excuse_form = forms.ExcuseForm() if may_excuse else None
     failed = False
     if request.method == "POST":
@@ -140,10 +157,10 @@ def dossier_detail(request, pk: int):
                 ),
             )
         elif action == "letter" and letter_form is not None:
-            letter_form = forms.LetterForm(request.POST)
+            letter_form = apology_form(request.POST)
             saved = letter_form.is_valid() and _run(
                 letter_form,
-                lambda: services.apology_letter_record(
+                lambda: services.apology_record(
                     dossier=dossier, by=user, **letter_form.cleaned_data
                 ),
                 {"dossier": None},
@@ -281,10 +298,24 @@ def timeliness_xlsx(request):
     _scope, month, _report, units, late = _timeliness(request)
     summary = pd.DataFrame.from_records(
         [
-            (unit.unit_code, unit.unit_name, unit.on_time, unit.late, unit.on_time_rate)
+            (
+                unit.unit_code,
+                unit.unit_name,
+                unit.on_time,
+                unit.late,
+                unit.on_time_rate,
+                unit.apologies,
+            )
             for unit in units
         ],
-        columns=[_("Mã đơn vị"), _("Đơn vị"), _("Đúng hạn"), _("Trễ hạn"), _("Tỷ lệ đúng hạn (%)")],
+        columns=[
+            _("Mã đơn vị"),
+            _("Đơn vị"),
+            _("Đúng hạn"),
+            _("Trễ hạn"),
+            _("Tỷ lệ đúng hạn (%)"),
+            _("Lời xin lỗi"),
+        ],
     )
     late = pd.DataFrame.from_records(
         [

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from discipline import forms, reports, services
 from discipline import permissions as rules
 from discipline.models import (
+    ApologyReason,
     Complaint,
     ComplaintOutcome,
     SatisfactionSurvey,
@@ -65,7 +66,9 @@ def complaint_list(request):
 def complaint_detail(request, pk: int):
     """A complaint; an inspector of the unit or the HR officer concludes it."""
     complaint = get_object_or_404(
-        Complaint.objects.select_related("employee", "target_unit", "unit", "organisation"),
+        Complaint.objects.select_related(
+            "employee", "target_unit", "unit", "organisation", "apology__signed_by"
+        ),
         pk=pk,
     )
     scope = rules.Scope(request)
@@ -75,24 +78,49 @@ def complaint_detail(request, pk: int):
         request.user, complaint, scope.today
     )
     form = forms.ComplaintDecideForm(request.POST or None) if may_decide else None
+    apology = getattr(complaint, "apology", None)
+    apology_form = None
+    if (
+        complaint.outcome == ComplaintOutcome.SUBSTANTIATED
+        and apology is None
+        and rules.can_apologise(request.user, complaint.unit, scope.today, for_complaint=True)
+    ):
+        apology_form = forms.ApologyForm(
+            request.POST if request.POST.get("action") == "apology" else None,
+            reasons=[ApologyReason.ATTITUDE, ApologyReason.WRONG_RESULT],
+            signers=scope.staff(scope.agency_unit_ids, with_self=True),
+            initial={"recipient": complaint.complainant, "sent_on": scope.today},
+        )
     if request.method == "POST":
-        _require(form is not None)
-        if form.is_valid() and _run(
-            form,
-            lambda: services.complaint_decide(
-                complaint=complaint,
-                substantiated=form.cleaned_data["outcome"] == "yes",
-                note=form.cleaned_data["note"],
-                by=request.user,
-            ),
-            {"decision_note": "note", "outcome": None},
-        ):
-            messages.success(request, _("Đã kết luận phản ánh."))
-            return redirect("discipline:complaint_detail", pk=complaint.pk)
+        if request.POST.get("action") == "apology":
+            _require(apology_form is not None)
+            if apology_form.is_valid() and _run(
+                apology_form,
+                lambda: services.apology_record(
+                    complaint=complaint, by=request.user, **apology_form.cleaned_data
+                ),
+                {"complaint": None},
+            ):
+                messages.success(request, _("Đã lưu lời xin lỗi."))
+                return redirect("discipline:complaint_detail", pk=complaint.pk)
+        else:
+            _require(form is not None)
+            if form.is_valid() and _run(
+                form,
+                lambda: services.complaint_decide(
+                    complaint=complaint,
+                    substantiated=form.cleaned_data["outcome"] == "yes",
+                    note=form.cleaned_data["note"],
+                    by=request.user,
+                ),
+                {"decision_note": "note", "outcome": None},
+            ):
+                messages.success(request, _("Đã kết luận phản ánh."))
+                return redirect("discipline:complaint_detail", pk=complaint.pk)
     return _render(
         request,
         "discipline/complaint_detail.html",
-        {"complaint": complaint, "form": form},
+        {"complaint": complaint, "form": form, "apology": apology, "apology_form": apology_form},
         failed=request.method == "POST",
     )
 

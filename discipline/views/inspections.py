@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,11 +16,14 @@ from discipline import forms, pdf, selectors, services
 from discipline import permissions as rules
 from discipline.models import (
     Inspection,
+    InspectionPlan,
+    InspectionPlanLine,
     InspectionStatus,
 )
 from hrsystem import clock
 from hrsystem import permissions as hr
 from hrsystem import selectors as hr_selectors
+from hrsystem.forms import whole_number
 from hrsystem.models import Employee, Role, RoleGrant, Unit
 from hrsystem.permissions import Perm
 
@@ -86,6 +89,10 @@ def inspection_plan(request):
         units=units,
         heads=heads,
         staff=scope.staff(scope.agency_unit_ids, with_self=True),
+        plan_lines=InspectionPlanLine.objects.filter(plan__organisation=organisation)
+        .filter(plan__year__gte=scope.today.year - 1)
+        .select_related("unit")
+        .order_by("-plan__year", "quarter", "unit__path"),
         initial={"planned_on": scope.today, "kind": "regular"},
     )
     if request.method == "POST" and form.is_valid():
@@ -190,12 +197,16 @@ def inspection_detail(request, pk: int):
     findings = inspection.findings.select_related("employee", "target_unit", "item").order_by(
         "occurred_on", "pk"
     )
+    checks = selectors.check_counts(inspection=inspection)
+    scope_units = list(inspection.scope.order_by("path"))
+    for unit in scope_units:
+        unit.checks = checks.get(unit.pk)
     return _render(
         request,
         "discipline/inspection_detail.html",
         {
             "inspection": inspection,
-            "scope_units": inspection.scope.order_by("path"),
+            "scope_units": scope_units,
             "members": inspection.members.order_by("sort_key"),
             "findings": findings,
             "may_start": is_head and inspection.status == InspectionStatus.PLANNED,
@@ -231,4 +242,152 @@ def inspection_report_pdf(request, pk: int):
             "printed_on": today,
         },
         f"bien-ban-kiem-tra-{inspection.pk}.pdf",
+    )
+
+
+@login_required
+def inspection_checklist(request, pk: int, unit_pk: int):
+    """The checklist of an inspection in one unit of its scope, built for a phone: every
+    catalogue item checked met / not met with its note and evidence, one item per form."""
+    inspection = _get_inspection_for_user(request, pk)
+    unit = get_object_or_404(inspection.scope.all(), pk=unit_pk)
+    today = clock.today()
+    may_check = inspection.status == InspectionStatus.IN_PROGRESS and rules.can_record_finding(
+        request.user, inspection, unit, today
+    )
+    rows = selectors.inspection_checklist(inspection=inspection, unit=unit, on=today)
+    posted = None
+    if request.method == "POST":
+        _require(may_check)
+        item_pk = whole_number(request.POST.get("item"))
+        row = next((row for row in rows if row.item.pk == item_pk), None)
+        _require(row is not None)
+        posted = (item_pk, forms.CheckForm(request.POST, request.FILES, prefix=f"i{item_pk}"))
+        form = posted[1]
+        if form.is_valid() and _run(
+            form,
+            lambda: services.inspection_check(
+                inspection=inspection,
+                unit=unit,
+                item=row.item,
+                by=request.user,
+                **form.cleaned_data,
+            ),
+            {"inspection": None, "unit": None, "item": None},
+        ):
+            messages.success(request, _("Đã lưu: %(item)s") % {"item": row.item.description})
+            return redirect(
+                f"{reverse('discipline:inspection_checklist', args=[inspection.pk, unit.pk])}"
+                f"#item-{item_pk}"
+            )
+    entries = []
+    for row in rows:
+        form = None
+        if may_check:
+            if posted is not None and posted[0] == row.item.pk:
+                form = posted[1]
+            else:
+                initial = {"met": "yes" if row.check.met else "no"} if row.check else {}
+                if row.check:
+                    initial["note"] = row.check.note
+                form = forms.CheckForm(prefix=f"i{row.item.pk}", initial=initial)
+        entries.append((row, form))
+    return _render(
+        request,
+        "discipline/inspection_checklist.html",
+        {
+            "inspection": inspection,
+            "unit": unit,
+            "entries": entries,
+            "checked": sum(1 for row in rows if row.check is not None),
+            "may_check": may_check,
+        },
+        failed=posted is not None,
+    )
+
+
+def _plans_scope(request) -> rules.Scope:
+    scope = rules.Scope(request)
+    _require(scope.manages or bool(scope.inspect_ids))
+    return scope
+
+
+@login_required
+def year_plans(request):
+    """The agency's year inspection plans with their completion, and a form to record
+    the plan issued at the start of a year."""
+    scope = _plans_scope(request)
+    may_plan = rules.may_plan_inspections(request.user, scope.organisation, scope.today)
+    form = None
+    if may_plan:
+        form = forms.YearPlanForm(
+            request.POST or None,
+            initial={"year": scope.today.year, "issued_on": scope.today},
+        )
+    if request.method == "POST":
+        _require(form is not None)
+        holder = {}
+
+        def issue():
+            holder["plan"] = services.inspection_year_plan_issue(
+                organisation=scope.organisation, by=request.user, **form.cleaned_data
+            )
+
+        if form.is_valid() and _run(form, issue):
+            messages.success(request, _("Đã ghi nhận kế hoạch kiểm tra năm."))
+            return redirect("discipline:year_plan_detail", pk=holder["plan"].pk)
+    plans = (
+        InspectionPlan.objects.filter(organisation=scope.organisation)
+        .annotate(
+            line_count=Count("lines", distinct=True),
+            done_count=Count(
+                "lines",
+                filter=Q(lines__inspections__status=InspectionStatus.CLOSED),
+                distinct=True,
+            ),
+        )
+        .order_by("-year")
+    )
+    return _render(
+        request,
+        "discipline/year_plans.html",
+        {"page": _page(request, plans), "form": form},
+        failed=request.method == "POST",
+    )
+
+
+@login_required
+def year_plan_detail(request, pk: int):
+    """A year's inspection plan: its lines by quarter with each one's state and the
+    plan's completion; an inspector or the HR officer adds lines."""
+    scope = _plans_scope(request)
+    plan = get_object_or_404(InspectionPlan, pk=pk, organisation=scope.organisation)
+    may_plan = rules.may_plan_inspections(request.user, scope.organisation, scope.today)
+    form = None
+    if may_plan:
+        inspectors = RoleGrant.objects.filter(
+            hr_selectors.active_on(scope.today),
+            role=Role.INSPECTOR,
+            organisation=scope.organisation,
+        ).values("user")
+        form = forms.PlanLineForm(
+            request.POST or None,
+            units=scope.units(scope.agency_unit_ids),
+            leads=Employee.objects.filter(user__in=inspectors).order_by("sort_key"),
+        )
+    if request.method == "POST":
+        _require(form is not None)
+        if form.is_valid() and _run(
+            form,
+            lambda: services.inspection_plan_line_add(
+                plan=plan, by=request.user, **form.cleaned_data
+            ),
+        ):
+            messages.success(request, _("Đã thêm đợt kiểm tra vào kế hoạch."))
+            return redirect("discipline:year_plan_detail", pk=plan.pk)
+    return _render(
+        request,
+        "discipline/year_plan_detail.html",
+        {"plan": plan, "progress": selectors.plan_progress(plan=plan), "form": form},
+        failed=request.method == "POST",
     )

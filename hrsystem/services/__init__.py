@@ -54,6 +54,7 @@ from .posts import (
     post_end,
     post_validate,
 )
+from .qualifications import qualification_record
 from .roles import (
     role_grant,
     role_grant_delete,
@@ -87,6 +88,7 @@ __all__ = [
     "post_end",
     "posts_receive",
     "post_validate",
+    "qualification_record",
     "quota_group_create",
     "quota_group_update",
     "role_grant",

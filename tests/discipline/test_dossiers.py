@@ -11,6 +11,8 @@ from discipline.models import DossierStatus
 
 MARCH = (date(2026, 3, 1), date(2026, 3, 31))
 
+CAUSE = "Chờ ý kiến của cơ quan phối hợp."
+
 
 def _dossier(d, code, *, officer=None, due_on=date(2026, 3, 10), settled_on=None, by=None):
     return services.dossier_record(
@@ -60,11 +62,21 @@ def test_it_flags_late_dossiers_without_a_letter_or_with_a_late_one(d):
     overdue_open = _dossier(d, "H4", due_on=date(2026, 3, 13))
     _dossier(d, "H5", settled_on=date(2026, 3, 9))
     _dossier(d, "H6", due_on=date(2026, 3, 20))  # open, not yet due on 16/3
-    services.apology_letter_record(
-        dossier=sent_late, number="05/TXL", sent_on=date(2026, 3, 11), by=d.mot_cua.user
+    services.apology_record(
+        cause=CAUSE,
+        signed_by=d.truong_tn,
+        dossier=sent_late,
+        number="05/TXL",
+        sent_on=date(2026, 3, 11),
+        by=d.mot_cua.user,
     )
-    services.apology_letter_record(
-        dossier=in_time, number="04/TXL", sent_on=date(2026, 3, 9), by=d.truong_tn.user
+    services.apology_record(
+        cause=CAUSE,
+        signed_by=d.truong_tn,
+        dossier=in_time,
+        number="04/TXL",
+        sent_on=date(2026, 3, 9),
+        by=d.truong_tn.user,
     )
     flags = selectors.apology_letter_flags(organisation=d.org, start=MARCH[0], end=MARCH[1])
     assert [(flag.code, flag.problem) for flag in flags] == [
@@ -79,16 +91,31 @@ def test_it_flags_late_dossiers_without_a_letter_or_with_a_late_one(d):
 def test_it_refuses_letters_for_on_time_dossiers_twice_or_by_others(d):
     on_time = _dossier(d, "H1", settled_on=date(2026, 3, 9))
     with pytest.raises(ValidationError) as error:
-        services.apology_letter_record(dossier=on_time, number="1", sent_on=date(2026, 3, 9))
+        services.apology_record(
+            cause=CAUSE,
+            signed_by=d.truong_tn,
+            dossier=on_time,
+            number="1",
+            sent_on=date(2026, 3, 9),
+        )
     assert "dossier" in error.value.message_dict
     late = _dossier(d, "H2", settled_on=date(2026, 3, 12))
     with pytest.raises(PermissionDenied):
-        services.apology_letter_record(
-            dossier=late, number="1", sent_on=date(2026, 3, 9), by=d.binh.user
+        services.apology_record(
+            cause=CAUSE,
+            signed_by=d.truong_tn,
+            dossier=late,
+            number="1",
+            sent_on=date(2026, 3, 9),
+            by=d.binh.user,
         )
-    services.apology_letter_record(dossier=late, number="1", sent_on=date(2026, 3, 9))
+    services.apology_record(
+        cause=CAUSE, signed_by=d.truong_tn, dossier=late, number="1", sent_on=date(2026, 3, 9)
+    )
     with pytest.raises(ValidationError) as error:
-        services.apology_letter_record(dossier=late, number="2", sent_on=date(2026, 3, 9))
+        services.apology_record(
+            cause=CAUSE, signed_by=d.truong_tn, dossier=late, number="2", sent_on=date(2026, 3, 9)
+        )
     assert "dossier" in error.value.message_dict
 
 
@@ -174,7 +201,9 @@ def test_it_builds_the_monthly_timeliness_report(d):
     late = _dossier(d, "H1", settled_on=date(2026, 3, 12))
     _dossier(d, "H2", settled_on=date(2026, 3, 9))
     _dossier(d, "H3", settled_on=date(2026, 3, 10))
-    services.apology_letter_record(dossier=late, number="07/TXL", sent_on=date(2026, 3, 8))
+    services.apology_record(
+        cause=CAUSE, signed_by=d.truong_tn, dossier=late, number="07/TXL", sent_on=date(2026, 3, 8)
+    )
     services.dossier_count_record(unit=d.vp, year=2026, month=3, on_time=97, late=3)
     report = selectors.timeliness_report(organisation=d.org, year=2026, month=3)
     assert report.due_on == date(2026, 4, 15)

@@ -64,7 +64,7 @@ READS = [
     (lambda d: selectors.disciplines_in_year(organisation=d.org, year=2026), 1),
     (lambda d: selectors.substantiated_complaints(organisation=d.org, **MARCH), 1),
     (lambda d: selectors.apology_letter_flags(organisation=d.org, **MARCH), 1),
-    (lambda d: selectors.timeliness_report(organisation=d.org, year=2026, month=3), 4),
+    (lambda d: selectors.timeliness_report(organisation=d.org, year=2026, month=3), 5),
     (lambda d: list(selectors.violations_visible_to(d.truong_tn.user)), 3),
     (lambda d: selectors.catalogue_for(organisation=d.org, on=date(2026, 3, 1)), 1),
 ]

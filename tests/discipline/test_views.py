@@ -431,7 +431,19 @@ def test_the_desk_records_settles_and_writes_a_letter(d, as_user):
     client.post(url, {"action": "settle", "settled_on": "2026-03-11"})
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.LATE
-    client.post(url, {"action": "letter", "number": "01/TXL", "sent_on": "2026-03-08"})
+    client.post(
+        url,
+        {
+            "action": "letter",
+            "reason": "late_dossier",
+            "recipient": "Trần Thị Dân",
+            "cause": "Chờ kết quả đo đạc.",
+            "signed_by": d.truong_vp.pk,
+            "channel": "letter",
+            "number": "01/TXL",
+            "sent_on": "2026-03-08",
+        },
+    )
     assert ApologyLetter.objects.get().dossier == dossier
 
 

@@ -11,6 +11,8 @@ from discipline import services
 
 from .conftest import TODAY
 
+CAUSE = "Chờ ý kiến của cơ quan phối hợp."
+
 
 def count_queries(client, url, params=None) -> int:
     client.get(url, params)  # warm per-process caches (content types, translations)
@@ -50,8 +52,12 @@ class Ledger:
                 settled_on=date(2026, 3, 5 + number % 5),
             )
             if number % 3 == 0 and dossier.status == "late":
-                services.apology_letter_record(
-                    dossier=dossier, number=f"TXL-{number}", sent_on=date(2026, 3, 10)
+                services.apology_record(
+                    cause=CAUSE,
+                    signed_by=d.truong_tn,
+                    dossier=dossier,
+                    number=f"TXL-{number}",
+                    sent_on=date(2026, 3, 10),
                 )
             services.complaint_record(
                 channel="hotline",

@@ -1,0 +1,121 @@
+"""Qualification pages: a person's degrees and certificates (HR records them), and the
+statistics per unit and for the agency (table, chart, spreadsheet)."""
+
+from io import BytesIO
+
+import pandas as pd
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from . import clock, permissions, selectors, services
+from .forms import QualificationForm
+from .models import Employee
+from .qualifications import MEASURES, qualification_statistics
+
+
+@login_required
+def person_qualifications(request, employee_id: int):
+    """A person's degrees, training and certificates; HR of their agency adds them."""
+    employee = get_object_or_404(Employee, pk=employee_id)
+    user = request.user
+    may_edit = permissions.can_manage_employee(user, employee)
+    own = employee.user_id is not None and employee.user_id == user.pk
+    unit = selectors.unit_of(employee, on=clock.today())
+    person = permissions.viewer(request)
+    if not (may_edit or own or (unit is not None and unit.pk in person.unit_ids)):
+        if unit is not None:
+            permissions.refuse(request, unit.organisation_id)
+        raise PermissionDenied
+    form = QualificationForm(request.POST or None) if may_edit else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.qualification_record(employee=employee, by=user, **form.cleaned_data)
+            except ValidationError as error:
+                for field, texts in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, texts)
+            else:
+                messages.success(request, _("Đã lưu văn bằng, chứng chỉ."))
+                return redirect("hrsystem:person_qualifications", employee_id=employee.pk)
+    response = render(
+        request,
+        "hrsystem/person_qualifications.html",
+        {
+            "employee": employee,
+            "qualifications": employee.qualifications.order_by("kind", "-awarded_on"),
+            "form": form,
+        },
+    )
+    if form is not None and form.is_bound:
+        response.status_code = 400
+    return response
+
+
+def _statistics(request):
+    person = permissions.viewer(request)
+    organisation = person.organisation
+    if organisation is None:
+        raise PermissionDenied
+    today = clock.today()
+    if permissions.can_manage_org(request.user, organisation):
+        unit_ids = None
+    elif person.unit_ids:
+        unit_ids = person.unit_ids
+    else:
+        raise PermissionDenied
+    units, total = qualification_statistics(organisation=organisation, on=today, unit_ids=unit_ids)
+    return organisation, today, units, total
+
+
+@login_required
+def qualification_statistics_page(request):
+    """Shares of people with each qualification, per unit and in total, with a chart."""
+    organisation, today, units, total = _statistics(request)
+    labels = [label for _key, _kind, _levels, label in MEASURES]
+    return render(
+        request,
+        "hrsystem/qualification_statistics.html",
+        {
+            "organisation": organisation,
+            "today": today,
+            "labels": labels,
+            "units": units,
+            "total": total,
+            "bars": [
+                (label, share) for label, (_k, _c, share) in zip(labels, total.shares, strict=True)
+            ],
+        },
+    )
+
+
+@login_required
+def qualification_statistics_xlsx(request):
+    organisation, today, units, total = _statistics(request)
+    columns = [_("Mã"), _("Đơn vị"), _("Số người")]
+    for _key, _kind, _levels, label in MEASURES:
+        columns += [str(label), _("%(measure)s (%%)") % {"measure": label}]
+    records = []
+    for row in [*units, total]:
+        values = [row.code, row.name, row.people]
+        for _key, count, share in row.shares:
+            values += [count, float(share) if share is not None else None]
+        records.append(values)
+    buffer = BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        pd.DataFrame.from_records(records, columns=columns).to_excel(
+            writer, sheet_name=_("Trình độ"), index=False
+        )
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="trinh-do-{organisation.code}-{today:%Y-%m-%d}.xlsx"'
+    )
+    return response
