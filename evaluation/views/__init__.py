@@ -13,6 +13,7 @@ from .appeals import appeal_decide
 from .inbox import notifications_read
 from .month import appeal_file, my_month, my_results, result_detail, work_evidence
 from .overview import completeness, overview, period_action, units_action
+from .paper import issued_document, person_form, signed_upload, unit_form, unit_form_sign
 from .periods import period_list, period_open, period_reopen
 from .scoring import (
     score_add,
@@ -25,6 +26,11 @@ from .scoring import (
 )
 
 __all__ = [
+    "issued_document",
+    "person_form",
+    "signed_upload",
+    "unit_form",
+    "unit_form_sign",
     "appeal_decide",
     "appeal_file",
     "completeness",
