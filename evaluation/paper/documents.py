@@ -10,6 +10,7 @@ Every document carries an id, printed on its number line and in its footer.
 Loading is a constant number of queries whatever the unit's size.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -28,6 +29,8 @@ from .. import presenters, selectors
 from ..models import Evaluation, Period
 from ..templatetags.evaluation_charts import score
 
+GROUP_NUMBER = re.compile(r"^\s*[IVXLC]+\s*[.)]\s*")
+"""A group name's own roman numbering ('II. Năng lực…'): the form prints it in column TT."""
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
 
@@ -37,6 +40,7 @@ class CriterionGroup:
     name: str
     max_points: Decimal
     rows: list
+    source: str = ""
 
 
 @dataclass
@@ -88,9 +92,10 @@ def _groups(b: presenters.Breakdown) -> list[CriterionGroup]:
     """The criteria under their groups, numbered I, II, III… and 1, 2, 3… as in the form."""
     groups: list[CriterionGroup] = []
     for row in b.criteria:
-        if not groups or groups[-1].name != row.criterion.group:
+        if not groups or groups[-1].source != row.criterion.group:
             number = ROMAN[len(groups)] if len(groups) < len(ROMAN) else str(len(groups) + 1)
-            groups.append(CriterionGroup(number, row.criterion.group, Decimal(0), []))
+            name = GROUP_NUMBER.sub("", row.criterion.group)
+            groups.append(CriterionGroup(number, name, Decimal(0), [], row.criterion.group))
         group = groups[-1]
         group.max_points += Decimal(str(row.criterion.max_points))
         group.rows.append((len(group.rows) + 1, row))

@@ -84,7 +84,7 @@ def test_a_persons_sheet_is_the_decrees_form_with_vietnamese_intact(paper, clien
         documents.person_document_id(ev(paper, "an")),
     ):
         assert expected in text, expected
-    assert pages == 2
+    assert pages == 1
     assert_not_blank(response.content, tmp_path)
 
 
