@@ -32,6 +32,8 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from hrsystem import clock
+
 SIGNATURE_FIELD = "ChuKySoCoQuan"
 MAX_PDF_BYTES = 20 * 1024 * 1024
 
@@ -92,7 +94,10 @@ def read_pkcs12(data: bytes, passphrase: str) -> CertificateFacts:
         ) from error
     if key is None or certificate is None:
         raise ValidationError({"file": _("Tệp PKCS#12 phải chứa cả khoá bí mật và chứng thư số.")})
-    return facts(certificate)
+    found = facts(certificate)
+    if found.valid_until <= clock.now():
+        raise ValidationError({"file": _("Chứng thư số đã hết hiệu lực.")})
+    return found
 
 
 def read_certificate(data: bytes) -> tuple[bytes, CertificateFacts]:

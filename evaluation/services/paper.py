@@ -26,8 +26,6 @@ def signing_certificate_upload(
     one in use before it is retired. Refused for an expired certificate."""
     require(permissions.can_manage_org(by, organisation))
     found = signing.read_pkcs12(data, passphrase)
-    if found.valid_until <= clock.now():
-        _fail("file", _("Chứng thư số đã hết hiệu lực."))
     SigningCertificate.objects.filter(organisation=organisation, is_active=True).update(
         is_active=False
     )
