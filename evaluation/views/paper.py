@@ -98,6 +98,8 @@ def unit_form_sign(request, period_pk: int, unit_pk: int):
 def signed_upload(request, period_pk: int):
     """Take back a form signed outside the app (a person's USB token), verified first."""
     period = _get_period_for_user(request, period_pk)
+    if not permissions.can_manage_org(request.user, period.organisation):
+        raise PermissionDenied
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Chọn tệp PDF đã ký để tải lên."))
