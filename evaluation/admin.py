@@ -373,7 +373,6 @@ class NotificationAdmin(admin.ModelAdmin):
         return False
 
 
-
 class SigningCertificateForm(forms.ModelForm):
     """The administrator's upload: the PKCS#12 file and its passphrase, never shown again."""
 
@@ -478,7 +477,15 @@ class TrustedCertificateAdmin(UploadOnlyAdmin):
 class IssuedDocumentAdmin(admin.ModelAdmin):
     """The archive of issued and signed forms: read only (the PDFs are on the overview)."""
 
-    list_display = ["document_id", "organisation", "period", "unit", "issued_at", "signed_at", "signer"]
+    list_display = [
+        "document_id",
+        "organisation",
+        "period",
+        "unit",
+        "issued_at",
+        "signed_at",
+        "signer",
+    ]
     list_filter = ["organisation", "signed_externally"]
     fields = [
         "document_id",

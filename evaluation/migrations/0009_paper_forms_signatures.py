@@ -6,79 +6,212 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluation', '0008_work_item_source'),
-        ('hrsystem', '0004_employee_sort_key'),
+        ("evaluation", "0008_work_item_source"),
+        ("hrsystem", "0004_employee_sort_key"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IssuedDocument',
+            name="IssuedDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('document_id', models.CharField(max_length=120, unique=True, verbose_name='số văn bản')),
-                ('pdf', models.BinaryField(verbose_name='bản phát hành')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256 bản phát hành')),
-                ('size', models.PositiveIntegerField(verbose_name='kích thước (byte)')),
-                ('issued_at', models.DateTimeField(auto_now_add=True, verbose_name='phát hành lúc')),
-                ('signed_pdf', models.BinaryField(null=True, verbose_name='bản đã ký')),
-                ('signed_sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256 bản đã ký')),
-                ('signer', models.CharField(blank=True, max_length=500, verbose_name='người ký (chủ thể chứng thư)')),
-                ('signed_externally', models.BooleanField(default=False, verbose_name='ký ngoài ứng dụng')),
-                ('signed_at', models.DateTimeField(blank=True, null=True, verbose_name='ký lúc')),
-                ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người phát hành')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='issued_documents', to='hrsystem.organisation', verbose_name='cơ quan')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='issued_documents', to='evaluation.period', verbose_name='kỳ đánh giá')),
-                ('signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người ký / tải lên')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='issued_documents', to='hrsystem.unit', verbose_name='đơn vị')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "document_id",
+                    models.CharField(max_length=120, unique=True, verbose_name="số văn bản"),
+                ),
+                ("pdf", models.BinaryField(verbose_name="bản phát hành")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256 bản phát hành")),
+                ("size", models.PositiveIntegerField(verbose_name="kích thước (byte)")),
+                (
+                    "issued_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="phát hành lúc"),
+                ),
+                ("signed_pdf", models.BinaryField(null=True, verbose_name="bản đã ký")),
+                (
+                    "signed_sha256",
+                    models.CharField(blank=True, max_length=64, verbose_name="SHA-256 bản đã ký"),
+                ),
+                (
+                    "signer",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="người ký (chủ thể chứng thư)"
+                    ),
+                ),
+                (
+                    "signed_externally",
+                    models.BooleanField(default=False, verbose_name="ký ngoài ứng dụng"),
+                ),
+                ("signed_at", models.DateTimeField(blank=True, null=True, verbose_name="ký lúc")),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người phát hành",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="issued_documents",
+                        to="hrsystem.organisation",
+                        verbose_name="cơ quan",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="issued_documents",
+                        to="evaluation.period",
+                        verbose_name="kỳ đánh giá",
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người ký / tải lên",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="issued_documents",
+                        to="hrsystem.unit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'văn bản đã phát hành',
-                'verbose_name_plural': 'văn bản đã phát hành',
-                'ordering': ['period', 'unit'],
+                "verbose_name": "văn bản đã phát hành",
+                "verbose_name_plural": "văn bản đã phát hành",
+                "ordering": ["period", "unit"],
             },
         ),
         migrations.CreateModel(
-            name='TrustedCertificate',
+            name="TrustedCertificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='tên tổ chức cung cấp dịch vụ chứng thực')),
-                ('der', models.BinaryField(verbose_name='chứng thư (DER)')),
-                ('subject', models.CharField(editable=False, max_length=500, verbose_name='chủ thể')),
-                ('valid_until', models.DateTimeField(editable=False, verbose_name='hiệu lực đến')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='trusted_certificates', to='hrsystem.organisation', verbose_name='cơ quan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        max_length=200, verbose_name="tên tổ chức cung cấp dịch vụ chứng thực"
+                    ),
+                ),
+                ("der", models.BinaryField(verbose_name="chứng thư (DER)")),
+                (
+                    "subject",
+                    models.CharField(editable=False, max_length=500, verbose_name="chủ thể"),
+                ),
+                ("valid_until", models.DateTimeField(editable=False, verbose_name="hiệu lực đến")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="trusted_certificates",
+                        to="hrsystem.organisation",
+                        verbose_name="cơ quan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chứng thư gốc được tin cậy',
-                'verbose_name_plural': 'chứng thư gốc được tin cậy',
-                'ordering': ['organisation', 'name'],
+                "verbose_name": "chứng thư gốc được tin cậy",
+                "verbose_name_plural": "chứng thư gốc được tin cậy",
+                "ordering": ["organisation", "name"],
             },
         ),
         migrations.CreateModel(
-            name='SigningCertificate',
+            name="SigningCertificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='tên gợi nhớ')),
-                ('sealed_pkcs12', models.BinaryField(verbose_name='tệp PKCS#12 (đã mã hoá)')),
-                ('sealed_passphrase', models.BinaryField(verbose_name='mật khẩu (đã mã hoá)')),
-                ('subject', models.CharField(editable=False, max_length=500, verbose_name='chủ thể')),
-                ('issuer', models.CharField(editable=False, max_length=500, verbose_name='tổ chức cấp')),
-                ('serial_number', models.CharField(editable=False, max_length=80, verbose_name='số hiệu')),
-                ('fingerprint', models.CharField(editable=False, max_length=64, verbose_name='dấu vân tay SHA-256')),
-                ('valid_from', models.DateTimeField(editable=False, verbose_name='hiệu lực từ')),
-                ('valid_until', models.DateTimeField(editable=False, verbose_name='hiệu lực đến')),
-                ('is_active', models.BooleanField(default=True, verbose_name='đang dùng để ký')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='tải lên lúc')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signing_certificates', to='hrsystem.organisation', verbose_name='cơ quan')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người tải lên')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="tên gợi nhớ")),
+                ("sealed_pkcs12", models.BinaryField(verbose_name="tệp PKCS#12 (đã mã hoá)")),
+                ("sealed_passphrase", models.BinaryField(verbose_name="mật khẩu (đã mã hoá)")),
+                (
+                    "subject",
+                    models.CharField(editable=False, max_length=500, verbose_name="chủ thể"),
+                ),
+                (
+                    "issuer",
+                    models.CharField(editable=False, max_length=500, verbose_name="tổ chức cấp"),
+                ),
+                (
+                    "serial_number",
+                    models.CharField(editable=False, max_length=80, verbose_name="số hiệu"),
+                ),
+                (
+                    "fingerprint",
+                    models.CharField(
+                        editable=False, max_length=64, verbose_name="dấu vân tay SHA-256"
+                    ),
+                ),
+                ("valid_from", models.DateTimeField(editable=False, verbose_name="hiệu lực từ")),
+                ("valid_until", models.DateTimeField(editable=False, verbose_name="hiệu lực đến")),
+                ("is_active", models.BooleanField(default=True, verbose_name="đang dùng để ký")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="tải lên lúc"),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signing_certificates",
+                        to="hrsystem.organisation",
+                        verbose_name="cơ quan",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người tải lên",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chứng thư số của cơ quan',
-                'verbose_name_plural': 'chứng thư số của cơ quan',
-                'ordering': ['organisation', '-uploaded_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('organisation',), name='signing_certificate_one_active', violation_error_message='Mỗi cơ quan chỉ có một chứng thư số đang dùng.')],
+                "verbose_name": "chứng thư số của cơ quan",
+                "verbose_name_plural": "chứng thư số của cơ quan",
+                "ordering": ["organisation", "-uploaded_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_active", True)),
+                        fields=("organisation",),
+                        name="signing_certificate_one_active",
+                        violation_error_message="Mỗi cơ quan chỉ có một chứng thư số đang dùng.",
+                    )
+                ],
             },
         ),
     ]

@@ -212,7 +212,13 @@ def _criteria_frame(sheet: PersonSheet) -> pd.DataFrame:
                 (str(number), row.criterion.name, row.criterion.max_points, row.proposed, row.final)
             )
     rows.append(
-        ("", _("Tổng cộng"), sheet.breakdown.rules.general_max, sheet.proposed_total, sheet.final_total)
+        (
+            "",
+            _("Tổng cộng"),
+            sheet.breakdown.rules.general_max,
+            sheet.proposed_total,
+            sheet.final_total,
+        )
     )
     return pd.DataFrame(rows, columns=CRITERIA_COLUMNS())
 

@@ -8,6 +8,8 @@ intact and valid, covers the whole file, chains to a trusted certificate (the ag
 own or a certificate authority the administrator trusted), and the file is an
 incremental update of a PDF the app issued (its first `size` bytes hash to the
 archived SHA-256), so nothing of the issued content changed.
+
+pyHanko is imported when a signature is made or checked, not when the app starts.
 """
 
 import base64
@@ -24,13 +26,6 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.misc import PdfError as HankoPdfError
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import signers
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
 
 from hrsystem import clock
 
@@ -56,7 +51,10 @@ def unseal(token: bytes) -> bytes:
         return _fernet().decrypt(bytes(token))
     except InvalidToken as error:
         raise ValidationError(
-            _("Không giải mã được chứng thư số đã lưu (khoá bí mật của hệ thống đã đổi): tải lên lại chứng thư.")
+            _(
+                "Không giải mã được chứng thư số đã lưu (khoá bí mật của hệ thống đã đổi): "
+                "tải lên lại chứng thư."
+            )
         ) from error
 
 
@@ -90,7 +88,12 @@ def read_pkcs12(data: bytes, passphrase: str) -> CertificateFacts:
         )
     except ValueError as error:
         raise ValidationError(
-            {"file": _("Không đọc được tệp PKCS#12: sai mật khẩu hoặc tệp không đúng định dạng (.p12, .pfx).")}
+            {
+                "file": _(
+                    "Không đọc được tệp PKCS#12: sai mật khẩu hoặc tệp không đúng định dạng "
+                    "(.p12, .pfx)."
+                )
+            }
         ) from error
     if key is None or certificate is None:
         raise ValidationError({"file": _("Tệp PKCS#12 phải chứa cả khoá bí mật và chứng thư số.")})
@@ -119,6 +122,9 @@ def _asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
 
 def sign(pdf: bytes, *, pkcs12_data: bytes, passphrase: str, reason: str, location: str) -> bytes:
     """`pdf` signed (an incremental update) with the key and chain of the PKCS#12 archive."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
     signer = signers.SimpleSigner.load_pkcs12_data(
         pkcs12_data, other_certs=[], passphrase=passphrase.encode() if passphrase else None
     )
@@ -155,6 +161,12 @@ def verify(data: bytes, roots: list) -> Verdict:
     """Judge the last signature of `data`; ValidationError with a message a person reads
     when the file is not a signed PDF, was changed after signing, does not cover the
     whole file, or was signed by a certificate that does not chain to `roots`."""
+    from pyhanko.pdf_utils.misc import PdfError as HankoPdfError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
     if len(data) > MAX_PDF_BYTES:
         raise ValidationError({"file": _("Tệp quá lớn (tối đa 20 MB).")})
     try:
@@ -178,11 +190,21 @@ def verify(data: bytes, roots: list) -> Verdict:
         )
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
         raise ValidationError(
-            {"file": _("Chữ ký số không bao trùm toàn bộ văn bản: có nội dung được thêm sau khi ký.")}
+            {
+                "file": _(
+                    "Chữ ký số không bao trùm toàn bộ văn bản: có nội dung được thêm sau khi ký."
+                )
+            }
         )
     signer = status.signing_cert.subject.human_friendly
     if not status.trusted:
         raise ValidationError(
-            {"file": _("Người ký không được tin cậy: chứng thư “%(signer)s” không thuộc cơ quan hay tổ chức chứng thực được tin cậy.") % {"signer": signer}}
+            {
+                "file": _(
+                    "Người ký không được tin cậy: chứng thư “%(signer)s” không thuộc cơ quan hay "
+                    "tổ chức chứng thực được tin cậy."
+                )
+                % {"signer": signer}
+            }
         )
     return Verdict(signer=signer, signed_at=status.signer_reported_dt)

@@ -89,7 +89,9 @@ def _active_certificate(organisation) -> SigningCertificate:
         organisation=organisation, is_active=True
     ).first()
     if certificate is None:
-        _fail("certificate", _("Cơ quan chưa có chứng thư số: quản trị viên cần tải lên tệp PKCS#12."))
+        _fail(
+            "certificate", _("Cơ quan chưa có chứng thư số: quản trị viên cần tải lên tệp PKCS#12.")
+        )
     if not certificate.valid_from <= clock.now() <= certificate.valid_until:
         _fail("certificate", _("Chứng thư số của cơ quan không còn hiệu lực."))
     return certificate
@@ -155,7 +157,12 @@ def document_upload_signed(*, organisation, data: bytes, by) -> IssuedDocument:
     document = _issued_prefix_of(data, organisation)
     if document is None:
         raise ValidationError(
-            {"file": _("Văn bản không phải do hệ thống phát hành, hoặc nội dung đã bị thay đổi trước khi ký.")}
+            {
+                "file": _(
+                    "Văn bản không phải do hệ thống phát hành, hoặc nội dung đã bị thay đổi "
+                    "trước khi ký."
+                )
+            }
         )
     document = IssuedDocument.objects.select_for_update().get(pk=document.pk)
     document.signed_pdf = data

@@ -63,10 +63,14 @@ def unit_form(request, period_pk: int, unit_pk: int, kind: str):
     summary = documents.unit_summary(period, unit)
     name = summary.document_id.lower()
     if kind == "summary-pdf":
-        return _file(documents.unit_summary_pdf(summary), "application/pdf", f"{name}.pdf", inline=True)
+        return _file(
+            documents.unit_summary_pdf(summary), "application/pdf", f"{name}.pdf", inline=True
+        )
     if kind == "summary-xlsx":
         return _file(documents.unit_summary_xlsx(summary), XLSX, f"{name}.xlsx", inline=False)
-    return _file(documents.unit_sheets_pdf(summary), "application/pdf", f"{name}-phieu.pdf", inline=True)
+    return _file(
+        documents.unit_sheets_pdf(summary), "application/pdf", f"{name}-phieu.pdf", inline=True
+    )
 
 
 def _errors(request, error: ValidationError) -> None:
@@ -87,7 +91,9 @@ def unit_form_sign(request, period_pk: int, unit_pk: int):
             services.document_sign(document=document, by=request.user)
             messages.success(request, _("Đã ký số danh sách của %(unit)s.") % {"unit": unit.name})
         else:
-            messages.success(request, _("Đã phát hành danh sách của %(unit)s.") % {"unit": unit.name})
+            messages.success(
+                request, _("Đã phát hành danh sách của %(unit)s.") % {"unit": unit.name}
+            )
     except ValidationError as error:
         _errors(request, error)
     return redirect("evaluation:overview", period_pk=period.pk)
@@ -131,4 +137,6 @@ def issued_document(request, pk: int, which: str):
     _unit_for_user(request, document.period_id, document.unit_id)
     content = bytes(document.signed_pdf if which == "signed" else document.pdf)
     suffix = "-da-ky" if which == "signed" else ""
-    return _file(content, "application/pdf", f"{document.document_id.lower()}{suffix}.pdf", inline=True)
+    return _file(
+        content, "application/pdf", f"{document.document_id.lower()}{suffix}.pdf", inline=True
+    )

@@ -96,7 +96,12 @@ def test_a_units_summary_lists_everyone_on_one_landscape_file(paper, client, tmp
     people = Evaluation.objects.filter(period=paper.period, unit=paper.tc, is_current=True)
     for evaluation in people.select_related("employee"):
         assert evaluation.employee.full_name in text
-    for expected in (*MOTTO, "DANH SÁCH TỔNG HỢP KẾT QUẢ THEO DÕI, ĐÁNH GIÁ CÔNG CHỨC", "THỦ TRƯỞNG ĐƠN VỊ", "Lê Văn Trường"):
+    for expected in (
+        *MOTTO,
+        "DANH SÁCH TỔNG HỢP KẾT QUẢ THEO DÕI, ĐÁNH GIÁ CÔNG CHỨC",
+        "THỦ TRƯỞNG ĐƠN VỊ",
+        "Lê Văn Trường",
+    ):
         assert expected in text, expected
     assert pages == 1
     box = PdfReader(BytesIO(response.content)).pages[0].mediabox
@@ -144,7 +149,14 @@ def test_formula_like_text_is_not_a_formula_in_excel(paper, client):
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("an", 200), ("binh", 403), ("truong_tc", 200), ("to_chuc", 200), ("chu_tich", 200), ("mot_cua", 403)],
+    [
+        ("an", 200),
+        ("binh", 403),
+        ("truong_tc", 200),
+        ("to_chuc", 200),
+        ("chu_tich", 200),
+        ("mot_cua", 403),
+    ],
 )
 def test_a_sheet_goes_to_who_may_see_the_result(paper, client, who, status):
     client.force_login(getattr(paper, who).user)
@@ -161,7 +173,14 @@ def test_a_person_gets_their_sheet_only_once_published(cycle, client):
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("truong_tc", 200), ("pho_tc", 200), ("to_chuc", 200), ("chu_tich", 200), ("an", 403), ("truong_nv", 403)],
+    [
+        ("truong_tc", 200),
+        ("pho_tc", 200),
+        ("to_chuc", 200),
+        ("chu_tich", 200),
+        ("an", 403),
+        ("truong_nv", 403),
+    ],
 )
 def test_a_unit_summary_goes_to_who_may_see_the_units_results(paper, client, who, status):
     client.force_login(getattr(paper, who).user)

@@ -50,7 +50,8 @@ def make_ca(common: str = "CA Thử Nghiệm"):
         .not_valid_after(now + timedelta(days=365))
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .add_extension(
-            x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False),
+            critical=True,
         )
         .sign(key, hashes.SHA256())
     )
@@ -71,7 +72,8 @@ def make_signer(ca, common: str, *, days: int = 365):
         .not_valid_after(now + timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
-            x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False),
+            critical=True,
         )
         .sign(ca_key, hashes.SHA256())
     )
@@ -127,7 +129,11 @@ def test_the_key_is_kept_sealed_and_the_admin_shows_subject_and_validity(agency_
 def test_a_wrong_passphrase_or_expired_certificate_is_refused(paper, ca):
     with pytest.raises(ValidationError, match="sai mật khẩu"):
         services.signing_certificate_upload(
-            organisation=paper.org, name="x", data=make_signer(ca, "A"), passphrase="sai", by=paper.to_chuc.user
+            organisation=paper.org,
+            name="x",
+            data=make_signer(ca, "A"),
+            passphrase="sai",
+            by=paper.to_chuc.user,
         )
     with pytest.raises(ValidationError, match="hết hiệu lực"):
         services.signing_certificate_upload(
@@ -143,7 +149,11 @@ def test_a_wrong_passphrase_or_expired_certificate_is_refused(paper, ca):
 def test_only_hr_uploads_a_certificate(paper, ca):
     with pytest.raises(PermissionDenied):
         services.signing_certificate_upload(
-            organisation=paper.org, name="x", data=make_signer(ca, "A"), passphrase=PASSPHRASE, by=paper.an.user
+            organisation=paper.org,
+            name="x",
+            data=make_signer(ca, "A"),
+            passphrase=PASSPHRASE,
+            by=paper.an.user,
         )
 
 
@@ -180,7 +190,9 @@ def test_signing_without_a_certificate_is_refused(paper, issued):
 
 def test_a_form_signed_outside_by_a_trusted_signer_is_archived(paper, agency_cert, ca, issued):
     data = sign_outside(bytes(issued.pdf), make_signer(ca, "Lê Văn Trường"))
-    document = services.document_upload_signed(organisation=paper.org, data=data, by=paper.to_chuc.user)
+    document = services.document_upload_signed(
+        organisation=paper.org, data=data, by=paper.to_chuc.user
+    )
     assert document.pk == issued.pk
     assert document.signed_externally and "Lê Văn Trường" in document.signer
     assert document.signed_sha256 == signing.sha256(data)
@@ -189,9 +201,13 @@ def test_a_form_signed_outside_by_a_trusted_signer_is_archived(paper, agency_cer
 def test_a_trusted_authority_added_by_hr_vouches_for_outside_signers(paper, issued):
     other = make_ca("CA Công cộng")
     pem = other[1].public_bytes(serialization.Encoding.PEM)
-    services.trusted_certificate_add(organisation=paper.org, name="CA", data=pem, by=paper.to_chuc.user)
+    services.trusted_certificate_add(
+        organisation=paper.org, name="CA", data=pem, by=paper.to_chuc.user
+    )
     data = sign_outside(bytes(issued.pdf), make_signer(other, "Đặng Thị Bình"))
-    document = services.document_upload_signed(organisation=paper.org, data=data, by=paper.to_chuc.user)
+    document = services.document_upload_signed(
+        organisation=paper.org, data=data, by=paper.to_chuc.user
+    )
     assert "Đặng Thị Bình" in document.signer
 
 
@@ -206,9 +222,13 @@ def test_an_unknown_signer_is_refused(paper, agency_cert, issued):
 def test_a_file_changed_after_signing_is_refused(paper, agency_cert, ca, issued):
     data = bytearray(sign_outside(bytes(issued.pdf), make_signer(ca, "Lê Văn Trường")))
     position = data.index(b"/MediaBox")
-    data[position + 11 : position + 12] = b"9" if data[position + 11 : position + 12] != b"9" else b"8"
+    data[position + 11 : position + 12] = (
+        b"9" if data[position + 11 : position + 12] != b"9" else b"8"
+    )
     with pytest.raises(ValidationError, match="sửa đổi"):
-        services.document_upload_signed(organisation=paper.org, data=bytes(data), by=paper.to_chuc.user)
+        services.document_upload_signed(
+            organisation=paper.org, data=bytes(data), by=paper.to_chuc.user
+        )
 
 
 def test_content_added_after_the_signature_is_refused(paper, agency_cert, ca, issued):
@@ -219,7 +239,9 @@ def test_content_added_after_the_signature_is_refused(paper, agency_cert, ca, is
     out = BytesIO()
     writer.write(out)
     with pytest.raises(ValidationError, match="không bao trùm toàn bộ"):
-        services.document_upload_signed(organisation=paper.org, data=out.getvalue(), by=paper.to_chuc.user)
+        services.document_upload_signed(
+            organisation=paper.org, data=out.getvalue(), by=paper.to_chuc.user
+        )
 
 
 def test_a_signed_pdf_the_app_never_issued_is_refused(paper, agency_cert, ca, issued):
@@ -231,9 +253,13 @@ def test_a_signed_pdf_the_app_never_issued_is_refused(paper, agency_cert, ca, is
 
 def test_an_unsigned_or_broken_file_is_refused(paper, issued):
     with pytest.raises(ValidationError, match="chưa có chữ ký số"):
-        services.document_upload_signed(organisation=paper.org, data=bytes(issued.pdf), by=paper.to_chuc.user)
+        services.document_upload_signed(
+            organisation=paper.org, data=bytes(issued.pdf), by=paper.to_chuc.user
+        )
     with pytest.raises(ValidationError, match="không phải PDF"):
-        services.document_upload_signed(organisation=paper.org, data=b"not a pdf", by=paper.to_chuc.user)
+        services.document_upload_signed(
+            organisation=paper.org, data=b"not a pdf", by=paper.to_chuc.user
+        )
 
 
 def test_hr_signs_from_the_overview_and_sees_it_signed(paper, agency_cert, client):
@@ -268,10 +294,15 @@ def test_only_hr_issues_and_signs(paper, client, who, status):
     assert not IssuedDocument.objects.exists()
 
 
-@pytest.mark.parametrize(("who", "status"), [("an", 403), ("truong_tc", 200), ("to_chuc", 200), ("truong_nv", 403)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("an", 403), ("truong_tc", 200), ("to_chuc", 200), ("truong_nv", 403)]
+)
 def test_an_archived_pdf_goes_to_who_may_see_the_units_results(paper, issued, client, who, status):
     client.force_login(getattr(paper, who).user)
-    assert client.get(reverse("evaluation:issued_document", args=[issued.pk, "issued"])).status_code == status
+    assert (
+        client.get(reverse("evaluation:issued_document", args=[issued.pk, "issued"])).status_code
+        == status
+    )
 
 
 def test_the_period_must_stay_published_to_issue(paper):

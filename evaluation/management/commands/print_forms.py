@@ -52,12 +52,16 @@ class Command(BaseCommand):
                 folder.mkdir(parents=True, exist_ok=True)
                 for sheet in summary.sheets:
                     name = sheet.document_id
-                    (folder / f"{name}.pdf").write_bytes(documents.person_pdf(sheet, printed_on=today))
+                    (folder / f"{name}.pdf").write_bytes(
+                        documents.person_pdf(sheet, printed_on=today)
+                    )
                     (folder / f"{name}.xlsx").write_bytes(documents.person_xlsx(sheet))
                     done += 1
                     self.stdout.write(f"[{done}/{total}] {summary.unit.code} {name}")
                 name = summary.document_id
-                (folder / f"{name}.pdf").write_bytes(documents.unit_summary_pdf(summary, printed_on=today))
+                (folder / f"{name}.pdf").write_bytes(
+                    documents.unit_summary_pdf(summary, printed_on=today)
+                )
                 (folder / f"{name}.xlsx").write_bytes(documents.unit_summary_xlsx(summary))
                 done += 1
                 self.stdout.write(f"[{done}/{total}] {summary.unit.code} {name}")
