@@ -8,7 +8,10 @@ from io import BytesIO, StringIO
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from PIL import Image
 from pypdf import PdfReader
 
 from evaluation.models import Evaluation, EvaluationState, PeriodState
@@ -59,8 +62,6 @@ def assert_not_blank(content: bytes, tmp_path) -> None:
         check=True,
     )
     png = next(tmp_path.glob("p*.png"))
-    from PIL import Image
-
     image = Image.open(png).convert("L")
     dark = sum(image.histogram()[:128])
     assert dark > image.width * image.height * 0.005
@@ -205,3 +206,18 @@ def test_print_forms_writes_every_sheet_and_summary_of_the_month(paper, tmp_path
     assert len(list(tmp_path.rglob("DSDV-*.pdf"))) == units
     assert len(list(tmp_path.rglob("DSDV-*.xlsx"))) == units
     assert f"{people + units}/{people + units}" in out.getvalue()
+
+
+def test_a_units_forms_cost_the_same_queries_whatever_its_size(paper, client):
+    """TC has several people, MC one: the same number of queries for either list."""
+    client.force_login(paper.to_chuc.user)
+    counts = {}
+    for unit in (paper.tc, paper.mc):
+        size = Evaluation.objects.filter(period=paper.period, unit=unit, is_current=True).count()
+        url = reverse("evaluation:unit_form", args=[paper.period.pk, unit.pk, "summary-xlsx"])
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts[size] = len(queries)
+    assert len(counts) == 2, "the two units must differ in size"
+    assert len(set(counts.values())) == 1, counts
