@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Max, Sum
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from evaluation import models, services
+from evaluation.paper import signing
 from evaluation.rules import RuleSetError
 from evaluation.rulesets import CRITERION_COLUMNS, rule_set_from_rows
 from hrsystem import clock
@@ -404,6 +406,144 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "title")
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class SigningCertificateForm(forms.ModelForm):
+    """The administrator's upload: the PKCS#12 file and its passphrase, never shown again."""
+
+    file = forms.FileField(label=_("Tệp PKCS#12 (.p12, .pfx)"))
+    passphrase = forms.CharField(
+        label=_("Mật khẩu của tệp"), widget=forms.PasswordInput, required=False, strip=False
+    )
+
+    class Meta:
+        model = models.SigningCertificate
+        fields = ["organisation", "name"]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is not None:
+            cleaned["data"] = upload.read()
+            try:
+                signing.read_pkcs12(cleaned["data"], cleaned.get("passphrase") or "")
+            except ValidationError as error:
+                self.add_error("file", error.messages)
+        return cleaned
+
+
+class TrustedCertificateForm(forms.ModelForm):
+    file = forms.FileField(label=_("Chứng thư (PEM hoặc DER)"))
+
+    class Meta:
+        model = models.TrustedCertificate
+        fields = ["organisation", "name"]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is not None:
+            cleaned["data"] = upload.read()
+            try:
+                signing.read_certificate(cleaned["data"])
+            except ValidationError as error:
+                self.add_error("file", error.messages)
+        return cleaned
+
+
+class UploadOnlyAdmin(admin.ModelAdmin):
+    """Certificates are uploaded through the services and never edited afterwards; the
+    page shows what was read from the certificate, never its bytes or key."""
+
+    upload_fields = ["organisation", "name", "file"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.upload_fields
+        return ["organisation", "name", *self.readonly_fields]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+
+@admin.register(models.SigningCertificate)
+class SigningCertificateAdmin(UploadOnlyAdmin):
+    form = SigningCertificateForm
+    upload_fields = ["organisation", "name", "file", "passphrase"]
+    list_display = ["name", "organisation", "subject", "valid_from", "valid_until", "is_active"]
+    list_filter = ["organisation", "is_active"]
+    readonly_fields = [
+        "subject",
+        "issuer",
+        "serial_number",
+        "fingerprint",
+        "valid_from",
+        "valid_until",
+        "is_active",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        obj.pk = services.signing_certificate_upload(
+            organisation=data["organisation"],
+            name=data["name"],
+            data=data["data"],
+            passphrase=data.get("passphrase") or "",
+            by=request.user,
+        ).pk
+
+
+@admin.register(models.TrustedCertificate)
+class TrustedCertificateAdmin(UploadOnlyAdmin):
+    form = TrustedCertificateForm
+    list_display = ["name", "organisation", "subject", "valid_until"]
+    readonly_fields = ["subject", "valid_until"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        obj.pk = services.trusted_certificate_add(
+            organisation=data["organisation"], name=data["name"], data=data["data"], by=request.user
+        ).pk
+
+
+@admin.register(models.IssuedDocument)
+class IssuedDocumentAdmin(admin.ModelAdmin):
+    """The archive of issued and signed forms: read only (the PDFs are on the overview)."""
+
+    list_display = [
+        "document_id",
+        "organisation",
+        "period",
+        "unit",
+        "issued_at",
+        "signed_at",
+        "signer",
+    ]
+    list_filter = ["organisation", "signed_externally"]
+    fields = [
+        "document_id",
+        "organisation",
+        "period",
+        "unit",
+        "sha256",
+        "size",
+        "issued_by",
+        "issued_at",
+        "signed_sha256",
+        "signer",
+        "signed_externally",
+        "signed_by",
+        "signed_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):

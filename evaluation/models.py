@@ -1393,3 +1393,113 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class SigningCertificate(models.Model):
+    """The agency's signing certificate (PKCS#12), uploaded by the administrator.
+
+    The archive and its passphrase are kept encrypted (`paper.signing.seal`); nothing
+    ever serves them back. Subject, issuer and validity are read from the certificate
+    at upload and are all the admin shows.
+    """
+
+    organisation = models.ForeignKey(
+        "hrsystem.Organisation",
+        models.PROTECT,
+        related_name="signing_certificates",
+        verbose_name=_("cơ quan"),
+    )
+    name = models.CharField(_("tên gợi nhớ"), max_length=120)
+    sealed_pkcs12 = models.BinaryField(_("tệp PKCS#12 (đã mã hoá)"), editable=False)
+    sealed_passphrase = models.BinaryField(_("mật khẩu (đã mã hoá)"), editable=False)
+    subject = models.CharField(_("chủ thể"), max_length=500, editable=False)
+    issuer = models.CharField(_("tổ chức cấp"), max_length=500, editable=False)
+    serial_number = models.CharField(_("số hiệu"), max_length=80, editable=False)
+    fingerprint = models.CharField(_("dấu vân tay SHA-256"), max_length=64, editable=False)
+    valid_from = models.DateTimeField(_("hiệu lực từ"), editable=False)
+    valid_until = models.DateTimeField(_("hiệu lực đến"), editable=False)
+    is_active = models.BooleanField(_("đang dùng để ký"), default=True)
+    uploaded_by = _by(_("người tải lên"), "+")
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chứng thư số của cơ quan")
+        verbose_name_plural = _("chứng thư số của cơ quan")
+        ordering = ["organisation", "-uploaded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(is_active=True),
+                name="signing_certificate_one_active",
+                violation_error_message=_("Mỗi cơ quan chỉ có một chứng thư số đang dùng."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.subject})"
+
+
+class TrustedCertificate(models.Model):
+    """A certificate authority whose signers the app accepts on forms signed outside it
+    (a person's USB token): its certificate only, never a key."""
+
+    organisation = models.ForeignKey(
+        "hrsystem.Organisation",
+        models.PROTECT,
+        related_name="trusted_certificates",
+        verbose_name=_("cơ quan"),
+    )
+    name = models.CharField(_("tên tổ chức cung cấp dịch vụ chứng thực"), max_length=200)
+    der = models.BinaryField(_("chứng thư (DER)"), editable=False)
+    subject = models.CharField(_("chủ thể"), max_length=500, editable=False)
+    valid_until = models.DateTimeField(_("hiệu lực đến"), editable=False)
+
+    class Meta:
+        verbose_name = _("chứng thư gốc được tin cậy")
+        verbose_name_plural = _("chứng thư gốc được tin cậy")
+        ordering = ["organisation", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class IssuedDocument(models.Model):
+    """A form PDF the app issued (its bytes and SHA-256), and its signed copy once signed,
+    in the app with the agency's certificate or outside it and uploaded back."""
+
+    organisation = models.ForeignKey(
+        "hrsystem.Organisation",
+        models.PROTECT,
+        related_name="issued_documents",
+        verbose_name=_("cơ quan"),
+    )
+    period = models.ForeignKey(
+        Period, models.PROTECT, related_name="issued_documents", verbose_name=_("kỳ đánh giá")
+    )
+    unit = models.ForeignKey(
+        "hrsystem.Unit", models.PROTECT, related_name="issued_documents", verbose_name=_("đơn vị")
+    )
+    document_id = models.CharField(_("số văn bản"), max_length=120, unique=True)
+    pdf = models.BinaryField(_("bản phát hành"), editable=False)
+    sha256 = models.CharField(_("SHA-256 bản phát hành"), max_length=64)
+    size = models.PositiveIntegerField(_("kích thước (byte)"))
+    issued_by = _by(_("người phát hành"), "+")
+    issued_at = models.DateTimeField(_("phát hành lúc"), auto_now_add=True)
+    signed_pdf = models.BinaryField(_("bản đã ký"), null=True, editable=False)
+    signed_sha256 = models.CharField(_("SHA-256 bản đã ký"), max_length=64, blank=True)
+    signer = models.CharField(_("người ký (chủ thể chứng thư)"), max_length=500, blank=True)
+    signed_externally = models.BooleanField(_("ký ngoài ứng dụng"), default=False)
+    signed_by = _by(_("người ký / tải lên"), "+")
+    signed_at = models.DateTimeField(_("ký lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("văn bản đã phát hành")
+        verbose_name_plural = _("văn bản đã phát hành")
+        ordering = ["period", "unit"]
+
+    def __str__(self):
+        return self.document_id
+
+    @property
+    def is_signed(self) -> bool:
+        return bool(self.signed_sha256)

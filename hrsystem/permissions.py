@@ -334,6 +334,17 @@ def can_view_employee(user, employee: Employee, on: date) -> bool:
     return can_score(user, employee, on)
 
 
+def can_view_unit_results(user, unit: Unit, on: date) -> bool:
+    """May `user` see (and print) the results of everyone in `unit` for `on`? Those who
+    see the unit's records (its leaders, HR, inspectors, the board), the agency leader and
+    whoever keeps the agency (who see every unit's results on the period overview)."""
+    if not _is_user(user):
+        return False
+    if unit.pk in unit_ids_for(user, Perm.VIEW_UNIT_RECORDS, on):
+        return True
+    return can_sign_off(user, unit.organisation, on) or can_manage_org(user, unit.organisation, on)
+
+
 def _plain_member(user, unit: Unit, on: date) -> bool:
     """True when the user's employee works in `unit` on `on` without leading it."""
     return (

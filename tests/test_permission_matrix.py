@@ -128,6 +128,7 @@ def world(django_db_setup, django_db_blocker):
             "period": period.pk,
             "appeal": Appeal.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
             "reopening": 1,  # the demo reopens nothing: 404 for all (tests/evaluation/test_reopening.py)
+            "issued_document": 1,
             **{model.__name__: pk for model, pk in first.items()},
             "inspected_unit": Inspection.scope.through.objects.filter(inspection=first[Inspection])
             .order_by("unit__path")
@@ -157,10 +158,15 @@ def kwargs_for(name: str, route: str, args: dict) -> dict:
         "what": "item",
         "action": "lock",
         "year": clock.today().year,
+        "fmt": "pdf",
+        "kind": "summary-xlsx",
+        "which": "issued",
     }
     pk_of = {
         "evaluation:my_month_of": "evaluation",
         "evaluation:result_detail": "evaluation",
+        "evaluation:person_form": "evaluation",
+        "evaluation:issued_document": "issued_document",
         "evaluation:appeal_file": "evaluation",
         "evaluation:score_preview": "evaluation",
         "evaluation:score_save": "evaluation",
@@ -205,6 +211,8 @@ POST_ONLY = {
     "evaluation:score_add",
     "evaluation:unit_submit",
     "evaluation:period_action",
+    "evaluation:unit_form_sign",
+    "evaluation:signed_upload",
     "set_language",
     "api:work_items",
     "api:dossiers",
@@ -235,6 +243,11 @@ EXPECTED = {
     "evaluation:notifications_read": "anon:302 *:302",
     "evaluation:result_detail": "anon:302 nhanvien:404 quyen_truong_phong:403 mot_cua:403 admin:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
     "evaluation:appeal_file": "anon:302 nhanvien:302 *:403",
+    "evaluation:person_form": "anon:302 nhanvien:404 quyen_truong_phong:403 mot_cua:403 admin:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
+    "evaluation:unit_form": "anon:302 nhanvien:403 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
+    "evaluation:unit_form_sign": "anon:302 to_chuc:302 admin:302 *:403",
+    "evaluation:signed_upload": "anon:302 to_chuc:302 admin:302 *:403",
+    "evaluation:issued_document": "anon:302 *:404",
     "evaluation:appeal_decide": "anon:302 *:404",
     "evaluation:period_list": "anon:302 *:200",
     "evaluation:period_open": "anon:302 to_chuc:200 admin:200 *:403",

@@ -20,6 +20,13 @@ from .approval import period_sign_off, unit_approve, unit_return, unit_submit
 from .common import ConflictError
 from .imports import work_item_source_override, work_items_receive  # API (issue 14)
 from .inbox import notifications_mark_read
+from .paper import (
+    document_issue,
+    document_sign,
+    document_upload_signed,
+    signing_certificate_upload,
+    trusted_certificate_add,
+)
 from .periods import (
     period_advance,
     period_bounds,
@@ -47,6 +54,11 @@ from .self_assessment import (
 )
 
 __all__ = [
+    "document_issue",
+    "document_sign",
+    "document_upload_signed",
+    "signing_certificate_upload",
+    "trusted_certificate_add",
     "ConflictError",
     "appeal_decide",
     "appeal_decider",

@@ -21,6 +21,7 @@ from evaluation.models import (
     AppealState,
     Evaluation,
     EvaluationState,
+    IssuedDocument,
     Period,
     PeriodReopening,
     PeriodState,
@@ -81,6 +82,14 @@ def overview(request, period_pk: int):
             (level_label(rules, level), unit.levels.get(level, 0), level) for level in LEVEL_ORDER
         ]
         unit_periods.append(unit_period)
+    may_issue = manages and period.state in (PeriodState.PUBLISHED, PeriodState.LOCKED)
+    if may_issue:
+        issued = {
+            document.unit_id: document
+            for document in IssuedDocument.objects.filter(period=period).defer("pdf", "signed_pdf")
+        }
+        for unit_period in unit_periods:
+            unit_period.issued = issued.get(unit_period.unit_id)
     distribution = overview.levels
     exceptions = list(
         Evaluation.objects.filter(
@@ -137,6 +146,7 @@ def overview(request, period_pk: int):
             else [],
             "signs_off": signs_off,
             "manages": manages,
+            "may_issue": may_issue,
             "next_hr_state": presenters.NEXT_HR_STATE.get(period.state) if manages else None,
             "scores": selectors.evaluations_for_head(user=request.user, period=period).exists(),
             "unit_actions": signs_off

@@ -1,0 +1,175 @@
+"""Issuing and signing the forms: the agency's certificate, an issued unit summary, its
+signature in the app, and a copy signed outside the app uploaded back (issue 13)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from evaluation import models
+from evaluation.models import IssuedDocument, PeriodState, SigningCertificate, TrustedCertificate
+from evaluation.paper import documents, signing
+from hrsystem import clock, permissions
+from hrsystem.service_checks import require
+
+from .common import _fail
+
+ISSUABLE = (PeriodState.PUBLISHED, PeriodState.LOCKED)
+
+
+@transaction.atomic
+def signing_certificate_upload(
+    *, organisation, name: str, data: bytes, passphrase: str, by
+) -> SigningCertificate:
+    """Keep `data` (a PKCS#12 archive) as the agency's signing certificate, sealed; the
+    one in use before it is retired. Refused for an expired certificate."""
+    require(permissions.can_manage_org(by, organisation))
+    found = signing.read_pkcs12(data, passphrase)
+    SigningCertificate.objects.filter(organisation=organisation, is_active=True).update(
+        is_active=False
+    )
+    return SigningCertificate.objects.create(
+        organisation=organisation,
+        name=name.strip() or found.subject,
+        sealed_pkcs12=signing.seal(data),
+        sealed_passphrase=signing.seal(passphrase.encode()),
+        subject=found.subject,
+        issuer=found.issuer,
+        serial_number=found.serial_number,
+        fingerprint=found.fingerprint,
+        valid_from=found.valid_from,
+        valid_until=found.valid_until,
+        uploaded_by=by,
+    )
+
+
+@transaction.atomic
+def trusted_certificate_add(*, organisation, name: str, data: bytes, by) -> TrustedCertificate:
+    """Trust the certificate authority in `data` (PEM or DER) for forms signed outside."""
+    require(permissions.can_manage_org(by, organisation))
+    der, found = signing.read_certificate(data)
+    return TrustedCertificate.objects.create(
+        organisation=organisation,
+        name=name.strip() or found.subject,
+        der=der,
+        subject=found.subject,
+        valid_until=found.valid_until,
+    )
+
+
+@transaction.atomic
+def document_issue(*, period: models.Period, unit, by) -> IssuedDocument:
+    """The unit's summary list of a published period as issued: rendered once, its bytes
+    and SHA-256 archived; issuing again returns the archived one unchanged."""
+    require(permissions.can_manage_org(by, period.organisation))
+    if period.state not in ISSUABLE:
+        _fail("period", _("Chỉ phát hành biểu mẫu của kỳ đã công bố."))
+    if unit.organisation_id != period.organisation_id:
+        _fail("unit", _("Đơn vị không thuộc cơ quan của kỳ đánh giá."))
+    document_id = documents.unit_document_id(period, unit)
+    existing = IssuedDocument.objects.select_for_update().filter(document_id=document_id).first()
+    if existing is not None:
+        return existing
+    pdf = documents.unit_summary_pdf(documents.unit_summary(period, unit))
+    return IssuedDocument.objects.create(
+        organisation=period.organisation,
+        period=period,
+        unit=unit,
+        document_id=document_id,
+        pdf=pdf,
+        sha256=signing.sha256(pdf),
+        size=len(pdf),
+        issued_by=by,
+    )
+
+
+def _active_certificate(organisation) -> SigningCertificate:
+    certificate = SigningCertificate.objects.filter(
+        organisation=organisation, is_active=True
+    ).first()
+    if certificate is None:
+        _fail(
+            "certificate", _("Cơ quan chưa có chứng thư số: quản trị viên cần tải lên tệp PKCS#12.")
+        )
+    if not certificate.valid_from <= clock.now() <= certificate.valid_until:
+        _fail("certificate", _("Chứng thư số của cơ quan không còn hiệu lực."))
+    return certificate
+
+
+@transaction.atomic
+def document_sign(*, document: IssuedDocument, by) -> IssuedDocument:
+    """Sign the issued PDF with the agency's certificate and archive the signed copy."""
+    document = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    require(permissions.can_manage_org(by, document.organisation))
+    if document.is_signed:
+        _fail("document", _("Văn bản đã được ký số."))
+    certificate = _active_certificate(document.organisation)
+    signed = signing.sign(
+        bytes(document.pdf),
+        pkcs12_data=signing.unseal(certificate.sealed_pkcs12),
+        passphrase=signing.unseal(certificate.sealed_passphrase).decode(),
+        reason=_("Ký số biểu mẫu %(number)s") % {"number": document.document_id},
+        location=document.organisation.name,
+    )
+    document.signed_pdf = signed
+    document.signed_sha256 = signing.sha256(signed)
+    document.signer = certificate.subject
+    document.signed_externally = False
+    document.signed_by = by
+    document.signed_at = clock.now()
+    document.save()
+    return document
+
+
+def _roots(organisation) -> list:
+    archives = [
+        (signing.unseal(c.sealed_pkcs12), signing.unseal(c.sealed_passphrase).decode())
+        for c in SigningCertificate.objects.filter(organisation=organisation)
+    ]
+    ders = [
+        bytes(der)
+        for der in TrustedCertificate.objects.filter(organisation=organisation).values_list(
+            "der", flat=True
+        )
+    ]
+    return signing.trust_roots(archives, ders)
+
+
+def _issued_prefix_of(data: bytes, organisation) -> IssuedDocument | None:
+    """The issued document `data` extends unchanged (same first bytes), if any."""
+    candidates = IssuedDocument.objects.filter(
+        organisation=organisation, size__lt=len(data)
+    ).values_list("pk", "size", "sha256")
+    for pk, size, digest in candidates:
+        if signing.sha256(data[:size]) == digest:
+            return IssuedDocument.objects.get(pk=pk)
+    return None
+
+
+@transaction.atomic
+def document_upload_signed(*, organisation, data: bytes, by) -> IssuedDocument:
+    """Archive a copy of an issued form signed outside the app, once verified: the
+    signature is valid, covers the whole file, chains to a trusted certificate, and the
+    file is the issued document with only the signature added."""
+    require(permissions.can_manage_org(by, organisation))
+    verdict = signing.verify(data, _roots(organisation))
+    document = _issued_prefix_of(data, organisation)
+    if document is None:
+        raise ValidationError(
+            {
+                "file": _(
+                    "Văn bản không phải do hệ thống phát hành, hoặc nội dung đã bị thay đổi "
+                    "trước khi ký."
+                )
+            }
+        )
+    document = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    document.signed_pdf = data
+    document.signed_sha256 = signing.sha256(data)
+    document.signer = verdict.signer
+    document.signed_externally = True
+    document.signed_by = by
+    document.signed_at = clock.now()
+    document.save()
+    return document

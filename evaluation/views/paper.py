@@ -1,0 +1,142 @@
+"""The official forms as files: a person's sheet, a unit's summary list and its sheets
+(PDF or Excel), and the unit summary's issuing, signing and signed-copy upload."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from evaluation import services
+from evaluation.models import EvaluationState, IssuedDocument
+from evaluation.paper import documents
+from evaluation.paper.signing import MAX_PDF_BYTES
+from hrsystem import permissions
+
+from .access import _get_evaluation_for_user, _get_period_for_user, _get_unit_for_period, _on
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _file(content: bytes, content_type: str, filename: str, *, inline: bool) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@login_required
+def person_form(request, pk: int, fmt: str):
+    """Mẫu số 01 of one evaluation, to whoever may see the result (its person once published)."""
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404
+    evaluation = _get_evaluation_for_user(request, pk)
+    own = evaluation.employee.user_id == request.user.pk
+    if own and evaluation.state not in (EvaluationState.PUBLISHED, EvaluationState.LOCKED):
+        raise Http404
+    sheet = documents.person_sheet(evaluation)
+    name = sheet.document_id.lower()
+    if fmt == "pdf":
+        return _file(documents.person_pdf(sheet), "application/pdf", f"{name}.pdf", inline=True)
+    return _file(documents.person_xlsx(sheet), XLSX, f"{name}.xlsx", inline=False)
+
+
+UNIT_KINDS = ("summary-pdf", "summary-xlsx", "sheets-pdf")
+
+
+def _unit_for_user(request, period_pk: int, unit_pk: int):
+    period = _get_period_for_user(request, period_pk)
+    unit = _get_unit_for_period(request, period, unit_pk)
+    if not permissions.can_view_unit_results(request.user, unit, _on(period)):
+        raise PermissionDenied
+    return period, unit
+
+
+@login_required
+def unit_form(request, period_pk: int, unit_pk: int, kind: str):
+    """The unit's summary list (PDF, Excel) or all its people's sheets in one PDF."""
+    if kind not in UNIT_KINDS:
+        raise Http404
+    period, unit = _unit_for_user(request, period_pk, unit_pk)
+    summary = documents.unit_summary(period, unit)
+    name = summary.document_id.lower()
+    if kind == "summary-pdf":
+        return _file(
+            documents.unit_summary_pdf(summary), "application/pdf", f"{name}.pdf", inline=True
+        )
+    if kind == "summary-xlsx":
+        return _file(documents.unit_summary_xlsx(summary), XLSX, f"{name}.xlsx", inline=False)
+    return _file(
+        documents.unit_sheets_pdf(summary), "application/pdf", f"{name}-phieu.pdf", inline=True
+    )
+
+
+def _errors(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+@require_POST
+def unit_form_sign(request, period_pk: int, unit_pk: int):
+    """Issue the unit's summary list (archived) and, with `sign`, sign it with the agency's
+    certificate (HR; the services check the right and the period's state)."""
+    period = _get_period_for_user(request, period_pk)
+    unit = _get_unit_for_period(request, period, unit_pk)
+    try:
+        document = services.document_issue(period=period, unit=unit, by=request.user)
+        if request.POST.get("sign"):
+            services.document_sign(document=document, by=request.user)
+            messages.success(request, _("Đã ký số danh sách của %(unit)s.") % {"unit": unit.name})
+        else:
+            messages.success(
+                request, _("Đã phát hành danh sách của %(unit)s.") % {"unit": unit.name}
+            )
+    except ValidationError as error:
+        _errors(request, error)
+    return redirect("evaluation:overview", period_pk=period.pk)
+
+
+@login_required
+@require_POST
+def signed_upload(request, period_pk: int):
+    """Take back a form signed outside the app (a person's USB token), verified first."""
+    period = _get_period_for_user(request, period_pk)
+    if not permissions.can_manage_org(request.user, period.organisation):
+        raise PermissionDenied
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Chọn tệp PDF đã ký để tải lên."))
+    elif upload.size > MAX_PDF_BYTES:
+        messages.error(request, _("Tệp quá lớn (tối đa 20 MB)."))
+    else:
+        try:
+            document = services.document_upload_signed(
+                organisation=period.organisation, data=upload.read(), by=request.user
+            )
+            messages.success(
+                request,
+                _("Đã xác thực và lưu bản ký số của %(number)s (người ký: %(signer)s).")
+                % {"number": document.document_id, "signer": document.signer},
+            )
+        except ValidationError as error:
+            _errors(request, error)
+    return redirect("evaluation:overview", period_pk=period.pk)
+
+
+@login_required
+def issued_document(request, pk: int, which: str):
+    """The archived issued or signed PDF, to whoever may see the unit's results."""
+    document = get_object_or_404(
+        IssuedDocument.objects.select_related("period__organisation", "unit"), pk=pk
+    )
+    if which not in ("issued", "signed") or (which == "signed" and not document.is_signed):
+        raise Http404
+    _unit_for_user(request, document.period_id, document.unit_id)
+    content = bytes(document.signed_pdf if which == "signed" else document.pdf)
+    suffix = "-da-ky" if which == "signed" else ""
+    return _file(
+        content, "application/pdf", f"{document.document_id.lower()}{suffix}.pdf", inline=True
+    )
