@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("evaluation", "0008_work_item_source"),
+        ("evaluation", "0010_period_reopening_per_unit_or_person"),
         ("hrsystem", "0004_employee_sort_key"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
