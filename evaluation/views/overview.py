@@ -29,7 +29,7 @@ from evaluation.presenters import level_label
 from evaluation.rulesets import rule_set_from_snapshot
 from hrsystem import clock, permissions
 from hrsystem.forms import whole_number
-from hrsystem.models import JobState
+from hrsystem.models import PATH_STEP, JobState, Unit
 from hrsystem.services import job_start
 
 from .access import _flash_error, _get_period_for_user, _on
@@ -51,17 +51,25 @@ def overview(request, period_pk: int):
     """Every unit's status, the level distribution, who is not rated and why, the
     exceptions, and the next step of the period with who takes it.
 
-    For the agency leader and HR officers; 11 queries whatever the agency's size.
+    For the agency leader and HR officers. `?unit=<id>` narrows it to that unit's
+    subtree (a large agency's overview shows a unit and its children, each opening its
+    own subtree, with breadcrumbs back up). A constant number of queries whatever the
+    agency's size.
     """
     period = _get_period_for_user(request, period_pk)
-    overview = selectors.period_overview(user=request.user, period=period)
+    overview = selectors.period_overview(
+        user=request.user, period=period, unit_id=whole_number(request.GET.get("unit"))
+    )
     if overview is None:
         raise PermissionDenied
+    within = overview.focus.path if overview.focus else ""
     signs_off, manages = _period_roles(request, period)
     rules = rule_set_from_snapshot(period.rule_set_snapshot)
     complaints = discipline_selectors.substantiated_complaints(
         organisation=period.organisation, start=period.start, end=period.end
     ).by_unit
+    if overview.branches:
+        complaints = _complaints_by_branch(complaints, overview)
     unit_periods = []
     for unit in overview.units:
         unit_period = unit.unit_period
@@ -69,8 +77,11 @@ def overview(request, period_pk: int):
         rated = unit.people - unit.not_rated
         unit_period.figures = {"total": rated, "scored": rated - unit.unscored}
         unit_period.missing = unit.missing_self_assessment
+        unit_period.branch = unit if overview.branches else None
         # a unit with people still to score has no level yet: a 0 is not a result
-        unit_period.level_label = None if unit.unscored else level_label(rules, unit_period.level)
+        unit_period.level_label = (
+            None if unit.own_unscored else level_label(rules, unit_period.level)
+        )
         unit_period.level_counts = [
             (level_label(rules, level), unit.levels.get(level, 0), level) for level in LEVEL_ORDER
         ]
@@ -80,7 +91,7 @@ def overview(request, period_pk: int):
         Evaluation.objects.filter(
             period=period, is_current=True, not_rated=False, state__in=selectors.DONE_STATES
         )
-        .filter(Q(level="fail") | ~Q(level=F("score_level")))
+        .filter(Q(level="fail") | ~Q(level=F("score_level")), unit__path__startswith=within)
         .select_related("employee", "unit")
         .order_by("unit__path", "employee__full_name")[:200]
     )
@@ -100,7 +111,10 @@ def overview(request, period_pk: int):
             "bars": [
                 (level_label(rules, level), distribution[level], level) for level in LEVEL_ORDER
             ],
-            "not_rated": selectors.not_rated(period=period),
+            "not_rated": selectors.not_rated(period=period, within=within),
+            "focus": overview.focus,
+            "ancestors": overview.ancestors,
+            "branches": overview.branches,
             "exceptions": exceptions,
             "pending_appeals": pending_appeals,
             "not_submitted": list(
@@ -116,7 +130,11 @@ def overview(request, period_pk: int):
             )
             if period.state == PeriodState.SELF_ASSESSMENT and manages
             else [],
-            "published_people": sum(unit.people - unit.not_rated for unit in overview.units),
+            "published_people": Evaluation.objects.filter(
+                period=period, is_current=True, not_rated=False, absent=False
+            ).count()
+            if period.state == PeriodState.SIGNED_OFF
+            else 0,
             "blockers": selectors.publication_blockers(period=period)
             if period.state in (PeriodState.SUBMITTED, PeriodState.SIGNED_OFF)
             else [],
@@ -130,6 +148,23 @@ def overview(request, period_pk: int):
             "today": clock.today(),
         },
     )
+
+
+def _complaints_by_branch(by_unit: dict[int, int], overview) -> dict[int, int]:
+    """Substantiated complaints summed per row of a drill-down: the focus unit's own, and
+    each child's whole subtree; 1 query for the units complained about (few)."""
+    focus = overview.focus
+    roots = {row.unit.path: row.unit.pk for row in overview.units}
+    width = len(focus.path) + PATH_STEP + 1
+    summed: dict[int, int] = {}
+    paths = Unit.objects.filter(pk__in=by_unit, path__startswith=focus.path).values_list(
+        "pk", "path"
+    )
+    for pk, path in paths:
+        root = roots.get(path[:width])
+        if root is not None:
+            summed[root] = summed.get(root, 0) + by_unit[pk]
+    return summed
 
 
 def _chosen_unit_periods(request, period: Period) -> list[UnitPeriod]:
