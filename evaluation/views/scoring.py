@@ -24,7 +24,7 @@ from evaluation.rulesets import rule_set_from_snapshot
 from hrsystem import permissions
 from hrsystem import selectors as hr_selectors
 from hrsystem.forms import whole_number
-from hrsystem.models import Post
+from hrsystem.models import Post, Unit
 from hrsystem.permissions import Perm, viewer
 
 from .access import (
@@ -140,12 +140,16 @@ def scoring_page(request, period_pk: int):
     if unit_id is not None:
         unit = _get_unit_for_period(request, period, unit_id)
         evaluations = evaluations.filter(unit=unit)
-    units = list(
-        _scorable(request, period)
-        .values_list("unit_id", "unit__name")
-        .annotate(people=Count("id"))
-        .order_by("unit__path")
+    # counted by unit id alone (no sort of every row by the unit's path), then named
+    people = dict(
+        _scorable(request, period).values_list("unit_id").annotate(n=Count("id")).order_by()
     )
+    units = [
+        (pk, name, people[pk])
+        for pk, name in Unit.objects.filter(pk__in=people)
+        .order_by("path")
+        .values_list("pk", "name")
+    ]
     # a scope too large for one page (the leader or HR of a large agency) first lists
     # its units; each unit's rows load on their own page (`?unit=`)
     by_unit = unit is None and len(units) > 1 and sum(n for _, _, n in units) > SCORING_PAGE_ROWS
