@@ -2,7 +2,7 @@
 """Names vulture cannot see used: read by templates, Django or test fixtures, or kept for
 an issue that wires them. Each line names its user; a name nothing uses goes, not here."""
 
-from evaluation import forms, presenters
+from evaluation import forms, presenters, selectors
 from hrsystem import admin, clock, context_processors, middleware, passwords, permissions, views
 from hrsystem.api import authentication, pagination, schema
 from hrsystem.api import permissions as api_permissions
@@ -12,6 +12,7 @@ forms.ScoreRowForm.criterion_cells  # _score_row.html, appeal_decide.html
 forms.ScoreRowForm.item_fields  # _score_row.html
 presenters.Breakdown.items_total  # _breakdown.html
 presenters.Quota.over  # scoring.html
+selectors.UnitOverview.opens  # overview.html
 
 # Called by Django or the test suite.
 admin.DatedForm._get_validation_exclusions  # ModelForm validation hook
