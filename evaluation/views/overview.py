@@ -167,6 +167,13 @@ def _complaints_by_branch(by_unit: dict[int, int], overview) -> dict[int, int]:
     return summed
 
 
+def _back_to_overview(request, period: Period):
+    """The overview the units were chosen on: the subtree posted as `unit`, if any."""
+    url = reverse("evaluation:overview", args=[period.pk])
+    unit = whole_number(request.POST.get("unit"))
+    return redirect(f"{url}?unit={unit}" if unit is not None else url)
+
+
 def _chosen_unit_periods(request, period: Period) -> list[UnitPeriod]:
     ids = {whole_number(pk) for pk in request.POST.getlist("unit_periods")} - {None}
     return list(UnitPeriod.objects.filter(period=period, pk__in=ids).select_related("unit"))
@@ -180,13 +187,13 @@ def units_action(request, period_pk: int):
     chosen = _chosen_unit_periods(request, period)
     if not chosen:
         messages.error(request, _("Hãy chọn ít nhất một đơn vị."))
-        return redirect("evaluation:overview", period_pk=period.pk)
+        return _back_to_overview(request, period)
     try:
         if request.POST.get("action") == "return":
             form = forms.ReasonForm(request.POST)
             if not form.is_valid():
                 messages.error(request, _("Trả lại đơn vị phải ghi rõ lý do."))
-                return redirect("evaluation:overview", period_pk=period.pk)
+                return _back_to_overview(request, period)
             services.unit_return(
                 unit_periods=chosen, reason=form.cleaned_data["reason"], by=request.user
             )
@@ -196,7 +203,7 @@ def units_action(request, period_pk: int):
             messages.success(request, _("Đã duyệt %(n)s đơn vị.") % {"n": len(chosen)})
     except ValidationError as error:
         _flash_error(request, error)
-    return redirect("evaluation:overview", period_pk=period.pk)
+    return _back_to_overview(request, period)
 
 
 PERIOD_ACTIONS = {

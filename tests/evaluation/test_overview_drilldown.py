@@ -123,3 +123,19 @@ def test_a_head_of_one_unit_may_not_open_it(client):
         reverse("evaluation:overview", args=[period.pk]) + f"?unit={head.unit_id}"
     )
     assert response.status_code == 403
+
+
+def test_approving_on_a_subtree_returns_to_that_subtree(client):
+    built, period = _build(60, 26, 8)
+    client.force_login(built.leader_user)
+    root = built.organisation.units.get(parent=None)
+    child = root.children.order_by("path").first()
+    unit_period = UnitPeriod.objects.get(period=period, unit=child)
+    response = client.post(
+        reverse("evaluation:units_action", args=[period.pk]),
+        {"unit_periods": [unit_period.pk], "action": "approve", "unit": child.pk},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == (
+        reverse("evaluation:overview", args=[period.pk]) + f"?unit={child.pk}"
+    )
