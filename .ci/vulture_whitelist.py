@@ -3,7 +3,7 @@
 an issue that wires them. Each line names its user; a name nothing uses goes, not here."""
 
 from discipline import forms as discipline_forms
-from evaluation import forms, models, presenters
+from evaluation import forms, models, presenters, selectors
 from hrsystem import (
     admin,
     clock,
@@ -29,6 +29,7 @@ imports.Report.unchanged  # catalogue_import.html
 # Called by Django's forms.
 discipline_forms.PersonPicker.value_from_datadict  # Widget API
 discipline_forms.PersonPicker.value_omitted_from_data  # Widget API
+selectors.UnitOverview.opens  # overview.html
 
 # Called by Django or the test suite.
 admin.DatedForm._get_validation_exclusions  # ModelForm validation hook

@@ -1025,6 +1025,14 @@ class Evaluation(models.Model):
         indexes = [
             models.Index(fields=["period", "unit", "is_current"], name="evaluation_period_unit"),
             models.Index(fields=["employee", "is_current"], name="evaluation_employee"),
+            # the overview's counts by unit, state and level read this index alone on
+            # PostgreSQL (an index-only scan instead of the wide rows: 20 → 9 ms at 20,000)
+            models.Index(
+                fields=["period", "unit"],
+                include=["state", "level", "not_rated", "absent"],
+                condition=Q(is_current=True),
+                name="evaluation_current_counts",
+            ),
         ]
 
     def __str__(self):

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +31,7 @@ from evaluation.rules import LEVELS
 from evaluation.rulesets import rule_set_from_snapshot
 from evaluation.scoring import QUOTA_DOWNGRADE, quota_limit
 from hrsystem import clock, permissions
-from hrsystem.models import Employee, Unit
+from hrsystem.models import PATH_STEP, Employee, Unit
 from hrsystem.permissions import Perm
 
 ACTIVE_STATES = (
@@ -248,7 +249,9 @@ def violations_by_employee(*, period: models.Period) -> dict[int, list]:
 
 @dataclass
 class UnitOverview:
-    """One unit's period for the agency leader: state, levels and what is missing."""
+    """One row of the leader's overview: a unit's period with the figures of the unit
+    alone (the flat table of a small agency) or of its whole subtree (a branch of the
+    drill-down); `own_unscored` always counts the unit's own people only."""
 
     unit_period: models.UnitPeriod
     levels: dict[str, int] = field(default_factory=dict)
@@ -256,6 +259,9 @@ class UnitOverview:
     not_rated: int = 0
     missing_self_assessment: int = 0
     unscored: int = 0
+    own_unscored: int = 0
+    units: int = 1
+    units_done: int = 0
 
     @property
     def unit(self) -> Unit:
@@ -265,12 +271,28 @@ class UnitOverview:
     def returned(self) -> bool:
         return self.unit_period.state == UnitPeriodState.RETURNED
 
+    @property
+    def opens(self) -> bool:
+        """A branch with units below it: its name opens its subtree."""
+        return self.units > 1
+
 
 @dataclass
 class PeriodOverview:
     period: models.Period
     units: list[UnitOverview]
     levels: dict[str, int]
+    focus: Unit | None = None
+    ancestors: list[Unit] = field(default_factory=list)
+    branches: bool = False
+
+
+OVERVIEW_FLAT_UNITS = 60
+"""Up to this many units in the subtree shown, the overview lists every unit with its own
+figures (a small agency sees all its units at once); above it, the focus unit and its
+children with their subtrees' figures, each opening its own subtree."""
+
+UNIT_DONE_STATES = (UnitPeriodState.SUBMITTED, UnitPeriodState.APPROVED)
 
 
 def _oversees(user, organisation, on: date) -> bool:
@@ -294,44 +316,109 @@ def may_view_board(*, user, period: models.Period) -> bool:
     return may_oversee(user, period)
 
 
-def period_overview(*, user, period: models.Period) -> PeriodOverview | None:
-    """Per unit: state, counts by final level of the scored and exceptions; None if the user
+def _count_into(overview: UnitOverview, row: dict, totals: dict[str, int] | None) -> None:
+    n = row["n"]
+    overview.people += n
+    if row["not_rated"] or row["absent"]:
+        overview.not_rated += n
+        return
+    if row["level"] and row["state"] in DONE_STATES:
+        overview.levels[row["level"]] += n
+        if totals is not None:
+            totals[row["level"]] += n
+    if row["state"] == EvaluationState.DRAFT:
+        overview.missing_self_assessment += n
+    if row["state"] not in DONE_STATES:
+        overview.unscored += n
+        if row.get("own", True):
+            overview.own_unscored += n
+
+
+def overview_focus(*, period: models.Period, unit_id: int | None) -> Unit | None:
+    """The unit whose subtree the overview shows: `unit_id` if it is a unit of the
+    period's agency, else the agency's root; 1 query."""
+    units = Unit.objects.filter(organisation=period.organisation_id)
+    if unit_id is not None:
+        unit = units.filter(pk=unit_id).first()
+        if unit is not None:
+            return unit
+    return units.filter(parent__isnull=True).first()
+
+
+def period_overview(
+    *, user, period: models.Period, unit_id: int | None = None
+) -> PeriodOverview | None:
+    """The overview of the subtree of unit `unit_id` (default: the agency's root): per
+    unit, state, counts by final level of the scored and exceptions; None if the user
     may not see it.
 
-    3 or 4 queries at any size (1 or 2 for the right, unit periods, one aggregate).
+    A subtree of at most OVERVIEW_FLAT_UNITS units lists every unit with its own figures.
+    A larger one lists the focus unit (its own people) and each child with its subtree's
+    figures and how many of its units have submitted, summed in SQL over the unit path:
+    the rows shown are the children, not the 3,000 units of a province. Totals are the
+    focus subtree's. 6 to 9 queries at any size (1 or 2 for the right, the focus, its
+    ancestors, the count, unit periods, one or two aggregates).
     """
     if not may_oversee(user, period):
         return None
+    focus = overview_focus(period=period, unit_id=unit_id)
+    if focus is None:
+        return PeriodOverview(period, [], dict.fromkeys(LEVELS, 0))
+    ancestor_ids = [int(step) for step in focus.path.split("/")[:-2]]
+    ancestors = list(Unit.objects.filter(pk__in=ancestor_ids).order_by("depth"))
+    subtree = Q(unit__path__startswith=focus.path)
+    unit_periods = models.UnitPeriod.objects.filter(subtree, period=period)
+    branches = unit_periods.count() > OVERVIEW_FLAT_UNITS
+    if branches:
+        unit_periods = unit_periods.filter(Q(unit=focus) | Q(unit__parent=focus))
     unit_periods = list(
-        models.UnitPeriod.objects.filter(period=period)
-        .select_related("unit", "submitted_by", "returned_by")
-        .order_by("unit__path")
+        unit_periods.select_related("unit", "submitted_by", "returned_by").order_by("unit__path")
+    )
+    by_path = {up.unit.path: UnitOverview(up, dict.fromkeys(LEVELS, 0)) for up in unit_periods}
+    totals = dict.fromkeys(LEVELS, 0)
+    evaluations = models.Evaluation.objects.filter(subtree, period=period, is_current=True)
+    if not branches:
+        by_id = {overview.unit_period.unit_id: overview for overview in by_path.values()}
+        rows = (
+            evaluations.values("unit_id", "state", "level", "not_rated", "absent")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for row in rows:
+            overview = by_id.get(row["unit_id"])
+            if overview is not None:
+                _count_into(overview, row, totals)
+        return PeriodOverview(period, list(by_path.values()), totals, focus, ancestors)
+    # a child's subtree is every path that starts with the child's path, whose length is
+    # the focus path's plus one step: that prefix is the row's key; the focus's own
+    # people have the focus path itself
+    branch = Substr("unit__path", 1, len(focus.path) + PATH_STEP + 1)
+    own = ExpressionWrapper(
+        Q(unit_id=focus.pk) | Q(unit__depth=focus.depth + 1), output_field=BooleanField()
     )
     rows = (
-        models.Evaluation.objects.filter(period=period, is_current=True)
-        .values("unit_id", "state", "level", "not_rated", "absent")
+        evaluations.annotate(branch=branch, own=own)
+        .values("branch", "own", "state", "level", "not_rated", "absent")
         .annotate(n=Count("id"))
         .order_by()
     )
-    by_unit = {up.unit_id: UnitOverview(up, dict.fromkeys(LEVELS, 0)) for up in unit_periods}
-    totals = dict.fromkeys(LEVELS, 0)
     for row in rows:
-        overview = by_unit.get(row["unit_id"])
-        if overview is None:
-            continue
-        n = row["n"]
-        overview.people += n
-        if row["not_rated"] or row["absent"]:
-            overview.not_rated += n
-            continue
-        if row["level"] and row["state"] in DONE_STATES:
-            overview.levels[row["level"]] += n
-            totals[row["level"]] += n
-        if row["state"] == EvaluationState.DRAFT:
-            overview.missing_self_assessment += n
-        if row["state"] not in DONE_STATES:
-            overview.unscored += n
-    return PeriodOverview(period, list(by_unit.values()), totals)
+        overview = by_path.get(row["branch"])
+        if overview is not None:
+            _count_into(overview, row, totals)
+    unit_rows = (
+        models.UnitPeriod.objects.filter(subtree, period=period)
+        .exclude(unit=focus)
+        .annotate(branch=branch)
+        .values("branch")
+        .annotate(n=Count("id"), done=Count("id", filter=Q(state__in=UNIT_DONE_STATES)))
+        .order_by()
+    )
+    for row in unit_rows:
+        overview = by_path.get(row["branch"])
+        if overview is not None:
+            overview.units, overview.units_done = row["n"], row["done"]
+    return PeriodOverview(period, list(by_path.values()), totals, focus, ancestors, True)
 
 
 # --- the completeness board ------------------------------------------------------------
@@ -442,11 +529,13 @@ class NotRated:
     reason: str
 
 
-def not_rated(*, period: models.Period) -> list[NotRated]:
+def not_rated(*, period: models.Period, within: str = "") -> list[NotRated]:
     """Everyone of `period` who is not rated (absent all period, joined after the 15th, the
-    agency leader rated by the level above), by unit then name, with the reason; 1 query."""
+    agency leader rated by the level above), by unit then name, with the reason; only the
+    subtree whose path is `within` if given; 1 query."""
     rows = (
         models.Evaluation.objects.filter(Q(not_rated=True) | Q(absent=True), period=period)
+        .filter(unit__path__startswith=within)
         .filter(is_current=True)
         .order_by("unit__path", "employee__sort_key")
         .values_list("id", "employee__full_name", "unit__name", "absent", "joined_late")

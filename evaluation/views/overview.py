@@ -31,7 +31,7 @@ from evaluation.presenters import level_label
 from evaluation.rulesets import rule_set_from_snapshot
 from hrsystem import clock, permissions
 from hrsystem.forms import whole_number
-from hrsystem.models import JobState
+from hrsystem.models import PATH_STEP, JobState, Unit
 from hrsystem.services import job_start
 
 from .access import _flash_error, _get_period_for_user, _on
@@ -53,13 +53,18 @@ def overview(request, period_pk: int):
     """Every unit's status, the level distribution, who is not rated and why, the
     exceptions, and the next step of the period with who takes it.
 
-    With the units' results of the period's quarter (3 queries more). For the agency
-    leader and HR officers; 15 queries whatever the agency's size.
+    For the agency leader and HR officers, with the units' results of the period's quarter.
+    `?unit=<id>` narrows it to that unit's subtree (a large agency's overview shows a unit
+    and its children, each opening its own subtree, with breadcrumbs back up). A constant
+    number of queries whatever the agency's size.
     """
     period = _get_period_for_user(request, period_pk)
-    overview = selectors.period_overview(user=request.user, period=period)
+    overview = selectors.period_overview(
+        user=request.user, period=period, unit_id=whole_number(request.GET.get("unit"))
+    )
     if overview is None:
         raise PermissionDenied
+    within = overview.focus.path if overview.focus else ""
     signs_off, manages = _period_roles(request, period)
     rules = rule_set_from_snapshot(period.rule_set_snapshot)
     complaints = discipline_selectors.substantiated_complaints(
@@ -68,6 +73,8 @@ def overview(request, period_pk: int):
     apologies = discipline_selectors.apologies_by_unit(
         organisation=period.organisation, start=period.start, end=period.end
     )
+    if overview.branches:
+        complaints = _complaints_by_branch(complaints, overview)
     unit_periods = []
     for unit in overview.units:
         unit_period = unit.unit_period
@@ -76,8 +83,11 @@ def overview(request, period_pk: int):
         rated = unit.people - unit.not_rated
         unit_period.figures = {"total": rated, "scored": rated - unit.unscored}
         unit_period.missing = unit.missing_self_assessment
+        unit_period.branch = unit if overview.branches else None
         # a unit with people still to score has no level yet: a 0 is not a result
-        unit_period.level_label = None if unit.unscored else level_label(rules, unit_period.level)
+        unit_period.level_label = (
+            None if unit.own_unscored else level_label(rules, unit_period.level)
+        )
         unit_period.level_counts = [
             (level_label(rules, level), unit.levels.get(level, 0), level) for level in LEVEL_ORDER
         ]
@@ -95,7 +105,7 @@ def overview(request, period_pk: int):
         Evaluation.objects.filter(
             period=period, is_current=True, not_rated=False, state__in=selectors.DONE_STATES
         )
-        .filter(Q(level="fail") | ~Q(level=F("score_level")))
+        .filter(Q(level="fail") | ~Q(level=F("score_level")), unit__path__startswith=within)
         .select_related("employee", "unit")
         .order_by("unit__path", "employee__full_name")[:200]
     )
@@ -115,7 +125,10 @@ def overview(request, period_pk: int):
             "bars": [
                 (level_label(rules, level), distribution[level], level) for level in LEVEL_ORDER
             ],
-            "not_rated": selectors.not_rated(period=period),
+            "not_rated": selectors.not_rated(period=period, within=within),
+            "focus": overview.focus,
+            "ancestors": overview.ancestors,
+            "branches": overview.branches,
             "exceptions": exceptions,
             "pending_appeals": pending_appeals,
             "reviews": [
@@ -140,7 +153,11 @@ def overview(request, period_pk: int):
             )
             if period.state == PeriodState.SELF_ASSESSMENT and manages
             else [],
-            "published_people": sum(unit.people - unit.not_rated for unit in overview.units),
+            "published_people": Evaluation.objects.filter(
+                period=period, is_current=True, not_rated=False, absent=False
+            ).count()
+            if period.state == PeriodState.SIGNED_OFF
+            else 0,
             "blockers": selectors.publication_blockers(period=period)
             if period.state in (PeriodState.SUBMITTED, PeriodState.SIGNED_OFF)
             else [],
@@ -171,6 +188,30 @@ def _quarter_of_period(period: Period) -> quarters.SpanTable:
     )
 
 
+def _complaints_by_branch(by_unit: dict[int, int], overview) -> dict[int, int]:
+    """Substantiated complaints summed per row of a drill-down: the focus unit's own, and
+    each child's whole subtree; 1 query for the units complained about (few)."""
+    focus = overview.focus
+    roots = {row.unit.path: row.unit.pk for row in overview.units}
+    width = len(focus.path) + PATH_STEP + 1
+    summed: dict[int, int] = {}
+    paths = Unit.objects.filter(pk__in=by_unit, path__startswith=focus.path).values_list(
+        "pk", "path"
+    )
+    for pk, path in paths:
+        root = roots.get(path[:width])
+        if root is not None:
+            summed[root] = summed.get(root, 0) + by_unit[pk]
+    return summed
+
+
+def _back_to_overview(request, period: Period):
+    """The overview the units were chosen on: the subtree posted as `unit`, if any."""
+    url = reverse("evaluation:overview", args=[period.pk])
+    unit = whole_number(request.POST.get("unit"))
+    return redirect(f"{url}?unit={unit}" if unit is not None else url)
+
+
 def _chosen_unit_periods(request, period: Period) -> list[UnitPeriod]:
     ids = {whole_number(pk) for pk in request.POST.getlist("unit_periods")} - {None}
     return list(UnitPeriod.objects.filter(period=period, pk__in=ids).select_related("unit"))
@@ -184,13 +225,13 @@ def units_action(request, period_pk: int):
     chosen = _chosen_unit_periods(request, period)
     if not chosen:
         messages.error(request, _("Hãy chọn ít nhất một đơn vị."))
-        return redirect("evaluation:overview", period_pk=period.pk)
+        return _back_to_overview(request, period)
     try:
         if request.POST.get("action") == "return":
             form = forms.ReasonForm(request.POST)
             if not form.is_valid():
                 messages.error(request, _("Trả lại đơn vị phải ghi rõ lý do."))
-                return redirect("evaluation:overview", period_pk=period.pk)
+                return _back_to_overview(request, period)
             services.unit_return(
                 unit_periods=chosen, reason=form.cleaned_data["reason"], by=request.user
             )
@@ -200,7 +241,7 @@ def units_action(request, period_pk: int):
             messages.success(request, _("Đã duyệt %(n)s đơn vị.") % {"n": len(chosen)})
     except ValidationError as error:
         _flash_error(request, error)
-    return redirect("evaluation:overview", period_pk=period.pk)
+    return _back_to_overview(request, period)
 
 
 PERIOD_ACTIONS = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from evaluation.rulesets import rule_set_from_snapshot
 from hrsystem import permissions
 from hrsystem import selectors as hr_selectors
 from hrsystem.forms import whole_number
-from hrsystem.models import Post
+from hrsystem.models import Post, Unit
 from hrsystem.permissions import Perm, viewer
 
 from .access import (
@@ -119,6 +120,11 @@ def scoring_current(request):
     return redirect("evaluation:scoring", period_pk=period.pk)
 
 
+SCORING_PAGE_ROWS = 150
+"""Above this many people to score across several units, the scoring page first lists
+the units and shows one unit's rows at a time."""
+
+
 @login_required
 def scoring_page(request, period_pk: int):
     """Everyone the user scores this period, proposed beside final, one row per person.
@@ -134,14 +140,27 @@ def scoring_page(request, period_pk: int):
     if unit_id is not None:
         unit = _get_unit_for_period(request, period, unit_id)
         evaluations = evaluations.filter(unit=unit)
-    units = list(
-        _scorable(request, period)
-        .order_by("unit__path")
-        .values_list("unit_id", "unit__name")
-        .distinct()
+    # counted by unit id alone (no sort of every row by the unit's path), then named
+    people = dict(
+        _scorable(request, period).values_list("unit_id").annotate(n=Count("id")).order_by()
     )
+    units = [
+        (pk, name, people[pk])
+        for pk, name in Unit.objects.filter(pk__in=people)
+        .order_by("path")
+        .values_list("pk", "name")
+    ]
+    # a scope too large for one page (the leader or HR of a large agency) first lists
+    # its units; each unit's rows load on their own page (`?unit=`)
+    by_unit = unit is None and len(units) > 1 and sum(n for _, _, n in units) > SCORING_PAGE_ROWS
+    if by_unit:
+        evaluations = evaluations.none()
     rows = _score_rows(request, period, evaluations)
-    if not rows and not _approvable_units(request, period, [unit.pk] if unit else []):
+    if (
+        not rows
+        and not by_unit
+        and not _approvable_units(request, period, [unit.pk] if unit else [])
+    ):
         raise PermissionDenied
     rules = rule_set_from_snapshot(period.rule_set_snapshot)
     for row in rows:
@@ -163,6 +182,7 @@ def scoring_page(request, period_pk: int):
             "rows": rows,
             "unit_periods": unit_periods,
             "units": units if len(units) > 1 else [],
+            "by_unit": by_unit,
             "quota": presenters.quotas(period, rows, rules),
             "bulk_form": forms.BulkActionForm(evaluation_ids=[]),
             "bulk": any(row.actions.bulk for row in rows),
