@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0008_work_item_source'),
+        ('evaluation', '0011_paper_forms_signatures'),
         ('hrsystem', '0005_background_job'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
