@@ -10,7 +10,7 @@ class EvaluationConfig(AppConfig):
         from discipline import signals
         from hrsystem.service_checks import LOCKED_PERIOD_FINDERS
 
-        from . import receivers, selectors
+        from . import jobs, receivers, selectors  # noqa: F401 - jobs registers its kinds
 
         LOCKED_PERIOD_FINDERS.append(selectors.locked_period_on)
 

@@ -271,13 +271,14 @@ class PeriodOverview:
 
 
 def _oversees(user, organisation, on: date) -> bool:
-    return permissions.can_sign_off(user, organisation, on) or permissions.can_manage_org(
-        user, organisation, on
-    )
+    """The agency leader, HR officers and the emulation board read every unit's results
+    (`permissions.can_read_results`); what each may change the pages decide apart."""
+    return permissions.can_read_results(user, organisation, on)
 
 
 def may_oversee(user, period: models.Period) -> bool:
-    """The agency leader and HR officers see the overview and every unit's progress."""
+    """The agency leader, HR officers and the board see the overview and every unit's
+    progress (the board read-only)."""
     return _oversees(user, period.organisation, rights_day(period))
 
 

@@ -624,3 +624,70 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.user}"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang chạy")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", _("Không thành công")
+
+
+class BackgroundJob(models.Model):
+    """A long step run as a Celery task (`hrsystem.services.jobs`): who started it, for
+    which agency, how far it is (`done` of `total` parts, with a message) and how it
+    ended (`result` on success, `error` on failure). Written by the job service only."""
+
+    kind = models.CharField(_("loại việc"), max_length=64)
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="background_jobs",
+        verbose_name=_("cơ quan"),
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="background_jobs",
+        verbose_name=_("người khởi chạy"),
+    )
+    params = models.JSONField(_("tham số"), default=dict, blank=True)
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=JobState.choices, default=JobState.QUEUED
+    )
+    done = models.PositiveIntegerField(_("đã làm"), default=0)
+    total = models.PositiveIntegerField(_("tổng số"), default=0)
+    message = models.CharField(_("thông báo"), max_length=255, blank=True)
+    result = models.JSONField(_("kết quả"), default=dict, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"))
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("việc chạy nền")
+        verbose_name_plural = _("việc chạy nền")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=JobState.values), name="background_job_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (JobState.DONE, JobState.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """How far the job is, 0–100 (100 once done)."""
+        if self.state == JobState.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, self.done * 100 // self.total)

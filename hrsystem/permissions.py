@@ -375,6 +375,17 @@ def can_sign_off(user, organisation: Organisation, on: date) -> bool:
     )
 
 
+def can_read_results(user, organisation: Organisation, on: date) -> bool:
+    """May `user` read every unit's results of the agency's periods and years on `on`,
+    read-only? The agency leader and HR officers, who act on them, and the emulation
+    board (Hội đồng thi đua khen thưởng), which reviews them."""
+    if not _is_user(user):
+        return False
+    if can_sign_off(user, organisation, on) or can_manage_org(user, organisation, on):
+        return True
+    return organisation.pk in organisation_ids_for(user, Perm.REVIEW_EMULATION, on)
+
+
 def can_inspect(user, unit: Unit, on: date) -> bool:
     """May `user` inspect `unit` and record findings on `on`? Never the unit they work in."""
     if not _is_user(user):
@@ -464,6 +475,18 @@ def can_manage_rule_sets(
         return True
     held = organisation_ids_for(user, Perm.MANAGE_RULE_SETS, on or clock.today())
     return bool(held) if organisation is None else organisation.pk in held
+
+
+def can_view_job(user, job) -> bool:
+    """May `user` follow background job `job`? Who started it, the HR officers (and
+    system administrators) of its agency, and superusers."""
+    if not _is_user(user):
+        return False
+    if user.is_superuser or job.started_by_id == user.pk:
+        return True
+    return job.organisation_id is not None and job.organisation_id in organisation_ids_for(
+        user, Perm.MANAGE_ORG, clock.today()
+    )
 
 
 # --- the signed-in person in a request ---------------------------------------------------

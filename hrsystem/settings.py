@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "hrsystem",
     "discipline",
     "evaluation",
+    "evaluation.annual",
     "hrsystem.api",
 ]
 

@@ -28,6 +28,7 @@ organisation_patterns = [
     path("org/", views.org_chart, name="org_chart"),
     path("org/units/<int:unit_id>/", views.unit_detail, name="unit_detail"),
     path("people/", views.directory, name="directory"),
+    path("jobs/<int:pk>/", views.job_status, name="job_status"),
 ]
 
 urlpatterns = [
@@ -36,6 +37,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("", include((organisation_patterns, "hrsystem"))),
     path("", include("evaluation.urls")),
+    path("", include("evaluation.annual.urls")),
     path("discipline/", include("discipline.urls")),
     path("accounts/", include(account_patterns)),
     path("api/", include("hrsystem.api.urls")),

@@ -19,8 +19,17 @@ from django.views.decorators.vary import vary_on_headers
 
 from . import selectors
 from .forms import AsOfForm, DirectorySearchForm
-from .models import Assignment, JobPosition, Organisation, Post, StandardTask, Unit
-from .permissions import viewer
+from .models import (
+    Assignment,
+    BackgroundJob,
+    JobPosition,
+    Organisation,
+    Post,
+    StandardTask,
+    Unit,
+)
+from .permissions import can_view_job, viewer
+from .services.jobs import label_of
 
 DIRECTORY_PAGE_SIZE = 25
 
@@ -200,3 +209,17 @@ def locked_out(request, response, credentials):
 def favicon(request):
     """/favicon.ico, which browsers ask for whatever the page's icon link says: the SVG."""
     return redirect(static("img/favicon.svg"), permanent=True)
+
+
+@login_required
+def job_status(request, pk: int):
+    """A background job's progress and result: the partial `hrsystem/_job.html` to an
+    htmx poll (it polls itself every second until the job has ended), the page around
+    it otherwise. Who started it, HR of its agency and administrators; 7 queries
+    (the session, the user, the job, the viewer's agencies and the page context)."""
+    job = get_object_or_404(BackgroundJob, pk=pk)
+    if not can_view_job(request.user, job):
+        raise PermissionDenied
+    job.label = label_of(job.kind)
+    template = "hrsystem/_job.html" if request.htmx else "hrsystem/job.html"
+    return render(request, template, {"job": job})

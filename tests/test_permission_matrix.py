@@ -28,7 +28,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from discipline.models import Complaint, DisciplineDecision, DossierRecord, Inspection, Violation
 from evaluation.models import Appeal, Evaluation, Period, WorkItem
 from hrsystem import clock, demo
-from hrsystem.models import Post, PostKind
+from hrsystem.models import BackgroundJob, Post, PostKind
 
 pytestmark = pytest.mark.django_db
 FAST_HASHING = {"PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]}
@@ -110,6 +110,13 @@ def world(django_db_setup, django_db_blocker):
             **{model.__name__: pk for model, pk in first.items()},
         }
         users = get_user_model().objects.in_bulk(field_name="username")
+        job = BackgroundJob.objects.create(  # started by the unit head, in the agency
+            kind="evaluation.recompute",
+            organisation=period.organisation,
+            started_by=users["truong_phong"],
+            created_at=clock.now(),
+        )
+        args["job"] = job.pk
         users["truong_khac"] = head.employee.user  # a unit head's own demo login
         yield SimpleNamespace(args=args, users=users)
         transaction.set_rollback(True)
@@ -123,6 +130,8 @@ def kwargs_for(name: str, route: str, args: dict) -> dict:
         "period_pk": args["period"],
         "what": "item",
         "action": "lock",
+        "year": clock.today().year,
+        "employee_id": args["employee"],
     }
     pk_of = {
         "evaluation:my_month_of": "evaluation",
@@ -140,6 +149,7 @@ def kwargs_for(name: str, route: str, args: dict) -> dict:
         "discipline:dossier_detail": "DossierRecord",
         "discipline:complaint_detail": "Complaint",
         "evaluation:work_evidence": "work_item",
+        "hrsystem:job_status": "job",
         "api:unit": "unit",
         "api:person": "employee",
         "api:period": "period",
@@ -174,6 +184,7 @@ POST_ONLY = {
     "api:hr_people",
     "api:hr_posts",
     "evaluation:source_override",
+    "annual:run",
 }
 """Views that only take a POST: each role below that is not allowed sends an empty one."""
 
@@ -182,6 +193,7 @@ EXPECTED = {
     "hrsystem:org_chart": "anon:302 *:200",
     "hrsystem:unit_detail": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
     "hrsystem:directory": "anon:302 *:200",
+    "hrsystem:job_status": "anon:302 truong_phong:200 to_chuc:200 admin:200 *:403",
     "evaluation:my_month": "anon:302 *:200",
     "evaluation:my_month_of": "anon:302 nhanvien:200 *:403",
     "evaluation:my_results": "anon:302 *:200",
@@ -191,7 +203,12 @@ EXPECTED = {
     "evaluation:appeal_decide": "anon:302 *:404",
     "evaluation:period_list": "anon:302 *:200",
     "evaluation:period_open": "anon:302 to_chuc:200 admin:200 *:403",
-    "evaluation:overview": "anon:302 chu_tich:200 to_chuc:200 admin:200 *:403",
+    "evaluation:overview": "anon:302 chu_tich:200 to_chuc:200 hoi_dong:200 admin:200 *:403",
+    "annual:year": "anon:302 to_chuc:200 admin:200 *:403",
+    "annual:run": "anon:302 to_chuc:409 admin:409 *:403",
+    "annual:units": "anon:302 nhanvien:403 mot_cua:403 *:200",
+    "annual:mine": "anon:302 admin:404 *:302",
+    "annual:person": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
     "evaluation:units_action": "anon:302 *:302",
     "evaluation:period_reopen": "anon:302 to_chuc:200 admin:200 *:403",
     "evaluation:completeness": "anon:302 nhanvien:403 mot_cua:403 *:200",

@@ -165,8 +165,12 @@ def unit_return(*, unit_periods, reason: str, by) -> list[models.UnitPeriod]:
 
 
 @transaction.atomic
-def period_sign_off(*, period: models.Period, by) -> models.Period:
-    """The agency leader signs off the period: every unit submitted, all approved at once."""
+def period_sign_off(*, period: models.Period, by, rescore=None) -> models.Period:
+    """The agency leader signs off the period: every unit submitted, all approved at once.
+
+    The results are re-scored before the state moves: the whole agency, or with
+    `rescore` (unit ids) only their scope, for a caller that has just re-scored the rest
+    (the sign-off job's subtrees, `evaluation.jobs`)."""
     period = _locked_period(period)
     _agency_leader_only(by, period)
     _period_states(period, (PeriodState.SUBMITTED,))
@@ -194,5 +198,5 @@ def period_sign_off(*, period: models.Period, by) -> models.Period:
         by=by,
         reason=_change_reason(_("Ký duyệt kỳ đánh giá")),
     )
-    _recompute_after(period, by)
+    _recompute_after(period, by, rescore)
     return _transition(period, PeriodState.SIGNED_OFF, by, signed_off_by=by, signed_off_at=now)

@@ -80,6 +80,7 @@ def period_open(
     scoring_due: date | None = None,
     unit_submission_due: date | None = None,
     sign_off_due: date | None = None,
+    score: bool = True,
 ) -> models.Period:
     """Open the agency's period `number` of `year` (a month or a quarter, as the rule set says).
 
@@ -89,6 +90,9 @@ def period_open(
     an Evaluation per person assigned during the period, pre-filled with their job
     position's standing tasks. The agency leader (head of the root unit) is rated by the
     level above and is kept not rated here. HR officers only.
+
+    Every stored result is scored before returning, unless `score` is False: the
+    background job (`evaluation.jobs`) then scores the new period subtree by subtree.
     """
     require(permissions.can_manage_org(by, organisation))
     if not isinstance(year, int) or not 2000 <= year <= 2100:
@@ -125,7 +129,8 @@ def period_open(
     save(period, by)
     evaluations = _create_evaluations(period, frozen, by)
     _create_work_items(period, by)
-    period_recompute(period=period, by=by)  # every stored result current from the start
+    if score:
+        period_recompute(period=period, by=by)  # every stored result current from the start
     logger.info("period %s opened for %s: %d evaluations", period, organisation, len(evaluations))
     return period
 

@@ -29,6 +29,8 @@ from evaluation.presenters import level_label
 from evaluation.rulesets import rule_set_from_snapshot
 from hrsystem import clock, permissions
 from hrsystem.forms import whole_number
+from hrsystem.models import JobState
+from hrsystem.services import job_start
 
 from .access import _flash_error, _get_period_for_user, _on
 
@@ -164,22 +166,42 @@ def units_action(request, period_pk: int):
 
 PERIOD_ACTIONS = {
     "advance": None,
-    "sign_off": services.period_sign_off,
-    "publish": services.period_publish,
+    "recompute": None,
+    "sign_off": None,
+    "publish": None,
     "lock": services.period_lock,
 }
+JOB_ACTIONS = {
+    "recompute": "evaluation.recompute",
+    "sign_off": "evaluation.sign_off",
+    "publish": "evaluation.publish",
+}
+"""Steps run as background jobs (`evaluation.jobs`): with Celery workers the page
+follows the job's progress; run eagerly, the job has ended and the step is reported as
+before."""
 
 
 @login_required
 @require_POST
 def period_action(request, period_pk: int, action: str):
-    """Move the period one step: HR's steps, sign-off, publication, lock."""
+    """Move the period one step: HR's steps, sign-off, publication, lock; or re-score it."""
     period = _get_period_for_user(request, period_pk)
     if action not in PERIOD_ACTIONS:
         raise Http404
     try:
         if action == "advance":
             services.period_advance(period=period, to=request.POST.get("to", ""), by=request.user)
+        elif action in JOB_ACTIONS:
+            job = job_start(
+                kind=JOB_ACTIONS[action],
+                by=request.user,
+                organisation=period.organisation,
+                params={"period": period.pk},
+            )
+            if not job.finished:
+                return redirect("hrsystem:job_status", job.pk)
+            if job.state == JobState.FAILED:
+                raise ValidationError(job.error.split("\n"))
         else:
             PERIOD_ACTIONS[action](period=period, by=request.user)
     except ValidationError as error:

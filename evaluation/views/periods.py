@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from evaluation import forms, presenters, selectors, services
+from evaluation.jobs import DUES
 from evaluation.models import (
     Cadence,
     Evaluation,
@@ -18,7 +19,9 @@ from evaluation.models import (
     RuleSet,
 )
 from hrsystem import clock, permissions
+from hrsystem.models import JobState
 from hrsystem.permissions import viewer
+from hrsystem.services import job_start
 
 from .access import _get_period_for_user, _messages_of, _require_manage
 
@@ -95,7 +98,10 @@ def _default_dues(rule_set, year: int, number: int) -> dict:
 
 @login_required
 def period_open(request):
-    """HR opens a period: the rule-set version in force, deadlines prefilled from it."""
+    """HR opens a period: the rule-set version in force, deadlines prefilled from it.
+
+    The opening runs as a background job (`evaluation.jobs`): run eagerly it has ended
+    here; on Celery workers the page of the job follows its progress."""
     organisation = viewer(request).organisation
     if organisation is None or not permissions.can_manage_org(request.user, organisation):
         raise PermissionDenied
@@ -113,24 +119,25 @@ def period_open(request):
     form = forms.PeriodOpenForm(request.POST or None, rule_sets=choices, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            period = services.period_open(
-                organisation=organisation,
-                year=data["year"],
-                number=data["number"],
-                rule_set=data["rule_set"],
-                by=request.user,
-                self_assessment_due=data["self_assessment_due"],
-                scoring_due=data["scoring_due"],
-                unit_submission_due=data["unit_submission_due"],
-                sign_off_due=data["sign_off_due"],
-            )
-        except ValidationError as error:
-            for key, texts in error.message_dict.items():
+        job = job_start(
+            kind="evaluation.period_open",
+            by=request.user,
+            organisation=organisation,
+            params={
+                "year": data["year"],
+                "number": data["number"],
+                "rule_set": data["rule_set"].pk if data["rule_set"] else None,
+                **{name: data[name].isoformat() for name in DUES if data[name]},
+            },
+        )
+        if not job.finished:  # on Celery workers: follow its progress
+            return redirect("hrsystem:job_status", job.pk)
+        if job.state == JobState.FAILED:
+            for key, texts in job.result.get("errors", {None: [job.error]}).items():
                 for text in texts:
                     form.add_error(key if key in form.fields else None, text)
         else:
-            messages.success(request, _("Đã mở kỳ %(period)s.") % {"period": period})
+            messages.success(request, job.result["message"])
             return redirect("evaluation:period_list")
     return render(
         request,

@@ -38,7 +38,8 @@ from .access import (
 
 def _score_rows(request, period: Period, evaluations, data=None) -> list[ScoreRow]:
     """Rows for `evaluations` (from `_scorable`): 4 queries, 1 for the ledger, 1 for rights,
-    1 for the units closed by their submission."""
+    1 for the units closed by their submission. Shown rows carry `presenters.RowInputs`;
+    with `data` (one posted row) a bound `forms.ScoreRowForm`."""
     evaluations = list(evaluations)
     rules = rule_set_from_snapshot(period.rule_set_snapshot)
     entries = selectors.violations_by_employee(period=period)
@@ -49,14 +50,17 @@ def _score_rows(request, period: Period, evaluations, data=None) -> list[ScoreRo
     for evaluation in evaluations:
         evaluation.period = period
         rights_unit = evaluation.unit.parent_id if evaluation.is_head else evaluation.unit_id
-        form = forms.ScoreRowForm(
-            data,
-            evaluation=evaluation,
-            criteria=rules.general_criteria,
-            scores={s.criterion_index: s for s in evaluation.criterion_scores.all()},
-            items=list(evaluation.work_items.all()),
-            leader_rights=evaluation.pk in superior_of,
-            certify=rights_unit in certify,
+        inputs = {
+            "evaluation": evaluation,
+            "criteria": rules.general_criteria,
+            "scores": {s.criterion_index: s for s in evaluation.criterion_scores.all()},
+            "items": list(evaluation.work_items.all()),
+            "leader_rights": evaluation.pk in superior_of,
+            "certify": rights_unit in certify,
+        }
+        # a row shown is written from its rows; only a posted row is a form to validate
+        form = (
+            presenters.RowInputs(**inputs) if data is None else forms.ScoreRowForm(data, **inputs)
         )
         row = ScoreRow(evaluation, form, entries.get(evaluation.employee_id, []))
         row.actions = selectors.row_actions(

@@ -27,6 +27,7 @@ from .catalogue import (
     work_product_update,
     work_product_validate,
 )
+from .jobs import JobKind, job_kind, job_start
 from .organisation import (
     organisation_create,
     organisation_update,
@@ -60,6 +61,7 @@ from .roles import (
 from .sync import people_receive, posts_receive, units_receive
 
 __all__ = [
+    "JobKind",
     "WORK_PRODUCT_FIELDS",
     "deputy_delegate",
     "deputy_delegation_end",
@@ -70,8 +72,10 @@ __all__ = [
     "employee_transfer_validate",
     "employee_update",
     "employee_validate",
+    "job_kind",
     "job_position_create",
     "job_position_update",
+    "job_start",
     "organisation_create",
     "organisation_update",
     "people_receive",
