@@ -10,6 +10,7 @@ import hashlib
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -269,7 +270,9 @@ def _year_required(request) -> int:
     return year
 
 
-YEAR_REQUIRED = OpenApiParameter("year", int, required=True, description="Năm (2000–2100).")
+YEAR_REQUIRED = OpenApiParameter(
+    "year", int, required=True, description=gettext_lazy("Năm (2000–2100).")
+)
 
 
 class AnnualRows(Logged):
@@ -289,8 +292,8 @@ class AnnualRows(Logged):
 
 ANNUAL_FILTERS = [
     YEAR_REQUIRED,
-    OpenApiParameter("unit", str, description="Mã đơn vị."),
-    OpenApiParameter("employee", str, description="Mã cán bộ."),
+    OpenApiParameter("unit", str, description=gettext_lazy("Mã đơn vị.")),
+    OpenApiParameter("employee", str, description=gettext_lazy("Mã cán bộ.")),
 ]
 
 

@@ -5,6 +5,7 @@ the year's pages show them, each reason with its legal basis, only computed roll
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -229,3 +230,16 @@ def test_constant_queries_at_two_sizes(year_api, who, url):
     assert large[0] == small[0] <= 20
     if who in ("client", "to_chuc", "truong_a"):
         assert large[1] == small[1] + 6
+
+
+def test_the_year_refusal_and_the_reasons_read_in_english(year_api):
+    client = call(year_api.token)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    refused = client.get(UNITS)
+    assert refused.json()["errors"] == {"year": ["Required: the year to read."]}
+    listed = rows(client.get(f"{PEOPLE}?year=2026&page_size=500"))
+    bases = {reason["legal_basis"] for row in listed for reason in row["reasons"]}
+    assert any(basis.startswith("Decree 335/2025") for basis in bases), bases
+    schema = client.get("/api/schema/?format=json&lang=en").json()
+    year = next(p for p in schema["paths"][PEOPLE]["get"]["parameters"] if p["name"] == "year")
+    assert year["description"] == "Year (2000–2100)."
