@@ -270,6 +270,17 @@ def _year_required(request) -> int:
     return year
 
 
+def _code(request, name: str) -> str | None:
+    """A code filter from the query string; one no record can have (longer than a code,
+    or with a NUL the database refuses) is a 400 naming it."""
+    value = request.query_params.get(name, "").strip()
+    if not value:
+        return None
+    if len(value) > 32 or "\x00" in value:
+        raise ValidationError({name: [_("Mã không hợp lệ.")]})
+    return value
+
+
 YEAR_REQUIRED = OpenApiParameter(
     "year", int, required=True, description=gettext_lazy("Năm (2000–2100).")
 )
@@ -321,8 +332,9 @@ class AnnualResultList(AnnualRows, generics.ListAPIView):
             year=year,
         )
         for name, lookup in [("unit", "unit__code"), ("employee", "employee__code")]:
-            if self.request.query_params.get(name):
-                rows = rows.filter(**{lookup: self.request.query_params[name]})
+            code = _code(self.request, name)
+            if code is not None:
+                rows = rows.filter(**{lookup: code})
         return rows.select_related("organisation", "employee", "unit").order_by(
             "organisation_id", "unit__path", "employee__sort_key", "id"
         )

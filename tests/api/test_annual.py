@@ -186,6 +186,14 @@ def test_a_bad_year_is_a_400_naming_it(year_api, url, year):
     assert list(response.json()["errors"]) == ["year"]
 
 
+@pytest.mark.parametrize("code", ["a\x00b", "x" * 33])
+@pytest.mark.parametrize("name", ["unit", "employee"])
+def test_a_code_no_record_can_have_is_a_400_naming_it(year_api, name, code):
+    response = call(year_api.token).get(PEOPLE, {"year": "2026", name: code})
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [name]
+
+
 def test_the_schema_requires_the_year(year_api):
     schema = call(year_api.token).get("/api/schema/?format=json").json()
     for url in (PEOPLE, UNITS):
