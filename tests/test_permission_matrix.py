@@ -321,6 +321,8 @@ EXPECTED = {
     "api:results": "anon:401 *:200",
     "api:result": "anon:401 *:404",
     "api:unit_results": "anon:401 *:200",
+    "api:annual_results": "anon:401 *:400",
+    "api:unit_annual_results": "anon:401 *:400",
     "api:violations": "anon:401 *:200",
     "api:violation": "anon:401 chu_tich:200 thanh_tra:200 thanh_tra_vien:200 to_chuc:200 hoi_dong:200 mot_cua:200 admin:200 *:404",
     "api:decisions": "anon:401 *:200",

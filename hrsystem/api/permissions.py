@@ -2,12 +2,15 @@
 exactly what the pages show them (`hrsystem.permissions`)."""
 
 from dataclasses import dataclass
+from datetime import date
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from hrsystem import permissions
-from hrsystem.models import Unit
+from hrsystem import clock, permissions, selectors
+from hrsystem.models import Assignment, Employee, Post, Unit
+from hrsystem.permissions import Perm
 
 from .models import ApiClient, ApiToken, Scope
 
@@ -96,3 +99,67 @@ def can_send_work_items(user, organisation_id: int) -> bool:
     """May `user` send done quantities of the agency's work items? A client system of the
     agency holding `work-items:write`, acting through its account."""
     return client_may(user, Scope.WORK_ITEMS_WRITE, organisation_id)
+
+
+@dataclass(frozen=True)
+class YearReach:
+    """Whose annual results a caller reads for a year, decided as the year's pages decide
+    (`evaluation.annual.views`) on the day that governs rights over the year: its last
+    day, or today while it runs."""
+
+    organisation_ids: frozenset[int]
+    """Agencies read whole: a client's own; for a person those whose results they read
+    (`can_read_results`: the agency leader, HR, the board)."""
+    unit_ids: frozenset[int]
+    """Units whose people's records the person views (`Perm.VIEW_UNIT_RECORDS`): their
+    unit's rows, and the people assigned there that day."""
+    employee_ids: frozenset[int]
+    """People read outside those units (`can_view_employee`): themselves, and whom they
+    score that day (the leaders below them, the staff delegated to them)."""
+    on: date
+
+
+def year_reach(request, year: int) -> YearReach:
+    """The caller's YearReach for `year`: 1 query for a client; for a person at most 8,
+    and 5 more for a leader or a delegated deputy (`scorable_ids` over the people of
+    their agencies rated that year), whatever the agency's size."""
+    from evaluation.annual.models import AnnualResult
+
+    on = min(date(year, 12, 31), clock.today())
+    client = client_of(request)
+    if client is not None:
+        return YearReach(frozenset({client.organisation_id}), frozenset(), frozenset(), on)
+    user = request.user
+    whole = set()
+    for perm in (Perm.SIGN_OFF_PERIOD, Perm.MANAGE_ORG, Perm.REVIEW_EMULATION):
+        whole |= permissions.organisation_ids_for(user, perm, on)
+    records = permissions.unit_ids_for(user, Perm.VIEW_UNIT_RECORDS, on)
+    people = set(Employee.objects.filter(user=user.pk).values_list("pk", flat=True))
+    people |= permissions.delegated_staff_ids(user, on)
+    leading = set(
+        Post.objects.filter(
+            selectors.active_on(on), employee__user=user.pk, kind__in=selectors.LEADER_KINDS
+        ).values_list("unit__organisation_id", flat=True)
+    )
+    if leading - whole:
+        # whom they score (a superior reaches leaders below their own units): checked
+        # over the people of their agencies rated that year, outside what they see already
+        seen_there = Assignment.objects.filter(
+            selectors.active_on(on), employee=OuterRef("pk"), unit_id__in=records
+        )
+        candidates = (
+            Employee.objects.filter(
+                Exists(
+                    AnnualResult.objects.filter(
+                        employee=OuterRef("pk"),
+                        year=year,
+                        organisation_id__in=leading - whole,
+                    )
+                )
+            )
+            .exclude(Exists(seen_there))
+            .exclude(pk__in=people)
+            .only("pk", "user_id")
+        )
+        people |= permissions.scorable_ids(user, list(candidates), on)
+    return YearReach(frozenset(whole), frozenset(records), frozenset(people), on)

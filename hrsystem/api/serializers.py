@@ -5,6 +5,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from discipline.models import DisciplineDecision, Violation
+from evaluation.annual import reasons as annual_reasons
+from evaluation.annual.models import AnnualResult, UnitAnnualResult
+from evaluation.annual.presenters import title_label
 from evaluation.models import Evaluation, Period, UnitPeriod, WorkItem
 from evaluation.presenters import reason_texts
 from hrsystem.models import Assignment, Category, PostKind, Unit
@@ -179,6 +182,104 @@ class UnitResultSerializer(serializers.ModelSerializer):
 
     def get_reasons(self, unit_period) -> list[str]:
         return [str(text) for text in reason_texts(unit_period.reasons)]
+
+
+class AnnualReasonSerializer(serializers.Serializer):
+    """One reason of a year's rating, in the reader's language, and where the rule comes
+    from (empty when there is nothing to cite)."""
+
+    code = serializers.CharField()
+    text = serializers.CharField()
+    legal_basis = serializers.CharField(source="basis")
+    params = serializers.DictField()
+
+
+class AnnualRowSerializer(serializers.ModelSerializer):
+    """What a person's and a unit's year share: the agency, the unit, the title in words,
+    the reasons explained, and the state of the roll-up the row belongs to."""
+
+    organisation = serializers.CharField(source="organisation.code")
+    unit = serializers.CharField(source="unit.code")
+    unit_name = serializers.CharField(source="unit.name")
+    title_label = serializers.SerializerMethodField()
+    reasons = serializers.SerializerMethodField()
+    run_state = serializers.CharField(
+        help_text=_("Trạng thái bản tổng hợp năm: done = đã tổng hợp (chưa có bước công bố).")
+    )
+    run_computed_at = serializers.DateTimeField()
+
+    def get_title_label(self, row) -> str:
+        return title_label(row.title)
+
+    @extend_schema_field(AnnualReasonSerializer(many=True))
+    def get_reasons(self, row):
+        return AnnualReasonSerializer(annual_reasons.shown(row.reasons), many=True).data
+
+
+class AnnualResultSerializer(AnnualRowSerializer):
+    """A person's year as the last roll-up rated it, explained reason by reason."""
+
+    employee = serializers.IntegerField(source="employee_id")
+    employee_code = serializers.CharField(source="employee.code")
+    full_name = serializers.CharField(source="employee.full_name")
+
+    class Meta:
+        model = AnnualResult
+        fields = [
+            "id",
+            "year",
+            "organisation",
+            "employee",
+            "employee_code",
+            "full_name",
+            "unit",
+            "unit_name",
+            "is_leader",
+            "is_head",
+            "quota_group",
+            "rated",
+            "months_worked",
+            "months_rated",
+            "months_absent",
+            "score",
+            "mean",
+            "months_at_top",
+            "score_level",
+            "level",
+            "title",
+            "title_label",
+            "reasons",
+            "computed_at",
+            "run_state",
+            "run_computed_at",
+        ]
+
+
+class UnitAnnualResultSerializer(AnnualRowSerializer):
+    """A unit's year: score, level, on-time rate, collective title and rank (1 = best)."""
+
+    class Meta:
+        model = UnitAnnualResult
+        fields = [
+            "id",
+            "year",
+            "organisation",
+            "unit",
+            "unit_name",
+            "rated_count",
+            "member_count",
+            "score",
+            "score_level",
+            "level",
+            "on_time_rate",
+            "title",
+            "title_label",
+            "rank",
+            "reasons",
+            "computed_at",
+            "run_state",
+            "run_computed_at",
+        ]
 
 
 class ViolationSerializer(serializers.ModelSerializer):

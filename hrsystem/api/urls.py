@@ -17,6 +17,12 @@ urlpatterns = [
     path("v1/results/", views.ResultList.as_view(), name="results"),
     path("v1/results/<int:pk>/", views.ResultDetail.as_view(), name="result"),
     path("v1/unit-results/", views.UnitResultList.as_view(), name="unit_results"),
+    path("v1/annual-results/", views.AnnualResultList.as_view(), name="annual_results"),
+    path(
+        "v1/unit-annual-results/",
+        views.UnitAnnualResultList.as_view(),
+        name="unit_annual_results",
+    ),
     path("v1/violations/", views.ViolationList.as_view(), name="violations"),
     path("v1/violations/<int:pk>/", views.ViolationDetail.as_view(), name="violation"),
     path("v1/decisions/", views.DecisionList.as_view(), name="decisions"),

@@ -7,9 +7,10 @@ number of queries whatever the page size.
 
 import hashlib
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from rest_framework.response import Response
 from discipline import services as discipline_services
 from discipline.models import DisciplineDecision, Violation
 from evaluation import services as evaluation_services
+from evaluation.annual.models import AnnualResult, AnnualRun, RunState, UnitAnnualResult
 from evaluation.models import Evaluation, Period, PeriodState, UnitPeriod, WorkItem
 from hrsystem import clock, selectors
 from hrsystem import services as hr_services
@@ -27,7 +29,7 @@ from hrsystem.models import Assignment, Organisation, Unit
 from . import serializers, services
 from .errors import invalid
 from .models import ApiToken, IdempotentRequest, Scope
-from .permissions import HasScope, client_of, ledger_reach, reach
+from .permissions import HasScope, client_of, ledger_reach, reach, year_reach
 
 
 class Logged:
@@ -247,6 +249,114 @@ class UnitResultList(Logged, generics.ListAPIView):
                 rows = rows.filter(**{lookup: value})
         return rows.select_related("period", "unit").order_by(
             "-period__year", "-period__number", "unit__path", "id"
+        )
+
+
+ANNUAL_YEARS = (2000, 2100)
+"""The years an annual roll-up can have (`evaluation.annual.models`)."""
+
+
+def _year_required(request) -> int:
+    """The `year` a read of annual results needs: missing, not a number or outside the
+    years a roll-up can have is a 400 naming it."""
+    year = _param(request, "year")
+    low, high = ANNUAL_YEARS
+    if year is None:
+        raise ValidationError({"year": [_("Bắt buộc: năm cần đọc.")]})
+    if not low <= year <= high:
+        raise ValidationError(
+            {"year": [_("Phải từ %(low)s đến %(high)s.") % {"low": low, "high": high}]}
+        )
+    return year
+
+
+def _code(request, name: str) -> str | None:
+    """A code filter from the query string; one no record can have (longer than a code,
+    or with a NUL the database refuses) is a 400 naming it."""
+    value = request.query_params.get(name, "").strip()
+    if not value:
+        return None
+    if len(value) > 32 or "\x00" in value:
+        raise ValidationError({name: [_("Mã không hợp lệ.")]})
+    return value
+
+
+YEAR_REQUIRED = OpenApiParameter(
+    "year", int, required=True, description=gettext_lazy("Năm (2000–2100).")
+)
+
+
+class AnnualRows(Logged):
+    """Rows of the year's last computed roll-up in the caller's reach, each marked with
+    the roll-up's state and time: the board's publication of the year is not built, so
+    a row is the computed result, replaced if HR runs the roll-up again."""
+
+    required_scope = Scope.RESULTS_READ
+
+    def computed(self, model):
+        run = AnnualRun.objects.filter(organisation=OuterRef("organisation"), year=OuterRef("year"))
+        return model.objects.annotate(
+            run_state=Subquery(run.values("state")[:1]),
+            run_computed_at=Subquery(run.values("computed_at")[:1]),
+        ).filter(run_state=RunState.DONE)
+
+
+ANNUAL_FILTERS = [
+    YEAR_REQUIRED,
+    OpenApiParameter("unit", str, description=gettext_lazy("Mã đơn vị.")),
+    OpenApiParameter("employee", str, description=gettext_lazy("Mã cán bộ.")),
+]
+
+
+@extend_schema(parameters=ANNUAL_FILTERS)
+class AnnualResultList(AnnualRows, generics.ListAPIView):
+    """People's annual results explained (months worked, mean, score, level, title, each
+    reason with its legal basis): a client its agency; a person what the year's pages
+    show them (their own year, their units' people and whom they score, the whole
+    agency for its leader, HR and the board)."""
+
+    serializer_class = serializers.AnnualResultSerializer
+
+    def get_queryset(self):
+        year = _year_required(self.request)
+        scope = year_reach(self.request, year)
+        seen_there = Assignment.objects.filter(
+            selectors.active_on(scope.on),
+            employee=OuterRef("employee"),
+            unit_id__in=scope.unit_ids,
+        )
+        rows = self.computed(AnnualResult).filter(
+            Q(organisation_id__in=scope.organisation_ids)
+            | Q(employee_id__in=scope.employee_ids)
+            | Q(Exists(seen_there)),
+            year=year,
+        )
+        for name, lookup in [("unit", "unit__code"), ("employee", "employee__code")]:
+            code = _code(self.request, name)
+            if code is not None:
+                rows = rows.filter(**{lookup: code})
+        return rows.select_related("organisation", "employee", "unit").order_by(
+            "organisation_id", "unit__path", "employee__sort_key", "id"
+        )
+
+
+@extend_schema(parameters=[YEAR_REQUIRED])
+class UnitAnnualResultList(AnnualRows, generics.ListAPIView):
+    """Units' annual results ranked (score, level, on-time rate, title, rank): a client
+    its agency; a person what the units page shows them (every unit for the agency's
+    leader, HR and the board, their own units' rows, ranks unchanged, for a head)."""
+
+    serializer_class = serializers.UnitAnnualResultSerializer
+
+    def get_queryset(self):
+        year = _year_required(self.request)
+        scope = year_reach(self.request, year)
+        rows = self.computed(UnitAnnualResult).filter(
+            Q(organisation_id__in=scope.organisation_ids) | Q(unit_id__in=scope.unit_ids),
+            year=year,
+        )
+        return rows.select_related("organisation", "unit").order_by(
+            "organisation_id", F("rank").asc(nulls_last=True), "unit__code", "id"
         )
 
 
