@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import Count, F
 
 from evaluation.annual import models
 from evaluation.models import Cadence, Period, PeriodState, UnitPeriod
-from hrsystem.models import BackgroundJob, Organisation
+from hrsystem.models import BackgroundJob, Organisation, QuotaGroup
 
 
 def year_periods(organisation: Organisation, year: int) -> list[Period]:
@@ -95,6 +95,15 @@ def corruption_unit_ids(organisation: Organisation, year: int) -> set[int]:
         models.CorruptionCase.objects.filter(organisation=organisation, year=year).values_list(
             "unit_id", flat=True
         )
+    )
+
+
+def quota_groups(organisation: Organisation) -> list[QuotaGroup]:
+    """The agency's quota groups with their number of members (`members`); 1 query."""
+    return list(
+        QuotaGroup.objects.filter(organisation=organisation)
+        .annotate(members_count=Count("members"))
+        .order_by("name")
     )
 
 

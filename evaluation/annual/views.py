@@ -58,6 +58,7 @@ def _hr_context(request, organisation, year: int, **extra) -> dict:
         "job": job,
         "periods": [(p, p.pk in counted) for p in periods],
         "inputs": selectors.inputs_of_year(organisation, year),
+        "quota_groups": selectors.quota_groups(organisation),
         **extra,
     }
 
@@ -154,12 +155,10 @@ def person_page(request, year: int, employee_id: int):
             raise Http404
         organisation = assignment.unit.organisation
     user = request.user
-    if not (
-        permissions.can_view_employee(user, employee, on)
-        or permissions.can_read_results(user, organisation, on)
-    ):
+    reads_results = permissions.can_read_results(user, organisation, on)
+    if not (reads_results or permissions.can_view_employee(user, employee, on)):
         permissions.refuse(request, organisation.pk)
-    context = {"year": year, "employee": employee, "result": None}
+    context = {"year": year, "employee": employee, "result": None, "reads_results": reads_results}
     if result is not None:
         context.update(presenters.explain(result))
     return render(request, "annual/person.html", context)

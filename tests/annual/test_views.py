@@ -175,3 +175,13 @@ def test_constant_queries_at_two_sizes(client, rolled_year, name):
     with CaptureQueriesContext(connection) as large:
         assert client.get(reverse(name, args=args)).status_code == 200
     assert len(large) == len(small)
+
+
+def test_the_year_page_shows_the_quota_groups_and_the_period_list_links_the_year(
+    client, rolled_year
+):
+    client.force_login(rolled_year.hr)
+    page = client.get(reverse("annual:year", args=[2026])).content.decode()
+    assert "Kế toán: 4 người" in page
+    periods = client.get(reverse("evaluation:period_list")).content.decode()
+    assert reverse("annual:year", args=[date.today().year]) in periods
