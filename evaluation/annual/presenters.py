@@ -4,7 +4,9 @@ ranked with their level distribution. Reads only; every figure is the stored one
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,6 +29,11 @@ CAP_CODES = (
     scoring.DEGRADATION_CONCLUDED,
     scoring.CORRUPTION_IN_UNIT,
 )
+
+
+def _number(value, places: int = 2) -> str:
+    """A score as the reader's language writes it (94,00 / 94.00)."""
+    return "" if value in (None, "") else number_format(Decimal(value), places)
 
 
 def title_label(code: str) -> str:
@@ -107,8 +114,8 @@ def explain(result: models.AnnualResult) -> dict:
             )
             % {
                 "n": result.months_rated,
-                "mean": result.mean,
-                "score": result.score,
+                "mean": _number(result.mean, 4),
+                "score": _number(result.score),
                 "level": label(result.score_level),
             },
             str(reasons.LEVELS_BASIS),
@@ -150,9 +157,9 @@ def explain(result: models.AnnualResult) -> dict:
                     "rank": params.get("rank"),
                     "top": label(scoring.TOP),
                     "good": label(scoring.GOOD),
-                    "score": result.score,
+                    "score": _number(result.score),
                     "months": result.months_at_top,
-                    "mean": result.mean,
+                    "mean": _number(result.mean, 4),
                 },
                 reason["basis"],
                 True,

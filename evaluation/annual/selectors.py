@@ -127,14 +127,15 @@ def latest_job(organisation: Organisation, year: int) -> BackgroundJob | None:
     )
 
 
-def unit_ranking(organisation: Organisation, year: int) -> list[models.UnitAnnualResult]:
-    """The units' annual results, ranked units first (by rank), then the unrated by code;
-    1 query."""
-    return list(
-        models.UnitAnnualResult.objects.filter(organisation=organisation, year=year)
-        .select_related("unit")
-        .order_by(F("rank").asc(nulls_last=True), "unit__code")
-    )
+def unit_ranking(
+    organisation: Organisation, year: int, unit_ids: set[int] | None = None
+) -> list[models.UnitAnnualResult]:
+    """The units' annual results (only `unit_ids` when given), ranked units first (by
+    rank), then the unrated by code; 1 query."""
+    rows = models.UnitAnnualResult.objects.filter(organisation=organisation, year=year)
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=unit_ids)
+    return list(rows.select_related("unit").order_by(F("rank").asc(nulls_last=True), "unit__code"))
 
 
 def level_distribution(organisation: Organisation, year: int) -> dict[int, dict[str, int]]:

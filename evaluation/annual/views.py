@@ -21,7 +21,7 @@ from hrsystem import clock, permissions
 from hrsystem import selectors as hr_selectors
 from hrsystem.forms import whole_number
 from hrsystem.models import Employee
-from hrsystem.permissions import viewer
+from hrsystem.permissions import Perm, viewer
 from hrsystem.services import job_start
 from hrsystem.services.jobs import label_of
 
@@ -47,7 +47,9 @@ def _year(year: int) -> int:
 def _hr_context(request, organisation, year: int, **extra) -> dict:
     run = selectors.run_of(organisation, year)
     periods = selectors.year_periods(organisation, year)
-    counted = {p.pk for p in run.periods.all()} if run is not None else set()
+    # ticked: the months the HR officer chose last time (none ticked: every locked month)
+    chosen = run is not None and run.periods_chosen
+    counted = {p.pk for p in run.periods.all()} if chosen else set()
     job = selectors.latest_job(organisation, year)
     if job is not None:
         job.label = label_of(job.kind)
@@ -109,17 +111,29 @@ def year_run(request, year: int):
 @login_required
 def units_page(request, year: int):
     """The units ranked (score, then on-time rate, then code) with each one's level
-    distribution: the agency leader, HR and the board."""
+    distribution: every unit for the agency leader, HR and the board; a head (or anyone
+    who views some units' records) sees the rows of their own units, ranks unchanged."""
     year = _year(year)
     organisation = _organisation(request)
-    if not permissions.can_read_results(request.user, organisation, _on(year)):
-        raise PermissionDenied
+    on = _on(year)
+    scope = None
+    if not permissions.can_read_results(request.user, organisation, on):
+        scope = permissions.unit_ids_for(request.user, Perm.VIEW_UNIT_RECORDS, on)
+        if not scope:
+            raise PermissionDenied
     run = selectors.run_of(organisation, year)
-    rows = presenters.ranking(organisation, year, selectors.unit_ranking(organisation, year), run)
+    ranked = selectors.unit_ranking(organisation, year, scope)
+    rows = presenters.ranking(organisation, year, ranked, run)
     return render(
         request,
         "annual/units.html",
-        {"year": year, "organisation": organisation, "run": run, **rows},
+        {
+            "year": year,
+            "organisation": organisation,
+            "run": run,
+            "own_units": scope is not None,
+            **rows,
+        },
     )
 
 

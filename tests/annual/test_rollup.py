@@ -281,3 +281,33 @@ def test_the_job_reports_progress_and_a_refusal_names_the_open_unit_months(year)
         job_start(
             kind="annual.rollup", by=year.a1.user, organisation=year.org, params={"year": 2026}
         )
+
+
+def test_rollup_reads_and_writes_in_a_constant_number_of_queries(year):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import EmployeeFactory, UnitFactory
+
+    def first_run() -> int:
+        AnnualResult.objects.all().delete()
+        UnitAnnualResult.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries:
+            services.rollup_year(year.org, year.year, year.hr)
+        return len(queries)
+
+    first_run()  # the run's own row exists from now on
+    small = first_run()
+    for i in range(8):
+        unit = UnitFactory(parent=year.root, code=f"Y{i}", name=f"Phòng Y{i}")
+        person = EmployeeFactory(unit=unit, code=f"Y{i}P", user=None)
+        for period in year.periods:  # a month stored for each, as a locked month keeps it
+            template = period.evaluations.filter(
+                is_current=True, absent=False, not_rated=False
+            ).first()
+            template.pk = None
+            template.employee, template.unit = person, unit
+            template.save()
+    assert AnnualResult.objects.count() < 13 + 8
+    assert first_run() == small
+    assert AnnualResult.objects.count() == 13 + 8

@@ -58,11 +58,19 @@ def test_person_page_by_role(client, rolled_year, who, status):
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("to_chuc", 200), ("hoi_dong", 200), ("lanh_dao", 200), ("truong_a", 403), ("a1", 403)],
+    [("to_chuc", 200), ("hoi_dong", 200), ("lanh_dao", 200), ("truong_a", 200), ("a1", 403)],
 )
 def test_units_page_by_role(client, rolled_year, who, status):
     response = _get(client, rolled_year.people[who].user, "annual:units", 2026)
     assert response.status_code == status
+
+
+def test_a_head_sees_their_own_unit_s_row_with_its_agency_rank(client, rolled_year):
+    everyone = _get(client, rolled_year.hr, "annual:units", 2026).context["rows"]
+    own = _get(client, rolled_year.truong_a.user, "annual:units", 2026).context["rows"]
+    assert [row["result"].unit.code for row in own] == ["PA"]
+    rank = next(r["result"].rank for r in everyone if r["result"].unit.code == "PA")
+    assert own[0]["result"].rank == rank
 
 
 @pytest.mark.parametrize(
