@@ -369,6 +369,9 @@ def _unit_post(request, year: int, unit_id: int, action):
 @login_required
 @require_POST
 def meeting(request, year: int, unit_id: int):
+    unit = get_object_or_404(Unit, pk=unit_id)
+    if not year_perms.can_hold_meeting(request.user, unit, _on(_year(year))):
+        raise PermissionDenied
     ids = {whole_number(v) for v in request.POST.getlist("present")} - {None}
     return _unit_post(
         request,
