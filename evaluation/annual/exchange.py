@@ -343,6 +343,10 @@ def stored_outcomes(organisation: Organisation, year: int, month: int | None = N
         tree = [scoring.Unit(code) for code in units.values()]
         year_outcome = scoring.score_year(rules, tree, people, year=year)
     else:
+        if selectors.run_of(organisation, year) is None:
+            raise ExportError(
+                f"{organisation.code} {year} is not rolled up yet: run rollup_year first"
+            )
         year_outcome = _stored_year(organisation, year, units)
     return rules, months, year_outcome
 

@@ -70,3 +70,14 @@ def test_rollup_command_prints_progress_and_refuses_open_months(exchange_year):
     with pytest.raises(SystemExit) as exit_code:
         _run("rollup_year", "--organisation", c.org.code, "--year", "2026", "--months", "10")
     assert exit_code.value.code == 2
+
+
+def test_show_results_of_a_year_not_rolled_up_says_so(exchange_year):
+    from django.core.management.base import CommandError
+
+    from evaluation.annual.models import AnnualRecomputation, AnnualRun
+
+    AnnualRecomputation.objects.all().delete()
+    AnnualRun.objects.all().delete()
+    with pytest.raises(CommandError, match="not rolled up"):
+        _run("show_results", "--organisation", exchange_year.org.code, "--year", "2026")

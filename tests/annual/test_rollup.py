@@ -311,3 +311,9 @@ def test_rollup_reads_and_writes_in_a_constant_number_of_queries(year):
     assert AnnualResult.objects.count() < 13 + 8
     assert first_run() == small
     assert AnnualResult.objects.count() == 13 + 8
+
+
+def test_a_quarterly_agency_is_told_the_year_counts_months_only(year):
+    Period.objects.filter(pk=year.periods[0].pk).update(cadence="quarterly", year=2027, number=1)
+    with pytest.raises(services.RollupRefused, match="theo quý"):
+        services.rollup_year(year.org, 2027, year.hr)

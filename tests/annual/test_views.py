@@ -193,3 +193,27 @@ def test_the_year_page_shows_the_quota_groups_and_the_period_list_links_the_year
     assert "Kế toán: 4 người" in page
     periods = client.get(reverse("evaluation:period_list")).content.decode()
     assert reverse("annual:year", args=[date.today().year]) in periods
+
+
+def test_the_person_s_year_reads_in_english(client, rolled_year):
+    c = rolled_year
+    client.force_login(c.a2.user)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("annual:person", args=[2026, c.a2.pk])).content.decode()
+    assert "Step by step" in page and "Share of Excellent" in page
+    assert "Decree 335/2025/NĐ-CP, Article 20, clause 5, point a" in page
+    assert "94.00" in page  # the English number format
+
+
+def test_the_head_s_page_explains_the_cap_by_the_unit_and_the_absence_cap(client, rolled_year):
+    c = rolled_year
+    set_everyone(c, "60", truong_a=["95"] * 6, a3=["95"] * 3 + [None] * 3)
+    services.maternity_record(
+        organisation=c.org, employee=c.a3, year=2026, months=[4, 5, 6], by=c.hr, reason="r", **DOC
+    )
+    services.rollup_year(c.org, c.year, c.hr)
+    page = _get(client, c.hr, "annual:person", 2026, c.truong_a.pk).content.decode()
+    assert "Trách nhiệm người đứng đầu" in page and "Mức của đơn vị: Hoàn thành" in page
+    page = _get(client, c.hr, "annual:person", 2026, c.a3.pk).content.decode()
+    assert "Nghỉ việc quá số tháng cho phép trong năm" in page
+    assert "3 tháng được xếp loại, 3 tháng nghỉ" in page

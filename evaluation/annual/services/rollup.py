@@ -28,7 +28,7 @@ from discipline import selectors as ledger
 from evaluation import bulk_writes, scoring
 from evaluation.annual import locks, models, reasons, selectors
 from evaluation.annual.models import RunState
-from evaluation.models import Evaluation, Period, PeriodState
+from evaluation.models import Cadence, Evaluation, Period, PeriodState
 from evaluation.rules import RuleSet
 from evaluation.rulesets import rule_set_from_snapshot
 from hrsystem import clock, permissions
@@ -109,6 +109,18 @@ def check_periods(organisation: Organisation, year: int, months: list[int] | Non
                 % {"months": ", ".join(str(m) for m in missing)}
             )
     if not periods:
+        if (
+            Period.objects.filter(organisation=organisation, year=year)
+            .exclude(cadence=Cadence.MONTHLY)
+            .exists()
+        ):
+            raise RollupRefused(
+                _(
+                    "Cơ quan đánh giá theo quý trong năm %(year)s: việc tổng hợp năm hiện chỉ"
+                    " tính các kỳ tháng."
+                )
+                % {"year": year}
+            )
         raise RollupRefused(
             _("Năm %(year)s chưa có tháng nào đã khoá để tổng hợp.") % {"year": year}
         )
