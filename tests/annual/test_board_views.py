@@ -148,3 +148,16 @@ def test_review_page_queries_constant_at_two_sizes(client, board_pages):
     assert AnnualResult.objects.exclude(title="").count() > 8
     large = _queries(client, c.hoi_dong.user, url)
     assert small == large
+
+
+def test_charts_and_unit_pages_queries_constant_at_two_sizes(client, board_pages):
+    c = board_pages
+    charts = reverse("annual:charts", args=[2026])
+    unit = reverse("annual:unit", args=[2026, c.pa.pk])
+    small = (_queries(client, c.hoi_dong.user, charts), _queries(client, c.truong_a.user, unit))
+    for n in range(8):
+        EmployeeFactory(unit=c.pa, user=UserFactory(username=f"more{n}"))
+    set_everyone(c, "90")
+    services.rollup_year(c.org, c.year, c.hr)
+    large = (_queries(client, c.hoi_dong.user, charts), _queries(client, c.truong_a.user, unit))
+    assert small == large
