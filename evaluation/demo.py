@@ -217,3 +217,29 @@ def _read_past_messages(periods: list[models.Period], *, latest: models.Period) 
             F("created_at") + timedelta(hours=2), output_field=DateTimeField()
         )
     )
+
+
+def publish_months(
+    *, organisation: Organisation, months: list[tuple[int, int]], latest: models.Period, today
+) -> list[models.Period]:
+    """Publish the `months` ((year, month), oldest first) that are missing as the past
+    months are published, their messages read (the year's demo needs the months before
+    the six shown). Returns the periods built."""
+    users = {
+        u.username: u for u in get_user_model().objects.filter(username__in=["to_chuc", "chu_tich"])
+    }
+    usual = _usual_profiles(organisation)
+    built = []
+    for year, month in months:
+        if models.Period.objects.filter(
+            organisation=organisation, year=year, number=month
+        ).exists():
+            continue
+        built.append(
+            _published_month(
+                organisation, year, month, users["to_chuc"], users["chu_tich"], today, usual, {}
+            )
+        )
+    if built:
+        _read_past_messages(built, latest=latest)
+    return built

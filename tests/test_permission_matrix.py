@@ -143,6 +143,7 @@ def world(django_db_setup, django_db_blocker):
             created_at=clock.now(),
         )
         args["job"] = job.pk
+        args["annual_appeal"] = 1  # none in the demo: a decision on it is refused or 404
         users["truong_khac"] = head.employee.user  # a unit head's own demo login
         yield SimpleNamespace(args=args, users=users)
         transaction.set_rollback(True)
@@ -161,6 +162,7 @@ def kwargs_for(name: str, route: str, args: dict) -> dict:
         "fmt": "pdf",
         "kind": "summary-xlsx",
         "which": "issued",
+        "appeal_id": args["annual_appeal"],
     }
     pk_of = {
         "evaluation:my_month_of": "evaluation",
@@ -223,6 +225,19 @@ POST_ONLY = {
     "api:hr_posts",
     "evaluation:source_override",
     "annual:run",
+    "annual:decide",
+    "annual:board_meeting",
+    "annual:publish",
+    "annual:reopen",
+    "annual:deadline",
+    "annual:appeal_decide",
+    "annual:self_assess",
+    "annual:rate",
+    "annual:appeal",
+    "annual:register_title",
+    "annual:meeting",
+    "annual:vote",
+    "annual:unit_register",
 }
 """Views that only take a POST: each role below that is not allowed sends an empty one."""
 
@@ -253,10 +268,27 @@ EXPECTED = {
     "evaluation:period_open": "anon:302 to_chuc:200 admin:200 *:403",
     "evaluation:overview": "anon:302 chu_tich:200 to_chuc:200 hoi_dong:200 admin:200 *:403",
     "annual:year": "anon:302 to_chuc:200 admin:200 *:403",
-    "annual:run": "anon:302 to_chuc:409 admin:409 *:403",
+    "annual:run": "anon:302 to_chuc:302 admin:302 *:403",
     "annual:units": "anon:302 nhanvien:403 mot_cua:403 *:200",
     "annual:mine": "anon:302 admin:404 *:302",
     "annual:person": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
+    "annual:review": "anon:302 chu_tich:200 to_chuc:200 hoi_dong:200 admin:200 *:403",
+    "annual:decide": "anon:302 hoi_dong:404 *:403",
+    "annual:board_meeting": "anon:302 hoi_dong:302 *:403",
+    "annual:publish": "anon:302 hoi_dong:302 *:403",
+    "annual:reopen": "anon:302 to_chuc:302 admin:302 *:403",
+    "annual:deadline": "anon:302 to_chuc:302 admin:302 *:403",
+    "annual:appeal_decide": "anon:302 to_chuc:404 admin:404 *:403",
+    "annual:charts": "anon:302 nhanvien:403 mot_cua:403 *:200",
+    "annual:procedure": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
+    "annual:self_assess": "anon:302 nhanvien:302 *:403",
+    "annual:rate": "anon:302 truong_phong:302 *:403",
+    "annual:appeal": "anon:302 nhanvien:302 *:403",
+    "annual:register_title": "anon:302 nhanvien:302 to_chuc:302 admin:302 *:403",
+    "annual:unit": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
+    "annual:meeting": "anon:302 truong_phong:302 chu_tich:302 to_chuc:302 admin:302 *:403",
+    "annual:vote": "anon:302 *:302",
+    "annual:unit_register": "anon:302 truong_phong:302 chu_tich:302 to_chuc:302 admin:302 *:403",
     "evaluation:units_action": "anon:302 *:302",
     "evaluation:period_reopen": "anon:302 to_chuc:200 admin:200 *:403",
     "evaluation:reopening": "anon:302 *:404",

@@ -418,3 +418,7 @@ class UnitAnnualResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} — {self.year}"
+
+
+# The procedure and the board's review live beside the core's models (registered here).
+from evaluation.annual.board_models import *  # noqa: E402, F403

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_board
 
 app_name = "annual"
 
@@ -12,4 +12,49 @@ urlpatterns = [
     path("year/<int:year>/units/", views.units_page, name="units"),
     path("year/<int:year>/me/", views.my_year, name="mine"),
     path("year/<int:year>/people/<int:employee_id>/", views.person_page, name="person"),
+]
+
+# The procedure and the board's review (views_board).
+urlpatterns += [
+    path("year/<int:year>/board/", views_board.review_page, name="review"),
+    path("year/<int:year>/board/decide/", views_board.decide, name="decide"),
+    path("year/<int:year>/board/meeting/", views_board.board_meeting, name="board_meeting"),
+    path("year/<int:year>/board/publish/", views_board.publish, name="publish"),
+    path("year/<int:year>/board/reopen/", views_board.reopen, name="reopen"),
+    path("year/<int:year>/board/deadline/", views_board.deadline, name="deadline"),
+    path(
+        "year/<int:year>/appeals/<int:appeal_id>/decide/",
+        views_board.appeal_decide,
+        name="appeal_decide",
+    ),
+    path("year/<int:year>/charts/", views_board.charts_page, name="charts"),
+    path(
+        "year/<int:year>/people/<int:employee_id>/procedure/",
+        views_board.procedure_page,
+        name="procedure",
+    ),
+    path(
+        "year/<int:year>/people/<int:employee_id>/self/",
+        views_board.self_assess,
+        name="self_assess",
+    ),
+    path("year/<int:year>/people/<int:employee_id>/rate/", views_board.rate, name="rate"),
+    path(
+        "year/<int:year>/people/<int:employee_id>/appeal/",
+        views_board.appeal_file,
+        name="appeal",
+    ),
+    path(
+        "year/<int:year>/people/<int:employee_id>/register/",
+        views_board.register_title,
+        name="register_title",
+    ),
+    path("year/<int:year>/units/<int:unit_id>/", views_board.unit_page, name="unit"),
+    path("year/<int:year>/units/<int:unit_id>/meeting/", views_board.meeting, name="meeting"),
+    path("year/<int:year>/units/<int:unit_id>/vote/", views_board.vote, name="vote"),
+    path(
+        "year/<int:year>/units/<int:unit_id>/register/",
+        views_board.unit_register,
+        name="unit_register",
+    ),
 ]

@@ -201,32 +201,43 @@ def rated(**filters):
     return Evaluation.objects.filter(is_current=True, not_rated=False, **filters)
 
 
+def shown(**filters):
+    """Rated rows of the six months the demo shows (published; the year's demo locks
+    those past their appeal window)."""
+    months = past_months(timezone.localdate())
+    first = Period.objects.filter(year=months[0][0], number=months[0][1]).get()
+    return rated(
+        period__start__gte=first.start,
+        period__state__in=(PeriodState.PUBLISHED, PeriodState.LOCKED),
+        **filters,
+    )
+
+
 def test_it_publishes_the_past_months_and_opens_this_month_once(built):
     today = timezone.localdate()
     months = past_months(today)
     assert len(months) == MONTHS_SHOWN == 6
     periods = {(p.year, p.number): p for p in Period.objects.all()}
-    assert set(periods) == {*months, (today.year, today.month)}
+    assert set(periods) >= {*months, (today.year, today.month)}
     for month in months:
         period = periods[month]
-        assert period.state == PeriodState.PUBLISHED
+        assert period.state in (PeriodState.PUBLISHED, PeriodState.LOCKED)
         assert period.published_at.date() < today
         levels = Counter(rated(period=period).values_list("level", flat=True))
         assert set(levels) == {"top", "good", "complete", "fail"}, (month, levels)
         assert levels["good"] > levels["top"] > levels["fail"], (month, levels)
     assert periods[(today.year, today.month)].state == PeriodState.SELF_ASSESSMENT
+    count = Period.objects.count()
     out = StringIO()
     call_command("setup_demo_periods", stdout=out)
     assert "đã có sẵn" in out.getvalue()
     assert "Xong sau" not in out.getvalue()
-    assert Period.objects.count() == MONTHS_SHOWN + 1
+    assert Period.objects.count() == count
 
 
 def test_it_varies_people_across_months(built):
     levels: dict[int, set[str]] = {}
-    for employee_id, level in rated(period__state=PeriodState.PUBLISHED).values_list(
-        "employee_id", "level"
-    ):
+    for employee_id, level in shown().values_list("employee_id", "level"):
         levels.setdefault(employee_id, set()).add(level)
     changing = sum(1 for seen in levels.values() if len(seen) > 1)
     assert changing > len(levels) / 3
@@ -235,9 +246,7 @@ def test_it_varies_people_across_months(built):
 
 def test_it_gives_nhanvien_a_trend_and_a_month_with_deductions_to_explain(built):
     employee = Employee.objects.get(user__username="nhanvien")
-    months = list(
-        rated(employee=employee, period__state=PeriodState.PUBLISHED).order_by("period__start")
-    )
+    months = list(shown(employee=employee).order_by("period__start"))
     assert len(months) == MONTHS_SHOWN
     latest = months[-1]
     general_max = latest.rule_set_snapshot["general_max"]
@@ -275,3 +284,32 @@ def test_every_unit_with_a_leader_can_be_led_from_a_login(built):
         if leader is not None:
             assert leader.user_id is not None, unit
             assert f"  {leader.user.username} " in built.output
+
+
+def test_it_leaves_a_year_ready_for_the_board(built, client):
+    from django.urls import reverse
+
+    from evaluation.annual import board_models
+    from evaluation.annual.demo import demo_year_of
+    from evaluation.annual.models import AnnualResult, AnnualRun
+
+    year = demo_year_of(timezone.localdate())
+    run = AnnualRun.objects.get(year=year)
+    assert run.periods.count() >= 6
+    assert all(p.state == PeriodState.LOCKED for p in run.periods.all())
+    codes = Counter(
+        reason["code"]
+        for reasons in AnnualResult.objects.values_list("reasons", flat=True)
+        for reason in reasons
+    )
+    assert codes["quota_downgrade"] >= 1 and codes["discipline_in_year"] >= 1
+    assert AnnualResult.objects.filter(title="chien_si_thi_dua_co_so").exists()
+    assert board_models.UnitEmulationRegistration.objects.exists()
+    assert board_models.TitleRegistration.objects.count() == 2
+    assert not board_models.AnnualReview.objects.filter(state="published").exists()
+    client.force_login(get_user_model().objects.get(username="hoi_dong"))
+    page = client.get(reverse("annual:review", args=[year]))
+    assert page.status_code == 200 and "Ghi quyết định" in page.content.decode()
+    out = StringIO()
+    call_command("setup_demo_year", stdout=out)
+    assert "đã được tổng hợp" in out.getvalue()

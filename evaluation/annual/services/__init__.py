@@ -1,7 +1,9 @@
 """Every write of the year: keyword-only functions, atomic, `by` checked inside.
 
 `inputs`: the annual inputs the HR officer records and edits (with a reason);
-`rollup`: the agency's annual roll-up through the engine.
+`rollup`: the agency's annual roll-up through the engine;
+`procedure`: self-evaluation, the unit's meeting and confidence vote, the superior's
+rating, the appeal; `board`: emulation registrations and the board's review.
 """
 
 from .inputs import (

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from evaluation.annual import models
+from evaluation.annual import locks, models
 from hrsystem import clock, permissions
 from hrsystem.models import Assignment, Employee, Organisation
 from hrsystem.service_checks import require
@@ -117,6 +117,7 @@ def input_validate(*, model, by, organisation: Organisation, year, subject, fiel
     without writing: rights, the year, the person's or unit's agency, the document, the
     months; returns the cleaned fields. The record functions and the admin's form call it."""
     _check_year(year)
+    locks.ensure_open(organisation, year)
     if model is models.CorruptionCase:
         require(permissions.can_manage_org(by, organisation))
         if subject.organisation_id != organisation.pk:
@@ -218,6 +219,7 @@ def annual_input_update(*, record, by, reason: str, **changes):
         _check_person(by, record.organisation, employee, record.year)
     else:
         require(permissions.can_manage_org(by, record.organisation))
+    locks.ensure_open(record.organisation, record.year)
     if "months" in changes:
         changes["months"] = _months(changes["months"])
     for name, value in changes.items():

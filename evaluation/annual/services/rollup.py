@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from discipline import selectors as ledger
 from evaluation import bulk_writes, scoring
-from evaluation.annual import models, reasons, selectors
+from evaluation.annual import locks, models, reasons, selectors
 from evaluation.annual.models import RunState
 from evaluation.models import Cadence, Evaluation, Period, PeriodState
 from evaluation.rules import RuleSet
@@ -413,6 +413,7 @@ def rollup_check(*, organisation: Organisation, year: int, by, months: list[int]
     Pages call it before queueing the job, so a refusal shows at once."""
     if by is not None:
         require(permissions.can_manage_org(by, organisation))
+    locks.ensure_open(organisation, year)
     return check_periods(organisation, year, months)
 
 

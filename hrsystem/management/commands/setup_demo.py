@@ -40,4 +40,5 @@ class Command(BaseCommand):
         # violations feed the scores: the ledger before the periods
         call_command("setup_demo_ledger", stdout=self.stdout)
         call_command("setup_demo_periods", stdout=self.stdout)
+        call_command("setup_demo_year", stdout=self.stdout)
         self.stdout.write(f"Xong sau {time.monotonic() - started:.1f} giây.")
