@@ -7,7 +7,8 @@ server; it signs in with `log_in(username, password)` through the real form or w
 artifacts/<module>-<test>-step.png. A failing journey leaves a "-failure" screenshot.
 `agency` builds the cast every view test and journey can share (see its docstring);
 `browser` is one Chromium for the whole run. Test passwords hash with MD5 for speed
-(DJANGO_ENV=test settings).
+(DJANGO_ENV=test settings). On PostgreSQL, transactional tests end by deleting the rows
+instead of truncating every table (tests/postgres.py).
 """
 
 import os
@@ -26,6 +27,11 @@ from tests.shared import (  # noqa: F401 — `_shared_casts` is the casts' fixtu
     group_by_casts,
     shared_cast,
 )
+
+if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    from tests.postgres import flush_by_delete
+
+    flush_by_delete()
 
 # The suite shares two cores between xdist workers (and CI with other jobs): wall-clock
 # health checks and deadlines would fail by load, not by the code. Examples stay as many.

@@ -3,12 +3,12 @@
 October 2026 is open (self-assessment not started); September 2026 is published. `qlvb`
 is the document-management system of the cast's agency holding every scope; `khac` is a
 client of another agency (KHAC, one unit KVP with one person, `stranger`). `call(token)`
-is a DRF test client sending `Authorization: Bearer <token>`.
+is a DRF test client sending `Authorization: Bearer <token>`. `api` is a shared cast
+(tests/shared.py): built once per module, every test rolled back to it.
 """
 
 from types import SimpleNamespace
 
-import pytest
 from rest_framework.test import APIClient
 
 from evaluation.models import Period, PeriodState
@@ -16,6 +16,7 @@ from hrsystem.api import services
 from hrsystem.api.models import Scope
 from tests.evaluation.cycle import build_cycle
 from tests.factories import EmployeeFactory, OrganisationFactory, PeriodFactory, UnitFactory
+from tests.shared import shared_cast
 
 
 def publish(period) -> None:
@@ -31,8 +32,9 @@ def call(token: str | None = None) -> APIClient:
     return client
 
 
-@pytest.fixture
-def api(db) -> SimpleNamespace:
+@shared_cast("api")
+def api() -> SimpleNamespace:
+    """The cycle's cast with September published and the two API clients (see above)."""
     c = build_cycle()
     c.september = PeriodFactory(organisation=c.org, number=9, by=c.to_chuc.user)
     publish(c.september)

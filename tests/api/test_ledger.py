@@ -12,12 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from discipline import services as discipline_services
 from discipline.models import DisciplineForm, ViolationCatalogueItem
 from tests.api.conftest import call
+from tests.shared import shared_cast
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_cast("ledger")
 def ledger(api):
+    """`api` with two late arrivals on the ledger (BINH, CUONG) and a decision on BINH's."""
     call_command("loaddata", "fixtures/reference/discipline_forms.json", verbosity=0)
     api.item = ViolationCatalogueItem.objects.create(
         code="test_late",

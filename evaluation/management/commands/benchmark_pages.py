@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from evaluation import services
 from evaluation.models import Period, PeriodState
+from hrsystem import clock
 from hrsystem import services as hr_services
 from hrsystem.demo import CODE
 from hrsystem.models import Assignment, Organisation, Post, PostKind
@@ -64,7 +65,7 @@ class Command(BaseCommand):
             raise CommandError(f"{HEAD_LOGIN} không giữ chức vụ trưởng đơn vị nào.")
         unit = post.unit
         latest = Period.objects.filter(organisation=organisation).order_by("-year", "-number")
-        year, number = latest.values_list("year", "number").first() or (date.today().year, 0)
+        year, number = latest.values_list("year", "number").first() or (clock.today().year, 0)
         year, number = (year + 1, 1) if number >= 12 else (year, number + 1)
         first_day = date(year, number, 1)
         staff_now = Assignment.objects.filter(unit=unit, end__isnull=True).count()
