@@ -1429,6 +1429,8 @@ class SigningCertificate(models.Model):
     is_active = models.BooleanField(_("đang dùng để ký"), default=True)
     uploaded_by = _by(_("người tải lên"), "+")
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    # who uploaded, retired it, when: the sealed archive is never copied into the history
+    history = HistoricalRecords(excluded_fields=["sealed_pkcs12", "sealed_passphrase"])
 
     class Meta:
         verbose_name = _("chứng thư số của cơ quan")
@@ -1461,6 +1463,7 @@ class TrustedCertificate(models.Model):
     der = models.BinaryField(_("chứng thư (DER)"), editable=False)
     subject = models.CharField(_("chủ thể"), max_length=500, editable=False)
     valid_until = models.DateTimeField(_("hiệu lực đến"), editable=False)
+    history = HistoricalRecords(excluded_fields=["der"])  # who trusted it, and when
 
     class Meta:
         verbose_name = _("chứng thư gốc được tin cậy")
@@ -1499,6 +1502,8 @@ class IssuedDocument(models.Model):
     signed_externally = models.BooleanField(_("ký ngoài ứng dụng"), default=False)
     signed_by = _by(_("người ký / tải lên"), "+")
     signed_at = models.DateTimeField(_("ký lúc"), null=True, blank=True)
+    # who issued and who signed, with the digests; the PDF bytes stay in the row only
+    history = HistoricalRecords(excluded_fields=["pdf", "signed_pdf"])
 
     class Meta:
         verbose_name = _("văn bản đã phát hành")

@@ -11,7 +11,7 @@ from evaluation import models
 from evaluation.models import IssuedDocument, PeriodState, SigningCertificate, TrustedCertificate
 from evaluation.paper import documents, signing
 from hrsystem import clock, permissions
-from hrsystem.service_checks import require
+from hrsystem.service_checks import require, save
 
 from .common import _fail
 
@@ -26,10 +26,12 @@ def signing_certificate_upload(
     one in use before it is retired. Refused for an expired certificate."""
     require(permissions.can_manage_org(by, organisation))
     found = signing.read_pkcs12(data, passphrase)
-    SigningCertificate.objects.filter(organisation=organisation, is_active=True).update(
-        is_active=False
-    )
-    return SigningCertificate.objects.create(
+    for retired in SigningCertificate.objects.select_for_update().filter(
+        organisation=organisation, is_active=True
+    ):
+        retired.is_active = False
+        save(retired, by, update_fields=["is_active"])
+    certificate = SigningCertificate(
         organisation=organisation,
         name=name.strip() or found.subject,
         sealed_pkcs12=signing.seal(data),
@@ -42,6 +44,8 @@ def signing_certificate_upload(
         valid_until=found.valid_until,
         uploaded_by=by,
     )
+    save(certificate, by)
+    return certificate
 
 
 @transaction.atomic
@@ -49,13 +53,15 @@ def trusted_certificate_add(*, organisation, name: str, data: bytes, by) -> Trus
     """Trust the certificate authority in `data` (PEM or DER) for forms signed outside."""
     require(permissions.can_manage_org(by, organisation))
     der, found = signing.read_certificate(data)
-    return TrustedCertificate.objects.create(
+    trusted = TrustedCertificate(
         organisation=organisation,
         name=name.strip() or found.subject,
         der=der,
         subject=found.subject,
         valid_until=found.valid_until,
     )
+    save(trusted, by)
+    return trusted
 
 
 @transaction.atomic
@@ -72,7 +78,7 @@ def document_issue(*, period: models.Period, unit, by) -> IssuedDocument:
     if existing is not None:
         return existing
     pdf = documents.unit_summary_pdf(documents.unit_summary(period, unit))
-    return IssuedDocument.objects.create(
+    document = IssuedDocument(
         organisation=period.organisation,
         period=period,
         unit=unit,
@@ -82,6 +88,8 @@ def document_issue(*, period: models.Period, unit, by) -> IssuedDocument:
         size=len(pdf),
         issued_by=by,
     )
+    save(document, by)
+    return document
 
 
 def _active_certificate(organisation) -> SigningCertificate:
@@ -118,7 +126,7 @@ def document_sign(*, document: IssuedDocument, by) -> IssuedDocument:
     document.signed_externally = False
     document.signed_by = by
     document.signed_at = clock.now()
-    document.save()
+    save(document, by)
     return document
 
 
@@ -171,5 +179,5 @@ def document_upload_signed(*, organisation, data: bytes, by) -> IssuedDocument:
     document.signed_externally = True
     document.signed_by = by
     document.signed_at = clock.now()
-    document.save()
+    save(document, by)
     return document

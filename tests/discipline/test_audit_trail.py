@@ -4,10 +4,14 @@ user, and the reason where it asks for one (see tests/audit_trail.py)."""
 from datetime import date
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from discipline import services
 from discipline.models import SurveySource
 from tests.audit_trail import Step, assert_every_service_listed, problems
 from tests.discipline.conftest import TODAY
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 EXCLUDED = {
     "catalogue_item_validate": "read-only check shared by the service and the admin form",
@@ -101,6 +105,19 @@ def _steps(d) -> list[Step]:
             inspector,
         ),
         Step(
+            "inspection_check",
+            lambda: services.inspection_check(
+                inspection=made["inspection"],
+                unit=d.tn,
+                item=d.item["don_vi_khong_treo_bien_cam_hut_thuoc"],
+                met=False,
+                note="Chưa treo biển cấm hút thuốc ở hành lang",
+                evidence=SimpleUploadedFile("bien.png", PNG, content_type="image/png"),
+                by=inspector,
+            ),
+            inspector,
+        ),
+        Step(
             "violation_contest",
             lambda: services.violation_contest(
                 violation=made["finding"], reason="Tôi có đeo thẻ", by=d.an.user
@@ -172,9 +189,14 @@ def _steps(d) -> list[Step]:
             "Chờ kết quả đo đạc",
         ),
         Step(
-            "apology_letter_record",
-            lambda: services.apology_letter_record(
-                dossier=made["dossier"], number="05/TXL", sent_on=date(2026, 3, 10), by=one_stop
+            "apology_record",
+            lambda: services.apology_record(
+                dossier=made["dossier"],
+                sent_on=date(2026, 3, 10),
+                cause="Chờ kết quả đo đạc của đơn vị tư vấn",
+                signed_by=d.truong_tn,
+                number="05/TXL",
+                by=one_stop,
             ),
             one_stop,
         ),
@@ -225,6 +247,69 @@ def _steps(d) -> list[Step]:
             ),
             inspector,
             "Xác minh đúng",
+        ),
+        Step(
+            "apology_record",
+            lambda: services.apology_record(
+                complaint=made["complaint"],
+                sent_on=TODAY,
+                cause="Cán bộ chưa hướng dẫn đủ giấy tờ ngay lần đầu",
+                signed_by=d.truong_tn,
+                number="07/XL-UBND",
+                by=hr,
+            ),
+            hr,
+        ),
+        Step(
+            "dossier_counts_receive",
+            lambda: services.dossier_counts_receive(
+                organisation=d.org,
+                year=2026,
+                month=1,
+                rows=[{"unit": d.mc.code, "officer": d.mot_cua.code, "on_time": 31, "late": 2}],
+                by=one_stop,
+            ),
+            one_stop,
+        ),
+        Step(
+            "inspection_year_plan_issue",
+            lambda: keep(
+                "plan",
+                services.inspection_year_plan_issue(
+                    organisation=d.org,
+                    year=2026,
+                    number="02/KH-UBND",
+                    issued_on=date(2026, 1, 5),
+                    by=hr,
+                ),
+            ),
+            hr,
+        ),
+        Step(
+            "inspection_plan_line_add",
+            lambda: services.inspection_plan_line_add(
+                plan=made["plan"],
+                quarter=2,
+                unit=d.tn,
+                lead=d.truong_nv,
+                kind="regular",
+                content="Kiểm tra việc chấp hành quy chế văn hoá công sở",
+                by=hr,
+            ),
+            hr,
+        ),
+        Step(
+            "violation_annul_on_appeal",
+            lambda: services.violation_annul_on_appeal(
+                violation_id=made["breach"].pk,
+                employee_id=d.an.pk,
+                start=date(2026, 3, 1),
+                end=date(2026, 3, 31),
+                reason="Kiến nghị được chấp nhận: đã có đơn xin nghỉ",
+                by=hr,
+            ),
+            hr,
+            "Kiến nghị được chấp nhận: đã có đơn xin nghỉ",
         ),
         Step(
             "suggestion_record",

@@ -5,12 +5,15 @@ cycle's agency taken from its opening to a reopening after the lock."""
 from datetime import date
 from decimal import Decimal
 
+from cryptography.hazmat.primitives import serialization
+
 from evaluation import services
 from evaluation.models import Evaluation, PeriodState, RuleSet, UnitPeriod, WorkItem
 from hrsystem.api import services as api_services
 from hrsystem.api.models import Scope
 from tests.audit_trail import Step, assert_every_service_listed, problems
 from tests.evaluation.cycle import FULL, cycle_fixture, ev, items  # noqa: F401 — `cycle`
+from tests.evaluation.test_paper_signatures import PASSPHRASE, make_ca, make_signer, sign_outside
 from tests.evaluation.test_workflow import _score_everyone, _submit_all
 
 EXCLUDED = {
@@ -90,6 +93,21 @@ def _steps(c) -> list[Step]:
         c.period.save()
         c.period = services.period_lock(period=c.period, by=hr)
         return c.period
+
+    agency_ca, outside_ca = make_ca(), make_ca("CA Chữ Ký Số Ngoài")
+
+    def published():
+        c.period.refresh_from_db()  # published by its step
+        return c.period
+
+    def signed_outside():
+        issued = services.document_issue(period=c.period, unit=c.kt, by=hr)
+        data = sign_outside(bytes(issued.pdf), make_signer(outside_ca, "Lê Văn Trường"))
+        return services.document_upload_signed(organisation=c.org, data=data, by=hr)
+
+    def published_again():
+        services.unit_submit(unit_period=unit_period(made["reopening"].evaluation.unit), by=head)
+        return services.reopening_publish(reopening=made["reopening"], by=leader)
 
     nd335 = RuleSet.objects.filter(code="nd335").order_by("-version").first()
     return [
@@ -262,6 +280,46 @@ def _steps(c) -> list[Step]:
             leader,
             "Điểm đã đúng quy chế",
         ),
+        Step(
+            "document_issue",
+            lambda: keep("issued", services.document_issue(period=published(), unit=c.tc, by=hr)),
+            hr,
+        ),
+        Step(
+            "signing_certificate_upload",
+            lambda: services.signing_certificate_upload(
+                organisation=c.org,
+                name="Chứng thư UBND",
+                data=make_signer(agency_ca, "UBND huyện Thử Nghiệm"),
+                passphrase=PASSPHRASE,
+                by=hr,
+            ),
+            hr,
+        ),
+        Step("document_sign", lambda: services.document_sign(document=made["issued"], by=hr), hr),
+        Step(
+            "trusted_certificate_add",
+            lambda: services.trusted_certificate_add(
+                organisation=c.org,
+                name="CA Chữ Ký Số Ngoài",
+                data=outside_ca[1].public_bytes(serialization.Encoding.PEM),
+                by=hr,
+            ),
+            hr,
+        ),
+        Step("document_upload_signed", signed_outside, hr),
+        Step(
+            "reopening_open",
+            lambda: keep(
+                "reopening",
+                services.reopening_open(
+                    period=c.period, evaluation=fresh("an"), reason="Sót báo cáo tháng", by=hr
+                ),
+            ),
+            hr,
+            "Sót báo cáo tháng",
+        ),
+        Step("reopening_publish", published_again, leader, "Sót báo cáo tháng"),
         Step("period_lock", locked, hr),
         Step(
             "period_reopen",

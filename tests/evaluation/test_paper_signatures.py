@@ -310,3 +310,23 @@ def test_the_period_must_stay_published_to_issue(paper):
     paper.period.refresh_from_db()
     with pytest.raises(ValidationError):
         services.document_issue(period=paper.period, unit=paper.tc, by=paper.to_chuc.user)
+
+
+def test_a_new_certificate_retires_the_old_one_in_the_history_by_its_uploader(paper, ca):
+    first = services.signing_certificate_upload(
+        organisation=paper.org,
+        name="Cũ",
+        data=make_signer(ca, "UBND cũ"),
+        passphrase=PASSPHRASE,
+        by=paper.to_chuc.user,
+    )
+    services.signing_certificate_upload(
+        organisation=paper.org,
+        name="Mới",
+        data=make_signer(ca, "UBND mới"),
+        passphrase=PASSPHRASE,
+        by=paper.admin,
+    )
+    retired = first.history.order_by("-history_id").first()
+    assert (retired.is_active, retired.history_user) == (False, paper.admin)
+    assert not hasattr(retired, "sealed_pkcs12")  # the key is never copied to the history
