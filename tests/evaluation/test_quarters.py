@@ -465,7 +465,10 @@ def test_show_results_prints_the_quarter_rows_as_json(year):
     [
         (("--organisation", "KHONG", "--year", "2026", "--quarter", "1"), "no agency"),
         (("--organisation", "UBND-TN", "--year", "2026", "--quarter", "5"), "not a quarter"),
-        (("--organisation", "UBND-TN", "--year", "2026"), "choose exactly one"),
+        (
+            ("--organisation", "UBND-TN", "--year", "2026", "--month", "1", "--quarter", "1"),
+            "choose at most one",
+        ),
     ],
 )
 def test_show_results_refuses_what_it_cannot_answer(year, args, message):
