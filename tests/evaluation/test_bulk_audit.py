@@ -21,7 +21,11 @@ SIZES = (1, 6)
 
 QUERIES = {
     "bulk return, bulk approve": (15, 34),  # 3 of them lock period → units → rows
-    "publish, lock": (15, 9),  # publish: 2 check contests and appeals, 1 finds webhook subscribers
+    "publish, lock": (
+        15,
+        10,
+    ),  # publish: 2 check contests and appeals, 1 finds webhook subscribers;
+    # lock: 1 refuses while a per-unit or per-person reopening is open
 }
 """Queries measured on SQLite inside a test transaction; the same at every size. On
 PostgreSQL each bulk write but the return adds one: `SET LOCAL jit = off`."""

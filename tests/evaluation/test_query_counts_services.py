@@ -66,8 +66,8 @@ def _measure(c) -> dict[str, int]:
 EXPECTED = {
     "recompute (nothing changes)": 16,
     "evaluations_for_head": 6,
-    "period_overview": 3,
-    "completeness_board (head)": 5,
+    "period_overview": 5,  # + the focus unit and its children (drill-down by subtree)
+    "completeness_board (head)": 6,  # + whether they read every result (board, HR, leader)
     "completeness_board (leader)": 3,
     "inbox": 11,
 }
