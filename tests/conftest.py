@@ -99,7 +99,11 @@ def page(request, browser, live_server):
     context = browser.new_context(
         base_url=live_server.url, locale="vi-VN", viewport={"width": 1280, "height": 800}
     )
-    context.set_default_timeout(5_000)
+    # Generous waits: CI shares two cores between two pytest workers and the browser.
+    context.set_default_timeout(20_000)
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
     browser_page = context.new_page()
     yield browser_page
     failed = getattr(request.node, "report_call", None)

@@ -105,7 +105,10 @@ def test_every_role_takes_the_month_to_publication(page, agency, log_in, screens
     page.get_by_role("link", name="Kiểm tra công vụ").click()
     page.get_by_role("link", name=inspection.title).click()
     page.get_by_label("Cán bộ vi phạm").select_option(label="Phạm Thị Thu (BX012)")
-    page.get_by_label("Hành vi vi phạm").select_option(index=1)
+    behaviour = page.get_by_label("Hành vi vi phạm")  # a person's breach, not a unit's
+    behaviour.select_option(
+        behaviour.locator("option", has_text="Đi muộn").first.get_attribute("value")
+    )
     page.get_by_label("Ghi chú").fill("Đi muộn 30 phút")
     page.get_by_role("button", name="Ghi nhận vi phạm").click()
     expect(page.locator(".messages")).to_contain_text("Đã ghi nhận vi phạm")
@@ -163,7 +166,7 @@ def test_every_role_takes_the_month_to_publication(page, agency, log_in, screens
     # 6. The HR officer is offered the publication and publishes.
     as_user("lan")
     page.get_by_role("link", name="Kỳ đánh giá", exact=True).click()
-    page.get_by_role("link", name=re.compile("Tổng hợp")).first.click()
+    page.get_by_role("link", name="Tổng hợp", exact=True).first.click()
     _confirm(page, "Công bố kết quả cho công chức")
     expect(page.locator(".messages")).to_contain_text("Đã công bố")
     screenshot("6-hr-published")
