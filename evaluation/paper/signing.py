@@ -12,8 +12,10 @@ archived SHA-256), so nothing of the issued content changed.
 pyHanko is imported when a signature is made or checked, not when the app starts.
 """
 
+import asyncio
 import base64
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
@@ -120,6 +122,18 @@ def _asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
 
 
+def _outside_event_loop(work):
+    """`work()`, run in a worker thread when this thread already runs an asyncio event
+    loop (pyHanko's blocking calls start their own with `asyncio.run`, which refuses to
+    nest: an ASGI server, or a browser driver in the same process)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
+
+
 def sign(pdf: bytes, *, pkcs12_data: bytes, passphrase: str, reason: str, location: str) -> bytes:
     """`pdf` signed (an incremental update) with the key and chain of the PKCS#12 archive."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -131,10 +145,14 @@ def sign(pdf: bytes, *, pkcs12_data: bytes, passphrase: str, reason: str, locati
     if signer is None:
         raise ValidationError(_("Không nạp được chứng thư số của cơ quan để ký."))
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
-    output = signers.sign_pdf(
-        writer,
-        signers.PdfSignatureMetadata(field_name=SIGNATURE_FIELD, reason=reason, location=location),
-        signer=signer,
+    output = _outside_event_loop(
+        lambda: signers.sign_pdf(
+            writer,
+            signers.PdfSignatureMetadata(
+                field_name=SIGNATURE_FIELD, reason=reason, location=location
+            ),
+            signer=signer,
+        )
     )
     return output.getvalue()
 
@@ -179,7 +197,7 @@ def verify(data: bytes, roots: list) -> Verdict:
     signature = embedded[-1]
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
-        status = validate_pdf_signature(signature, context)
+        status = _outside_event_loop(lambda: validate_pdf_signature(signature, context))
     except (HankoPdfError, ValueError, KeyError, TypeError) as error:
         raise ValidationError(
             {"file": _("Chữ ký số không hợp lệ: tệp đã bị sửa đổi hoặc hỏng.")}

@@ -2,6 +2,7 @@
 outside the app: valid, whole-document, trusted, issued here; tampered or unknown
 signers refused (issue 13). Certificates are made in the test: no network, no real CA."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 
@@ -89,11 +90,13 @@ def make_signer(ca, common: str, *, days: int = 365):
 def sign_outside(pdf: bytes, p12: bytes) -> bytes:
     """What a person's USB-token tool does: an incremental signature over the file."""
     signer = signers.SimpleSigner.load_pkcs12_data(p12, [], PASSPHRASE.encode())
-    return signers.sign_pdf(
-        IncrementalPdfFileWriter(BytesIO(pdf)),
-        signers.PdfSignatureMetadata(field_name="NguoiKy"),
-        signer=signer,
-    ).getvalue()
+    return signing._outside_event_loop(
+        lambda: signers.sign_pdf(
+            IncrementalPdfFileWriter(BytesIO(pdf)),
+            signers.PdfSignatureMetadata(field_name="NguoiKy"),
+            signer=signer,
+        ).getvalue()
+    )
 
 
 @pytest.fixture
@@ -179,6 +182,22 @@ def test_the_agency_signs_an_issued_form_and_the_signature_verifies(paper, agenc
     assert "UBND huyện Thử Nghiệm" in verdict.signer
     with pytest.raises(ValidationError, match="đã được ký số"):
         services.document_sign(document=signed, by=paper.to_chuc.user)
+
+
+def test_signing_and_verifying_work_inside_a_running_event_loop(paper, agency_cert, issued):
+    """pyHanko starts its own event loop; a process that already runs one (an ASGI
+    server, a browser driver) must still sign and verify."""
+    pdf, roots = bytes(issued.pdf), services.paper._roots(paper.org)
+    pkcs12_data = signing.unseal(agency_cert.sealed_pkcs12)
+    passphrase = signing.unseal(agency_cert.sealed_passphrase).decode()
+
+    async def inside_a_loop():
+        data = signing.sign(
+            pdf, pkcs12_data=pkcs12_data, passphrase=passphrase, reason="Thử", location="BX"
+        )
+        return signing.verify(data, roots)
+
+    assert "UBND huyện Thử Nghiệm" in asyncio.run(inside_a_loop()).signer
 
 
 def test_signing_without_a_certificate_is_refused(paper, issued):
