@@ -5,8 +5,10 @@ The resolver is walked, so a new URL without an entry in EXPECTED fails
 `test_every_url_pattern_has_an_entry`. The demo agency is built once for the module
 (rolled back at its end) and every request is read-only: GET for the pages; for the
 POST-only views an empty POST from each role that may not act there (a forged request:
-it must be refused, and nothing is written). The admin's patterns are checked as a whole:
-only staff reach them, and none fails for the system administrator or the HR officer.
+it must be refused, and nothing is written). The admin's patterns are checked one test a
+page: only staff reach them, and none fails for the system administrator or the HR
+officer. Each role is signed in once per build; every request is a fresh client carrying
+its session. The module is shared by the xdist workers in parts (tests/scheduling.py).
 
 Roles: the demo's logins (demo.LOGINS), a head of another unit, a deputy with nobody
 delegated, an acting head outside their dates, and an anonymous visitor.
