@@ -174,6 +174,16 @@ def pytest_collection_modifyitems(items):
     group_by_casts(items)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadscope`, with the biggest modules shared by the workers (tests/scheduling.py)."""
+    if config.getvalue("dist") == "loadscope":
+        from tests.scheduling import SplitScopeScheduling
+
+        return SplitScopeScheduling(config, log)
+    return None
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_fixture_setup(fixturedef, request):
     """Hold the test's shared casts (tests/shared.py) before its database is opened."""

@@ -5,8 +5,10 @@ The resolver is walked, so a new URL without an entry in EXPECTED fails
 `test_every_url_pattern_has_an_entry`. The demo agency is built once for the module
 (rolled back at its end) and every request is read-only: GET for the pages; for the
 POST-only views an empty POST from each role that may not act there (a forged request:
-it must be refused, and nothing is written). The admin's patterns are checked as a whole:
-only staff reach them, and none fails for the system administrator or the HR officer.
+it must be refused, and nothing is written). The admin's patterns are checked one test a
+page: only staff reach them, and none fails for the system administrator or the HR
+officer. Each role is signed in once per build; every request is a fresh client carrying
+its session. The module is shared by the xdist workers in parts (tests/scheduling.py).
 
 Roles: the demo's logins (demo.LOGINS), a head of another unit, a deputy with nobody
 delegated, an acting head outside their dates, and an anonymous visitor.
@@ -18,6 +20,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
@@ -145,8 +148,28 @@ def world(django_db_setup, django_db_blocker):
         args["job"] = job.pk
         args["annual_appeal"] = 1  # none in the demo: a decision on it is refused or 404
         users["truong_khac"] = head.employee.user  # a unit head's own demo login
-        yield SimpleNamespace(args=args, users=users)
+        yield SimpleNamespace(args=args, users=users, sessions=_signed_in(users))
         transaction.set_rollback(True)
+
+
+def _signed_in(users) -> dict[str, str]:
+    """A session key per login of ROLES and ADMIN_ROLES, signed in once for the module: a
+    request carries it in a fresh client, so each one costs its page, not a login too
+    (the per-test rollback undoes whatever a request does to its session)."""
+    sessions = {}
+    for role in {*ROLES, *ADMIN_ROLES} - {"anon"}:
+        client = Client()
+        client.force_login(users[role])
+        sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return sessions
+
+
+def client_for(world, role: str) -> Client:
+    """A fresh client (no cookie from an earlier request), signed in as `role`."""
+    client = Client()
+    if role != "anon":
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+    return client
 
 
 def kwargs_for(name: str, route: str, args: dict) -> dict:
@@ -380,10 +403,9 @@ ADMIN_ROLES = {"anon": "login", "nhanvien": "login", "to_chuc": "staff", "admin"
 """The admin's gate is the same for every non-staff login: two of them stand for all."""
 
 
-def observe(client, name, route, world, role):
+def observe(name, route, world, role):
     url = reverse(name, kwargs=kwargs_for(name, route, world.args))
-    if role != "anon":
-        client.force_login(world.users[role])
+    client = client_for(world, role)
     response = (client.post if name in POST_ONLY else client.get)(url)
     return response.status_code
 
@@ -404,7 +426,7 @@ def test_every_url_pattern_has_an_entry():
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_role_gets_what_it_may(world, name):
     route = dict(url_patterns())[name]
-    got = {role: observe(Client(), name, route, world, role) for role in ROLES}
+    got = {role: observe(name, route, world, role) for role in ROLES}
     assert got == {role: expected(name, role) for role in ROLES}
 
 
@@ -415,24 +437,30 @@ def _admin_kwargs(route: str) -> dict:
     }
 
 
-def test_only_staff_reach_the_admin_and_nothing_there_fails(world):
+def admin_pages() -> list[tuple[str, str]]:
+    """(name, route) of every admin pattern but the site's own login and logout, and the
+    unnamed redirects."""
+    return [
+        (name, route)
+        for name, route in url_patterns()
+        if name.startswith("admin:") and name not in ("admin:", "admin:login", "admin:logout")
+    ]
+
+
+def test_the_admin_walk_finds_the_admin():
+    assert len(admin_pages()) * len(ADMIN_ROLES) > 200
+
+
+@pytest.mark.parametrize(("name", "route"), admin_pages(), ids=[name for name, _ in admin_pages()])
+def test_only_staff_reach_the_admin_and_nothing_there_fails(world, name, route):
     admin_login = reverse("admin:login")
-    checked = 0
-    for name, route in url_patterns():
-        if name in ("admin:", "admin:login", "admin:logout") or not name.startswith("admin:"):
-            continue
-        kwargs = _admin_kwargs(route)
-        groups = 0 if kwargs else re.compile(route).groups
-        url = reverse(name, kwargs=kwargs, args=["1"] * groups)
-        for role, gate in ADMIN_ROLES.items():
-            client = Client()
-            if role != "anon":
-                client.force_login(world.users[role])
-            response = client.get(url)
-            if gate == "login":
-                assert response.status_code == 302, (name, role)
-                assert response["Location"].startswith(admin_login), (name, role)
-            else:
-                assert response.status_code < 500, (name, role)
-            checked += 1
-    assert checked > 200
+    kwargs = _admin_kwargs(route)
+    groups = 0 if kwargs else re.compile(route).groups
+    url = reverse(name, kwargs=kwargs, args=["1"] * groups)
+    for role, gate in ADMIN_ROLES.items():
+        response = client_for(world, role).get(url)
+        if gate == "login":
+            assert response.status_code == 302, (name, role)
+            assert response["Location"].startswith(admin_login), (name, role)
+        else:
+            assert response.status_code < 500, (name, role)
