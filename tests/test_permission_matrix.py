@@ -274,6 +274,7 @@ EXPECTED = {
     "annual:person": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
     "annual:review": "anon:302 chu_tich:200 to_chuc:200 hoi_dong:200 admin:200 *:403",
     "annual:decide": "anon:302 hoi_dong:404 *:403",
+    "annual:confirm_all": "anon:302 hoi_dong:302 *:403",
     "annual:board_meeting": "anon:302 hoi_dong:302 *:403",
     "annual:publish": "anon:302 hoi_dong:302 *:403",
     "annual:reopen": "anon:302 to_chuc:302 admin:302 *:403",

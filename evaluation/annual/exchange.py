@@ -8,9 +8,9 @@ re-score the agency with the engine alone and compare the two.
 
 The format carries one unit and one leader flag per person, one head per unit, no
 deputy delegation (a deputy answers for the unit's non-leader staff: exact where the
-staff are all delegated to them, as in the demo), no late joiner, no finding against a unit and the default on-time
-floor; where the agency's year has any of these the export says so in `warnings`, and
-the re-scored file may differ there.
+staff are all delegated to them, as in the demo), no late joiner, no finding against a
+unit and the default on-time floor; where the agency's year has any of these the export
+says so in `warnings`, and the re-scored file may differ there.
 """
 
 from __future__ import annotations

@@ -104,7 +104,8 @@ def test_a_top_level_beyond_the_quota_is_refused_naming_the_quota_step(decided_y
     c = decided_year
     # the "Kế toán" group: its top holders were moved to good by the quota
     moved = [
-        r for r in AnnualResult.objects.filter(organisation=c.org, quota_group="Kế toán")
+        r
+        for r in AnnualResult.objects.filter(organisation=c.org, quota_group="Kế toán")
         if any(reason["code"] == scoring.QUOTA_DOWNGRADE for reason in r.reasons)
     ]
     assert moved
