@@ -4,7 +4,9 @@
   board's meeting (date, members present, notes) and the publication that locks the year;
   `YearReopening` audits every reopening with its reason.
 - `SelfAssessment`, `SuperiorRating`, `AnnualAppeal`: each person's annual self-evaluation,
-  their superior's rating and their appeal of the published year.
+  their superior's rating and their appeal of the published year; `LevelDecision` the
+  level decided on the year (by the rating, changed by an upheld appeal) beside the
+  engine's proposal.
 - `UnitMeeting` with the confidential confidence vote on the head: `ConfidenceTally`
   keeps only counts per option and `ConfidenceVoter` only who has voted; neither refers
   to the other, neither keeps history or a timestamp, so nobody (administrators
