@@ -170,7 +170,7 @@ def level_decision(result: models.AnnualResult) -> board_models.LevelDecision | 
             year=result.year,
             employee_id=result.employee_id,
         )
-        .select_related("decided_by")
+        .select_related("decided_by__employee")
         .first()
     )
 
