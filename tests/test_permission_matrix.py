@@ -226,6 +226,7 @@ POST_ONLY = {
     "evaluation:source_override",
     "annual:run",
     "annual:decide",
+    "annual:confirm_all",
     "annual:board_meeting",
     "annual:publish",
     "annual:reopen",
