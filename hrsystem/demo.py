@@ -74,7 +74,11 @@ UNITS = [
 # units without a head of their own: TNMT has an acting head, TNMT-DD none at all
 ACTING_UNIT = "TNMT"
 HEADLESS = {"TNMT", "TNMT-DD"}
-DEPUTIES = {"UBND": 2, "VP": 2, "MC": 1, "NV": 1, "TCKH": 2, "TNMT": 1, "KTHT": 2, "GDDT": 2}
+DEPUTIES = {"UBND": 2, "VP": 1, "MC": 1, "NV": 1, "TCKH": 1, "TNMT": 1, "KTHT": 1, "GDDT": 1}
+"""Deputies per unit: one where the unit has staff (they are all delegated to that deputy,
+so the app's reading of a deputy's authority, the staff delegated to them, is the scenario
+format's, the unit's non-leader staff, and the exported agency re-scores exactly); the
+agency's two vice-chairs lead no staff of their own unit."""
 
 # code, name, quota group, [(task, unit of measure, coefficient, planned, cadence)]
 M, Q, Y = Cadence.MONTH, Cadence.QUARTER, Cadence.YEAR
@@ -689,10 +693,11 @@ def _build(year: int) -> Organisation:
         end=date(year, 12, 31),
     )
 
-    # a move between units earlier this year keeps the old assignment as history
+    # a move between units at the start of this year keeps the old assignment as history;
+    # on 1 January, so each year's months are all in one unit, as a scenario file says
     mover = by_unit["NN"]["staff"][-1]
     services.employee_transfer(
-        employee=mover, unit=units["KTHT"], job_position=positions["XD"], start=date(year, 3, 1)
+        employee=mover, unit=units["KTHT"], job_position=positions["XD"], start=jan1
     )
 
     login_people = {
@@ -719,11 +724,18 @@ def _build(year: int) -> Organisation:
         defaults={"password": password, "is_staff": True, "is_superuser": True},
     )
 
-    # the deputy scores three named staff of the unit
-    for staff in by_unit["TCKH"]["staff"][:3]:
-        services.deputy_delegate(
-            deputy=login_people["pho_phong"], staff=staff, unit=units["TCKH"], start=since
-        )
+    # each unit's deputy scores its staff (the acting head of TNMT excepted), named one by
+    # one; the mover from the day they joined KTHT
+    for code, roles in by_unit.items():
+        for deputy in roles.get("deputy", []):
+            for staff in roles.get("staff", []):
+                if staff not in (acting, mover):
+                    services.deputy_delegate(
+                        deputy=deputy, staff=staff, unit=units[code], start=since
+                    )
+    services.deputy_delegate(
+        deputy=by_unit["KTHT"]["deputy"][0], staff=mover, unit=units["KTHT"], start=jan1
+    )
 
     grants = [
         ("thanh_tra", Role.INSPECTOR),

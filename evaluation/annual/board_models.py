@@ -4,7 +4,9 @@
   board's meeting (date, members present, notes) and the publication that locks the year;
   `YearReopening` audits every reopening with its reason.
 - `SelfAssessment`, `SuperiorRating`, `AnnualAppeal`: each person's annual self-evaluation,
-  their superior's rating and their appeal of the published year.
+  their superior's rating and their appeal of the published year; `LevelDecision` the
+  level decided on the year (by the rating, changed by an upheld appeal) beside the
+  engine's proposal.
 - `UnitMeeting` with the confidential confidence vote on the head: `ConfidenceTally`
   keeps only counts per option and `ConfidenceVoter` only who has voted; neither refers
   to the other, neither keeps history or a timestamp, so nobody (administrators
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -179,6 +181,60 @@ class SuperiorRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee_id} — {self.year}: {self.level}"
+
+
+class LevelSource(models.TextChoices):
+    RATING = "rating", _("Đánh giá của cấp trên")
+    APPEAL = "appeal", _("Giải quyết kiến nghị")
+
+
+class LevelDecision(models.Model):
+    """The level decided for a person's year (NĐ 335/2025: the competent superior
+    decides; the engine's level is the proposal): set by the superior's rating and
+    changed by an upheld appeal. A decided level other than the engine's carries its
+    written reason; the history keeps who changed it, when and why."""
+
+    organisation = _org()
+    year = models.PositiveSmallIntegerField(_("năm"))
+    employee = _employee("annual_level_decisions")
+    engine_level = models.CharField(_("mức do hệ thống đề xuất"), max_length=16)
+    level = models.CharField(_("mức quyết định"), max_length=16, choices=LEVEL_CHOICES)
+    source = models.CharField(_("căn cứ"), max_length=16, choices=LevelSource.choices)
+    reason = models.TextField(_("lý do"), blank=True)
+    appeal = models.ForeignKey(
+        "AnnualAppeal",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kiến nghị"),
+    )
+    decided_by = _user(_("người quyết định"), null=False)
+    decided_at = models.DateTimeField(_("quyết định lúc"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mức xếp loại năm được quyết định")
+        verbose_name_plural = _("mức xếp loại năm được quyết định")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year", "employee"], name="level_decision_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(level=F("engine_level")) | ~Q(reason=""),
+                name="level_decision_change_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=LevelSource.values), name="level_decision_source_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} — {self.year}: {self.engine_level} → {self.level}"
+
+    @property
+    def changed(self) -> bool:
+        return self.level != self.engine_level
 
 
 class AppealState(models.TextChoices):

@@ -11,12 +11,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.utils.translation import gettext as _
 
 from discipline import selectors as ledger
 from discipline.models import Violation, ViolationStatus
 from evaluation import scoring
 from evaluation.annual import board_models as bm
-from evaluation.annual import models
+from evaluation.annual import models, selectors
 from evaluation.annual.presenters import LEVEL_ORDER, title_label
 from evaluation.models import Evaluation
 from evaluation.presenters import level_label
@@ -45,6 +46,9 @@ class PersonProposal:
     decision: bm.TitleDecision | None = None
     decision_label: str = ""
     unit_result: models.UnitAnnualResult | None = None
+    level_decision: bm.LevelDecision | None = None
+    decided_label: str = ""
+    title_follows: str = ""
 
 
 @dataclass
@@ -69,9 +73,36 @@ def _board_people(organisation: Organisation, on: date) -> list[Employee]:
     )
 
 
+def title_for_level(rules, level: str, initiative: bool) -> str:
+    """The individual title the engine's rule gives a decided `level` (LĐTT for Tốt or
+    Xuất sắc, CSTĐCS with an initiative, Xuất sắc only where the rule set says so);
+    the optional share cap of CSTĐCS is the engine's alone."""
+    if level not in (scoring.TOP, scoring.GOOD):
+        return ""
+    if initiative and (not rules.cstdcs_requires_top or level == scoring.TOP):
+        return scoring.TITLE_EMULATION_SOLDIER
+    return scoring.TITLE_ADVANCED_WORKER
+
+
+def _title_follows(rules, result, level_decision, initiative: bool) -> str:
+    """What the title would be at the decided level, when it differs from the
+    engine's proposal ("" when it does not)."""
+    if rules is None or level_decision is None or not level_decision.changed:
+        return ""
+    title = title_for_level(rules, level_decision.level, initiative)
+    if title == (result.title or ""):
+        return ""
+    return title_label(title) if title else _("không có danh hiệu")
+
+
 def board_review(organisation: Organisation, year: int, run, on: date) -> dict:
-    """Everything the board's review page shows; 13 queries whatever the size."""
+    """Everything the board's review page shows; 14 queries whatever the size."""
     label = _labeller(run)
+    rules = rule_set_from_snapshot(run.rule_set_snapshot) if run and run.rule_set_snapshot else None
+    level_decisions = {
+        d.employee_id: d
+        for d in bm.LevelDecision.objects.filter(organisation=organisation, year=year)
+    }
     registrations = dict(
         bm.TitleRegistration.objects.filter(organisation=organisation, year=year).values_list(
             "employee_id", "title"
@@ -84,7 +115,9 @@ def board_review(organisation: Organisation, year: int, run, on: date) -> dict:
     )
     by_person = {d.employee_id: d for d in decisions if d.employee_id}
     by_unit = {d.unit_id: d for d in decisions if d.unit_id}
-    wanted = Q(title__gt="") | Q(employee_id__in=list(registrations) + list(by_person))
+    wanted = Q(title__gt="") | Q(
+        employee_id__in=list(registrations) + list(by_person) + list(level_decisions)
+    )
     results = list(
         models.AnnualResult.objects.filter(wanted, organisation=organisation, year=year)
         .select_related("employee", "unit")
@@ -123,6 +156,7 @@ def board_review(organisation: Organisation, year: int, run, on: date) -> dict:
     people = []
     for result in results:
         decision = by_person.get(result.employee_id)
+        level_decision = level_decisions.get(result.employee_id)
         people.append(
             PersonProposal(
                 result=result,
@@ -139,6 +173,11 @@ def board_review(organisation: Organisation, year: int, run, on: date) -> dict:
                 decision=decision,
                 decision_label=title_label(decision.final_title) if decision else "",
                 unit_result=units.get(result.unit_id),
+                level_decision=level_decision,
+                decided_label=label(level_decision.level) if level_decision else "",
+                title_follows=_title_follows(
+                    rules, result, level_decision, result.employee_id in initiatives
+                ),
             )
         )
     unit_registrations = {
@@ -210,8 +249,9 @@ def charts(organisation: Organisation, year: int, run, unit_ids: set[int] | None
         months = months.filter(unit_id__in=unit_ids)
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     heads: dict[int, models.AnnualResult] = {}
-    for row in results.filter(rated=True).select_related("employee").order_by():
-        counts[row.unit_id][row.level] = counts[row.unit_id].get(row.level, 0) + 1
+    rows = selectors.with_decided_level(results.filter(rated=True))
+    for row in rows.select_related("employee").order_by():
+        counts[row.unit_id][row.decided] = counts[row.unit_id].get(row.decided, 0) + 1
         if row.is_head:
             heads[row.unit_id] = row
     trend = [

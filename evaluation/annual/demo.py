@@ -1,12 +1,14 @@
 """The demo agency's year, ready for the board (`manage.py setup_demo_year`, run by
 `setup_demo` after the months).
 
-The year is the current one from August on (its months so far), else the last one. Its
-months before the six the demo shows are published as those are; every month whose
-appeal window has passed is locked by the HR officer; two initiatives are recognised,
-units register their emulation content and a few people their titles; the HR officer
-rolls the year up, the agency's unit TCKH holds its review meeting with a confidence
-vote on its head, and `hoi_dong` finds every proposal waiting for the board.
+The year is the current one from August on (its months so far), else the last one. Of
+its months before the six the demo shows, only as many as the year needs to reach the
+rule set's minimum of locked months are published (as those are: each month costs seconds
+of `./run demo`); every month whose appeal window has passed is locked by the HR
+officer; two initiatives are recognised, units register their emulation content and a
+few people their titles; the HR officer rolls the year up, the agency's unit TCKH holds
+its review meeting with a confidence vote on its head, and `hoi_dong` finds every
+proposal waiting for the board.
 Idempotent: a year already rolled up is left alone.
 """
 
@@ -17,6 +19,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 
 from discipline.selectors import month_bounds
 from evaluation import demo as month_demo
@@ -24,6 +27,7 @@ from evaluation.annual import models, services
 from evaluation.annual.board_models import Confidence
 from evaluation.annual.services import board, procedure
 from evaluation.models import Evaluation, Period, PeriodState
+from evaluation.rulesets import rule_set_from_snapshot
 from evaluation.services import period_lock
 from hrsystem import clock as app_clock
 from hrsystem import selectors as hr_selectors
@@ -59,10 +63,12 @@ def build_demo_year(*, organisation: Organisation, today: date | None = None) ->
     hr = users["to_chuc"]
     shown = past_months(today)
     last = min(12, today.month - 1) if year == today.year else 12
-    wanted = [(year, m) for m in range(1, last + 1) if (year, m) not in shown]
+    earlier = [(year, m) for m in range(1, last + 1) if (year, m) not in shown]
     latest = Period.objects.filter(organisation=organisation, state=PeriodState.PUBLISHED).latest(
         "start"
     )
+    short = _months_short(organisation, year, latest, today)
+    wanted = earlier[max(0, len(earlier) - short) :]
     built = month_demo.publish_months(
         organisation=organisation, months=wanted, latest=latest, today=today
     )
@@ -76,6 +82,19 @@ def build_demo_year(*, organisation: Organisation, today: date | None = None) ->
         run = services.rollup_year(organisation, year, hr)
         _unit_meeting(organisation, year, year_end)
     return DemoYear(year, [str(p) for p in built], locked, run.people, True)
+
+
+def _months_short(organisation, year: int, latest: Period, today: date) -> int:
+    """How many earlier months the year still needs so that its locked months reach the
+    rule set's minimum for rating a year (the months shown count once locked; an earlier
+    month built now is past its appeal window and is locked too)."""
+    minimum = rule_set_from_snapshot(latest.rule_set_snapshot).annual_min_months
+    lockable = (
+        Period.objects.filter(organisation=organisation, year=year)
+        .filter(Q(state=PeriodState.LOCKED) | Q(state=PeriodState.PUBLISHED, appeal_due__lt=today))
+        .count()
+    )
+    return max(0, minimum - lockable)
 
 
 def _lock_months(organisation, year: int, hr, today: date) -> int:

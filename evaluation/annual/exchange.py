@@ -7,9 +7,10 @@ the database holds in exactly the document `score_scenario` prints. Anybody can 
 re-score the agency with the engine alone and compare the two.
 
 The format carries one unit and one leader flag per person, one head per unit, no
-deputy delegation, no late joiner, no finding against a unit and the default on-time
-floor; where the agency's year has any of these the export says so in `warnings`, and
-the re-scored file may differ there.
+deputy delegation (a deputy answers for the unit's non-leader staff: exact where the
+staff are all delegated to them, as in the demo), no late joiner, no finding against a
+unit and the default on-time floor; where the agency's year has any of these the export
+says so in `warnings`, and the re-scored file may differ there.
 """
 
 from __future__ import annotations
@@ -115,10 +116,21 @@ def export_scenario(
         data = adapters.load(period)
         tree, month_people, authority, month_dossiers = adapters.engine_inputs(period, data)
         joined = {row["employee__code"] for row in data.evaluations if row["joined_late"]}
-        if authority:
+        staff_of: dict[str, set] = {}
+        unit_of = {}
+        for person in month_people:
+            unit_of[person.employee] = person.unit
+            if not person.leader:
+                staff_of.setdefault(person.unit, set()).add(person.employee)
+        narrower = sorted(
+            code
+            for code, delegated in authority.items()
+            if set(delegated) != staff_of.get(unit_of[code], set())
+        )
+        if narrower:
             warnings.append(
-                f"month {period.number}: deputies answer for delegated staff "
-                f"({', '.join(sorted(authority))}); the format gives them all the unit's staff"
+                f"month {period.number}: deputies answer for delegated staff only "
+                f"({', '.join(narrower)}); the format gives them all the unit's staff"
             )
         if any(unit.caps for unit in tree):
             warnings.append(f"month {period.number}: findings cap units; the format has none")

@@ -58,7 +58,7 @@ class Step:
 
 
 def explain(result: models.AnnualResult) -> dict:
-    """A person's year step by step; 4 queries."""
+    """A person's year step by step, then the level decided on it; 5 queries."""
     run = selectors.run_of(result.organisation, result.year)
     rules = _rules(run)
     label = (lambda level: level_label(rules, level)) if rules else (lambda level: level)
@@ -169,8 +169,11 @@ def explain(result: models.AnnualResult) -> dict:
 
 
 def _page(result, rules, months, label, steps, shown, unit) -> dict:
+    decision = selectors.level_decision(result)
     return {
         "result": result,
+        "decision": decision,
+        "decided_label": label(decision.level) if decision else "",
         "level_label": label(result.level) if result.level else "",
         "title_label": title_label(result.title),
         "months": [

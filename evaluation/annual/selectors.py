@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from evaluation.annual import models
+from evaluation.annual import board_models, models
 from evaluation.models import Cadence, Period, PeriodState, UnitPeriod
 from hrsystem.models import BackgroundJob, Organisation, QuotaGroup
 
@@ -138,12 +139,51 @@ def unit_ranking(
     return list(rows.select_related("unit").order_by(F("rank").asc(nulls_last=True), "unit__code"))
 
 
+def with_decided_level(results: QuerySet) -> QuerySet:
+    """`results` (annual results) annotated with `decided`: the level decided by the
+    superior's rating or an upheld appeal, else the engine's; no extra query."""
+    decided = board_models.LevelDecision.objects.filter(
+        organisation=OuterRef("organisation"), year=OuterRef("year"), employee=OuterRef("employee")
+    ).values("level")[:1]
+    return results.annotate(decided=Coalesce(Subquery(decided), F("level")))
+
+
+def decided_group_levels(result: models.AnnualResult) -> dict[int, tuple[str, str]]:
+    """Result id → (engine level, decided level) of every rated person in `result`'s
+    quota group (what the quota step counts); 1 query."""
+    rows = with_decided_level(
+        models.AnnualResult.objects.filter(
+            organisation_id=result.organisation_id,
+            year=result.year,
+            quota_group=result.quota_group,
+            rated=True,
+        )
+    ).values_list("pk", "level", "decided")
+    return {pk: (level, decided) for pk, level, decided in rows}
+
+
+def level_decision(result: models.AnnualResult) -> board_models.LevelDecision | None:
+    """The decided level of `result`'s person, with who decided it; 1 query."""
+    return (
+        board_models.LevelDecision.objects.filter(
+            organisation_id=result.organisation_id,
+            year=result.year,
+            employee_id=result.employee_id,
+        )
+        .select_related("decided_by__employee")
+        .first()
+    )
+
+
 def level_distribution(organisation: Organisation, year: int) -> dict[int, dict[str, int]]:
-    """Unit id → {level code: number of people} of the year's results; 1 query."""
+    """Unit id → {level code: number of people} of the year's decided levels (the
+    engine's where none was decided); 1 query."""
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     rows = (
-        models.AnnualResult.objects.filter(organisation=organisation, year=year, rated=True)
-        .values_list("unit_id", "level")
+        with_decided_level(
+            models.AnnualResult.objects.filter(organisation=organisation, year=year, rated=True)
+        )
+        .values_list("unit_id", "decided")
         .order_by()
     )
     for unit_id, level in rows:

@@ -18,6 +18,7 @@ urlpatterns = [
 urlpatterns += [
     path("year/<int:year>/board/", views_board.review_page, name="review"),
     path("year/<int:year>/board/decide/", views_board.decide, name="decide"),
+    path("year/<int:year>/board/confirm-all/", views_board.confirm_all, name="confirm_all"),
     path("year/<int:year>/board/meeting/", views_board.board_meeting, name="board_meeting"),
     path("year/<int:year>/board/publish/", views_board.publish, name="publish"),
     path("year/<int:year>/board/reopen/", views_board.reopen, name="reopen"),

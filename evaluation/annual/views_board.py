@@ -71,6 +71,7 @@ def review_page(request, year: int):
         may_reopen=year_perms.can_reopen_year(request.user, organisation, on),
         person_titles=bm.INDIVIDUAL_TITLES,
         unit_titles=bm.COLLECTIVE_TITLES,
+        levels=bm.LEVEL_CHOICES,
     )
     return render(request, "annual/review.html", context)
 
@@ -103,6 +104,26 @@ def decide(request, year: int):
             reason=post.get("reason", ""),
             votes_for=post.get("votes_for"),
             votes_against=post.get("votes_against"),
+            by=request.user,
+        ),
+    )
+    return redirect("annual:review", year=year)
+
+
+@login_required
+@require_POST
+def confirm_all(request, year: int):
+    """Confirm every proposal the board has not decided yet, citing its meeting."""
+    year = _year(year)
+    organisation = _organisation(request)
+    if not year_perms.can_review_titles(request.user, organisation, _on(year)):
+        raise PermissionDenied
+    _attempt(
+        request,
+        lambda: board.titles_confirm_all(
+            organisation=organisation,
+            year=year,
+            meeting_reference=request.POST.get("meeting_reference", ""),
             by=request.user,
         ),
     )
@@ -197,6 +218,7 @@ def appeal_decide(request, year: int, appeal_id: int):
             appeal=appeal,
             upheld=request.POST.get("upheld") == "1",
             reason=request.POST.get("reason", ""),
+            level=request.POST.get("level") or None,
             by=request.user,
         ),
     )
@@ -278,6 +300,7 @@ def rate(request, year: int, employee_id: int):
             year=y,
             level=request.POST.get("level", ""),
             comment=request.POST.get("comment", ""),
+            reason=request.POST.get("reason", ""),
             by=request.user,
         ),
     )

@@ -160,12 +160,17 @@ def test_self_assessment_only_by_the_person_and_before_the_deadline(board_year):
 
 def test_head_rates_staff_leader_rates_heads_never_oneself(board_year):
     c = board_year
+    levels = dict(AnnualResult.objects.values_list("employee_id", "level"))
     rating = procedure.rate_year(
-        employee=c.a1, year=c.year, level="top", comment="Tốt", by=c.truong_a.user
+        employee=c.a1, year=c.year, level=levels[c.a1.pk], comment="Tốt", by=c.truong_a.user
     )
     assert rating.rated_by == c.truong_a.user
     procedure.rate_year(
-        employee=c.truong_a, year=c.year, level="good", comment="Ổn", by=c.lanh_dao.user
+        employee=c.truong_a,
+        year=c.year,
+        level=levels[c.truong_a.pk],
+        comment="Ổn",
+        by=c.lanh_dao.user,
     )
     for who, whom in ((c.truong_b, c.a1), (c.truong_a, c.truong_a), (c.a2, c.a1)):
         with pytest.raises(PermissionDenied):

@@ -313,3 +313,27 @@ def test_it_leaves_a_year_ready_for_the_board(built, client):
     out = StringIO()
     call_command("setup_demo_year", stdout=out)
     assert "đã được tổng hợp" in out.getvalue()
+
+
+def _printed(*args) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_score_scenario_on_the_demo_s_export_prints_what_show_results_prints(built, tmp_path):
+    """The database path and the engine agree on the demo agency, for its year and every
+    month of it: each deputy answers for all of the unit's staff (delegated to them, as
+    the scenario format reads a deputy) and the mover changed unit on 1 January."""
+    from evaluation.annual.demo import demo_year_of
+
+    year = str(demo_year_of(timezone.localdate()))
+    months = Period.objects.filter(year=year).values_list("number", flat=True)
+    for extra in [[], *(["--month", str(m)] for m in sorted(months))]:
+        path = tmp_path / f"demo{'-'.join(extra)}.json"
+        agency = ["--organisation", demo.CODE, "--year", year, *extra]
+        _out, warnings = _printed("export_scenario", *agency, "--output", str(path))
+        assert warnings == "", extra
+        scored, _err = _printed("score_scenario", str(path))
+        shown, _err = _printed("show_results", *agency)
+        assert shown == scored, extra

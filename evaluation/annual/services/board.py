@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from evaluation.annual import locks, models
 from evaluation.annual import permissions as year_perms
@@ -33,7 +34,7 @@ from evaluation.annual.board_models import (
 from evaluation.annual.services.procedure import review_of
 from hrsystem import clock
 from hrsystem.models import Employee, Organisation, Unit
-from hrsystem.service_checks import require, save
+from hrsystem.service_checks import REASON_LENGTH, require, save
 
 PERSON_TITLES = {code for code, _label in INDIVIDUAL_TITLES}
 UNIT_TITLES = {code for code, _label in COLLECTIVE_TITLES}
@@ -156,6 +157,61 @@ def title_decide(
     decision.decided_at = clock.now()
     save(decision, by)
     return decision
+
+
+@transaction.atomic
+def titles_confirm_all(
+    *, organisation: Organisation, year: int, meeting_reference: str, by
+) -> list[TitleDecision]:
+    """The board confirms, in one act citing its meeting (minutes number and date),
+    every proposed title it has not decided yet; overrides and decisions already taken
+    are left as they are. Each confirmation keeps a history row by `by` with the
+    meeting reference as its reason. Refused on a published year and when nothing is
+    left to confirm."""
+    require(year_perms.can_review_titles(by, organisation, _on(year)))
+    locks.ensure_open(organisation, year)
+    reference = _text(
+        meeting_reference,
+        "meeting_reference",
+        _("Phải ghi biên bản họp hội đồng (số, ngày) làm căn cứ xác nhận."),
+    )
+    reason = _("Giữ nguyên đề xuất theo biên bản họp %(reference)s") % {"reference": reference}
+    decided = TitleDecision.objects.filter(organisation=organisation, year=year)
+    now = clock.now()
+    common = {
+        "organisation": organisation,
+        "year": year,
+        "outcome": Outcome.CONFIRMED,
+        "reason": reason,
+        "decided_by": by,
+        "decided_at": now,
+    }
+    rows = [
+        TitleDecision(employee_id=employee_id, proposed_title=title, final_title=title, **common)
+        for employee_id, title in models.AnnualResult.objects.filter(
+            organisation=organisation, year=year
+        )
+        .exclude(title="")
+        .exclude(Exists(decided.filter(employee=OuterRef("employee"))))
+        .order_by("employee_id")
+        .values_list("employee_id", "title")
+    ] + [
+        TitleDecision(unit_id=unit_id, proposed_title=title, final_title=title, **common)
+        for unit_id, title in models.UnitAnnualResult.objects.filter(
+            organisation=organisation, year=year
+        )
+        .exclude(title="")
+        .exclude(Exists(decided.filter(unit=OuterRef("unit"))))
+        .order_by("unit_id")
+        .values_list("unit_id", "title")
+    ]
+    if not rows:
+        raise ValidationError(
+            {"meeting_reference": _("Không còn danh hiệu đề xuất nào chờ hội đồng xét.")}
+        )
+    return bulk_create_with_history(
+        rows, TitleDecision, default_user=by, default_change_reason=reason[:REASON_LENGTH]
+    )
 
 
 @transaction.atomic

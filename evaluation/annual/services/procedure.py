@@ -16,8 +16,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from evaluation.annual import locks
+from evaluation import scoring
+from evaluation.annual import locks, models
 from evaluation.annual import permissions as year_perms
+from evaluation.annual import selectors as year_selectors
 from evaluation.annual.board_models import (
     LEVEL_CHOICES,
     AnnualAppeal,
@@ -26,10 +28,14 @@ from evaluation.annual.board_models import (
     Confidence,
     ConfidenceTally,
     ConfidenceVoter,
+    LevelDecision,
+    LevelSource,
     SelfAssessment,
     SuperiorRating,
     UnitMeeting,
 )
+from evaluation.presenters import level_label
+from evaluation.rulesets import rule_set_from_snapshot
 from hrsystem import clock, selectors
 from hrsystem.models import Employee, Organisation, Unit
 from hrsystem.service_checks import require, save
@@ -113,14 +119,107 @@ def self_assess(*, employee: Employee, year: int, comment: str, proposed_level: 
     return record
 
 
+def _engine_result(organisation: Organisation, year: int, employee: Employee):
+    """The person's stored annual result (the engine's proposal) and the run's rules;
+    refused before the roll-up and for a person the engine did not rate."""
+    result = models.AnnualResult.objects.filter(
+        organisation=organisation, year=year, employee=employee
+    ).first()
+    run = year_selectors.run_of(organisation, year)
+    if result is None or run is None or not run.rule_set_snapshot:
+        raise ValidationError(
+            {"level": _("Chưa tổng hợp kết quả năm: mức xếp loại được quyết định trên đề xuất.")}
+        )
+    if not result.rated:
+        raise ValidationError(
+            {
+                "level": _(
+                    "%(person)s không được xếp loại năm (dưới 6 tháng công tác): không quyết "
+                    "định mức xếp loại."
+                )
+                % {"person": employee}
+            }
+        )
+    return result, rule_set_from_snapshot(run.rule_set_snapshot)
+
+
+def _check_quota(result: models.AnnualResult, level: str, rules) -> None:
+    """Refuse a decided Xuất sắc beyond the quota of the person's group (the quota step):
+    the limit is the engine's (rate × the group's people rated Tốt or Xuất sắc after the
+    caps, rounded as the rule set says); the holders counted are the decided levels."""
+    if level != scoring.TOP:
+        return
+    levels = year_selectors.decided_group_levels(result)
+    base = sum(1 for engine, _final in levels.values() if engine in rules.annual_quota_base_levels)
+    limit = scoring.quota_limit(rules, rules.annual_quota_rate, base)
+    others = sum(
+        1 for pk, (_engine, final) in levels.items() if final == scoring.TOP and pk != result.pk
+    )
+    if others + 1 > limit:
+        raise ValidationError(
+            {
+                "level": _(
+                    "Vượt tỷ lệ mức %(top)s của nhóm %(group)s (bước tỷ lệ): %(base)s người "
+                    "đạt từ mức Tốt trở lên nên chỉ %(limit)s người được mức %(top)s, đã có "
+                    "%(count)s."
+                )
+                % {
+                    "top": level_label(rules, scoring.TOP),
+                    "group": result.quota_group or _("toàn cơ quan"),
+                    "base": base,
+                    "limit": limit,
+                    "count": others,
+                }
+            }
+        )
+
+
+def _decide_level(
+    *, result: models.AnnualResult, level: str, reason: str, source: str, by, appeal=None
+) -> LevelDecision:
+    """Write the person's decided level (history: who, when, why)."""
+    record = LevelDecision.objects.filter(
+        organisation_id=result.organisation_id, year=result.year, employee_id=result.employee_id
+    ).first() or LevelDecision(
+        organisation_id=result.organisation_id, year=result.year, employee_id=result.employee_id
+    )
+    record.engine_level = result.level
+    record.level = level
+    record.source = source
+    record.reason = reason
+    record.appeal = appeal
+    record.decided_by = by
+    record.decided_at = clock.now()
+    if reason:
+        record._change_reason = reason[:100]
+    save(record, by)
+    return record
+
+
 @transaction.atomic
-def rate_year(*, employee: Employee, year: int, level: str, comment: str, by):
-    """The superior's rating of a person's year with a comment; never one's own."""
+def rate_year(*, employee: Employee, year: int, level: str, comment: str, by, reason: str = ""):
+    """The superior's rating of a person's year with a comment; never one's own. It
+    decides the person's level (NĐ 335/2025: the engine's level is the proposal); a
+    level other than the engine's needs a written `reason` and may not take a Xuất
+    sắc beyond the group's quota. Refused before the roll-up and once published."""
     require(year_perms.can_rate_year(by, employee, _on(year)))
     organisation = _organisation_of(employee, year)
     locks.ensure_open(organisation, year)
     level = _level(level)
     comment = _text(comment, "comment", _("Phải ghi nhận xét khi đánh giá."))
+    result, rules = _engine_result(organisation, year, employee)
+    reason = (reason or "").strip()
+    if level != result.level and not reason:
+        raise ValidationError(
+            {
+                "reason": _(
+                    "Mức đánh giá khác mức hệ thống đề xuất (%(engine)s): phải ghi rõ lý do "
+                    "bằng văn bản."
+                )
+                % {"engine": level_label(rules, result.level)}
+            }
+        )
+    _check_quota(result, level, rules)
     record = SuperiorRating.objects.filter(
         organisation=organisation, year=year, employee=employee
     ).first() or SuperiorRating(organisation=organisation, year=year, employee=employee)
@@ -128,7 +227,10 @@ def rate_year(*, employee: Employee, year: int, level: str, comment: str, by):
     record.comment = comment
     record.rated_by = by
     record.rated_at = clock.now()
+    if reason:
+        record._change_reason = reason[:100]
     save(record, by)
+    _decide_level(result=result, level=level, reason=reason, source=LevelSource.RATING, by=by)
     return record
 
 
@@ -236,9 +338,13 @@ def appeal_file(*, employee: Employee, year: int, reason: str, by) -> AnnualAppe
 
 
 @transaction.atomic
-def appeal_decide(*, appeal: AnnualAppeal, upheld: bool, reason: str, by) -> AnnualAppeal:
-    """The HR officer decides an annual appeal with a written reason; an upheld appeal
-    is settled by reopening the year (with its own reason) and re-running what changed."""
+def appeal_decide(
+    *, appeal: AnnualAppeal, upheld: bool, reason: str, by, level: str | None = None
+) -> AnnualAppeal:
+    """The HR officer decides an annual appeal with a written reason. An upheld appeal
+    may change the person's decided level (`level`), with the decision's reason: that
+    needs the year reopened (with its own reason) and keeps the quota; a rejected one
+    changes nothing."""
     appeal = AnnualAppeal.objects.select_for_update().get(pk=appeal.pk)
     require(year_perms.can_decide_appeal(by, appeal.organisation, _on(appeal.year)))
     if appeal.employee.user_id == by.pk:
@@ -246,10 +352,29 @@ def appeal_decide(*, appeal: AnnualAppeal, upheld: bool, reason: str, by) -> Ann
     if appeal.state != AppealState.PENDING:
         raise ValidationError({"reason": _("Kiến nghị này đã được giải quyết.")})
     appeal.decision_reason = _text(reason, "reason", _("Quyết định phải ghi rõ lý do."))
+    result = None
+    if level:
+        if not upheld:
+            raise ValidationError(
+                {"level": _("Chỉ kiến nghị được chấp nhận mới thay đổi mức xếp loại.")}
+            )
+        level = _level(level)
+        locks.ensure_open(appeal.organisation, appeal.year)
+        result, rules = _engine_result(appeal.organisation, appeal.year, appeal.employee)
+        _check_quota(result, level, rules)
     appeal.state = AppealState.UPHELD if upheld else AppealState.REJECTED
     appeal.decided_by = by
     appeal.decided_at = clock.now()
     save(appeal, by)
+    if result is not None:
+        _decide_level(
+            result=result,
+            level=level,
+            reason=appeal.decision_reason,
+            source=LevelSource.APPEAL,
+            appeal=appeal,
+            by=by,
+        )
     return appeal
 
 
