@@ -235,12 +235,16 @@ def units_not_scored(*, period: models.Period, unit_ids) -> dict[int, list[str]]
     return dict(waiting)
 
 
-def violations_by_employee(*, period: models.Period) -> dict[int, list]:
-    """Employee id → ledger entries of the period (with legal basis); 1 query."""
+def violations_by_employee(*, period: models.Period, employee_ids=None) -> dict[int, list]:
+    """Employee id → ledger entries of the period (with legal basis), of `employee_ids`
+    only when given; 1 query."""
     from discipline import selectors as ledger
 
     return ledger.person_deductions(
-        organisation=period.organisation, start=period.start, end=period.end
+        organisation=period.organisation,
+        start=period.start,
+        end=period.end,
+        employee_ids=employee_ids,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,7 +44,9 @@ def _score_rows(request, period: Period, evaluations, data=None) -> list[ScoreRo
     with `data` (one posted row) a bound `forms.ScoreRowForm`."""
     evaluations = list(evaluations)
     rules = rule_set_from_snapshot(period.rule_set_snapshot)
-    entries = selectors.violations_by_employee(period=period)
+    entries = selectors.violations_by_employee(
+        period=period, employee_ids=[evaluation.employee_id for evaluation in evaluations]
+    )
     superior_of = _superior_rights(request, period, evaluations)
     certify = permissions.unit_ids_for(request.user, Perm.CERTIFY_DELAY, _on(period))
     closed = selectors.closed_unit_ids(period=period)
@@ -124,6 +127,10 @@ SCORING_PAGE_ROWS = 150
 """Above this many people to score across several units, the scoring page first lists
 the units and shows one unit's rows at a time."""
 
+SCORING_PAGE_SIZE = 20
+"""Rows on one scoring page: a unit of more people is paged (`?page=`), so a page costs
+the same whatever the unit's size (a row is ~11 KB of HTML and a few ms to draw)."""
+
 
 @login_required
 def scoring_page(request, period_pk: int):
@@ -153,7 +160,12 @@ def scoring_page(request, period_pk: int):
     # a scope too large for one page (the leader or HR of a large agency) first lists
     # its units; each unit's rows load on their own page (`?unit=`)
     by_unit = unit is None and len(units) > 1 and sum(n for _, _, n in units) > SCORING_PAGE_ROWS
-    if by_unit:
+    # paged from the counts above (no COUNT of its own): constant work per page
+    total = 0 if by_unit else people.get(unit.pk, 0) if unit else sum(people.values())
+    page = Paginator(range(total), SCORING_PAGE_SIZE).get_page(request.GET.get("page"))
+    if total:
+        evaluations = evaluations[page.start_index() - 1 : page.end_index()]
+    else:
         evaluations = evaluations.none()
     rows = _score_rows(request, period, evaluations)
     if (
@@ -183,6 +195,8 @@ def scoring_page(request, period_pk: int):
             "unit_periods": unit_periods,
             "units": units if len(units) > 1 else [],
             "by_unit": by_unit,
+            "page": page,
+            "page_query": f"unit={unit.pk}" if unit else "",
             "quota": presenters.quotas(period, rows, rules),
             "bulk_form": forms.BulkActionForm(evaluation_ids=[]),
             "bulk": any(row.actions.bulk for row in rows),
