@@ -112,7 +112,7 @@ def test_it_keeps_the_scoring_page_constant(client, two_sizes):
 
 
 def test_it_pages_a_large_unit_at_the_same_cost(client, two_sizes):
-    """145 people are 8 pages of 20 rows: the first and the last cost the same queries,
+    """145 people are 15 pages of 10 rows: the first and the last cost the same queries,
     and the pages together show every row once."""
     cast, _, large = two_sizes
     client.force_login(cast.users["hanh"])
