@@ -141,16 +141,15 @@ def scoring_page(request, period_pk: int):
     to one unit. A constant number of queries whatever the size.
     """
     period = _get_period_for_user(request, period_pk)
-    evaluations = _scorable(request, period)
+    scorable = _scorable(request, period)  # the scope's 2 queries, once for both uses
+    evaluations = scorable
     unit = None
     unit_id = whole_number(request.GET.get("unit"))
     if unit_id is not None:
         unit = _get_unit_for_period(request, period, unit_id)
         evaluations = evaluations.filter(unit=unit)
     # counted by unit id alone (no sort of every row by the unit's path), then named
-    people = dict(
-        _scorable(request, period).values_list("unit_id").annotate(n=Count("id")).order_by()
-    )
+    people = dict(scorable.values_list("unit_id").annotate(n=Count("id")).order_by())
     units = [
         (pk, name, people[pk])
         for pk, name in Unit.objects.filter(pk__in=people)
