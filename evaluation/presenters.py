@@ -171,7 +171,9 @@ def breakdown(evaluation: Evaluation, violations: list) -> Breakdown:
 
 def violations_of(evaluation: Evaluation) -> list:
     """The ledger entries against the person in the evaluation's period; 1 query."""
-    entries = selectors.violations_by_employee(period=evaluation.period)
+    entries = selectors.violations_by_employee(
+        period=evaluation.period, employee_ids=[evaluation.employee_id]
+    )
     return entries.get(evaluation.employee_id, [])
 
 
@@ -350,7 +352,13 @@ def inbox_for(request) -> tuple[list[Todo], list]:
             pk__in={task.period_id for task in inbox.tasks} | _steps_periods(request).keys()
         ).select_related("organisation")
     }
-    todos = [_todo(task, periods[task.period_id], today) for task in inbox.tasks]
+    submits = [task for task in inbox.tasks if task.kind == selectors.TASK_SUBMIT_UNIT]
+    todos = [
+        _todo(task, periods[task.period_id], today)
+        for task in inbox.tasks
+        if task.kind != selectors.TASK_SUBMIT_UNIT
+    ]
+    todos += _submit_todos(submits, periods, today)
     for period_id, text in _steps_periods(request).items():
         todos.append(Todo(text % {"period": periods[period_id]}, _step_url(periods[period_id])))
     organisation = viewer(request).organisation
@@ -386,11 +394,6 @@ def _todo(task, period: Period, today: date) -> Todo:
         else:
             text = _("Chấm điểm %(period)s: %(n)s người chưa chấm")
         url = reverse("evaluation:scoring", args=[period.pk])
-    elif task.kind == selectors.TASK_SUBMIT_UNIT:
-        unit_period = UnitPeriod.objects.select_related("unit").get(pk=task.object_id)
-        text = _("Gửi kết quả %(period)s của %(unit)s")
-        url = scoring_url(period, unit_period.unit_id)
-        return Todo(text % {"period": period, "unit": unit_period.unit.name}, url, task.due, late)
     elif task.kind == selectors.TASK_SIGN_OFF:
         text = _("Phê duyệt kết quả %(period)s")
         url = reverse("evaluation:overview", args=[period.pk])
@@ -398,6 +401,46 @@ def _todo(task, period: Period, today: date) -> Todo:
         text = _("Giải quyết kiến nghị về kết quả %(period)s")
         url = reverse("evaluation:appeal_decide", args=[task.object_id])
     return Todo(text % {"period": period, "n": task.count}, url, task.due, late)
+
+
+INBOX_UNITS = 3
+"""Above this many units to submit in one period (the head of a large branch, whose
+rights cover every unit below), the inbox says how many and links to the units list
+of the scoring page instead of one line per unit."""
+
+
+def _submit_todos(tasks, periods: dict[int, Period], today: date) -> list[Todo]:
+    """The inbox lines for units to submit: one per unit, or one per period past
+    `INBOX_UNITS` units; 1 query for the units' names whatever their number."""
+    if not tasks:
+        return []
+    units = {
+        pk: (unit_id, name)
+        for pk, unit_id, name in UnitPeriod.objects.filter(
+            pk__in=[task.object_id for task in tasks]
+        ).values_list("pk", "unit_id", "unit__name")
+    }
+    by_period: dict[int, list] = {}
+    for task in tasks:
+        by_period.setdefault(task.period_id, []).append(task)
+    todos = []
+    for period_id, waiting in by_period.items():
+        period = periods[period_id]
+        due = waiting[0].due
+        late = waiting[0].days_left is not None and waiting[0].days_left < 0
+        if len(waiting) > INBOX_UNITS:
+            text = ngettext(
+                "Gửi kết quả %(period)s của %(n)s đơn vị",
+                "Gửi kết quả %(period)s của %(n)s đơn vị",
+                len(waiting),
+            ) % {"period": period, "n": len(waiting)}
+            todos.append(Todo(text, scoring_url(period), due, late))
+            continue
+        for task in waiting:
+            unit_id, name = units[task.object_id]
+            text = _("Gửi kết quả %(period)s của %(unit)s") % {"period": period, "unit": name}
+            todos.append(Todo(text, scoring_url(period, unit_id), due, late))
+    return todos
 
 
 def _steps_periods(request) -> dict[int, str]:

@@ -170,19 +170,21 @@ def overview(request, period_pk: int):
             and period.state in (PeriodState.SCORING, PeriodState.SUBMITTED),
             "return_form": forms.ReasonForm(label=_("Lý do trả lại")),
             "today": clock.today(),
-            "quarter": _quarter_of_period(period),
+            "quarter": _quarter_of_period(period, [unit.unit.pk for unit in overview.units]),
         },
     )
 
 
-def _quarter_of_period(period: Period) -> quarters.SpanTable:
-    """The units' results of the quarter `period` belongs to (the period itself with a
-    quarterly cadence); 3 queries."""
+def _quarter_of_period(period: Period, unit_ids: list[int]) -> quarters.SpanTable:
+    """The quarter's results (of the quarter `period` belongs to, the period itself with a
+    quarterly cadence) of the units the overview shows (a drill-down's focus and its
+    children, not the 3,000 units of a province); 3 queries."""
     return quarters.span_table(
         organisation=period.organisation,
         year=period.year,
         kind=quarters.QUARTER,
         number=quarters.quarter_of_period(period),
+        unit_ids=unit_ids,
         with_people=False,
         with_units=True,
     )

@@ -5,6 +5,7 @@ next after VP grew so that she has 145 (the demo agency's size on one page); eac
 counted on both and the counts must be equal.
 """
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from django.urls import reverse
 from evaluation import services
 from evaluation.models import Evaluation, PeriodState
 from evaluation.rulesets import SHIPPED_FIXTURE
+from evaluation.views.scoring import SCORING_PAGE_SIZE
 from hrsystem import services as hr_services
 from tests.shared import shared_cast
 
@@ -106,7 +108,27 @@ def test_it_keeps_the_scoring_page_constant(client, two_sizes):
     assert counts[1] <= MAX_QUERIES
     for period, people in ((small, SMALL), (large, LARGE)):
         page = client.get(reverse("evaluation:scoring", args=[period.pk])).content.decode()
-        assert page.count('<tbody id="row-') == people
+        assert page.count('<tbody id="row-') == min(people, SCORING_PAGE_SIZE)
+
+
+def test_it_pages_a_large_unit_at_the_same_cost(client, two_sizes):
+    """145 people are 15 pages of 10 rows: the first and the last cost the same queries,
+    and the pages together show every row once."""
+    cast, _, large = two_sizes
+    client.force_login(cast.users["hanh"])
+    url = reverse("evaluation:scoring", args=[large.pk])
+    pages = -(-LARGE // SCORING_PAGE_SIZE)
+    assert count_queries(client, url) == count_queries(client, f"{url}?page={pages}")
+    shown = []
+    for number in range(1, pages + 1):
+        page = client.get(f"{url}?page={number}").content.decode()
+        shown += re.findall(r'<tbody id="row-(\d+)"', page)
+    assert sorted(shown) == sorted(
+        str(pk)
+        for pk in Evaluation.objects.filter(
+            period=large, unit__code="VP", is_head=False
+        ).values_list("pk", flat=True)
+    )
 
 
 def test_it_keeps_the_overview_constant(client, two_sizes):

@@ -4,8 +4,14 @@ Works on the demo agency (run `setup_demo` first). Inside one transaction that i
 back at the end, so the database is left as it was, it grows the demo head's unit to
 --staff people, opens the next period for the whole agency, moves it to scoring, and
 then requests each page --repeat times as the user who works on it. Prints the period
-opening time and, per page, the SQL query count and the median server time. Asserts
+opening time and, per page, the SQL query count and the median server time (wall, and
+CPU of the process). Asserts
 nothing: the query-count tests hold the limits; this shows the figures.
+
+With `--province CODE` it reads a generated province instead (`generate_province`) and
+writes nothing: each main page as the user who works on it — a team head (their month,
+results, inbox, scoring page), the agency leader (overview, period results, year) and
+the HR officer (directory, discipline lists, year's units).
 """
 
 import statistics
@@ -19,7 +25,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
-from evaluation import services
+from evaluation import province, services
 from evaluation.models import Period, PeriodState
 from hrsystem import clock
 from hrsystem import services as hr_services
@@ -35,8 +41,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--staff", type=int, default=80)
         parser.add_argument("--repeat", type=int, default=5)
+        parser.add_argument("--province", default="", help="a generated province's code")
 
     def handle(self, *args, staff, repeat, **options):
+        if options["province"]:
+            self._province(options["province"], repeat)
+            return
         organisation = Organisation.objects.filter(code=CODE).first()
         if organisation is None:
             raise CommandError("Chưa có cơ quan mẫu: hãy chạy setup_demo trước.")
@@ -51,10 +61,13 @@ class Command(BaseCommand):
                 f"{organisation.name}: {unit.name} grown to {staff} people; "
                 f"opening {period} for the whole agency took {opened_in:.2f} s"
             )
-            self.stdout.write(f"{'page':<44} {'user':<14} {'queries':>7} {'median':>9}")
+            self.stdout.write(f"{'page':<44} {'user':<14} {'queries':>7} {'median':>9} {'cpu':>9}")
             for label, login, url in self._pages(period, unit):
-                queries, seconds = _measure(users[login], url, repeat)
-                self.stdout.write(f"{label:<44} {login:<14} {queries:>7} {seconds * 1000:>6.0f} ms")
+                queries, seconds, cpu = _measure(users[login], url, repeat)
+                self.stdout.write(
+                    f"{label:<44} {login:<14} {queries:>7} {seconds * 1000:>6.0f} ms"
+                    f" {cpu * 1000:>6.0f} ms"
+                )
             transaction.set_rollback(True)
         self.stdout.write("Nothing was kept: the changes were rolled back.")
 
@@ -110,20 +123,85 @@ class Command(BaseCommand):
             ("discipline reports", "to_chuc", reverse("discipline:report_dashboard")),
         ]
 
+    def _province(self, code: str, repeat: int) -> None:
+        organisation = Organisation.objects.filter(code=code).first()
+        if organisation is None:
+            raise CommandError(f"{code} does not exist: run generate_province first")
+        built = province.existing(organisation)
+        head = (
+            Post.objects.filter(unit__organisation=organisation, kind=PostKind.HEAD, end=None)
+            .exclude(unit__parent=None)
+            .exclude(employee__user=None)
+            .select_related("employee__user", "unit")
+            .order_by("unit__path")
+            .first()
+        )
+        current, published = built.periods[-1], built.periods[0]
+        year = current.year
+        users = {"head": head.employee.user, "leader": built.leader_user, "hr": built.hr_user}
+        pages = [
+            ("home and to-do inbox", "head", reverse("home")),
+            ("employee month", "head", reverse("evaluation:my_month")),
+            ("my results and trend", "head", reverse("evaluation:my_results")),
+            (
+                f"head scoring page ({head.unit.code})",
+                "head",
+                reverse("evaluation:scoring", args=[current.pk]) + f"?unit={head.unit.pk}",
+            ),
+            ("completeness board", "head", reverse("evaluation:completeness", args=[current.pk])),
+            ("unit page", "head", reverse("hrsystem:unit_detail", args=[head.unit.pk])),
+            ("home and to-do inbox", "leader", reverse("home")),
+            (
+                "leader overview (scoring)",
+                "leader",
+                reverse("evaluation:overview", args=[current.pk]),
+            ),
+            (
+                "period results (published)",
+                "leader",
+                reverse("evaluation:overview", args=[published.pk]),
+            ),
+            (
+                "scoring page, units list",
+                "leader",
+                reverse("evaluation:scoring", args=[current.pk]),
+            ),
+            ("period list", "leader", reverse("evaluation:period_list")),
+            ("year page", "hr", reverse("annual:year", args=[year])),
+            ("org chart", "leader", reverse("hrsystem:org_chart")),
+            ("home and to-do inbox", "hr", reverse("home")),
+            ("directory", "hr", reverse("hrsystem:directory")),
+            ("violations in scope", "hr", reverse("discipline:violation_list")),
+            ("decisions", "hr", reverse("discipline:decision_list")),
+            ("discipline reports", "hr", reverse("discipline:report_dashboard")),
+            ("year's units", "hr", reverse("annual:units", args=[year])),
+        ]
+        self.stdout.write(f"{organisation.code}: {organisation.units.count()} units")
+        self.stdout.write(f"{'page':<44} {'user':<14} {'queries':>7} {'median':>9} {'cpu':>9}")
+        for label, role, url in pages:
+            queries, seconds, cpu = _measure(users[role], url, repeat)
+            self.stdout.write(
+                f"{label:<44} {role:<14} {queries:>7} {seconds * 1000:>6.0f} ms"
+                f" {cpu * 1000:>6.0f} ms"
+            )
 
-def _measure(user, url: str, repeat: int) -> tuple[int, float]:
-    """(queries of one request, median seconds over `repeat`) for `user` getting `url`."""
+
+def _measure(user, url: str, repeat: int) -> tuple[int, float, float]:
+    """(queries of one request, median wall seconds, median CPU seconds of this process)
+    over `repeat` GETs of `url` by `user`. The CPU time leaves out the database's own work
+    and the waits of a loaded machine; the wall time includes both."""
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     client.get(url)  # warm per-process caches (content types, translations, templates)
-    times = []
+    times, cpu = [], []
     queries = 0
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = client.get(url)
             times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
         if response.status_code != 200:
             raise CommandError(f"{url} trả về {response.status_code} cho {user.username}")
         queries = len(captured)
-    return queries, statistics.median(times)
+    return queries, statistics.median(times), statistics.median(cpu)
