@@ -146,8 +146,8 @@ def generate(
         with transaction.atomic():
             bulk_writes.jit_off()
             _ledger(organisation, staff, desk, month, rng)
-            period = services.period_open(
-                organisation=organisation, year=YEAR, number=month, by=hr_user
+            period = services.period_open(  # scored once, after it is filled
+                organisation=organisation, year=YEAR, number=month, by=hr_user, score=False
             )
             analyze()  # the month's new rows, before they are filled and scored
             fill_month(period, rng)
