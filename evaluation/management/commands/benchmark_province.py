@@ -8,7 +8,9 @@ then ANALYZE, untimed, as autovacuum would before anyone scores), recompute it (
 row changes), one head's save, sign-off and publication; then the annual roll-up
 (`rollup_year`) of the generated year, once its last month, left in scoring by the
 generator, is locked in bulk (untimed), so that every generated month counts. Each row
-shows wall time, queries and the process's peak RSS so far.
+shows wall time, this process's CPU time (the database server's is not in it: on a
+shared machine wall time also counts waiting for a core), statements and the process's
+peak RSS so far.
 
 Then pandas reads the recomputed month's stored rows and computes the month totals per
 unit (people rated, the sum of totals in hundredths, people per level); they must equal
@@ -99,11 +101,11 @@ class Command(BaseCommand):
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(counted):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             result = call()
-            wall = time.perf_counter() - started
+            wall, cpu = time.perf_counter() - started, time.process_time() - cpu
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        self.rows.append((name, f"{wall:.3f}", str(count[0]), f"{peak:.0f}"))
+        self.rows.append((name, f"{wall:.3f}", f"{cpu:.3f}", str(count[0]), f"{peak:.0f}"))
         self.stdout.write(f"  {name}: {wall:.3f} s")
         return result, wall
 
@@ -200,11 +202,11 @@ class Command(BaseCommand):
         self.agree = got == dict(expected) and {key: int(n) for key, n in levels.items()} == dict(
             expected_levels
         )
-        self.rows.append(("pandas: month totals per unit", f"{self.pandas_s:.3f}", "1", "—"))
+        self.rows.append(("pandas: month totals per unit", f"{self.pandas_s:.3f}", "—", "1", "—"))
 
     def _table(self) -> None:
-        header = ("step", "wall s", "queries", "peak RSS MiB")
-        widths = [max(len(row[i]) for row in [header, *self.rows]) for i in range(4)]
+        header = ("step", "wall s", "CPU s", "queries", "peak RSS MiB")
+        widths = [max(len(row[i]) for row in [header, *self.rows]) for i in range(len(header))]
         for row in [header, tuple("-" * w for w in widths), *self.rows]:
             self.stdout.write(
                 "  ".join(
