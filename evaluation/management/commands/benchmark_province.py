@@ -27,7 +27,7 @@ import time
 from collections import defaultdict
 
 import pandas as pd
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Count
 
@@ -86,8 +86,11 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"  generated in {time.perf_counter() - started:.1f} s")
             return built
+        built = province.existing(organisation)
+        if not any(month.year == province.YEAR for month in built.periods):
+            raise CommandError(f"{code} has no month of {province.YEAR}: is it still generating?")
         self.stdout.write("  reusing it")
-        return province.existing(organisation)
+        return built
 
     # --- the timed steps ----------------------------------------------------------------
 
