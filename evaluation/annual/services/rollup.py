@@ -361,7 +361,13 @@ def _write_people(organisation, year, data, outcome, now) -> tuple[list[int], li
             "id", "employee_id", *RESULT_FIELDS
         )
     }
-    new, changed = [], {}
+    new, created, changed = [], [], {}
+
+    def insert() -> None:  # a batch at a time: no model instance per person of the agency
+        rows = models.AnnualResult.objects.bulk_create(new, batch_size=1000)
+        created.extend(r.pk for r in rows if r.pk)
+        new.clear()
+
     for person in data.people:
         values = _person_values(outcome.people[person.employee], person, data)
         employee_id = data.employee_ids[person.employee]
@@ -376,14 +382,16 @@ def _write_people(organisation, year, data, outcome, now) -> tuple[list[int], li
                     **values,
                 )
             )
+            if len(new) == BATCH:
+                insert()
         elif any(row[name] != value for name, value in values.items()):
             changed[row["id"]] = {**values, "computed_at": now}
-    created = models.AnnualResult.objects.bulk_create(new, batch_size=1000)
+    insert()
     bulk_writes.update_rows(models.AnnualResult, changed, [*RESULT_FIELDS, "computed_at"])
     stale = [row["id"] for row in existing.values()]
     if stale:
         models.AnnualResult.objects.filter(pk__in=stale).delete()
-    return sorted(r.pk for r in created if r.pk), sorted(changed), len(stale)
+    return sorted(created), sorted(changed), len(stale)
 
 
 def _write_units(organisation, year, data, outcome, now) -> list[int]:
