@@ -141,7 +141,7 @@ class Command(BaseCommand):
             if month.state != PeriodState.LOCKED:
                 province.lock(month)  # the cycle's end, in bulk: not timed
         run, _wall = self._step(
-            f"annual roll-up ({len(year)} months)",
+            f"annual roll-up ({len(year)} month{'s' if len(year) > 1 else ''})",
             lambda: annual.rollup_year(org, province.YEAR, built.hr_user),
         )
         self.stdout.write(f"  annual roll-up: {run.people} people")
