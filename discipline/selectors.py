@@ -294,17 +294,19 @@ def _ledger(organisation: Organisation, start: date, end: date, **filters):
     )
 
 
+def _among(name: str, ids) -> dict:
+    """`{name}__in` ids as a filter, or no filter for None (the whole agency)."""
+    return {} if ids is None else {f"{name}__in": list(ids)}
+
+
 def person_deductions(
     *, organisation: Organisation, start: date, end: date, employee_ids=None
 ) -> dict[int, list[LedgerEntry]]:
-    """Employee id → counted violations against them that occurred in [start, end]; 1 query.
-
-    `employee_ids` narrows the read to those people (a page showing a few of a province).
-    """
-    rows = _ledger(organisation, start, end, employee__isnull=False)
-    if employee_ids is not None:
-        rows = rows.filter(employee_id__in=employee_ids)
-    rows = rows.values_list("employee_id", *_LEDGER_FIELDS)
+    """Employee id → counted violations against them that occurred in [start, end], of
+    `employee_ids` only when given; 1 query."""
+    rows = _ledger(
+        organisation, start, end, employee__isnull=False, **_among("employee_id", employee_ids)
+    ).values_list("employee_id", *_LEDGER_FIELDS)
     ledger: dict[int, list[LedgerEntry]] = defaultdict(list)
     for employee_id, *entry in rows:
         ledger[employee_id].append(LedgerEntry(*entry))
@@ -312,11 +314,17 @@ def person_deductions(
 
 
 def unit_findings(
-    *, organisation: Organisation, start: date, end: date
+    *, organisation: Organisation, start: date, end: date, unit_ids=None
 ) -> dict[int, list[LedgerEntry]]:
-    """Unit id → counted findings against the unit in [start, end] that cap its level; 1 query."""
+    """Unit id → counted findings against the unit in [start, end] that cap its level, of
+    `unit_ids` only when given; 1 query."""
     rows = _ledger(
-        organisation, start, end, target_unit__isnull=False, cap_level__isnull=False
+        organisation,
+        start,
+        end,
+        target_unit__isnull=False,
+        cap_level__isnull=False,
+        **_among("target_unit_id", unit_ids),
     ).values_list("target_unit_id", *_LEDGER_FIELDS)
     findings: dict[int, list[LedgerEntry]] = defaultdict(list)
     for unit_id, *entry in rows:
@@ -328,31 +336,38 @@ def _month_key(year: int, month: int) -> int:
     return year * 12 + month
 
 
-def _reported_months(organisation: Organisation, start: date, end: date):
+def _reported_months(organisation: Organisation, start: date, end: date, unit_ids=None):
     low, high = _month_key(start.year, start.month), _month_key(end.year, end.month)
     rows = DossierMonthlyCount.objects.filter(
-        organisation=organisation, year__gte=start.year, year__lte=end.year
+        organisation=organisation,
+        year__gte=start.year,
+        year__lte=end.year,
+        **_among("unit_id", unit_ids),
     ).values_list("unit_id", "year", "month", "on_time", "late")
     return [row for row in rows if low <= _month_key(row[1], row[2]) <= high]
 
 
 def monthly_dossier_counts(
-    *, organisation: Organisation, start: date, end: date
+    *, organisation: Organisation, start: date, end: date, unit_ids=None
 ) -> dict[tuple[int, int, int], tuple[int, int, bool]]:
-    """(unit id, year, month) → (on time, late, reported) for the months of [start, end];
-    2 queries.
+    """(unit id, year, month) → (on time, late, reported) for the months of [start, end],
+    of `unit_ids` only when given; 2 queries.
 
     `reported` is True where the unit reported a monthly count: that count is used and the
     unit's individual records of that month are ignored, so nothing is counted twice.
     Individual records count in the month they were settled.
     """
     months: dict[tuple[int, int, int], tuple[int, int, bool]] = {}
-    for unit_id, year, month, on_time, late in _reported_months(organisation, start, end):
+    for unit_id, year, month, on_time, late in _reported_months(organisation, start, end, unit_ids):
         months[(unit_id, year, month)] = (on_time, late, True)
     first, _ = month_bounds(start.year, start.month)
     _, last = month_bounds(end.year, end.month)
     rows = (
-        DossierRecord.objects.filter(organisation=organisation, settled_on__range=(first, last))
+        DossierRecord.objects.filter(
+            organisation=organisation,
+            settled_on__range=(first, last),
+            **_among("unit_id", unit_ids),
+        )
         .annotate(year=ExtractYear("settled_on"), month=ExtractMonth("settled_on"))
         .values("unit_id", "year", "month")
         .annotate(
@@ -369,24 +384,30 @@ def monthly_dossier_counts(
 
 
 def dossier_counts(
-    *, organisation: Organisation, start: date, end: date
+    *, organisation: Organisation, start: date, end: date, unit_ids=None
 ) -> dict[int, tuple[int, int]]:
-    """Unit id → (on time, late) dossiers settled in the months of [start, end]; 2 queries.
+    """Unit id → (on time, late) dossiers settled in the months of [start, end], of
+    `unit_ids` only when given; 2 queries.
 
     Combines reported monthly counts and individual records as `monthly_dossier_counts`
     does; units with no dossiers are left out.
     """
     counts: dict[int, tuple[int, int]] = {}
-    months = monthly_dossier_counts(organisation=organisation, start=start, end=end)
+    months = monthly_dossier_counts(
+        organisation=organisation, start=start, end=end, unit_ids=unit_ids
+    )
     for (unit_id, _year, _month), (on_time, late, _reported) in months.items():
         total_on_time, total_late = counts.get(unit_id, (0, 0))
         counts[unit_id] = (total_on_time + on_time, total_late + late)
     return {unit_id: pair for unit_id, pair in counts.items() if any(pair)}
 
 
-def late_dossier_delays(*, organisation: Organisation, year: int, month: int) -> dict[int, int]:
+def late_dossier_delays(
+    *, organisation: Organisation, year: int, month: int, officer_ids=None
+) -> dict[int, int]:
     """Officer (employee) id → late dossiers settled in the month with no certified
-    objective cause; each is one delay on the officer's dossier-processing work; 1 query."""
+    objective cause, of `officer_ids` only when given; each is one delay on the officer's
+    dossier-processing work; 1 query."""
     first, last = month_bounds(year, month)
     rows = (
         DossierRecord.objects.filter(
@@ -394,6 +415,7 @@ def late_dossier_delays(*, organisation: Organisation, year: int, month: int) ->
             settled_on__range=(first, last),
             status=DossierStatus.LATE,
             excused=False,
+            **_among("officer_id", officer_ids),
         )
         .values("officer_id")
         .annotate(n=Count("id"))

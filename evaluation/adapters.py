@@ -221,8 +221,11 @@ def load(period: models.Period, scope: set[int] | None = None) -> Loaded:
         dict(zip(_EVALUATION_COLUMNS, row, strict=True))
         for row in current.order_by("id").values_list(*_EVALUATION_COLUMNS)
     ]
+    # the whole agency's ledger, or (a scope) only its units' and people's rows
+    people = None
     if scope is not None:  # a few units' people: index lookups, not a join over the period
         mine = {"evaluation_id__in": [row["id"] for row in evaluations]}
+        people = sorted({row["employee_id"] for row in evaluations})
     criteria: dict[int, list] = defaultdict(list)
     for evaluation_id, proposed, final in (
         models.CriterionScore.objects.filter(**mine)
@@ -259,14 +262,17 @@ def load(period: models.Period, scope: set[int] | None = None) -> Loaded:
     units = {row["id"]: row for row in units.values("id", "code", "parent_id")}
     leaders, other_leaders = leaders_in_period(units, start, end)
     delegations: dict[int, set[int]] = defaultdict(set)
-    for deputy_id, staff_id in DeputyDelegation.objects.filter(
+    delegated = DeputyDelegation.objects.filter(
         hr_selectors.overlapping(start, end), unit__organisation=organisation, start__lte=end
-    ).values_list("deputy_id", "staff_id"):
+    )
+    if people is not None:
+        delegated = delegated.filter(deputy_id__in=people)
+    for deputy_id, staff_id in delegated.values_list("deputy_id", "staff_id"):
         delegations[deputy_id].add(staff_id)
     late_dossiers: dict[int, int] = defaultdict(int)
     for year, month in months_of(period):
         for officer_id, count in ledger.late_dossier_delays(
-            organisation=organisation, year=year, month=month
+            organisation=organisation, year=year, month=month, officer_ids=people
         ).items():
             late_dossiers[officer_id] += count
     return Loaded(
@@ -279,9 +285,15 @@ def load(period: models.Period, scope: set[int] | None = None) -> Loaded:
         leaders=leaders,
         other_leaders=other_leaders,
         delegations=delegations,
-        violations=ledger.person_deductions(organisation=organisation, start=start, end=end),
-        findings=ledger.unit_findings(organisation=organisation, start=start, end=end),
-        dossiers=ledger.dossier_counts(organisation=organisation, start=start, end=end),
+        violations=ledger.person_deductions(
+            organisation=organisation, start=start, end=end, employee_ids=people
+        ),
+        findings=ledger.unit_findings(
+            organisation=organisation, start=start, end=end, unit_ids=scope
+        ),
+        dossiers=ledger.dossier_counts(
+            organisation=organisation, start=start, end=end, unit_ids=scope
+        ),
         late_dossiers=late_dossiers,
         failed_below=set() if scope is None else _failed_below(period, scope),
     )
@@ -528,13 +540,11 @@ def _store_dossier_late(data: Loaded) -> list[int]:
 
 
 def _store_units(period: models.Period, data: Loaded, outcome) -> list[int]:
-    rows = models.UnitPeriod.objects.filter(period=period).values(
+    rows = models.UnitPeriod.objects.filter(period=period, unit_id__in=list(data.units)).values(
         "id", "unit_id", *UNIT_RESULT_FIELDS
     )
     changed = {}
     for row in rows:
-        if row["unit_id"] not in data.units:
-            continue  # outside a partial re-score's scope
         result = outcome.units.get(data.units[row["unit_id"]]["code"])
         values = {
             "rated_count": result.rated_count if result else 0,

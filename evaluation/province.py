@@ -7,8 +7,9 @@ standing tasks, Vietnamese names, heads, acting heads and deputies with logins,
 delegations, a one-stop desk, violations and late dossiers at realistic rates, then
 opens `months` monthly periods of one year through `services.period_open` and fills
 each with work done, criterion scores and the engine's results (the last month stays
-in scoring; earlier ones are published). Rows go in with `bulk_create` in batches, no
-service call per person; the same arguments always give the same rows.
+in scoring; earlier ones are locked, as the annual roll-up counts them). Rows go in
+with `bulk_create` in batches, no service call per person; the same arguments always
+give the same rows.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from evaluation import bulk_writes, models, services
 from evaluation.adapters import period_recompute
 from evaluation.models import EvaluationState, PeriodState, UnitPeriodState
 from evaluation.rulesets import SHIPPED_FIXTURE
+from hrsystem import clock
 from hrsystem import services as hr_services
 from hrsystem.demo import FAMILY, GIVEN, MIDDLE, POSITIONS, positions_create
 from hrsystem.models import (
@@ -144,12 +146,14 @@ def generate(
         with transaction.atomic():
             bulk_writes.jit_off()
             _ledger(organisation, staff, desk, month, rng)
-            period = services.period_open(
-                organisation=organisation, year=YEAR, number=month, by=hr_user
+            period = services.period_open(  # scored once, after it is filled
+                organisation=organisation, year=YEAR, number=month, by=hr_user, score=False
             )
             analyze()  # the month's new rows, before they are filled and scored
-            fill_month(period, rng, last=month == months)
+            fill_month(period, rng)
             period_recompute(period=period)
+            if month < months:
+                lock(period)
             periods.append(period)
         _say(progress, f"month {month}/{months} opened, filled and scored")
     analyze()
@@ -487,10 +491,9 @@ def _ledger(organisation, staff: Staff, desk, month: int, rng: random.Random) ->
     bulk_create_with_history(dossiers, DossierRecord, batch_size=BATCH)
 
 
-def fill_month(period: models.Period, rng: random.Random, *, last: bool) -> None:
-    """The month's work done and scores, set-based (the engine's results are left to
-    `period_recompute`); every month but the `last` is published, the last stays in
-    scoring."""
+def fill_month(period: models.Period, rng: random.Random) -> None:
+    """The month's work done and scores, set-based, the month put in scoring (the
+    engine's results are left to `period_recompute`)."""
     items = {}
     for pk, planned in (
         models.WorkItem.objects.filter(evaluation__period=period)
@@ -517,10 +520,20 @@ def fill_month(period: models.Period, rng: random.Random, *, last: bool) -> None
         value = maxima[index] if rng.random() < 0.9 else maxima[index] / 2
         scores[pk] = {"proposed": value, "final": value}
     bulk_writes.update_rows(models.CriterionScore, scores, ["proposed", "final"])
-    state = PeriodState.SCORING if last else PeriodState.PUBLISHED
-    evaluation_state = EvaluationState.SCORED if last else EvaluationState.PUBLISHED
-    models.Evaluation.objects.filter(period=period).update(state=evaluation_state)
-    models.Period.objects.filter(pk=period.pk).update(state=state)
-    period.state = state
-    if not last:
-        models.UnitPeriod.objects.filter(period=period).update(state=UnitPeriodState.APPROVED)
+    models.Evaluation.objects.filter(period=period).update(state=EvaluationState.SCORED)
+    models.Period.objects.filter(pk=period.pk).update(state=PeriodState.SCORING)
+    period.state = PeriodState.SCORING
+
+
+def lock(period: models.Period) -> None:
+    """Close `period` as its whole cycle would (every unit approved, the results
+    published, the appeal window over, the period locked), in three UPDATEs and no
+    history: a generated month the annual roll-up can count."""
+    now = clock.now()
+    models.UnitPeriod.objects.filter(period=period).update(state=UnitPeriodState.APPROVED)
+    models.Evaluation.objects.filter(period=period).update(state=EvaluationState.LOCKED)
+    values = {"signed_off_at": now, "published_at": now, "locked_at": now}
+    models.Period.objects.filter(pk=period.pk).update(state=PeriodState.LOCKED, **values)
+    period.state = PeriodState.LOCKED
+    for name, value in values.items():
+        setattr(period, name, value)

@@ -5,6 +5,8 @@ this module adds where each rule comes from, so a person's annual page can say w
 on what ground.
 """
 
+from functools import lru_cache
+
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -36,16 +38,26 @@ LEVELS_BASIS = _("Nghị định 335/2025/NĐ-CP, Điều 20 khoản 1 đến 4"
 def stored(result_reasons) -> list[dict]:
     """Reasons as an annual result stores them: code, parameters, the text in the
     source language (Vietnamese, as the record reads) and the legal basis."""
+    return [
+        {"code": code, "params": [list(pair) for pair in params], "text": text, "basis": basis}
+        for code, params, text, basis in _stored(tuple(result_reasons))
+    ]
+
+
+@lru_cache(maxsize=4096)
+def _stored(result_reasons: tuple[scoring.Reason, ...]) -> tuple[tuple, ...]:
+    """`stored`'s values, once per distinct list of reasons: a roll-up of 200,000 people
+    repeats a few hundred, and each text costs a language switch and a translation."""
     with translation.override("vi"):
-        return [
-            {
-                "code": reason.code,
-                "params": [list(pair) for pair in reason.params],
-                "text": reasons.reason_text(reason),
-                "basis": str(LEGAL_BASIS.get(reason.code, "")),
-            }
+        return tuple(
+            (
+                reason.code,
+                reason.params,
+                reasons.reason_text(reason),
+                str(LEGAL_BASIS.get(reason.code, "")),
+            )
             for reason in result_reasons
-        ]
+        )
 
 
 def shown(stored_reasons) -> list[dict]:

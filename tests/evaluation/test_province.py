@@ -58,7 +58,7 @@ def test_it_builds_a_tree_with_heads_deputies_and_scored_months(db):
     heads = Post.objects.filter(unit__organisation=org, kind__in=[PostKind.HEAD, PostKind.ACTING])
     assert heads.count() == 9
     january, february = built.periods
-    assert (january.state, february.state) == (PeriodState.PUBLISHED, PeriodState.SCORING)
+    assert (january.state, february.state) == (PeriodState.LOCKED, PeriodState.SCORING)
     rated = Evaluation.objects.filter(period=february, not_rated=False)
     assert rated.count() == 59  # everyone but the agency's leader
     assert not rated.filter(total__isnull=True).exists()

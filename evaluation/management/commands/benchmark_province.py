@@ -1,17 +1,20 @@
 """`manage.py benchmark_province --people N`: the database path at province size.
 
-Reuses the province `BENCH-<N>-<seed>` (building it with `generate_province`'s code and
-one scored month when missing), then, inside one transaction rolled back at the end
-(so the province can be reused), times the month's steps through the services: open
-a month, fill it (set-based, as the generator does; then ANALYZE, untimed, as
-autovacuum would before anyone scores), recompute it (every row changes),
-one head's save, sign-off and publication. Each row shows wall time, queries and the
-process's peak RSS so far. The annual roll-up has no database path yet (the engine's
-`score_year` is reached only from scenarios), so it prints n/a.
+Reuses the province `PROV-<N>-<seed>` that `generate_province --people N` builds
+(building it when missing, with `--months` months, by default a year), then, inside one
+transaction rolled back at the end (so the province can be reused), times through the
+services: open the next year's first month, fill it (set-based, as the generator does;
+then ANALYZE, untimed, as autovacuum would before anyone scores), recompute it (every
+row changes), one head's save, sign-off and publication; then the annual roll-up
+(`rollup_year`) of the generated year, once its last month, left in scoring by the
+generator, is locked in bulk (untimed), so that every generated month counts. Each row
+shows wall time, this process's CPU time (the database server's is not in it: on a
+shared machine wall time also counts waiting for a core), statements and the process's
+peak RSS so far.
 
-Then pandas reads the same month's stored rows and computes the month totals per unit
-(people rated, the sum of totals in hundredths, people per level); they must equal the
-engine's outcome of the recompute, summed per unit, exactly. The last line is
+Then pandas reads the recomputed month's stored rows and computes the month totals per
+unit (people rated, the sum of totals in hundredths, people per level); they must equal
+the engine's outcome of the recompute, summed per unit, exactly. The last line is
 `people=N rollup_s=X pandas_s=Y ratio=Z agree=yes|no`, where rollup_s is the
 recompute's wall time.
 """
@@ -24,12 +27,13 @@ import time
 from collections import defaultdict
 
 import pandas as pd
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Count
 
 from evaluation import province, services
 from evaluation.adapters import period_recompute
+from evaluation.annual import services as annual
 from evaluation.models import Evaluation, PeriodState, UnitPeriod, UnitPeriodState
 from hrsystem.models import Organisation, Post, PostKind
 
@@ -44,13 +48,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--people", type=int, default=2_000)
         parser.add_argument("--units", type=int, default=0, help="default: people / 65")
+        parser.add_argument(
+            "--months", type=int, default=12, help="months of a province built here (1–12)"
+        )
         parser.add_argument("--seed", type=int, default=2026)
 
-    def handle(self, *args, people, units, seed, **options):
-        code = f"BENCH-{people}-{seed}"
+    def handle(self, *args, people, units, months, seed, **options):
+        code = f"PROV-{people}-{seed}"
         self.rows: list[tuple] = []
         self.stdout.write(f"database: {connection.vendor}; province {code}")
-        built = self._province(code, people, units or max(2, people // 65), seed)
+        built = self._province(code, people, units or max(2, people // 65), months, seed)
         try:
             with transaction.atomic():
                 self._month(built, seed)
@@ -65,22 +72,25 @@ class Command(BaseCommand):
 
     # --- the province -------------------------------------------------------------------
 
-    def _province(self, code, people, units, seed) -> province.Province:
+    def _province(self, code, people, units, months, seed) -> province.Province:
         organisation = Organisation.objects.filter(code=code).first()
         if organisation is None:
             started = time.perf_counter()
             built = province.generate(
                 people=people,
                 units=units,
-                months=1,
+                months=months,
                 seed=seed,
                 code=code,
                 progress=lambda text: self.stdout.write(f"  generating: {text}"),
             )
             self.stdout.write(f"  generated in {time.perf_counter() - started:.1f} s")
             return built
+        built = province.existing(organisation)
+        if not any(month.year == province.YEAR for month in built.periods):
+            raise CommandError(f"{code} has no month of {province.YEAR}: is it still generating?")
         self.stdout.write("  reusing it")
-        return province.existing(organisation)
+        return built
 
     # --- the timed steps ----------------------------------------------------------------
 
@@ -94,11 +104,11 @@ class Command(BaseCommand):
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(counted):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             result = call()
-            wall = time.perf_counter() - started
+            wall, cpu = time.perf_counter() - started, time.process_time() - cpu
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        self.rows.append((name, f"{wall:.3f}", str(count[0]), f"{peak:.0f}"))
+        self.rows.append((name, f"{wall:.3f}", f"{cpu:.3f}", str(count[0]), f"{peak:.0f}"))
         self.stdout.write(f"  {name}: {wall:.3f} s")
         return result, wall
 
@@ -107,13 +117,11 @@ class Command(BaseCommand):
         period, _wall = self._step(
             "open a month",
             lambda: services.period_open(
-                organisation=org, year=province.YEAR, number=2, by=built.hr_user
+                organisation=org, year=province.YEAR + 1, number=1, by=built.hr_user
             ),
         )
         rng = random.Random(seed)
-        self._step(
-            "fill the month (generator)", lambda: province.fill_month(period, rng, last=True)
-        )
+        self._step("fill the month (generator)", lambda: province.fill_month(period, rng))
         province.analyze()  # autovacuum's part, days before the heads score: not timed
         outcome, self.rollup_s = self._step(
             "recompute (every row changes)", lambda: period_recompute(period=period)
@@ -128,7 +136,15 @@ class Command(BaseCommand):
             "sign-off", lambda: services.period_sign_off(period=period, by=built.leader_user)
         )
         self._step("publish", lambda: services.period_publish(period=period, by=built.leader_user))
-        self.rows.append(("annual roll-up", "n/a", "n/a", "n/a"))
+        year = [month for month in built.periods if month.year == province.YEAR]
+        for month in year:
+            if month.state != PeriodState.LOCKED:
+                province.lock(month)  # the cycle's end, in bulk: not timed
+        run, _wall = self._step(
+            f"annual roll-up ({len(year)} month{'s' if len(year) > 1 else ''})",
+            lambda: annual.rollup_year(org, province.YEAR, built.hr_user),
+        )
+        self.stdout.write(f"  annual roll-up: {run.people} people")
 
     def _head_save(self, period):
         """The head of the largest unit re-scoring one of its staff (full marks): the
@@ -189,11 +205,11 @@ class Command(BaseCommand):
         self.agree = got == dict(expected) and {key: int(n) for key, n in levels.items()} == dict(
             expected_levels
         )
-        self.rows.append(("pandas: month totals per unit", f"{self.pandas_s:.3f}", "1", "—"))
+        self.rows.append(("pandas: month totals per unit", f"{self.pandas_s:.3f}", "—", "1", "—"))
 
     def _table(self) -> None:
-        header = ("step", "wall s", "queries", "peak RSS MiB")
-        widths = [max(len(row[i]) for row in [header, *self.rows]) for i in range(4)]
+        header = ("step", "wall s", "CPU s", "queries", "peak RSS MiB")
+        widths = [max(len(row[i]) for row in [header, *self.rows]) for i in range(len(header))]
         for row in [header, tuple("-" * w for w in widths), *self.rows]:
             self.stdout.write(
                 "  ".join(
