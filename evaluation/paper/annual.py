@@ -196,16 +196,17 @@ def _sheets(results: list[annual.AnnualResult]) -> list[YearSheet]:
         r.employee_id: r
         for r in bm.SuperiorRating.objects.filter(**where).select_related("rated_by__employee")
     }
-    leader_units = {r.unit_id for r in results if r.is_leader or r.is_head}
+    # the units of every result, never empty: the same queries for staff and leaders
+    unit_ids = {r.unit_id for r in results}
     units = {
         u.unit_id: u
         for u in annual.UnitAnnualResult.objects.filter(
-            organisation=organisation, year=year, unit_id__in=leader_units
+            organisation=organisation, year=year, unit_id__in=unit_ids
         )
     }
     cases: dict[int, list[str]] = defaultdict(list)
     for case in annual.CorruptionCase.objects.filter(
-        organisation=organisation, year=year, unit_id__in=leader_units
+        organisation=organisation, year=year, unit_id__in=unit_ids
     ):
         cases[case.unit_id].append(
             _("%(kind)s: %(summary)s (văn bản %(number)s)")

@@ -417,3 +417,31 @@ def test_only_hr_issues_a_years_document(client, paper_year):
         response = client.post(reverse("annual:form_issue", args=[YEAR, "annex"]), {"sign": "1"})
         assert response.status_code == 403
     assert not IssuedDocument.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["list", "annex"])
+def test_a_units_year_forms_cost_the_same_queries_whatever_its_size(client, paper_year, kind):
+    """PA has more people than PB: the same number of queries for either file."""
+    c = paper_year
+    client.force_login(c.hr)
+    counts = []
+    for unit in (c.pb, c.pa):
+        url = reverse("annual:year_form", args=[YEAR, kind, "xlsx"])
+        client.get(url, {"unit": unit.pk})
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"unit": unit.pk}).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_a_persons_sheet_costs_the_same_queries_for_staff_and_heads(client, paper_year):
+    c = paper_year
+    client.force_login(c.hr)
+    counts = []
+    for name in ("a3", "truong_a"):
+        url = reverse("annual:person_form", args=[YEAR, c.people[name].pk, "xlsx"])
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
