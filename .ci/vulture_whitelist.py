@@ -4,6 +4,7 @@ an issue that wires them. Each line names its user; a name nothing uses goes, no
 
 from discipline import forms as discipline_forms
 from evaluation import forms, models, presenters, selectors
+from evaluation.paper import annual as paper_annual
 from hrsystem import (
     admin,
     clock,
@@ -25,6 +26,8 @@ presenters.Breakdown.items_total  # _breakdown.html
 presenters.Quota.over  # scoring.html
 models.Appeal.decider_name  # result_detail.html, appeal_decide.html
 imports.Report.unchanged  # catalogue_import.html
+paper_annual.YearSheet.roll_up_label  # paper/year_sheet_pdf.html
+paper_annual.YearSheet.unit_level_label  # paper/year_sheet_pdf.html
 
 # Called by Django's forms.
 discipline_forms.PersonPicker.value_from_datadict  # Widget API

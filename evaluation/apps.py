@@ -11,6 +11,7 @@ class EvaluationConfig(AppConfig):
         from hrsystem.service_checks import LOCKED_PERIOD_FINDERS
 
         from . import jobs, receivers, selectors  # noqa: F401 - jobs registers its kinds
+        from .paper import jobs as paper_jobs  # noqa: F401 - the sheets' job kind
 
         LOCKED_PERIOD_FINDERS.append(selectors.locked_period_on)
 

@@ -1476,7 +1476,9 @@ class TrustedCertificate(models.Model):
 
 class IssuedDocument(models.Model):
     """A form PDF the app issued (its bytes and SHA-256), and its signed copy once signed,
-    in the app with the agency's certificate or outside it and uploaded back."""
+    in the app with the agency's certificate or outside it and uploaded back: a unit's
+    summary list of a period (period and unit), or the agency's list or annex of a year
+    (year only)."""
 
     organisation = models.ForeignKey(
         "hrsystem.Organisation",
@@ -1485,11 +1487,22 @@ class IssuedDocument(models.Model):
         verbose_name=_("cơ quan"),
     )
     period = models.ForeignKey(
-        Period, models.PROTECT, related_name="issued_documents", verbose_name=_("kỳ đánh giá")
+        Period,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_documents",
+        verbose_name=_("kỳ đánh giá"),
     )
     unit = models.ForeignKey(
-        "hrsystem.Unit", models.PROTECT, related_name="issued_documents", verbose_name=_("đơn vị")
+        "hrsystem.Unit",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_documents",
+        verbose_name=_("đơn vị"),
     )
+    year = models.PositiveSmallIntegerField(_("năm (văn bản của năm)"), null=True, blank=True)
     document_id = models.CharField(_("số văn bản"), max_length=120, unique=True)
     pdf = models.BinaryField(_("bản phát hành"), editable=False)
     sha256 = models.CharField(_("SHA-256 bản phát hành"), max_length=64)
@@ -1509,6 +1522,13 @@ class IssuedDocument(models.Model):
         verbose_name = _("văn bản đã phát hành")
         verbose_name_plural = _("văn bản đã phát hành")
         ordering = ["period", "unit"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period__isnull=False, unit__isnull=False, year__isnull=True)
+                | Q(period__isnull=True, unit__isnull=True, year__isnull=False),
+                name="issued_document_period_or_year",
+            ),
+        ]
 
     def __str__(self):
         return self.document_id

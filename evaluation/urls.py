@@ -26,6 +26,8 @@ urlpatterns = [
         name="unit_form_sign",
     ),
     path("periods/<int:period_pk>/signed/", views.signed_upload, name="signed_upload"),
+    path("periods/<int:period_pk>/forms/sheets/", views.sheets_job, name="sheets_job"),
+    path("forms/jobs/<int:pk>/file/", views.job_file, name="job_file"),
     path("documents/<int:pk>/<slug:which>/", views.issued_document, name="issued_document"),
     path("appeals/<int:pk>/", views.appeal_decide, name="appeal_decide"),
     path("periods/", views.period_list, name="period_list"),

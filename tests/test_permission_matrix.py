@@ -222,6 +222,10 @@ def kwargs_for(name: str, route: str, args: dict) -> dict:
         values["pk"] = args[pk_of[name]]
     if name == "discipline:inspection_checklist":
         values["unit_pk"] = args["inspected_unit"]
+    if name in ("annual:year_form", "annual:form_issue"):
+        values["kind"] = "list"
+    if name == "evaluation:job_file":
+        values["pk"] = args["job"]
     return {key: values[key] for key in re.findall(r"<\w+:(\w+)>", route)}
 
 
@@ -262,6 +266,9 @@ POST_ONLY = {
     "annual:meeting",
     "annual:vote",
     "annual:unit_register",
+    "evaluation:sheets_job",
+    "annual:sheets_job",
+    "annual:form_issue",
 }
 """Views that only take a POST: each role below that is not allowed sends an empty one."""
 
@@ -314,6 +321,12 @@ EXPECTED = {
     "annual:meeting": "anon:302 truong_phong:302 chu_tich:302 to_chuc:302 admin:302 *:403",
     "annual:vote": "anon:302 *:302",
     "annual:unit_register": "anon:302 truong_phong:302 chu_tich:302 to_chuc:302 admin:302 *:403",
+    "evaluation:sheets_job": "anon:302 *:400",  # an empty POST names no file: tests/evaluation/test_paper_annual.py
+    "evaluation:job_file": "anon:302 *:404",  # the demo's job prints nothing: tests/evaluation/test_paper_annual.py
+    "annual:person_form": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
+    "annual:year_form": "anon:302 chu_tich:200 to_chuc:200 hoi_dong:200 admin:200 *:403",  # a head names their unit (?unit=): tests/evaluation/test_paper_annual.py
+    "annual:sheets_job": "anon:302 *:400",
+    "annual:form_issue": "anon:302 to_chuc:302 admin:302 *:403",
     "evaluation:units_action": "anon:302 *:302",
     "evaluation:period_reopen": "anon:302 to_chuc:200 admin:200 *:403",
     "evaluation:reopening": "anon:302 *:404",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_board
+from . import views, views_board, views_forms
 
 app_name = "annual"
 
@@ -58,4 +58,16 @@ urlpatterns += [
         views_board.unit_register,
         name="unit_register",
     ),
+]
+
+# The year's official forms (views_forms).
+urlpatterns += [
+    path(
+        "year/<int:year>/people/<int:employee_id>/form.<slug:fmt>",
+        views_forms.person_form,
+        name="person_form",
+    ),
+    path("year/<int:year>/forms/<slug:kind>.<slug:fmt>", views_forms.year_form, name="year_form"),
+    path("year/<int:year>/forms/sheets/", views_forms.sheets_job, name="sheets_job"),
+    path("year/<int:year>/forms/<slug:kind>/issue/", views_forms.issue, name="form_issue"),
 ]

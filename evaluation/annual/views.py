@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from evaluation.annual import jobs, models, presenters, selectors, services
+from evaluation.annual.forms_scope import units_page_forms
 from hrsystem import clock, permissions
 from hrsystem import selectors as hr_selectors
 from hrsystem.forms import whole_number
@@ -133,6 +134,7 @@ def units_page(request, year: int):
             "run": run,
             "own_units": scope is not None,
             **rows,
+            **units_page_forms(request.user, organisation, year, on, scope is not None),
         },
     )
 

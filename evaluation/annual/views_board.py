@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from evaluation.annual import board_models as bm
 from evaluation.annual import board_selectors, locks, selectors
 from evaluation.annual import permissions as year_perms
+from evaluation.annual.forms_scope import may_print_unit
 from evaluation.annual.services import board, procedure
 from evaluation.annual.views import _on, _organisation, _year
 from hrsystem import permissions
@@ -378,6 +379,7 @@ def unit_page(request, year: int, unit_id: int):
         ).first(),
         "options": bm.Confidence.choices,
         "unit_titles": bm.COLLECTIVE_TITLES,
+        "may_print": may_print_unit(user, unit, on),
     }
     return render(request, "annual/unit_year.html", context)
 

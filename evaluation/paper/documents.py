@@ -191,13 +191,13 @@ def unit_summary_pdf(summary: UnitSummary, *, printed_on: date | None = None) ->
 # --- Excel (the PDF's columns) ---------------------------------------------------------
 
 
-def _header_frame(period: Period, document_id: str, lines: list[tuple[str, str]]) -> pd.DataFrame:
+def header_frame(organisation, document_id: str, lines: list[tuple[str, object]]) -> pd.DataFrame:
+    """The workbook's first sheet: the header lines every form prints, then `lines`."""
     rows = [
         (_("Quốc hiệu"), _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")),
         (_("Tiêu ngữ"), _("Độc lập - Tự do - Hạnh phúc")),
-        (_("Cơ quan"), period.organisation.name),
+        (_("Cơ quan"), organisation.name),
         (_("Số"), document_id),
-        (_("Kỳ theo dõi, đánh giá"), period_label(period)),
         *lines,
     ]
     return pd.DataFrame(rows, columns=[_("Mục"), _("Nội dung")])
@@ -309,10 +309,11 @@ def summary_row(number: int, sheet: PersonSheet) -> tuple:
 def person_xlsx(sheet: PersonSheet) -> bytes:
     evaluation = sheet.breakdown.evaluation
     e = evaluation
-    header = _header_frame(
-        e.period,
+    header = header_frame(
+        e.period.organisation,
         sheet.document_id,
         [
+            (_("Kỳ theo dõi, đánh giá"), period_label(e.period)),
             (_("Họ và tên"), e.employee.full_name),
             (_("Chức vụ, chức danh"), e.job_position.name),
             (_("Đơn vị công tác"), e.unit.name),
@@ -334,10 +335,14 @@ def person_xlsx(sheet: PersonSheet) -> bytes:
 
 
 def unit_summary_xlsx(summary: UnitSummary) -> bytes:
-    header = _header_frame(
-        summary.period,
+    header = header_frame(
+        summary.period.organisation,
         summary.document_id,
-        [(_("Đơn vị"), summary.unit.name), (_("Thủ trưởng đơn vị"), summary.head)],
+        [
+            (_("Kỳ theo dõi, đánh giá"), period_label(summary.period)),
+            (_("Đơn vị"), summary.unit.name),
+            (_("Thủ trưởng đơn vị"), summary.head),
+        ],
     )
     rows = [summary_row(number, sheet) for number, sheet in enumerate(summary.sheets, 1)]
     return workbook(

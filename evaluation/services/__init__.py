@@ -26,6 +26,7 @@ from .paper import (
     document_upload_signed,
     signing_certificate_upload,
     trusted_certificate_add,
+    year_document_issue,
 )
 from .periods import (
     period_advance,
@@ -56,6 +57,7 @@ from .self_assessment import (
 __all__ = [
     "document_issue",
     "document_sign",
+    "year_document_issue",
     "document_upload_signed",
     "signing_certificate_upload",
     "trusted_certificate_add",

@@ -1,5 +1,6 @@
-"""Issuing and signing the forms: the agency's certificate, an issued unit summary, its
-signature in the app, and a copy signed outside the app uploaded back (issue 13)."""
+"""Issuing and signing the forms: the agency's certificate, an issued unit summary or
+year's list or annex, its signature in the app, and a copy signed outside the app
+uploaded back (issue 13)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from evaluation import models
+from evaluation.annual.board_models import AnnualReview, YearState
 from evaluation.models import IssuedDocument, PeriodState, SigningCertificate, TrustedCertificate
-from evaluation.paper import documents, signing
+from evaluation.paper import annual, documents, signing
 from hrsystem import clock, permissions
 from hrsystem.service_checks import require, save
 
@@ -82,6 +84,44 @@ def document_issue(*, period: models.Period, unit, by) -> IssuedDocument:
         organisation=period.organisation,
         period=period,
         unit=unit,
+        document_id=document_id,
+        pdf=pdf,
+        sha256=signing.sha256(pdf),
+        size=len(pdf),
+        issued_by=by,
+    )
+    save(document, by)
+    return document
+
+
+YEAR_DOCUMENTS = {
+    "list": (annual.list_document_id, annual.rating_list, annual.rating_list_pdf),
+    "annex": (annual.annex_document_id, annual.annex, annual.annex_pdf),
+}
+"""A year's document kind → (its number, its content, its PDF)."""
+
+
+@transaction.atomic
+def year_document_issue(*, organisation, year: int, kind: str, by) -> IssuedDocument:
+    """The agency's rating list (`kind` "list") or emulation annex ("annex") of a year
+    the board has published, as issued: rendered once, its bytes and SHA-256 archived;
+    issuing again returns the archived one unchanged."""
+    require(permissions.can_manage_org(by, organisation))
+    if kind not in YEAR_DOCUMENTS:
+        _fail("kind", _("Không có loại văn bản này."))
+    if not AnnualReview.objects.filter(
+        organisation=organisation, year=year, state=YearState.PUBLISHED
+    ).exists():
+        _fail("year", _("Chỉ phát hành văn bản của năm đã công bố kết quả."))
+    number, content, render = YEAR_DOCUMENTS[kind]
+    document_id = number(organisation, year)
+    existing = IssuedDocument.objects.select_for_update().filter(document_id=document_id).first()
+    if existing is not None:
+        return existing
+    pdf = render(content(organisation, year))
+    document = IssuedDocument(
+        organisation=organisation,
+        year=year,
         document_id=document_id,
         pdf=pdf,
         sha256=signing.sha256(pdf),

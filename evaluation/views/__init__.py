@@ -14,7 +14,15 @@ from .appeals import appeal_decide
 from .inbox import notifications_read
 from .month import appeal_file, my_month, my_results, result_detail, work_evidence
 from .overview import completeness, overview, period_action, units_action
-from .paper import issued_document, person_form, signed_upload, unit_form, unit_form_sign
+from .paper import (
+    issued_document,
+    job_file,
+    person_form,
+    sheets_job,
+    signed_upload,
+    unit_form,
+    unit_form_sign,
+)
 from .periods import period_list, period_open, period_reopen, reopening
 from .quarters import income_list, income_pdf, income_xlsx, quarter_results
 from .scoring import (
@@ -30,6 +38,8 @@ from .sources import source_override
 
 __all__ = [
     "issued_document",
+    "job_file",
+    "sheets_job",
     "person_form",
     "signed_upload",
     "unit_form",

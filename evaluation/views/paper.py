@@ -1,10 +1,14 @@
-"""The official forms as files: a person's sheet, a unit's summary list and its sheets
-(PDF or Excel), and the unit summary's issuing, signing and signed-copy upload."""
+"""The official forms as files: a person's sheet, a unit's summary list (PDF or Excel),
+every sheet of a unit or the agency as a background job and the job's file, and the
+unit summary's issuing, signing and signed-copy upload."""
+
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,8 +16,11 @@ from django.views.decorators.http import require_POST
 from evaluation import services
 from evaluation.models import EvaluationState, IssuedDocument
 from evaluation.paper import documents
+from evaluation.paper import jobs as paper_jobs
 from evaluation.paper.signing import MAX_PDF_BYTES
-from hrsystem import permissions
+from hrsystem import clock, permissions
+from hrsystem.models import BackgroundJob, JobState
+from hrsystem.services import job_start
 
 from .access import _get_evaluation_for_user, _get_period_for_user, _get_unit_for_period, _on
 
@@ -43,7 +50,7 @@ def person_form(request, pk: int, fmt: str):
     return _file(documents.person_xlsx(sheet), XLSX, f"{name}.xlsx", inline=False)
 
 
-UNIT_KINDS = ("summary-pdf", "summary-xlsx", "sheets-pdf")
+UNIT_KINDS = ("summary-pdf", "summary-xlsx")
 
 
 def _unit_for_user(request, period_pk: int, unit_pk: int):
@@ -56,7 +63,7 @@ def _unit_for_user(request, period_pk: int, unit_pk: int):
 
 @login_required
 def unit_form(request, period_pk: int, unit_pk: int, kind: str):
-    """The unit's summary list (PDF, Excel) or all its people's sheets in one PDF."""
+    """The unit's summary list (PDF or Excel); its people's sheets are a job (`sheets_job`)."""
     if kind not in UNIT_KINDS:
         raise Http404
     period, unit = _unit_for_user(request, period_pk, unit_pk)
@@ -66,10 +73,42 @@ def unit_form(request, period_pk: int, unit_pk: int, kind: str):
         return _file(
             documents.unit_summary_pdf(summary), "application/pdf", f"{name}.pdf", inline=True
         )
-    if kind == "summary-xlsx":
-        return _file(documents.unit_summary_xlsx(summary), XLSX, f"{name}.xlsx", inline=False)
-    return _file(
-        documents.unit_sheets_pdf(summary), "application/pdf", f"{name}-phieu.pdf", inline=True
+    return _file(documents.unit_summary_xlsx(summary), XLSX, f"{name}.xlsx", inline=False)
+
+
+def start_sheets_job(request, organisation, params: dict):
+    """Start printing the sheets `params` name (`unit` and `bundle` from the form) and
+    show the job's page, which follows its progress and offers the file."""
+    bundle, unit = request.POST.get("bundle"), request.POST.get("unit", "")
+    if bundle not in paper_jobs.BUNDLES:
+        return HttpResponseBadRequest(_("Chọn một tệp PDF hoặc một tệp zip."))
+    params = {**params, "bundle": bundle}
+    if unit.isdigit():
+        params["unit"] = int(unit)
+    job = job_start(kind=paper_jobs.KIND, by=request.user, organisation=organisation, params=params)
+    return redirect("hrsystem:job_status", pk=job.pk)
+
+
+@login_required
+@require_POST
+def sheets_job(request, period_pk: int):
+    """Every sheet (Mẫu số 01) of one unit (`unit`) or of the agency of a period, as one
+    PDF or a zip (`bundle`), printed by a background job."""
+    period = _get_period_for_user(request, period_pk)
+    return start_sheets_job(request, period.organisation, {"period": period.pk})
+
+
+@login_required
+def job_file(request, pk: int):
+    """The file a finished printing job made, to whoever may follow the job."""
+    job = get_object_or_404(BackgroundJob, pk=pk, kind=paper_jobs.KIND)
+    if not permissions.can_view_job(request.user, job):
+        raise PermissionDenied
+    name = job.result.get("file") if job.state == JobState.DONE else None
+    if not name or not default_storage.exists(name):
+        raise Http404
+    return FileResponse(
+        default_storage.open(name), as_attachment=True, filename=name.rsplit("/", 1)[-1]
     )
 
 
@@ -128,13 +167,20 @@ def signed_upload(request, period_pk: int):
 
 @login_required
 def issued_document(request, pk: int, which: str):
-    """The archived issued or signed PDF, to whoever may see the unit's results."""
+    """The archived issued or signed PDF, to whoever may see the unit's results (the
+    agency's results for a year's document)."""
     document = get_object_or_404(
-        IssuedDocument.objects.select_related("period__organisation", "unit"), pk=pk
+        IssuedDocument.objects.select_related("organisation", "period__organisation", "unit"),
+        pk=pk,
     )
     if which not in ("issued", "signed") or (which == "signed" and not document.is_signed):
         raise Http404
-    _unit_for_user(request, document.period_id, document.unit_id)
+    if document.year is not None:  # the agency's list or annex of a year
+        on = min(date(document.year, 12, 31), clock.today())
+        if not permissions.can_read_results(request.user, document.organisation, on):
+            permissions.refuse(request, document.organisation_id)
+    else:
+        _unit_for_user(request, document.period_id, document.unit_id)
     content = bytes(document.signed_pdf if which == "signed" else document.pdf)
     suffix = "-da-ky" if which == "signed" else ""
     return _file(

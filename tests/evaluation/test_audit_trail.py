@@ -8,6 +8,7 @@ from decimal import Decimal
 from cryptography.hazmat.primitives import serialization
 
 from evaluation import services
+from evaluation.annual.board_models import AnnualReview, YearState
 from evaluation.models import Evaluation, PeriodState, RuleSet, UnitPeriod, WorkItem
 from hrsystem.api import services as api_services
 from hrsystem.api.models import Scope
@@ -104,6 +105,14 @@ def _steps(c) -> list[Step]:
         issued = services.document_issue(period=c.period, unit=c.kt, by=hr)
         data = sign_outside(bytes(issued.pdf), make_signer(outside_ca, "Lê Văn Trường"))
         return services.document_upload_signed(organisation=c.org, data=data, by=hr)
+
+    def year_annex_issued():
+        AnnualReview.objects.create(  # the board's publication, a fixture shortcut
+            organisation=c.org, year=c.period.year, state=YearState.PUBLISHED
+        )
+        return services.year_document_issue(
+            organisation=c.org, year=c.period.year, kind="annex", by=hr
+        )
 
     def published_again():
         services.unit_submit(unit_period=unit_period(made["reopening"].evaluation.unit), by=head)
@@ -308,6 +317,7 @@ def _steps(c) -> list[Step]:
             hr,
         ),
         Step("document_upload_signed", signed_outside, hr),
+        Step("year_document_issue", year_annex_issued, hr),
         Step(
             "reopening_open",
             lambda: keep(

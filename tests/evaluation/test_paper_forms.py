@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from evaluation.models import Evaluation, EvaluationState, PeriodState
 from evaluation.paper import documents
+from hrsystem.models import BackgroundJob, JobState
 from tests.evaluation.cycle import (
     cycle_fixture,  # noqa: F401 — the `cycle` fixture
     ev,
@@ -110,10 +111,21 @@ def test_a_units_summary_lists_everyone_on_one_landscape_file(paper, client, tmp
     assert_not_blank(response.content, tmp_path)
 
 
-def test_the_units_sheets_come_as_one_file_a_sheet_per_person(paper, client):
+def test_the_units_sheets_come_as_one_file_a_sheet_per_person(paper, client, settings, tmp_path):
+    """Printed by a background job (a unit's 60 sheets take seconds): the job's file."""
+    settings.MEDIA_ROOT = tmp_path
     client.force_login(paper.truong_tc.user)
-    url = reverse("evaluation:unit_form", args=[paper.period.pk, paper.tc.pk, "sheets-pdf"])
-    text, pages = pdf_text(client.get(url).content)
+    url = reverse("evaluation:sheets_job", args=[paper.period.pk])
+    assert (
+        client.get(
+            reverse("evaluation:unit_form", args=[paper.period.pk, paper.tc.pk, "sheets-pdf"])
+        ).status_code
+        == 404
+    )
+    job_page = client.post(url, {"unit": paper.tc.pk, "bundle": "pdf"}).url
+    job = BackgroundJob.objects.get(pk=int(job_page.rstrip("/").rsplit("/", 1)[-1]))
+    assert job.state == JobState.DONE, job.error
+    text, pages = pdf_text(b"".join(client.get(job.result["url"]).streaming_content))
     count = Evaluation.objects.filter(period=paper.period, unit=paper.tc, is_current=True).count()
     assert text.count("PHIẾU THEO DÕI, ĐÁNH GIÁ CÔNG CHỨC") == count
     assert pages >= count

@@ -4,10 +4,14 @@ Works on the demo agency (run `setup_demo` first). Inside one transaction rolled
 the end, it grows the demo head's unit to --staff people and opens the next month (the
 same set-up as `benchmark_pages`), then times, median of --repeat runs: loading the
 unit's month, its summary list as PDF (target under 2 s for 60 people) and as Excel,
-and every person's sheet in one PDF. Asserts nothing; prints the figures.
+and every person's sheet in one PDF; then the same sheets printed by the background job
+(`paper.sheets`, as one PDF and as a zip, files in a temporary media folder), eager as
+on the embedded default: with Celery workers the request only queues it. Asserts
+nothing; prints the figures.
 """
 
 import statistics
+import tempfile
 import time
 
 from django.contrib.auth import get_user_model
@@ -17,8 +21,10 @@ from django.test.utils import override_settings
 from django.utils import translation
 
 from evaluation.paper import documents
+from evaluation.paper import jobs as paper_jobs
 from hrsystem.demo import CODE
 from hrsystem.models import Organisation
+from hrsystem.services import job_start
 
 from .benchmark_pages import Command as PagesBenchmark
 
@@ -66,5 +72,18 @@ class Command(BaseCommand):
             for label, seconds, content in rows:
                 size = f"{len(content) / 1024:>7.0f} KiB" if content else ""
                 self.stdout.write(f"{label:<26} {seconds:>7.2f} s {size}")
+            for bundle in paper_jobs.BUNDLES:
+                with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+                    seconds, job = _median(
+                        lambda bundle=bundle: job_start(
+                            kind=paper_jobs.KIND,
+                            by=users["to_chuc"],
+                            organisation=organisation,
+                            params={"period": period.pk, "unit": unit.pk, "bundle": bundle},
+                        ),
+                        1,
+                    )
+                label = f"job, {bundle} ({job.state})"
+                self.stdout.write(f"{label:<26} {seconds:>7.2f} s {job.message}")
             transaction.set_rollback(True)
         self.stdout.write("Nothing was kept: the changes were rolled back.")
