@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import openpyxl
@@ -28,7 +29,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import permissions, services
+from . import permissions, services, spreadsheets
 from .models import (
     Assignment,
     Cadence,
@@ -42,8 +43,11 @@ from .models import (
     StandardTask,
     Unit,
 )
-from .resources import _text, neutralise, parse_decimal
 from .service_checks import audit_reason, day_text
+from .spreadsheets import CellError, neutralise
+from .spreadsheets import day as _date
+from .spreadsheets import required as _required
+from .spreadsheets import text as _text
 
 MAX_BYTES = 30 * 1024 * 1024
 """A province's first load (50,000 people with their posts) is about 5 MB as .xlsx."""
@@ -191,48 +195,29 @@ def _file_problem(text: str, sheet: str = "") -> Refused:
     return Refused([Problem(sheet, None, "", "", text)])
 
 
-def _header_map(sheet: Sheet, headers: list) -> tuple[dict[int, str], list[Problem]]:
-    by_header = {header.casefold(): name for name, header in sheet.columns.items()}
-    found, problems = {}, []
-    for index, header in enumerate(headers):
-        text = _text(header)
-        if not text:
-            continue
-        name = by_header.get(text.casefold())
-        if name is None:
-            expected = _("cột không có trong mẫu; các cột của trang này: %(columns)s.") % {
-                "columns": ", ".join(sheet.columns.values())
-            }
-            problems.append(Problem(sheet.title, 1, text, "", expected))
-        else:
-            found[index] = name
-    for name in sheet.required:
-        if name not in found.values():
-            problems.append(
-                Problem(sheet.title, 1, sheet.columns[name], "", _("thiếu cột bắt buộc này."))
-            )
-    return found, problems
-
-
 def _rows(sheet: Sheet, lines, problems: list[Problem]) -> Rows:
-    """Rows of one sheet; `lines` yields lists of (value, is_formula) from row 1."""
+    """Rows of one sheet; `lines` yields lists of `spreadsheets.Cell` from row 1."""
     lines = iter(lines)
     header = next(lines, None)
     if header is None:
         return []
-    columns, header_problems = _header_map(sheet, [value for value, _f in header])
-    problems.extend(header_problems)
+    mapped = spreadsheets.header_map(sheet.columns, sheet.required, [v for v, _f in header])
+    for heading in mapped.unknown:
+        expected = _("cột không có trong mẫu; các cột của trang này: %(columns)s.") % {
+            "columns": ", ".join(sheet.columns.values())
+        }
+        problems.append(Problem(sheet.title, 1, heading, "", expected))
+    for name in mapped.missing:
+        problems.append(
+            Problem(sheet.title, 1, sheet.columns[name], "", _("thiếu cột bắt buộc này."))
+        )
     rows: Rows = []
     for number, cells in enumerate(lines, start=2):
-        if number > MAX_ROWS:
-            raise _file_problem(
-                _("Trang có quá %(max)s dòng: hãy chia tệp.") % {"max": MAX_ROWS}, sheet.title
-            )
-        if all(value is None or _text(value) == "" for value, _f in cells):
+        if spreadsheets.blank_line(cells):
             continue
         values = {}
         for index, (value, formula) in enumerate(cells):
-            name = columns.get(index)
+            name = mapped.found.get(index)
             if name is None:
                 continue
             if formula:
@@ -242,7 +227,7 @@ def _rows(sheet: Sheet, lines, problems: list[Problem]) -> Rows:
                         number,
                         sheet.columns[name],
                         str(value),
-                        _("ô chứa công thức; hãy dán giá trị (Paste Values) thay cho công thức."),
+                        spreadsheets.formula_expected(),
                     )
                 )
             values[name] = value
@@ -253,52 +238,31 @@ def _rows(sheet: Sheet, lines, problems: list[Problem]) -> Rows:
 def read(content: bytes, name: str) -> dict[str, Rows]:
     """The uploaded workbook as rows per sheet key; `Refused` when it cannot be taken
     (kind, size, damage, unknown sheet, formula cells, missing or unknown columns)."""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in ("xlsx", "csv"):
-        raise _file_problem(_("Chỉ nhận tệp .xlsx hoặc .csv."))
-    if len(content) > MAX_BYTES:
-        raise _file_problem(
-            _("Tệp lớn hơn %(mb)s MB: hãy chia tệp.") % {"mb": MAX_BYTES // (1024 * 1024)}
-        )
     problems: list[Problem] = []
     book: dict[str, Rows] = {}
-    if extension == "csv":
-        try:
-            text = content.decode("utf-8-sig")
-            lines = list(csv.reader(io.StringIO(text)))
-        except (UnicodeDecodeError, csv.Error) as error:
-            raise _file_problem(_("Không đọc được tệp CSV: hãy lưu với mã UTF-8.")) from error
-        sheet = _sheet_of_csv(lines[0] if lines else [])
-        book[sheet.key] = _rows(sheet, ([(v, False) for v in line] for line in lines), problems)
-    else:
-        try:
-            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-        except Exception as error:  # zipfile, XML and openpyxl raise many kinds on a damaged file
-            raise _file_problem(
-                _("Không đọc được tệp: hãy lưu lại bằng Excel dưới dạng .xlsx.")
-            ) from error
-        titles = {sheet.title.casefold(): sheet for sheet in SHEETS}
-        try:
-            for worksheet in workbook.worksheets:
-                sheet = titles.get(worksheet.title.strip().casefold())
+    titles = {sheet.title.casefold(): sheet for sheet in SHEETS}
+    try:
+        with spreadsheets.open_sheets(
+            content, name, max_bytes=MAX_BYTES, max_rows=MAX_ROWS
+        ) as found:
+            for read_sheet in found:
+                if read_sheet.title is None:
+                    first = next(read_sheet.lines, [])
+                    sheet = _sheet_of_csv([value for value, _f in first])
+                    lines = itertools.chain([first], read_sheet.lines)
+                else:
+                    sheet = titles.get(read_sheet.title.casefold())
+                    lines = read_sheet.lines
                 if sheet is None:
                     expected = _("trang không có trong mẫu; các trang: %(sheets)s.") % {
                         "sheets": ", ".join(s.title for s in SHEETS)
                     }
-                    problems.append(Problem(worksheet.title, None, "", "", expected))
+                    problems.append(Problem(read_sheet.title, None, "", "", expected))
                     continue
-                if (worksheet.max_row or 0) > MAX_ROWS:
-                    raise _file_problem(
-                        _("Trang có quá %(max)s dòng: hãy chia tệp.") % {"max": MAX_ROWS},
-                        sheet.title,
-                    )
-                lines = (
-                    [(cell.value, getattr(cell, "data_type", None) == "f") for cell in row]
-                    for row in worksheet.iter_rows()
-                )
                 book[sheet.key] = _rows(sheet, lines, problems)
-        finally:
-            workbook.close()
+    except spreadsheets.Unreadable as error:
+        sheet = titles.get(error.sheet.casefold())
+        raise _file_problem(error.message, sheet.title if sheet else error.sheet) from error
     if problems:
         raise Refused(problems)
     return book
@@ -320,57 +284,13 @@ def _sheet_of_csv(headers: list[str]) -> Sheet:
 # --- reading cells ---------------------------------------------------------------------
 
 
-class CellError(ValueError):
-    """A cell that cannot be read; the message says what is expected."""
-
-
-def _required(value, required: bool = True) -> str:
-    text = _text(value)
-    if required and not text:
-        raise CellError(_("ô trống; ô này bắt buộc."))
-    return text
-
-
 def _decimal(value, default: Decimal) -> Decimal:
-    if _text(value) == "":
-        return default
-    try:
-        return parse_decimal(value)
-    except ValueError:
-        raise CellError(_("không phải số; nhập một số, ví dụ 1,5 hoặc 1.5.")) from None
-
-
-def _date(value, required: bool) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value)
-    if not text:
-        if required:
-            raise CellError(_("ô trống; nhập ngày dạng dd/mm/yyyy."))
-        return None
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise CellError(_("không phải ngày; nhập ngày dạng dd/mm/yyyy, ví dụ 01/01/2026."))
+    return spreadsheets.decimal(value, default)
 
 
 def _choice(value, choices, default: str | None = None) -> str:
-    text = _text(value).casefold()
-    if not text and default is not None:
-        return default
-    for choice_value, label in choices.choices:
-        if text in (choice_value.casefold(), str(label).casefold()):
-            return choice_value
-    if choices is PostKind and text in ("quyền trưởng", "phụ trách"):
-        return PostKind.ACTING
-    raise CellError(
-        _("không có trong danh sách; chọn một trong: %(labels)s.")
-        % {"labels": ", ".join(str(label) for _v, label in choices.choices)}
-    )
+    aliases = {"quyền trưởng": PostKind.ACTING, "phụ trách": PostKind.ACTING}
+    return spreadsheets.choice(value, choices, default, aliases if choices is PostKind else None)
 
 
 # --- the import ------------------------------------------------------------------------
