@@ -410,35 +410,51 @@ def _import_units(run: _Run, rows: Rows) -> None:
                         _("đơn vị cấp trên tạo thành vòng hoặc chưa nhập được."),
                     )
             return
+        taken = {id(item) for item in ready}
+        pending = [item for item in pending if id(item) not in taken]
+        new = [item for item in ready if item[2]["code"] not in run.units]
         for item in ready:
-            pending.remove(item)
-            _unit_row(run, *item)
+            if item[2]["code"] in run.units:
+                _unit_row(run, *item)
+        if new and not _create_units(run, new):
+            return
+
+
+UNIT_FIELDS = {"code": "code", "name": "name", "parent": "parent"}
+
+
+def _create_units(run: _Run, new: list) -> bool:
+    """One level of new units, created together (`services.unit_create_many`); False
+    (each refused row reported on its cells) when the service refuses them."""
+    rows = [
+        {
+            "code": cells["code"],
+            "name": cells["name"],
+            "parent": run.units.get(cells["parent"]) if cells["parent"] else None,
+        }
+        for _n, _v, cells in new
+    ]
+    try:
+        made = services.unit_create_many(organisation=run.organisation, rows=rows, by=run.by)
+    except ValidationError as error:
+        for key, texts in error.message_dict.items():
+            index, _dot, name = key.removeprefix("rows[").partition("].")
+            number, values, _cells = new[int(index)]
+            column = UNIT_FIELDS.get(name)
+            for text in texts:
+                run.problem(UNITS, number, column, values.get(column) if column else "", text)
+        return False
+    for (number, _values, _cells), unit in zip(new, made, strict=True):
+        run.units[unit.code] = unit
+        run.line(UNITS, number, NEW, unit.code)
+    return True
 
 
 def _unit_row(run: _Run, number: int, values: dict, cells: dict) -> None:
     sheet, code = UNITS, cells["code"]
     parent = run.units.get(cells["parent"]) if cells["parent"] else None
-    unit = run.units.get(code)
-    fields = {"code": "code", "name": "name", "parent": "parent"}
-    if unit is None:
-        made = _write(
-            run,
-            sheet,
-            number,
-            values,
-            fields,
-            lambda: services.unit_create(
-                organisation=run.organisation,
-                code=code,
-                name=cells["name"],
-                parent=parent,
-                by=run.by,
-            ),
-        )
-        if made is not None:
-            run.units[code] = made
-            run.line(sheet, number, NEW, code)
-        return
+    unit = run.units[code]
+    fields = UNIT_FIELDS
     renamed = unit.name != cells["name"]
     moved = unit.parent_id != (parent.pk if parent else None)
     if (

@@ -269,6 +269,17 @@ def _steps(c) -> list[Step]:
             IMPORT_REASON,
         ),
         Step(
+            "unit_create_many",
+            lambda: _imported(
+                services.unit_create_many,
+                c,
+                hr,
+                [{"code": "KTNB2", "name": "Tổ nạp", "parent": c.root}],
+            ),
+            hr,
+            IMPORT_REASON,
+        ),
+        Step(
             "post_assign_many",
             lambda: _imported(
                 services.post_assign_many,

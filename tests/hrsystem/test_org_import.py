@@ -271,3 +271,31 @@ def test_two_new_posts_of_the_file_overlapping_each_other_are_refused(agency):
     )
     assert problems == [("Chức vụ", 3, "Từ ngày", "01/06/2026")]
     assert "Trịnh Văn Mới" in report.problems[0].expected
+
+
+def test_units_created_in_bulk_get_their_tree_paths_parents_first(agency):
+    org = agency.organisation
+    rows = [["KT-A", "Tổ A", "KT"], NEW_UNIT, ["KT-A1", "Nhóm A1", "KT-A"]]
+    report = _run(org, _book({"Đơn vị": rows}), by=agency.users["lan"], confirm=True)
+    assert report.saved, [str(p) for p in report.problems]
+    made = {u.code: u for u in Unit.objects.filter(code__in=["KT", "KT-A", "KT-A1"])}
+    root = agency.units["UBND"]
+    assert made["KT-A1"].path == made["KT-A"].path + f"{made['KT-A1'].pk:010d}/"
+    chain = [*root.ancestor_ids, root.pk, made["KT"].pk, made["KT-A"].pk]
+    assert made["KT-A1"].ancestor_ids == chain
+    assert [made[c].depth for c in ("KT", "KT-A", "KT-A1")] == [root.depth + n for n in (1, 2, 3)]
+
+
+def test_creating_many_units_holds_the_services_rules(agency):
+    org = agency.organisation
+    rows = [
+        {"code": "N1", "name": "Mới", "parent": agency.units["UBND"]},
+        {"code": "VP", "name": "Trùng mã", "parent": agency.units["UBND"]},
+        {"code": "N2", "name": "Gốc thứ hai", "parent": None},
+    ]
+    with pytest.raises(ValidationError) as refused:
+        services.unit_create_many(organisation=org, rows=rows, by=agency.users["lan"])
+    assert sorted(refused.value.message_dict) == ["rows[1].code", "rows[2].parent"]
+    assert not Unit.objects.filter(code="N1").exists()
+    with pytest.raises(PermissionDenied):
+        services.unit_create_many(organisation=org, rows=rows[:1], by=agency.users["thu"])
