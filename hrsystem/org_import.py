@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from . import permissions, services, spreadsheets
 from .models import (
+    QUALIFICATION_LEVELS,
     Assignment,
     Cadence,
     Category,
@@ -39,6 +40,8 @@ from .models import (
     Organisation,
     Post,
     PostKind,
+    Qualification,
+    QualificationKind,
     QuotaGroup,
     StandardTask,
     Unit,
@@ -118,7 +121,21 @@ POSTS = Sheet(
     },
     ("employee", "unit", "kind", "start"),
 )
-SHEETS = (UNITS, POSITIONS, TASKS, GROUPS, PEOPLE, POSTS)
+QUALIFICATIONS = Sheet(
+    "qualifications",
+    "Văn bằng, chứng chỉ",
+    {
+        "employee": "Mã cán bộ",
+        "kind": "Loại văn bằng",
+        "level": "Trình độ",
+        "field": "Chuyên ngành hoặc ngôn ngữ",
+        "institution": "Nơi đào tạo hoặc cấp",
+        "awarded_on": "Ngày cấp",
+        "evidence": "Số hiệu văn bằng",
+    },
+    ("employee", "kind", "level", "awarded_on", "evidence"),
+)
+SHEETS = (UNITS, POSITIONS, TASKS, GROUPS, PEOPLE, POSTS, QUALIFICATIONS)
 """In the order they are imported: what a row refers to is imported before it."""
 BY_KEY = {sheet.key: sheet for sheet in SHEETS}
 
@@ -903,6 +920,109 @@ def _import_posts(run: _Run, rows: Rows, people: dict[str, Employee]) -> None:
         run.line(sheet, number, NEW, label)
 
 
+def _level(kind: str, value) -> str:
+    """A level of `kind` written as its stored value or its label."""
+    shown = _text(value).casefold()
+    levels = QUALIFICATION_LEVELS[kind]
+    for stored, label in levels:
+        if shown in (stored, str(label).casefold()):
+            return stored
+    raise CellError(
+        _("không có trong danh sách; chọn một trong: %(labels)s.")
+        % {"labels": ", ".join(str(label) for _v, label in levels)}
+    )
+
+
+def _import_qualifications(run: _Run, rows: Rows, people: dict[str, Employee]) -> None:
+    """Each person's degrees and certificates, known by (person, kind, document number):
+    new ones recorded together (`services.qualification_record_many`), changed ones
+    corrected (`services.qualification_update`)."""
+    sheet = QUALIFICATIONS
+    readers = {
+        "employee": _required,
+        "kind": lambda v: _choice(v, QualificationKind),
+        "field": lambda v: _required(v, False),
+        "institution": lambda v: _required(v, False),
+        "awarded_on": lambda v: _date(v, True),
+        "evidence": _required,
+    }
+
+    def key(values):
+        return (
+            _required(values.get("employee")),
+            _choice(values.get("kind"), QualificationKind),
+            _required(values.get("evidence")),
+        )
+
+    rows = _duplicates(run, sheet, rows, key)
+    missing = {_text(v.get("employee")) for _n, v in rows} - set(people)
+    people.update({e.code: e for e in Employee.objects.filter(code__in=missing)})
+    stored = {
+        (q.employee.code, q.kind, q.evidence): q
+        for q in Qualification.objects.filter(
+            employee__in=[p.pk for p in people.values() if p.pk]
+        ).select_related("employee")
+    }
+    fields = {name: name for name in sheet.columns}
+    new: list[tuple[int, dict, str, dict]] = []
+    for number, values in rows:
+        cells = _cells(run, sheet, number, values, readers)
+        if cells is None:
+            continue
+        try:
+            cells["level"] = _level(cells["kind"], values.get("level"))
+        except CellError as error:
+            run.problem(sheet, number, "level", values.get("level"), error)
+            continue
+        employee = people.get(cells.pop("employee"))
+        if employee is None:
+            run.problem(
+                sheet, number, "employee", values.get("employee"), _("không có cán bộ mang mã này.")
+            )
+            continue
+        label = f"{employee.code} · {cells['evidence']}"
+        record = stored.get((employee.code, cells["kind"], cells["evidence"]))
+        if record is None:
+            new.append((number, values, label, {"employee": employee, **cells}))
+            continue
+        changes = {
+            name: cells[name]
+            for name in ("level", "field", "institution", "awarded_on")
+            if getattr(record, name) != cells[name]
+        }
+        if changes and (
+            _write(
+                run,
+                sheet,
+                number,
+                values,
+                fields,
+                lambda q=record, c=changes: services.qualification_update(
+                    qualification=q, by=run.by, **c
+                ),
+            )
+            is None
+        ):
+            continue
+        run.line(sheet, number, CHANGED if changes else UNCHANGED, label)
+    if not new:
+        return
+    try:
+        services.qualification_record_many(
+            organisation=run.organisation, rows=[row for *_r, row in new], by=run.by
+        )
+    except ValidationError as error:
+        for key_, texts in error.message_dict.items():
+            index, _dot, name = key_.removeprefix("rows[").partition("].")
+            number, values, _label, _row = new[int(index)]
+            column = fields.get(name)
+            for text in texts:
+                run.problem(sheet, number, column, values.get(column) if column else "", text)
+        return
+    for number, _values, label, _row in new:
+        run.line(sheet, number, NEW, label)
+
+
 def row_count(book: dict[str, Rows]) -> int:
     """How many rows the file holds (for a progress bar)."""
     return sum(len(rows) for rows in book.values())
@@ -937,6 +1057,7 @@ def organisation_import(
         _import_tasks(run, book.get(TASKS.key, []))
         people = _import_people(run, book.get(PEOPLE.key, []))
         _import_posts(run, book.get(POSTS.key, []), people)
+        _import_qualifications(run, book.get(QUALIFICATIONS.key, []), people)
         order = {sheet.title: index for index, sheet in enumerate(SHEETS)}
         report.lines.sort(key=lambda line: (order[line.sheet], line.row))
         report.problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0))
@@ -980,13 +1101,6 @@ def _sheet_rows(organisation: Organisation, sheet: Sheet) -> list[list]:
     if sheet is PEOPLE:
         # everyone ever placed in the agency, by their latest assignment: those now in
         # another agency are that agency's to export
-        ever = Assignment.objects.filter(unit__organisation=organisation).values("employee")
-        assignments = (
-            Assignment.objects.filter(employee__in=ever)
-            .select_related("employee__quota_group", "unit", "job_position")
-            .order_by("employee__code", "start")
-        )
-        latest = {a.employee_id: a for a in assignments}
         return [
             [
                 a.employee.code,
@@ -998,8 +1112,22 @@ def _sheet_rows(organisation: Organisation, sheet: Sheet) -> list[list]:
                 a.employee.quota_group.name if a.employee.quota_group else "",
                 a.start,
             ]
-            for a in latest.values()
-            if a.unit.organisation_id == organisation.pk
+            for a in _latest_assignments(organisation)
+        ]
+    if sheet is QUALIFICATIONS:
+        return [
+            [
+                q.employee.code,
+                q.get_kind_display(),
+                q.level_label,
+                q.field,
+                q.institution,
+                q.awarded_on,
+                q.evidence,
+            ]
+            for q in Qualification.objects.filter(employee__in=_agency_people(organisation))
+            .select_related("employee")
+            .order_by("employee__code", "kind", "awarded_on", "evidence")
         ]
     posts = (
         Post.objects.filter(unit__organisation=organisation)
@@ -1009,6 +1137,23 @@ def _sheet_rows(organisation: Organisation, sheet: Sheet) -> list[list]:
     return [
         [p.employee.code, p.unit.code, p.get_kind_display(), p.start, p.end or ""] for p in posts
     ]
+
+
+def _latest_assignments(organisation: Organisation) -> list[Assignment]:
+    """The latest assignment of everyone ever placed in the agency, for those whose latest
+    is in it (those now in another agency are that agency's to export); 1 query."""
+    ever = Assignment.objects.filter(unit__organisation=organisation).values("employee")
+    assignments = (
+        Assignment.objects.filter(employee__in=ever)
+        .select_related("employee__quota_group", "unit", "job_position")
+        .order_by("employee__code", "start")
+    )
+    latest = {a.employee_id: a for a in assignments}
+    return [a for a in latest.values() if a.unit.organisation_id == organisation.pk]
+
+
+def _agency_people(organisation: Organisation) -> list[int]:
+    return [a.employee_id for a in _latest_assignments(organisation)]
 
 
 def export(organisation: Organisation, sheets=SHEETS) -> bytes:

@@ -55,7 +55,11 @@ from .posts import (
     post_end,
     post_validate,
 )
-from .qualifications import qualification_record
+from .qualifications import (
+    qualification_record,
+    qualification_record_many,
+    qualification_update,
+)
 from .roles import (
     role_grant,
     role_grant_delete,
@@ -90,6 +94,8 @@ __all__ = [
     "posts_receive",
     "post_validate",
     "qualification_record",
+    "qualification_record_many",
+    "qualification_update",
     "quota_group_create",
     "quota_group_update",
     "role_grant",

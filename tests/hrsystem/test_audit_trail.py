@@ -358,16 +358,45 @@ def _steps(c) -> list[Step]:
         ),
         Step(
             "qualification_record",
-            lambda: services.qualification_record(
-                employee=made["person"],
-                kind=QualificationKind.PROFESSIONAL,
-                level="dai_hoc",
-                field="Kế toán",
-                awarded_on=date(2020, 6, 30),
-                evidence="QH-2020-0142",
-                by=hr,
+            lambda: keep(
+                "degree",
+                services.qualification_record(
+                    employee=made["person"],
+                    kind=QualificationKind.PROFESSIONAL,
+                    level="dai_hoc",
+                    field="Kế toán",
+                    awarded_on=date(2020, 6, 30),
+                    evidence="QH-2020-0142",
+                    by=hr,
+                ),
             ),
             hr,
+        ),
+        Step(
+            "qualification_update",
+            lambda: services.qualification_update(
+                qualification=made["degree"], level="sau_dai_hoc", by=hr
+            ),
+            hr,
+        ),
+        Step(
+            "qualification_record_many",
+            lambda: _imported(
+                services.qualification_record_many,
+                c,
+                hr,
+                [
+                    {
+                        "employee": made["person"],
+                        "kind": QualificationKind.IT,
+                        "level": "co_ban",
+                        "awarded_on": date(2021, 3, 1),
+                        "evidence": "TH-2021-7",
+                    },
+                ],
+            ),
+            hr,
+            IMPORT_REASON,
         ),
         Step(
             "employee_leave",
