@@ -1115,6 +1115,13 @@ def _sheet_rows(organisation: Organisation, sheet: Sheet) -> list[list]:
             for a in _latest_assignments(organisation)
         ]
     if sheet is QUALIFICATIONS:
+        people = {a.employee_id for a in _latest_assignments(organisation)}
+        ever = Assignment.objects.filter(unit__organisation=organisation).values("employee")
+        records = (
+            Qualification.objects.filter(employee__in=ever)
+            .select_related("employee")
+            .order_by("employee__code", "kind", "awarded_on", "evidence")
+        )
         return [
             [
                 q.employee.code,
@@ -1125,9 +1132,8 @@ def _sheet_rows(organisation: Organisation, sheet: Sheet) -> list[list]:
                 q.awarded_on,
                 q.evidence,
             ]
-            for q in Qualification.objects.filter(employee__in=_agency_people(organisation))
-            .select_related("employee")
-            .order_by("employee__code", "kind", "awarded_on", "evidence")
+            for q in records
+            if q.employee_id in people
         ]
     posts = (
         Post.objects.filter(unit__organisation=organisation)
@@ -1150,10 +1156,6 @@ def _latest_assignments(organisation: Organisation) -> list[Assignment]:
     )
     latest = {a.employee_id: a for a in assignments}
     return [a for a in latest.values() if a.unit.organisation_id == organisation.pk]
-
-
-def _agency_people(organisation: Organisation) -> list[int]:
-    return [a.employee_id for a in _latest_assignments(organisation)]
 
 
 def export(organisation: Organisation, sheets=SHEETS) -> bytes:
