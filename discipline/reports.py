@@ -14,8 +14,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hrsystem.models import Assignment, Organisation, Unit
-from hrsystem.resources import neutralise
 from hrsystem.selectors import active_on
+from hrsystem.spreadsheets import neutralise
 
 from .models import (
     DisciplineDecision,

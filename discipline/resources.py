@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from hrsystem.models import Unit
-from hrsystem.resources import FormulaSafeExportMixin, RowErrorsMixin, blank, parse_decimal
+from hrsystem.resources import FormulaSafeExportMixin, RowErrorsMixin, blank
+from hrsystem.spreadsheets import parse_decimal
 
 from . import services
 from .models import DossierMonthlyCount, percent

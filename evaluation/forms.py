@@ -702,3 +702,21 @@ class SourceOverrideForm(forms.Form):
     revision = WholeNumberField(widget=forms.HiddenInput)
     done = PointsField(label=_("Khối lượng hoàn thành"), min_value=Decimal("0"))
     reason = forms.CharField(label=_("Lý do sửa"), max_length=2000)
+
+
+class TransferImportForm(forms.Form):
+    """The former agency's spreadsheet of a transferred person's months, and why it is
+    imported (`evaluation.annual.transfers`)."""
+
+    file = forms.FileField(
+        label=_("Tệp kết quả tháng ở cơ quan cũ (.xlsx hoặc .csv)"),
+        help_text=_("Dòng 1 là tên cột như tệp mẫu."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        error_messages={"required": _("Chọn tệp cần nhập.")},
+    )
+    reason = forms.CharField(
+        label=_("Lý do nhập"),
+        max_length=100,
+        help_text=_("Ghi vào lịch sử thay đổi của từng dòng được nhập."),
+        error_messages={"required": _("Hãy ghi lý do nhập tệp.")},
+    )

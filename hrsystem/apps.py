@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class HrsystemConfig(AppConfig):
     name = "hrsystem"
     verbose_name = _("Tổ chức và nhân sự")
+
+    def ready(self):
+        from . import import_jobs  # noqa: F401 - registers the organisation import's job kind

@@ -11,9 +11,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from . import org_import
+from . import import_jobs, org_import
 from .forms import OrganisationImportForm
 from .permissions import can_manage_org, viewer
+from .services import job_start
 
 SESSION_KEY = "organisation_import"
 """The file checked by the dry run and its reason, kept in the session until confirmed."""
@@ -72,6 +73,15 @@ def organisation_import(request):
             form.add_error(None, _("Hãy chọn lại tệp: bản xem trước đã hết hạn."))
         else:
             content = base64.b64decode(kept["content"])
+            if kept.get("rows", 0) > import_jobs.LARGE_ROWS:
+                del request.session[SESSION_KEY]
+                job = job_start(
+                    kind=import_jobs.KIND,
+                    by=request.user,
+                    organisation=organisation,
+                    params={k: kept[k] for k in ("name", "reason", "content")},
+                )
+                return redirect("hrsystem:job_status", job.pk)
             report, problems = _check(
                 organisation, request.user, content, kept["name"], kept["reason"], True
             )
@@ -102,6 +112,7 @@ def organisation_import(request):
                 request.session[SESSION_KEY] = {
                     "name": upload.name,
                     "reason": reason,
+                    "rows": len(report.lines),
                     "content": base64.b64encode(content).decode("ascii"),
                 }
     failed = bool(form.errors) or bool(problems)

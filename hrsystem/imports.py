@@ -10,16 +10,14 @@ from dataclasses import dataclass, field
 import tablib
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
-from import_export.formats import base_formats
 
-from . import permissions
+from . import permissions, spreadsheets
 from .models import Organisation, WorkProduct
 from .resources import COLUMNS, Problem, WorkProductResource
 
-FORMATS = {"xlsx": base_formats.XLSX, "csv": base_formats.CSV}
 MAX_BYTES = 2 * 1024 * 1024
 """A catalogue of a few thousand rows is well under this."""
+MAX_ROWS = 20_000
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 
@@ -64,19 +62,12 @@ class Report:
 
 
 def read(content: bytes, name: str) -> tablib.Dataset:
-    """The uploaded file as rows; ValidationError on a kind, size or shape we cannot read."""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in FORMATS:
-        raise ValidationError({"file": _("Chỉ nhận tệp .xlsx hoặc .csv.")})
-    if len(content) > MAX_BYTES:
-        raise ValidationError({"file": _("Tệp lớn hơn 2 MB.")})
-    source = FORMATS[extension](encoding="utf-8-sig")
+    """The uploaded file as rows; ValidationError on a kind, size, shape or formula cell we
+    do not take (`spreadsheets.dataset`)."""
     try:
-        return source.create_dataset(content)
-    except Exception as error:  # openpyxl and csv raise many kinds on a damaged file
-        raise ValidationError(
-            {"file": _("Không đọc được tệp: hãy lưu lại bằng Excel dưới dạng .xlsx hoặc .csv.")}
-        ) from error
+        return spreadsheets.dataset(content, name, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+    except spreadsheets.Unreadable as error:
+        raise ValidationError({"file": error.message}) from error
 
 
 def _stored(organisation: Organisation) -> dict[str, tuple]:

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import openpyxl
@@ -28,8 +29,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import permissions, services
+from . import permissions, services, spreadsheets
 from .models import (
+    QUALIFICATION_LEVELS,
     Assignment,
     Cadence,
     Category,
@@ -38,12 +40,17 @@ from .models import (
     Organisation,
     Post,
     PostKind,
+    Qualification,
+    QualificationKind,
     QuotaGroup,
     StandardTask,
     Unit,
 )
-from .resources import _text, neutralise, parse_decimal
 from .service_checks import audit_reason, day_text
+from .spreadsheets import CellError, neutralise
+from .spreadsheets import day as _date
+from .spreadsheets import required as _required
+from .spreadsheets import text as _text
 
 MAX_BYTES = 30 * 1024 * 1024
 """A province's first load (50,000 people with their posts) is about 5 MB as .xlsx."""
@@ -114,7 +121,21 @@ POSTS = Sheet(
     },
     ("employee", "unit", "kind", "start"),
 )
-SHEETS = (UNITS, POSITIONS, TASKS, GROUPS, PEOPLE, POSTS)
+QUALIFICATIONS = Sheet(
+    "qualifications",
+    "Văn bằng, chứng chỉ",
+    {
+        "employee": "Mã cán bộ",
+        "kind": "Loại văn bằng",
+        "level": "Trình độ",
+        "field": "Chuyên ngành hoặc ngôn ngữ",
+        "institution": "Nơi đào tạo hoặc cấp",
+        "awarded_on": "Ngày cấp",
+        "evidence": "Số hiệu văn bằng",
+    },
+    ("employee", "kind", "level", "awarded_on", "evidence"),
+)
+SHEETS = (UNITS, POSITIONS, TASKS, GROUPS, PEOPLE, POSTS, QUALIFICATIONS)
 """In the order they are imported: what a row refers to is imported before it."""
 BY_KEY = {sheet.key: sheet for sheet in SHEETS}
 
@@ -191,48 +212,29 @@ def _file_problem(text: str, sheet: str = "") -> Refused:
     return Refused([Problem(sheet, None, "", "", text)])
 
 
-def _header_map(sheet: Sheet, headers: list) -> tuple[dict[int, str], list[Problem]]:
-    by_header = {header.casefold(): name for name, header in sheet.columns.items()}
-    found, problems = {}, []
-    for index, header in enumerate(headers):
-        text = _text(header)
-        if not text:
-            continue
-        name = by_header.get(text.casefold())
-        if name is None:
-            expected = _("cột không có trong mẫu; các cột của trang này: %(columns)s.") % {
-                "columns": ", ".join(sheet.columns.values())
-            }
-            problems.append(Problem(sheet.title, 1, text, "", expected))
-        else:
-            found[index] = name
-    for name in sheet.required:
-        if name not in found.values():
-            problems.append(
-                Problem(sheet.title, 1, sheet.columns[name], "", _("thiếu cột bắt buộc này."))
-            )
-    return found, problems
-
-
 def _rows(sheet: Sheet, lines, problems: list[Problem]) -> Rows:
-    """Rows of one sheet; `lines` yields lists of (value, is_formula) from row 1."""
+    """Rows of one sheet; `lines` yields lists of `spreadsheets.Cell` from row 1."""
     lines = iter(lines)
     header = next(lines, None)
     if header is None:
         return []
-    columns, header_problems = _header_map(sheet, [value for value, _f in header])
-    problems.extend(header_problems)
+    mapped = spreadsheets.header_map(sheet.columns, sheet.required, [v for v, _f in header])
+    for heading in mapped.unknown:
+        expected = _("cột không có trong mẫu; các cột của trang này: %(columns)s.") % {
+            "columns": ", ".join(sheet.columns.values())
+        }
+        problems.append(Problem(sheet.title, 1, heading, "", expected))
+    for name in mapped.missing:
+        problems.append(
+            Problem(sheet.title, 1, sheet.columns[name], "", _("thiếu cột bắt buộc này."))
+        )
     rows: Rows = []
     for number, cells in enumerate(lines, start=2):
-        if number > MAX_ROWS:
-            raise _file_problem(
-                _("Trang có quá %(max)s dòng: hãy chia tệp.") % {"max": MAX_ROWS}, sheet.title
-            )
-        if all(value is None or _text(value) == "" for value, _f in cells):
+        if spreadsheets.blank_line(cells):
             continue
         values = {}
         for index, (value, formula) in enumerate(cells):
-            name = columns.get(index)
+            name = mapped.found.get(index)
             if name is None:
                 continue
             if formula:
@@ -242,7 +244,7 @@ def _rows(sheet: Sheet, lines, problems: list[Problem]) -> Rows:
                         number,
                         sheet.columns[name],
                         str(value),
-                        _("ô chứa công thức; hãy dán giá trị (Paste Values) thay cho công thức."),
+                        spreadsheets.formula_expected(),
                     )
                 )
             values[name] = value
@@ -253,52 +255,31 @@ def _rows(sheet: Sheet, lines, problems: list[Problem]) -> Rows:
 def read(content: bytes, name: str) -> dict[str, Rows]:
     """The uploaded workbook as rows per sheet key; `Refused` when it cannot be taken
     (kind, size, damage, unknown sheet, formula cells, missing or unknown columns)."""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in ("xlsx", "csv"):
-        raise _file_problem(_("Chỉ nhận tệp .xlsx hoặc .csv."))
-    if len(content) > MAX_BYTES:
-        raise _file_problem(
-            _("Tệp lớn hơn %(mb)s MB: hãy chia tệp.") % {"mb": MAX_BYTES // (1024 * 1024)}
-        )
     problems: list[Problem] = []
     book: dict[str, Rows] = {}
-    if extension == "csv":
-        try:
-            text = content.decode("utf-8-sig")
-            lines = list(csv.reader(io.StringIO(text)))
-        except (UnicodeDecodeError, csv.Error) as error:
-            raise _file_problem(_("Không đọc được tệp CSV: hãy lưu với mã UTF-8.")) from error
-        sheet = _sheet_of_csv(lines[0] if lines else [])
-        book[sheet.key] = _rows(sheet, ([(v, False) for v in line] for line in lines), problems)
-    else:
-        try:
-            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-        except Exception as error:  # zipfile, XML and openpyxl raise many kinds on a damaged file
-            raise _file_problem(
-                _("Không đọc được tệp: hãy lưu lại bằng Excel dưới dạng .xlsx.")
-            ) from error
-        titles = {sheet.title.casefold(): sheet for sheet in SHEETS}
-        try:
-            for worksheet in workbook.worksheets:
-                sheet = titles.get(worksheet.title.strip().casefold())
+    titles = {sheet.title.casefold(): sheet for sheet in SHEETS}
+    try:
+        with spreadsheets.open_sheets(
+            content, name, max_bytes=MAX_BYTES, max_rows=MAX_ROWS
+        ) as found:
+            for read_sheet in found:
+                if read_sheet.title is None:
+                    first = next(read_sheet.lines, [])
+                    sheet = _sheet_of_csv([value for value, _f in first])
+                    lines = itertools.chain([first], read_sheet.lines)
+                else:
+                    sheet = titles.get(read_sheet.title.casefold())
+                    lines = read_sheet.lines
                 if sheet is None:
                     expected = _("trang không có trong mẫu; các trang: %(sheets)s.") % {
                         "sheets": ", ".join(s.title for s in SHEETS)
                     }
-                    problems.append(Problem(worksheet.title, None, "", "", expected))
+                    problems.append(Problem(read_sheet.title, None, "", "", expected))
                     continue
-                if (worksheet.max_row or 0) > MAX_ROWS:
-                    raise _file_problem(
-                        _("Trang có quá %(max)s dòng: hãy chia tệp.") % {"max": MAX_ROWS},
-                        sheet.title,
-                    )
-                lines = (
-                    [(cell.value, getattr(cell, "data_type", None) == "f") for cell in row]
-                    for row in worksheet.iter_rows()
-                )
                 book[sheet.key] = _rows(sheet, lines, problems)
-        finally:
-            workbook.close()
+    except spreadsheets.Unreadable as error:
+        sheet = titles.get(error.sheet.casefold())
+        raise _file_problem(error.message, sheet.title if sheet else error.sheet) from error
     if problems:
         raise Refused(problems)
     return book
@@ -320,57 +301,13 @@ def _sheet_of_csv(headers: list[str]) -> Sheet:
 # --- reading cells ---------------------------------------------------------------------
 
 
-class CellError(ValueError):
-    """A cell that cannot be read; the message says what is expected."""
-
-
-def _required(value, required: bool = True) -> str:
-    text = _text(value)
-    if required and not text:
-        raise CellError(_("ô trống; ô này bắt buộc."))
-    return text
-
-
 def _decimal(value, default: Decimal) -> Decimal:
-    if _text(value) == "":
-        return default
-    try:
-        return parse_decimal(value)
-    except ValueError:
-        raise CellError(_("không phải số; nhập một số, ví dụ 1,5 hoặc 1.5.")) from None
-
-
-def _date(value, required: bool) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value)
-    if not text:
-        if required:
-            raise CellError(_("ô trống; nhập ngày dạng dd/mm/yyyy."))
-        return None
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise CellError(_("không phải ngày; nhập ngày dạng dd/mm/yyyy, ví dụ 01/01/2026."))
+    return spreadsheets.decimal(value, default)
 
 
 def _choice(value, choices, default: str | None = None) -> str:
-    text = _text(value).casefold()
-    if not text and default is not None:
-        return default
-    for choice_value, label in choices.choices:
-        if text in (choice_value.casefold(), str(label).casefold()):
-            return choice_value
-    if choices is PostKind and text in ("quyền trưởng", "phụ trách"):
-        return PostKind.ACTING
-    raise CellError(
-        _("không có trong danh sách; chọn một trong: %(labels)s.")
-        % {"labels": ", ".join(str(label) for _v, label in choices.choices)}
-    )
+    aliases = {"quyền trưởng": PostKind.ACTING, "phụ trách": PostKind.ACTING}
+    return spreadsheets.choice(value, choices, default, aliases if choices is PostKind else None)
 
 
 # --- the import ------------------------------------------------------------------------
@@ -490,35 +427,51 @@ def _import_units(run: _Run, rows: Rows) -> None:
                         _("đơn vị cấp trên tạo thành vòng hoặc chưa nhập được."),
                     )
             return
+        taken = {id(item) for item in ready}
+        pending = [item for item in pending if id(item) not in taken]
+        new = [item for item in ready if item[2]["code"] not in run.units]
         for item in ready:
-            pending.remove(item)
-            _unit_row(run, *item)
+            if item[2]["code"] in run.units:
+                _unit_row(run, *item)
+        if new and not _create_units(run, new):
+            return
+
+
+UNIT_FIELDS = {"code": "code", "name": "name", "parent": "parent"}
+
+
+def _create_units(run: _Run, new: list) -> bool:
+    """One level of new units, created together (`services.unit_create_many`); False
+    (each refused row reported on its cells) when the service refuses them."""
+    rows = [
+        {
+            "code": cells["code"],
+            "name": cells["name"],
+            "parent": run.units.get(cells["parent"]) if cells["parent"] else None,
+        }
+        for _n, _v, cells in new
+    ]
+    try:
+        made = services.unit_create_many(organisation=run.organisation, rows=rows, by=run.by)
+    except ValidationError as error:
+        for key, texts in error.message_dict.items():
+            index, _dot, name = key.removeprefix("rows[").partition("].")
+            number, values, _cells = new[int(index)]
+            column = UNIT_FIELDS.get(name)
+            for text in texts:
+                run.problem(UNITS, number, column, values.get(column) if column else "", text)
+        return False
+    for (number, _values, _cells), unit in zip(new, made, strict=True):
+        run.units[unit.code] = unit
+        run.line(UNITS, number, NEW, unit.code)
+    return True
 
 
 def _unit_row(run: _Run, number: int, values: dict, cells: dict) -> None:
     sheet, code = UNITS, cells["code"]
     parent = run.units.get(cells["parent"]) if cells["parent"] else None
-    unit = run.units.get(code)
-    fields = {"code": "code", "name": "name", "parent": "parent"}
-    if unit is None:
-        made = _write(
-            run,
-            sheet,
-            number,
-            values,
-            fields,
-            lambda: services.unit_create(
-                organisation=run.organisation,
-                code=code,
-                name=cells["name"],
-                parent=parent,
-                by=run.by,
-            ),
-        )
-        if made is not None:
-            run.units[code] = made
-            run.line(sheet, number, NEW, code)
-        return
+    unit = run.units[code]
+    fields = UNIT_FIELDS
     renamed = unit.name != cells["name"]
     moved = unit.parent_id != (parent.pk if parent else None)
     if (
@@ -967,6 +920,109 @@ def _import_posts(run: _Run, rows: Rows, people: dict[str, Employee]) -> None:
         run.line(sheet, number, NEW, label)
 
 
+def _level(kind: str, value) -> str:
+    """A level of `kind` written as its stored value or its label."""
+    shown = _text(value).casefold()
+    levels = QUALIFICATION_LEVELS[kind]
+    for stored, label in levels:
+        if shown in (stored, str(label).casefold()):
+            return stored
+    raise CellError(
+        _("không có trong danh sách; chọn một trong: %(labels)s.")
+        % {"labels": ", ".join(str(label) for _v, label in levels)}
+    )
+
+
+def _import_qualifications(run: _Run, rows: Rows, people: dict[str, Employee]) -> None:
+    """Each person's degrees and certificates, known by (person, kind, document number):
+    new ones recorded together (`services.qualification_record_many`), changed ones
+    corrected (`services.qualification_update`)."""
+    sheet = QUALIFICATIONS
+    readers = {
+        "employee": _required,
+        "kind": lambda v: _choice(v, QualificationKind),
+        "field": lambda v: _required(v, False),
+        "institution": lambda v: _required(v, False),
+        "awarded_on": lambda v: _date(v, True),
+        "evidence": _required,
+    }
+
+    def key(values):
+        return (
+            _required(values.get("employee")),
+            _choice(values.get("kind"), QualificationKind),
+            _required(values.get("evidence")),
+        )
+
+    rows = _duplicates(run, sheet, rows, key)
+    missing = {_text(v.get("employee")) for _n, v in rows} - set(people)
+    people.update({e.code: e for e in Employee.objects.filter(code__in=missing)})
+    stored = {
+        (q.employee.code, q.kind, q.evidence): q
+        for q in Qualification.objects.filter(
+            employee__in=[p.pk for p in people.values() if p.pk]
+        ).select_related("employee")
+    }
+    fields = {name: name for name in sheet.columns}
+    new: list[tuple[int, dict, str, dict]] = []
+    for number, values in rows:
+        cells = _cells(run, sheet, number, values, readers)
+        if cells is None:
+            continue
+        try:
+            cells["level"] = _level(cells["kind"], values.get("level"))
+        except CellError as error:
+            run.problem(sheet, number, "level", values.get("level"), error)
+            continue
+        employee = people.get(cells.pop("employee"))
+        if employee is None:
+            run.problem(
+                sheet, number, "employee", values.get("employee"), _("không có cán bộ mang mã này.")
+            )
+            continue
+        label = f"{employee.code} · {cells['evidence']}"
+        record = stored.get((employee.code, cells["kind"], cells["evidence"]))
+        if record is None:
+            new.append((number, values, label, {"employee": employee, **cells}))
+            continue
+        changes = {
+            name: cells[name]
+            for name in ("level", "field", "institution", "awarded_on")
+            if getattr(record, name) != cells[name]
+        }
+        if changes and (
+            _write(
+                run,
+                sheet,
+                number,
+                values,
+                fields,
+                lambda q=record, c=changes: services.qualification_update(
+                    qualification=q, by=run.by, **c
+                ),
+            )
+            is None
+        ):
+            continue
+        run.line(sheet, number, CHANGED if changes else UNCHANGED, label)
+    if not new:
+        return
+    try:
+        services.qualification_record_many(
+            organisation=run.organisation, rows=[row for *_r, row in new], by=run.by
+        )
+    except ValidationError as error:
+        for key_, texts in error.message_dict.items():
+            index, _dot, name = key_.removeprefix("rows[").partition("].")
+            number, values, _label, _row = new[int(index)]
+            column = fields.get(name)
+            for text in texts:
+                run.problem(sheet, number, column, values.get(column) if column else "", text)
+        return
+    for number, _values, label, _row in new:
+        run.line(sheet, number, NEW, label)
+
+
 def row_count(book: dict[str, Rows]) -> int:
     """How many rows the file holds (for a progress bar)."""
     return sum(len(rows) for rows in book.values())
@@ -1001,6 +1057,7 @@ def organisation_import(
         _import_tasks(run, book.get(TASKS.key, []))
         people = _import_people(run, book.get(PEOPLE.key, []))
         _import_posts(run, book.get(POSTS.key, []), people)
+        _import_qualifications(run, book.get(QUALIFICATIONS.key, []), people)
         order = {sheet.title: index for index, sheet in enumerate(SHEETS)}
         report.lines.sort(key=lambda line: (order[line.sheet], line.row))
         report.problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0))
@@ -1044,13 +1101,6 @@ def _sheet_rows(organisation: Organisation, sheet: Sheet) -> list[list]:
     if sheet is PEOPLE:
         # everyone ever placed in the agency, by their latest assignment: those now in
         # another agency are that agency's to export
-        ever = Assignment.objects.filter(unit__organisation=organisation).values("employee")
-        assignments = (
-            Assignment.objects.filter(employee__in=ever)
-            .select_related("employee__quota_group", "unit", "job_position")
-            .order_by("employee__code", "start")
-        )
-        latest = {a.employee_id: a for a in assignments}
         return [
             [
                 a.employee.code,
@@ -1062,8 +1112,28 @@ def _sheet_rows(organisation: Organisation, sheet: Sheet) -> list[list]:
                 a.employee.quota_group.name if a.employee.quota_group else "",
                 a.start,
             ]
-            for a in latest.values()
-            if a.unit.organisation_id == organisation.pk
+            for a in _latest_assignments(organisation)
+        ]
+    if sheet is QUALIFICATIONS:
+        people = {a.employee_id for a in _latest_assignments(organisation)}
+        ever = Assignment.objects.filter(unit__organisation=organisation).values("employee")
+        records = (
+            Qualification.objects.filter(employee__in=ever)
+            .select_related("employee")
+            .order_by("employee__code", "kind", "awarded_on", "evidence")
+        )
+        return [
+            [
+                q.employee.code,
+                q.get_kind_display(),
+                q.level_label,
+                q.field,
+                q.institution,
+                q.awarded_on,
+                q.evidence,
+            ]
+            for q in records
+            if q.employee_id in people
         ]
     posts = (
         Post.objects.filter(unit__organisation=organisation)
@@ -1073,6 +1143,19 @@ def _sheet_rows(organisation: Organisation, sheet: Sheet) -> list[list]:
     return [
         [p.employee.code, p.unit.code, p.get_kind_display(), p.start, p.end or ""] for p in posts
     ]
+
+
+def _latest_assignments(organisation: Organisation) -> list[Assignment]:
+    """The latest assignment of everyone ever placed in the agency, for those whose latest
+    is in it (those now in another agency are that agency's to export); 1 query."""
+    ever = Assignment.objects.filter(unit__organisation=organisation).values("employee")
+    assignments = (
+        Assignment.objects.filter(employee__in=ever)
+        .select_related("employee__quota_group", "unit", "job_position")
+        .order_by("employee__code", "start")
+    )
+    latest = {a.employee_id: a for a in assignments}
+    return [a for a in latest.values() if a.unit.organisation_id == organisation.pk]
 
 
 def export(organisation: Organisation, sheets=SHEETS) -> bytes:

@@ -14,7 +14,7 @@ the agencies they manage and every change has its history row.
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
@@ -23,6 +23,8 @@ from import_export import fields, resources, widgets
 
 from . import services
 from .models import JobPosition, NormBasis, Organisation, WorkProduct
+from .spreadsheets import neutralise, parse_decimal
+from .spreadsheets import text as _text
 
 COLUMNS = {
     "organisation": "ma_co_quan",
@@ -44,43 +46,6 @@ NO = {"không", "khong", "0", "no", "false", "n"}
 def blank(value) -> bool:
     """Is a spreadsheet cell empty (None, or only spaces)?"""
     return value is None or str(value).strip() == ""
-
-
-def parse_decimal(value) -> Decimal:
-    """A number written "92,5" or "92.5" (or a spreadsheet number) as a Decimal."""
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int | float):
-        return Decimal(str(value))
-    text = str(value).strip().replace(" ", "")
-    if "," in text and "." in text:
-        raise ValueError(text)
-    try:
-        return Decimal(text.replace(",", "."))
-    except InvalidOperation as error:
-        raise ValueError(text) from error
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""What makes a spreadsheet read a text cell as a formula (or a DDE command)."""
-
-
-def neutralise(value):
-    """`value` safe to write in a spreadsheet cell: text that a spreadsheet would run as a
-    formula (`=HYPERLINK(...)` typed as a signer's name) gets a leading apostrophe and reads
-    as the text it is; numbers, dates and other text are left as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a code typed as a number in Excel: 101, not 101.0
-    text = "" if value is None else str(value)
-    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
-        text = text[1:]  # a cell `neutralise` wrote, read back as it was typed
-    return text.strip()
 
 
 class TextWidget(widgets.Widget):

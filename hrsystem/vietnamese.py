@@ -9,6 +9,7 @@ it the same under any collation.
 """
 
 import unicodedata
+from functools import lru_cache
 
 ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 TONES = {"\u0300": 1, "\u0301": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}
@@ -26,8 +27,10 @@ def _code(letter: str) -> str | None:
     return f"{20 + index}" if index >= 0 else None
 
 
-def _spell(word: str) -> list[tuple[str, int]]:
-    """The word's letters as (code, tone), marks split from their letter."""
+@lru_cache(maxsize=65536)
+def _spell(word: str) -> tuple[tuple[str, int], ...]:
+    """The word's letters as (code, tone), marks split from their letter (cached: names
+    repeat their words, and a province's first load spells 50,000 of them)."""
     spelled = []
     for char in unicodedata.normalize("NFC", word.lower()):
         base, *marks = unicodedata.normalize("NFD", char)
@@ -36,7 +39,7 @@ def _spell(word: str) -> list[tuple[str, int]]:
         code = _code(shape) or _code(base)
         if code is not None:
             spelled.append((code, tone))
-    return spelled
+    return tuple(spelled)
 
 
 def name_sort_key(full_name: str) -> str:

@@ -299,6 +299,7 @@ EXPECTED = {
     "evaluation:period_open": "anon:302 to_chuc:200 admin:200 *:403",
     "evaluation:overview": "anon:302 chu_tich:200 to_chuc:200 hoi_dong:200 admin:200 *:403",
     "annual:year": "anon:302 to_chuc:200 admin:200 *:403",
+    "annual:transfer_import": "anon:302 to_chuc:200 *:403",
     "annual:run": "anon:302 to_chuc:302 admin:302 *:403",
     "annual:units": "anon:302 nhanvien:403 mot_cua:403 *:200",
     "annual:mine": "anon:302 admin:404 *:302",

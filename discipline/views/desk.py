@@ -3,8 +3,6 @@ timeliness report (page, PDF, spreadsheet)."""
 
 from __future__ import annotations
 
-from io import BytesIO
-
 import pandas as pd
 import tablib
 from django.contrib import messages
@@ -23,7 +21,7 @@ from discipline.models import (
     DossierStatus,
 )
 from discipline.resources import DossierMonthlyCountResource
-from hrsystem import clock
+from hrsystem import clock, spreadsheets
 from hrsystem import permissions as hr
 
 from .common import LETTER_STATES, _month, _page, _render, _require, _run, _xlsx
@@ -208,11 +206,15 @@ def _import_errors(result) -> list[str]:
     return found
 
 
+COUNT_MAX_BYTES = 2 * 1024 * 1024
+COUNT_MAX_ROWS = 20_000
+"""A year of counts for a few hundred units is well under these."""
+
+
 def _dataset(upload) -> tablib.Dataset:
-    content = upload.read()
-    if upload.name.lower().endswith(".xlsx"):
-        return tablib.Dataset().load(BytesIO(content), format="xlsx")
-    return tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
+    return spreadsheets.dataset(
+        upload.read(), upload.name, max_bytes=COUNT_MAX_BYTES, max_rows=COUNT_MAX_ROWS
+    )
 
 
 @login_required
@@ -226,8 +228,8 @@ def count_import(request):
     if request.method == "POST" and form.is_valid():
         try:
             dataset = _dataset(form.cleaned_data["file"])
-        except Exception:  # noqa: BLE001 — any unreadable file is the same mistake to the user
-            form.add_error("file", _("Không đọc được tệp: hãy lưu lại dưới dạng .xlsx hoặc .csv."))
+        except spreadsheets.Unreadable as error:
+            form.add_error("file", error.message)
         else:
             resource = DossierMonthlyCountResource()
             checked = resource.import_data(dataset, dry_run=True, user=request.user)

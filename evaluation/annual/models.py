@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from evaluation.models import (
     EVIDENCE_EXTENSIONS,
+    LEVEL_CHOICES,
     evidence_content_validator,
     evidence_size_validator,
 )
@@ -161,6 +162,67 @@ class MaternityLeave(YearDocument):
 
     def __str__(self) -> str:
         return f"{self.employee_id}: {self.months} ({self.year})"
+
+
+class TransferredMonth(models.Model):
+    """A month a person worked at their former agency, before transferring in, with the
+    result that agency stored: imported by the receiving agency's HR officer from the
+    former agency's spreadsheet (`evaluation.annual.transfers`), never edited afterwards,
+    and counted in the receiving agency's year as a locked month with its stored level
+    (scoring-rules.md, Transfers: "the new agency rates the year on all of them")."""
+
+    organisation = models.ForeignKey(
+        "hrsystem.Organisation",
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("cơ quan tiếp nhận"),
+    )
+    employee = models.ForeignKey(
+        "hrsystem.Employee",
+        models.PROTECT,
+        related_name="transferred_months",
+        verbose_name=_("cán bộ"),
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    month = models.PositiveSmallIntegerField(_("tháng"))
+    source_agency = models.CharField(_("cơ quan cũ"), max_length=255)
+    total = models.DecimalField(
+        _("tổng điểm"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    level = models.CharField(_("mức xếp loại"), max_length=16, choices=LEVEL_CHOICES, blank=True)
+    document_number = models.CharField(_("số văn bản xác nhận của cơ quan cũ"), max_length=64)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người nhập"),
+    )
+    recorded_at = models.DateTimeField(_("nhập lúc"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kết quả tháng ở cơ quan cũ")
+        verbose_name_plural = _("kết quả tháng ở cơ quan cũ")
+        ordering = ["organisation", "employee__code", "year", "month"]
+        constraints = [
+            _year_valid("transferred_month"),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="transferred_month_month_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["employee", "year", "month"], name="transferred_month_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "year"], name="transferred_org_year")]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id}: {self.month}/{self.year} ({self.source_agency})"
+
+    @property
+    def rated(self) -> bool:
+        return bool(self.level) and self.total is not None
 
 
 class DegradationConclusion(YearDocument):

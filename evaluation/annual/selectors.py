@@ -213,3 +213,11 @@ def inputs_of_year(organisation: Organisation, year: int) -> dict[str, list]:
             .order_by("id")
         ),
     }
+
+
+def transferred_months(employee, year: int) -> list:
+    """The months `employee` worked at their former agency in `year`, as imported, each
+    with its source agency (counted in the year as locked months); 1 query."""
+    return list(
+        models.TransferredMonth.objects.filter(employee=employee, year=year).order_by("month")
+    )

@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from . import views, views_board, views_forms
+from . import views, views_board, views_forms, views_transfers
 
 app_name = "annual"
 
 urlpatterns = [
     path("year/<int:year>/", views.year_page, name="year"),
+    path("transfers/import/", views_transfers.transfer_import, name="transfer_import"),
     path("year/<int:year>/run/", views.year_run, name="run"),
     path("year/<int:year>/units/", views.units_page, name="units"),
     path("year/<int:year>/me/", views.my_year, name="mine"),

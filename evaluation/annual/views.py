@@ -174,7 +174,13 @@ def person_page(request, year: int, employee_id: int):
     reads_results = permissions.can_read_results(user, organisation, on)
     if not (reads_results or permissions.can_view_employee(user, employee, on)):
         permissions.refuse(request, organisation.pk)
-    context = {"year": year, "employee": employee, "result": None, "reads_results": reads_results}
+    context = {
+        "year": year,
+        "employee": employee,
+        "result": None,
+        "reads_results": reads_results,
+        "transferred": selectors.transferred_months(employee, year),
+    }
     if result is not None:
         context.update(presenters.explain(result))
     return render(request, "annual/person.html", context)

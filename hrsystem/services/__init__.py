@@ -32,6 +32,7 @@ from .organisation import (
     organisation_create,
     organisation_update,
     unit_create,
+    unit_create_many,
     unit_move,
     unit_update,
     unit_validate,
@@ -54,7 +55,11 @@ from .posts import (
     post_end,
     post_validate,
 )
-from .qualifications import qualification_record
+from .qualifications import (
+    qualification_record,
+    qualification_record_many,
+    qualification_update,
+)
 from .roles import (
     role_grant,
     role_grant_delete,
@@ -89,6 +94,8 @@ __all__ = [
     "posts_receive",
     "post_validate",
     "qualification_record",
+    "qualification_record_many",
+    "qualification_update",
     "quota_group_create",
     "quota_group_update",
     "role_grant",
@@ -99,6 +106,7 @@ __all__ = [
     "standard_task_update",
     "standard_task_validate",
     "unit_create",
+    "unit_create_many",
     "unit_move",
     "units_receive",
     "unit_update",

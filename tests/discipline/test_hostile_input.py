@@ -20,7 +20,7 @@ from discipline.models import (
 )
 from discipline.resources import DossierMonthlyCountResource
 from evaluation.models import Period, PeriodState
-from hrsystem.resources import FORMULA_STARTS
+from hrsystem.spreadsheets import FORMULA_STARTS
 from tests.evaluation.cycle import load_rule_sets
 from tests.factories import PeriodFactory, UnitFactory
 

@@ -269,6 +269,17 @@ def _steps(c) -> list[Step]:
             IMPORT_REASON,
         ),
         Step(
+            "unit_create_many",
+            lambda: _imported(
+                services.unit_create_many,
+                c,
+                hr,
+                [{"code": "KTNB2", "name": "Tổ nạp", "parent": c.root}],
+            ),
+            hr,
+            IMPORT_REASON,
+        ),
+        Step(
             "post_assign_many",
             lambda: _imported(
                 services.post_assign_many,
@@ -347,16 +358,45 @@ def _steps(c) -> list[Step]:
         ),
         Step(
             "qualification_record",
-            lambda: services.qualification_record(
-                employee=made["person"],
-                kind=QualificationKind.PROFESSIONAL,
-                level="dai_hoc",
-                field="Kế toán",
-                awarded_on=date(2020, 6, 30),
-                evidence="QH-2020-0142",
-                by=hr,
+            lambda: keep(
+                "degree",
+                services.qualification_record(
+                    employee=made["person"],
+                    kind=QualificationKind.PROFESSIONAL,
+                    level="dai_hoc",
+                    field="Kế toán",
+                    awarded_on=date(2020, 6, 30),
+                    evidence="QH-2020-0142",
+                    by=hr,
+                ),
             ),
             hr,
+        ),
+        Step(
+            "qualification_update",
+            lambda: services.qualification_update(
+                qualification=made["degree"], level="sau_dai_hoc", by=hr
+            ),
+            hr,
+        ),
+        Step(
+            "qualification_record_many",
+            lambda: _imported(
+                services.qualification_record_many,
+                c,
+                hr,
+                [
+                    {
+                        "employee": made["person"],
+                        "kind": QualificationKind.IT,
+                        "level": "co_ban",
+                        "awarded_on": date(2021, 3, 1),
+                        "evidence": "TH-2021-7",
+                    },
+                ],
+            ),
+            hr,
+            IMPORT_REASON,
         ),
         Step(
             "employee_leave",

@@ -4,13 +4,23 @@ value and what is expected, nothing is written on refusal, and an HR officer imp
 into their own agency; history rows carry the importer and the reason."""
 
 import io
+from datetime import date
 
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from hrsystem import org_import, services
-from hrsystem.models import Employee, JobPosition, Post, QuotaGroup, StandardTask, Unit
+from hrsystem.models import (
+    Employee,
+    JobPosition,
+    Post,
+    Qualification,
+    QualificationKind,
+    QuotaGroup,
+    StandardTask,
+    Unit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +58,9 @@ NEW_PERSON = ["BX100", "Trịnh Văn Mới", "KT", "VT", "Công chức", "moi@bx
 def test_an_export_reimported_changes_nothing_on_any_sheet(agency):
     org = agency.organisation
     QuotaGroup.objects.create(organisation=org, name="Chuyên viên")
+    _degree(agency.employees["thu"])
+    _degree(agency.employees["thu"], kind=QualificationKind.IT, level="co_ban", evidence="TH-1")
+    _degree(agency.employees["khach"], evidence="TD-1")  # another agency's person
     content = org_import.export(org)
     report = _run(org, content)
     assert report.ok, [str(p) for p in report.problems]
@@ -61,11 +74,26 @@ def test_an_export_reimported_changes_nothing_on_any_sheet(agency):
     people = Employee.objects.filter(assignments__unit__organisation=org).distinct().count()
     assert counts["Cán bộ"] == (0, 0, people)
     assert counts["Chức vụ"] == (0, 0, Post.objects.filter(unit__organisation=org).count())
+    assert counts["Văn bằng, chứng chỉ"] == (0, 0, 2)
+
+
+def _degree(person, **changes):
+    """A professional degree of `person`, as HR would have recorded it."""
+    values = {
+        "kind": QualificationKind.PROFESSIONAL,
+        "level": "dai_hoc",
+        "field": "Luật",
+        "institution": "Đại học Luật Hà Nội",
+        "awarded_on": date(2015, 6, 30),
+        "evidence": "QB-015234",
+    }
+    return Qualification.objects.create(employee=person, **(values | changes))
 
 
 @pytest.mark.parametrize("sheet", org_import.SHEETS, ids=lambda s: s.key)
 def test_each_sheet_as_csv_reimports_with_no_change(agency, sheet):
     QuotaGroup.objects.create(organisation=agency.organisation, name="Chuyên viên")
+    _degree(agency.employees["thu"])
     report = _run(
         agency.organisation, org_import.export_csv(agency.organisation, sheet), name="x.csv"
     )
@@ -271,3 +299,81 @@ def test_two_new_posts_of_the_file_overlapping_each_other_are_refused(agency):
     )
     assert problems == [("Chức vụ", 3, "Từ ngày", "01/06/2026")]
     assert "Trịnh Văn Mới" in report.problems[0].expected
+
+
+def test_units_created_in_bulk_get_their_tree_paths_parents_first(agency):
+    org = agency.organisation
+    rows = [["KT-A", "Tổ A", "KT"], NEW_UNIT, ["KT-A1", "Nhóm A1", "KT-A"]]
+    report = _run(org, _book({"Đơn vị": rows}), by=agency.users["lan"], confirm=True)
+    assert report.saved, [str(p) for p in report.problems]
+    made = {u.code: u for u in Unit.objects.filter(code__in=["KT", "KT-A", "KT-A1"])}
+    root = agency.units["UBND"]
+    assert made["KT-A1"].path == made["KT-A"].path + f"{made['KT-A1'].pk:010d}/"
+    chain = [*root.ancestor_ids, root.pk, made["KT"].pk, made["KT-A"].pk]
+    assert made["KT-A1"].ancestor_ids == chain
+    assert [made[c].depth for c in ("KT", "KT-A", "KT-A1")] == [root.depth + n for n in (1, 2, 3)]
+
+
+def test_creating_many_units_holds_the_services_rules(agency):
+    org = agency.organisation
+    rows = [
+        {"code": "N1", "name": "Mới", "parent": agency.units["UBND"]},
+        {"code": "VP", "name": "Trùng mã", "parent": agency.units["UBND"]},
+        {"code": "N2", "name": "Gốc thứ hai", "parent": None},
+    ]
+    with pytest.raises(ValidationError) as refused:
+        services.unit_create_many(organisation=org, rows=rows, by=agency.users["lan"])
+    assert sorted(refused.value.message_dict) == ["rows[1].code", "rows[2].parent"]
+    assert not Unit.objects.filter(code="N1").exists()
+    with pytest.raises(PermissionDenied):
+        services.unit_create_many(organisation=org, rows=rows[:1], by=agency.users["thu"])
+
+
+QUALIFICATION = ["BX012", "Trình độ chuyên môn", "Đại học", "Luật", "ĐH Luật", "30/06/2015", "QB-1"]
+
+
+def test_qualifications_are_recorded_then_corrected_with_the_user_and_reason(agency):
+    org, hr = agency.organisation, agency.users["lan"]
+    code = agency.employees["thu"].code
+    row = [code, *QUALIFICATION[1:]]
+    report = _run(org, _book({"Văn bằng, chứng chỉ": [row]}), by=hr, confirm=True)
+    assert report.saved, [str(p) for p in report.problems]
+    record = Qualification.objects.get(employee__code=code, evidence="QB-1")
+    assert (record.level, record.field, record.recorded_by) == ("dai_hoc", "Luật", hr)
+    assert record.history.get().history_change_reason == "Nhập lần đầu"
+    corrected = [code, "professional", "sau_dai_hoc", *row[3:]]
+    report = _run(org, _book({"Văn bằng, chứng chỉ": [corrected]}), by=hr, confirm=True)
+    assert [line.kind for line in report.lines] == ["changed"]
+    record.refresh_from_db()
+    assert record.level == "sau_dai_hoc" and record.history.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "column", "says"),
+    [
+        ({2: "Cao cấp"}, "Trình độ", "Sau đại học"),  # a level of another kind
+        ({0: "KHONG-CO"}, "Mã cán bộ", "không có cán bộ"),
+        ({6: ""}, "Số hiệu văn bằng", "bắt buộc"),
+        ({3: ""}, "Chuyên ngành hoặc ngôn ngữ", "chuyên ngành"),
+        ({5: "31/12/2999"}, "Ngày cấp", "chưa tới"),
+    ],
+)
+def test_a_bad_qualification_row_names_its_cell_and_nothing_is_written(
+    agency, change, column, says
+):
+    row = [agency.employees["thu"].code, *QUALIFICATION[1:]]
+    for index, value in change.items():
+        row[index] = value
+    report = _run(agency.organisation, _book({"Văn bằng, chứng chỉ": [row]}), confirm=True)
+    assert not report.saved
+    (problem,) = report.problems
+    assert (problem.sheet, problem.row, problem.column) == ("Văn bằng, chứng chỉ", 2, column)
+    assert says.casefold() in problem.expected.casefold()
+    assert not Qualification.objects.exists()
+
+
+def test_another_agencys_person_gets_no_qualification_from_this_agencys_file(agency):
+    row = [agency.employees["khach"].code, *QUALIFICATION[1:]]
+    report = _run(agency.organisation, _book({"Văn bằng, chứng chỉ": [row]}), confirm=True)
+    (problem,) = report.problems
+    assert problem.column == "Mã cán bộ" and not Qualification.objects.exists()

@@ -90,3 +90,43 @@ def test_a_refused_file_lists_its_cells_with_status_400(hr):
     assert response.status_code == 400
     assert "Tệp có lỗi: chưa có gì được lưu" in response.content.decode()
     assert not response.context["confirmable"]
+
+
+def test_a_large_confirmed_file_is_imported_as_a_background_job(hr, agency, monkeypatch):
+    from hrsystem import import_jobs
+    from hrsystem.models import BackgroundJob, JobState
+
+    monkeypatch.setattr(import_jobs, "LARGE_ROWS", 0)
+    assert _upload(hr, _book({"Đơn vị": [NEW_UNIT]})).context["confirmable"]
+    response = hr.post(URL, {"confirm": "1"})
+    job = BackgroundJob.objects.get(kind=import_jobs.KIND)
+    assert response.status_code == 302 and response.url == reverse(
+        "hrsystem:job_status", args=[job.pk]
+    )
+    assert job.state == JobState.DONE and "1 dòng thay đổi" in job.result["message"]
+    assert job.done == job.total == 1  # the rows of the file, reported as they are written
+    assert "content" not in job.params
+    unit = Unit.objects.get(organisation=agency.organisation, code="KT")
+    record = unit.history.get()
+    assert (record.history_user, record.history_change_reason) == (
+        agency.users["lan"],
+        "Nhập lần đầu",
+    )
+    page = hr.get(response.url).content.decode()
+    assert "Nhập tổ chức của cơ quan" in page and "1 dòng thay đổi" in page
+
+
+def test_the_import_job_is_refused_to_someone_who_does_not_keep_the_agency(agency):
+    from django.core.exceptions import PermissionDenied
+
+    from hrsystem import import_jobs
+    from hrsystem.models import BackgroundJob
+
+    with pytest.raises(PermissionDenied):
+        services.job_start(
+            kind=import_jobs.KIND,
+            by=agency.users["thu"],
+            organisation=agency.organisation,
+            params={"name": "x.xlsx", "reason": "x", "content": ""},
+        )
+    assert not BackgroundJob.objects.exists()

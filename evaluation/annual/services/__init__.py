@@ -12,6 +12,7 @@ from .inputs import (
     degradation_record,
     initiative_record,
     maternity_record,
+    transferred_months_record,
 )
 from .rollup import RollupRefused, rollup_check, rollup_year
 
@@ -24,4 +25,5 @@ __all__ = [
     "maternity_record",
     "rollup_check",
     "rollup_year",
+    "transferred_months_record",
 ]

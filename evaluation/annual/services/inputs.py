@@ -10,10 +10,12 @@ writes nothing.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from evaluation.annual import locks, models
 from hrsystem import clock, permissions
@@ -227,3 +229,123 @@ def annual_input_update(*, record, by, reason: str, **changes):
     _document(record.document_number, record.issuer)
     _store(record, by, reason)
     return record
+
+
+SCALE = Decimal(100)
+"""A month's total is out of 100 points (every rule set's blocks make 100)."""
+
+
+@transaction.atomic
+def transferred_months_record(
+    *, organisation: Organisation, rows: list[dict], by, reason: str
+) -> list[models.TransferredMonth]:
+    """Record the months people transferred in worked at their former agency, with the
+    result it stored (`evaluation.annual.transfers` reads them from its spreadsheet).
+
+    Each row: employee, year, month, source_agency, total (None: not rated), level ("":
+    not rated), document_number (the former agency's confirmation). HR of the receiving
+    agency, never for themselves; the person's latest assignment is in it and began
+    after the month (a month worked here is this agency's own); the month is past and
+    not recorded yet (recorded months are read-only); the total at most 100 and a level
+    only with a total. Checked for every row in a constant number of queries; every bad
+    row reported, keyed `rows[i].field`; one bad row and nothing is written. Written in
+    bulk with history rows naming `by` and `reason`.
+    """
+    reason = _check_reason(reason)
+    require(permissions.can_manage_org(by, organisation))
+    require(all(row["employee"].user_id != by.pk for row in rows))
+    ids = {row["employee"].pk for row in rows}
+    placements = (
+        Assignment.objects.filter(employee__in=ids)
+        .order_by("employee_id", "start")
+        .values_list("employee_id", "unit__organisation_id", "start")
+    )
+    latest: dict[int, int] = {}
+    arrived: dict[int, date] = {}
+    for employee_id, agency_id, start in placements:
+        latest[employee_id] = agency_id
+        if agency_id == organisation.pk:
+            arrived.setdefault(employee_id, start)
+    stored = set(
+        models.TransferredMonth.objects.filter(employee__in=ids).values_list(
+            "employee_id", "year", "month"
+        )
+    )
+    published = {
+        year for year in {row["year"] for row in rows} if locks.is_published(organisation, year)
+    }
+    today = clock.today()
+    errors: dict[str, list[str]] = {}
+    made: list[models.TransferredMonth] = []
+    for index, row in enumerate(rows):
+        employee, year, month = row["employee"], row["year"], row["month"]
+        found: dict[str, str] = {}
+        if latest.get(employee.pk) != organisation.pk:
+            found["employee"] = _("%(person)s không công tác tại cơ quan này.") % {
+                "person": employee
+            }
+        if not 2000 <= year <= 2100:
+            found["year"] = _("Năm phải từ 2000 đến 2100.")
+        elif year in published:
+            found["year"] = _(
+                "Kết quả năm %(year)s đã được công bố và khoá; phải mở lại năm "
+                "(có lý do) trước khi thay đổi."
+            ) % {"year": year}
+        if not 1 <= month <= 12:
+            found["month"] = _("Tháng phải từ 1 đến 12.")
+        elif "year" not in found:
+            first = date(year, month, 1)
+            if first > today:
+                found["month"] = _("Tháng %(month)s/%(year)s chưa tới.") % {
+                    "month": month,
+                    "year": year,
+                }
+            elif employee.pk in arrived and first >= arrived[employee.pk]:
+                found["month"] = _(
+                    "%(person)s đã công tác tại cơ quan này từ %(day)s: tháng này là kết quả "
+                    "của cơ quan, không nhập từ cơ quan cũ."
+                ) % {"person": employee, "day": arrived[employee.pk].strftime("%d/%m/%Y")}
+            elif (employee.pk, year, month) in stored:
+                found["month"] = _(
+                    "Đã nhập kết quả tháng %(month)s/%(year)s của người này; kết quả đã nhập "
+                    "chỉ đọc, không sửa được."
+                ) % {"month": month, "year": year}
+        total, level = row.get("total"), row.get("level") or ""
+        if total is not None and not Decimal(0) <= total <= SCALE:
+            found["total"] = _("Tổng điểm phải từ 0 đến %(max)s.") % {"max": SCALE}
+        if level and total is None:
+            found["total"] = _("Có mức xếp loại thì phải có tổng điểm.")
+        if not (row.get("source_agency") or "").strip():
+            found["source_agency"] = _("Phải ghi tên cơ quan cũ.")
+        if not (row.get("document_number") or "").strip():
+            found["document_number"] = _("Phải ghi số văn bản xác nhận của cơ quan cũ.")
+        stored.add((employee.pk, year, month))
+        record = models.TransferredMonth(
+            organisation=organisation,
+            employee=employee,
+            year=year,
+            month=month,
+            source_agency=(row.get("source_agency") or "").strip(),
+            total=total,
+            level=level,
+            document_number=(row.get("document_number") or "").strip(),
+            recorded_by=by,
+            recorded_at=clock.now(),
+        )
+        try:
+            record.clean_fields(exclude=["organisation", "employee", "recorded_by"])
+        except ValidationError as error:
+            for name, texts in error.message_dict.items():
+                found.setdefault(name, texts[0])
+        for name, text in found.items():
+            errors.setdefault(f"rows[{index}].{name}", []).append(text)
+        made.append(record)
+    if errors:
+        raise ValidationError(errors)
+    return bulk_create_with_history(
+        made,
+        models.TransferredMonth,
+        batch_size=2000,
+        default_user=by,
+        default_change_reason=reason,
+    )

@@ -170,6 +170,39 @@ def month_result(row: dict, unit_code: str, employee_code: str) -> scoring.Month
     )
 
 
+def _transferred_months(organisation: Organisation, year: int, batch: list[int]) -> dict:
+    """The months the batch's people worked at their former agency in `year`, as
+    imported (`models.TransferredMonth`); 1 query."""
+    found: dict[int, list[models.TransferredMonth]] = defaultdict(list)
+    for month in models.TransferredMonth.objects.filter(
+        organisation=organisation, year=year, employee_id__in=batch
+    ).order_by("month"):
+        found[month.employee_id].append(month)
+    return found
+
+
+def _with_transferred(own: list, transferred, unit_code: str) -> tuple:
+    """A person's months: their own, and the months imported from their former agency,
+    each counted as a locked month with its stored total and level (the new agency rates
+    the year on all of them). A month the person was rated here is this agency's own."""
+    if not transferred:
+        return tuple(own)
+    rated_here = {m.month for m in own if m.rated}
+    months = {m.month: m for m in own}
+    for imported in transferred:
+        if imported.month in rated_here:
+            continue
+        months[imported.month] = scoring.MonthResult(
+            employee=own[0].employee,
+            unit=unit_code,
+            month=imported.month,
+            rated=imported.rated,
+            total=imported.total if imported.rated else None,
+            level=imported.level if imported.rated else None,
+        )
+    return tuple(months[number] for number in sorted(months))
+
+
 def load_year(
     organisation: Organisation, year: int, periods: list[Period], progress: Progress | None = None
 ) -> YearInputs:
@@ -225,6 +258,7 @@ def load_year(
             .order_by()
             .values_list("pk", "code", "quota_group__name", "quota_group__organisation_id")
         }
+        transferred = _transferred_months(organisation, year, batch)
         inputs = selectors.people_inputs(organisation, year, batch)
         decisions = ledger.disciplines_in_year(
             organisation=organisation, year=year, public_duty_only=True, employee_ids=batch
@@ -257,7 +291,11 @@ def load_year(
                     unit=units[last["unit_id"]]["code"],
                     leader=last["is_leader"],
                     quota_group=group,
-                    months=tuple(month_result(r, units[r["unit_id"]]["code"], code) for r in rows),
+                    months=_with_transferred(
+                        [month_result(r, units[r["unit_id"]]["code"], code) for r in rows],
+                        transferred.get(employee_id, ()),
+                        units[last["unit_id"]]["code"],
+                    ),
                     maternity_months=frozenset(inputs.maternity.get(employee_id, ())),
                     disciplines=tuple(disciplines),
                     initiative=employee_id in inputs.initiative,
