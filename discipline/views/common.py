@@ -17,6 +17,7 @@ from discipline.models import (
     AppliesTo,
     ViolationCatalogueItem,
 )
+from hrsystem import exports
 from hrsystem.service_checks import require as _require  # noqa: F401 — the pages' 403
 
 PAGE_SIZE = 50
@@ -74,6 +75,27 @@ def _catalogue(organisation, on: date, applies_to: str | None = None):
 
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _export(request, table, rows, *, scope, unit_ids=None, filters=None, notes=()):
+    """A list page's rows as its Excel export, the title block naming the agency and the
+    units the page covers (`unit_ids`; the whole agency for its HR officer, else the
+    person's own records when None)."""
+    if unit_ids is None:
+        covered = scope.person.employee.full_name if scope.person.employee else ""
+    elif scope.manages or set(unit_ids) >= scope.agency_unit_ids:
+        covered = gettext_lazy("Toàn cơ quan")
+    else:
+        covered = exports.describe_scope(scope.units(unit_ids).values_list("name", flat=True))
+    return exports.respond(
+        request,
+        table,
+        rows,
+        organisation=scope.organisation,
+        scope=covered,
+        filters=filters,
+        notes=notes,
+    )
 
 
 def _xlsx(sheets: dict[str, pd.DataFrame], filename: str) -> HttpResponse:

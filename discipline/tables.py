@@ -1,0 +1,96 @@
+"""The discipline ledger's list pages as Excel tables (`hrsystem.exports`): the columns
+each page shows, with the same headers."""
+
+from django.utils.translation import gettext_lazy as _
+
+from hrsystem.exports import Column, Table
+
+
+def _target(record) -> str:
+    """The person a violation or complaint is against, else the unit."""
+    return record.employee.full_name if record.employee else record.target_unit.name
+
+
+UNIT_COLUMN = Column(_("Đơn vị"), "unit.name")
+OCCURRED = Column(_("Ngày"), "occurred_on", "date")
+ITEM = Column(_("Hành vi vi phạm"), "item.description", width=50)
+POINTS = Column(_("Điểm trừ"), "points", "number")
+ITEM_CODE = Column(_("Mã hành vi"), "item.code", width=12)
+STATUS = Column(_("Trạng thái"), lambda violation: violation.get_status_display())
+
+VIOLATIONS = Table(
+    title=_("Vi phạm trong đơn vị"),
+    filename="vi-pham",
+    columns=[
+        OCCURRED,
+        Column(_("Đối tượng"), _target),
+        UNIT_COLUMN,
+        ITEM_CODE,
+        ITEM,
+        POINTS,
+        STATUS,
+    ],
+)
+
+MY_VIOLATIONS = Table(
+    title=_("Vi phạm của tôi"),
+    filename="vi-pham-cua-toi",
+    columns=[OCCURRED, UNIT_COLUMN, ITEM_CODE, ITEM, POINTS, STATUS],
+)
+
+CONTESTED = Table(
+    title=_("Khiếu nại chờ quyết định"),
+    filename="khieu-nai-cho-quyet-dinh",
+    columns=[
+        Column(_("Ngày khiếu nại"), "contested_at", "datetime"),
+        Column(_("Đối tượng"), _target),
+        ITEM,
+        POINTS,
+        Column(_("Lý do khiếu nại"), "contest_reason", width=50),
+        Column(_("Đợt kiểm tra"), "inspection.title"),
+    ],
+)
+
+DECISIONS = Table(
+    title=_("Người bị kỷ luật"),
+    filename="quyet-dinh-ky-luat",
+    columns=[
+        Column(_("Số quyết định"), "number", width=16),
+        Column(_("Ngày"), "decided_on", "date"),
+        Column(_("Người bị kỷ luật"), "employee.full_name"),
+        UNIT_COLUMN,
+        Column(_("Hình thức"), "form.name"),
+        Column(_("Hiệu lực từ"), "effect_from", "date"),
+        Column(_("Hiệu lực đến"), "effect_to", "date"),
+    ],
+)
+
+INSPECTIONS = Table(
+    title=_("Kiểm tra công vụ"),
+    filename="kiem-tra-cong-vu",
+    columns=[
+        Column(_("Ngày"), "planned_on", "date"),
+        Column(_("Nội dung"), "title", width=40),
+        Column(_("Hình thức"), lambda inspection: inspection.get_kind_display()),
+        Column(
+            _("Đơn vị được kiểm tra"),
+            lambda inspection: "; ".join(unit.name for unit in inspection.scope.all()),
+            width=40,
+        ),
+        Column(_("Trưởng đoàn"), "head.full_name"),
+        Column(_("Trạng thái"), lambda inspection: inspection.get_status_display()),
+    ],
+)
+
+COMPLAINTS = Table(
+    title=_("Phản ánh, kiến nghị"),
+    filename="phan-anh-kien-nghi",
+    columns=[
+        Column(_("Ngày tiếp nhận"), "received_on", "date"),
+        Column(_("Đối tượng"), _target),
+        UNIT_COLUMN,
+        Column(_("Kênh"), lambda complaint: complaint.get_channel_display()),
+        Column(_("Nội dung"), "content", width=60),
+        Column(_("Kết quả"), lambda complaint: complaint.get_outcome_display()),
+    ],
+)
