@@ -12,10 +12,10 @@ def _target(record) -> str:
 
 
 UNIT_COLUMN = Column(_("Đơn vị"), "unit.name")
-OCCURRED = Column(_("Ngày"), "occurred_on", "date")
-ITEM = Column(_("Hành vi vi phạm"), "item.description", width=50)
-POINTS = Column(_("Điểm trừ"), "points", "number")
-ITEM_CODE = Column(_("Mã hành vi"), "item.code", width=12)
+OCCURRED = Column(_("Ngày"), "occurred_on")
+ITEM = Column(_("Hành vi vi phạm"), "item.description")
+POINTS = Column(_("Điểm trừ"), "points")
+ITEM_CODE = Column(_("Mã hành vi"), "item.code")
 STATUS = Column(_("Trạng thái"), lambda violation: violation.get_status_display())
 
 VIOLATIONS = Table(
@@ -42,11 +42,11 @@ CONTESTED = Table(
     title=_("Khiếu nại chờ quyết định"),
     filename="khieu-nai-cho-quyet-dinh",
     columns=[
-        Column(_("Ngày khiếu nại"), "contested_at", "datetime"),
+        Column(_("Ngày khiếu nại"), "contested_at"),
         Column(_("Đối tượng"), _target),
         ITEM,
         POINTS,
-        Column(_("Lý do khiếu nại"), "contest_reason", width=50),
+        Column(_("Lý do khiếu nại"), "contest_reason"),
         Column(_("Đợt kiểm tra"), "inspection.title"),
     ],
 )
@@ -55,13 +55,13 @@ DECISIONS = Table(
     title=_("Người bị kỷ luật"),
     filename="quyet-dinh-ky-luat",
     columns=[
-        Column(_("Số quyết định"), "number", width=16),
-        Column(_("Ngày"), "decided_on", "date"),
+        Column(_("Số quyết định"), "number"),
+        Column(_("Ngày"), "decided_on"),
         Column(_("Người bị kỷ luật"), "employee.full_name"),
         UNIT_COLUMN,
         Column(_("Hình thức"), "form.name"),
-        Column(_("Hiệu lực từ"), "effect_from", "date"),
-        Column(_("Hiệu lực đến"), "effect_to", "date"),
+        Column(_("Hiệu lực từ"), "effect_from"),
+        Column(_("Hiệu lực đến"), "effect_to"),
     ],
 )
 
@@ -69,13 +69,12 @@ INSPECTIONS = Table(
     title=_("Kiểm tra công vụ"),
     filename="kiem-tra-cong-vu",
     columns=[
-        Column(_("Ngày"), "planned_on", "date"),
-        Column(_("Nội dung"), "title", width=40),
+        Column(_("Ngày"), "planned_on"),
+        Column(_("Nội dung"), "title"),
         Column(_("Hình thức"), lambda inspection: inspection.get_kind_display()),
         Column(
             _("Đơn vị được kiểm tra"),
             lambda inspection: "; ".join(unit.name for unit in inspection.scope.all()),
-            width=40,
         ),
         Column(_("Trưởng đoàn"), "head.full_name"),
         Column(_("Trạng thái"), lambda inspection: inspection.get_status_display()),
@@ -86,11 +85,11 @@ COMPLAINTS = Table(
     title=_("Phản ánh, kiến nghị"),
     filename="phan-anh-kien-nghi",
     columns=[
-        Column(_("Ngày tiếp nhận"), "received_on", "date"),
+        Column(_("Ngày tiếp nhận"), "received_on"),
         Column(_("Đối tượng"), _target),
         UNIT_COLUMN,
         Column(_("Kênh"), lambda complaint: complaint.get_channel_display()),
-        Column(_("Nội dung"), "content", width=60),
+        Column(_("Nội dung"), "content"),
         Column(_("Kết quả"), lambda complaint: complaint.get_outcome_display()),
     ],
 )

@@ -19,8 +19,10 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
-from operator import attrgetter
+from io import BytesIO
+from itertools import islice
+from numbers import Number
+from operator import attrgetter, itemgetter
 
 from django import forms
 from django.db.models import QuerySet
@@ -39,24 +41,24 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_PARAMETER = "export"
 CHUNK = 2000
 """Rows read from the database per round trip while writing (bounded memory)."""
-
+SAMPLE = 200
+"""Rows held back to size the columns before the sheet is written."""
+MIN_WIDTH, MAX_WIDTH = 8, 60
+"""Column widths in characters; longer text wraps inside its cell."""
+HEADER_FILL = PatternFill("solid", fgColor="E8ECF1")
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
-HEADER_FILL = PatternFill("solid", start_color="DDE4EE")
-WIDTHS = {"text": 30, "number": 12, "date": 12, "datetime": 17}
 MAX_SCOPE_NAMES = 5
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column: its header (Vietnamese, through gettext), how a row gives its value
-    (an attribute path such as "employee.full_name", or a function of the row) and the
-    cell's kind ("text", "number", "date", "datetime")."""
+    """One column: its header (Vietnamese, through gettext) and how a row gives its value:
+    an attribute path such as "employee.full_name", or a function of the row. The cell's
+    type follows the value (numbers, dates, text)."""
 
     header: object
     value: str | Callable
-    kind: str = "text"
-    width: int | None = None
 
     def of(self, row):
         if callable(self.value):
@@ -91,7 +93,7 @@ def describe_filters(form: forms.Form | None) -> list[str]:
         if value in (None, "", [], ()):
             continue
         if isinstance(bound, forms.ChoiceField) and not isinstance(bound, forms.ModelChoiceField):
-            value = dict(bound.choices).get(value, value)
+            value = str(dict(bound.choices).get(value, value)).lstrip("— ")
         elif isinstance(value, date):
             value = value.strftime("%m/%Y" if name == "month" else "%d/%m/%Y")
         described.append(f"{bound.label}: {value}")
@@ -107,21 +109,27 @@ def describe_scope(names: Iterable[str]) -> str:
     return shown
 
 
-def _cell(sheet, value, kind: str):
-    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-        cell = WriteOnlyCell(sheet, value=value)
-    elif isinstance(value, datetime):
+def _text_width(value) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, date):
+        return len(DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT)
+    return len(str(value))
+
+
+def _cell(sheet, value, wrap: bool):
+    if isinstance(value, datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))
         cell.number_format = DATETIME_FORMAT
     elif isinstance(value, date):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = DATE_FORMAT
-    elif value is None:
-        cell = WriteOnlyCell(sheet, value=None)
+    elif value is None or isinstance(value, Number) and not isinstance(value, bool):
+        cell = WriteOnlyCell(sheet, value=value)
     else:
         cell = WriteOnlyCell(sheet, value=neutralise(str(value)))
-        if kind == "text":
+        if wrap:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     return cell
 
@@ -129,21 +137,29 @@ def _cell(sheet, value, kind: str):
 def _rows(rows):
     if isinstance(rows, QuerySet):
         return rows.iterator(chunk_size=CHUNK)
-    return rows
+    return iter(rows)
 
 
 def write_sheet(workbook: Workbook, *, title, columns: list[Column], rows, heading=()) -> None:
-    """Add one sheet to a write-only workbook: the `heading` lines (bold first), a blank
-    line, the header row (frozen, filtered) and one line per row."""
+    """Add one sheet to a write-only workbook: the `heading` lines (the first bold) and a
+    blank line, then the header row (bold, shaded, frozen, with filters) and one line per
+    row. Each column is as wide as its longest value among the first SAMPLE rows, within
+    MIN_WIDTH–MAX_WIDTH, longer text wrapped; only SAMPLE rows are ever held at once."""
     sheet = workbook.create_sheet(title=str(title)[:31])
-    for index, column in enumerate(columns, start=1):
-        width = column.width or max(WIDTHS[column.kind], len(str(column.header)) + 2)
+    rows = _rows(rows)
+    sample = [[column.of(row) for column in columns] for row in islice(rows, SAMPLE)]
+    longest = [
+        max([len(str(column.header)), *(_text_width(values[index]) for values in sample)])
+        for index, column in enumerate(columns)
+    ]
+    for index, length in enumerate(longest, start=1):
+        width = min(max(length + 2, MIN_WIDTH), MAX_WIDTH)
         sheet.column_dimensions[get_column_letter(index)].width = width
+    wrap = [length > MAX_WIDTH for length in longest]
     header_at = len(heading) + (2 if heading else 1)
     sheet.freeze_panes = f"A{header_at + 1}"
     if columns:
-        last = get_column_letter(len(columns))
-        sheet.auto_filter.ref = f"A{header_at}:{last}{header_at}"
+        sheet.auto_filter.ref = f"A{header_at}:{get_column_letter(len(columns))}{header_at}"
     for number, line in enumerate(heading):
         cell = WriteOnlyCell(sheet, value=neutralise(str(line)))
         cell.font = Font(bold=number == 0, size=13 if number == 0 else 11)
@@ -158,8 +174,26 @@ def write_sheet(workbook: Workbook, *, title, columns: list[Column], rows, headi
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         headers.append(cell)
     sheet.append(headers)
-    for row in _rows(rows):
-        sheet.append([_cell(sheet, column.of(row), column.kind) for column in columns])
+    for values in sample:
+        sheet.append([_cell(sheet, value, fold) for value, fold in zip(values, wrap, strict=True)])
+    for row in rows:
+        sheet.append(
+            [_cell(sheet, column.of(row), fold) for column, fold in zip(columns, wrap, strict=True)]
+        )
+
+
+def workbook(sheets: dict) -> bytes:
+    """An .xlsx file with one sheet per pandas frame (name cut to Excel's 31 characters),
+    written as `write_sheet` writes a list page's: the reports' and forms' workbooks."""
+    book = Workbook(write_only=True)
+    for name, frame in sheets.items():
+        frame = frame.astype(object).where(frame.notna(), None)
+        columns = [Column(header, itemgetter(index)) for index, header in enumerate(frame)]
+        rows = frame.itertuples(index=False, name=None)
+        write_sheet(book, title=name, columns=columns, rows=rows)
+    output = BytesIO()
+    book.save(output)
+    return output.getvalue()
 
 
 def file_response(workbook: Workbook, filename: str) -> FileResponse:

@@ -21,7 +21,7 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
-from . import imports, permissions, selectors
+from . import exports, imports, permissions, selectors, tables
 from .forms import AsOfForm, CatalogueImportForm, DirectorySearchForm
 from .models import (
     Assignment,
@@ -195,6 +195,15 @@ def directory(request):
         if chosen is not None:
             unit_ids = {unit.pk for unit in units if unit.path.startswith(chosen.path)}
     employees = selectors.employee_search(query=query, on=person.today, unit_ids=unit_ids)
+    if exports.wanted(request):
+        return exports.respond(
+            request,
+            tables.DIRECTORY,
+            _with_today(employees, person.today),
+            organisation=person.organisation,
+            scope=exports.describe_scope(unit.name for unit in units),
+            filters=form,
+        )
     page = Paginator(_with_today(employees, person.today), DIRECTORY_PAGE_SIZE).get_page(
         request.GET.get("page")
     )

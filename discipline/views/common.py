@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
-from discipline import forms, reports, selectors
+from discipline import forms, selectors
 from discipline.models import (
     AppliesTo,
     ViolationCatalogueItem,
@@ -31,9 +31,6 @@ LETTER_STATES = {
 
 
 """What became of a late dossier's apology letter, in words."""
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _run(form, call, aliases=None) -> bool:
@@ -99,7 +96,7 @@ def _export(request, table, rows, *, scope, unit_ids=None, filters=None, notes=(
 
 
 def _xlsx(sheets: dict[str, pd.DataFrame], filename: str) -> HttpResponse:
-    """An Excel download, one sheet per frame (see `reports.workbook`)."""
-    response = HttpResponse(reports.workbook(sheets), content_type=XLSX)
+    """An Excel download, one sheet per frame (see `hrsystem.exports.workbook`)."""
+    response = HttpResponse(exports.workbook(sheets), content_type=exports.XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -14,10 +14,9 @@ from evaluation.models import EvaluationState, IssuedDocument
 from evaluation.paper import documents
 from evaluation.paper.signing import MAX_PDF_BYTES
 from hrsystem import permissions
+from hrsystem.exports import XLSX
 
 from .access import _get_evaluation_for_user, _get_period_for_user, _get_unit_for_period, _on
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _file(content: bytes, content_type: str, filename: str, *, inline: bool) -> HttpResponse:

@@ -15,16 +15,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from discipline import pdf
-from discipline.reports import workbook
 from evaluation import quarters
 from evaluation.models import Period, PeriodState
 from evaluation.scoring import half_of, quarter_of
 from hrsystem import clock, permissions
+from hrsystem.exports import XLSX, workbook
 from hrsystem.forms import whole_number
 from hrsystem.models import Unit
 from hrsystem.permissions import viewer
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _organisation(request):
@@ -157,7 +155,7 @@ def _month_value(cell):
 
 @login_required
 def income_xlsx(request):
-    """The income list as an Excel sheet (`discipline.reports.workbook`: numbers stay
+    """The income list as an Excel sheet (`hrsystem.exports.workbook`: numbers stay
     numbers, text never runs as a formula), one column per month behind the quarter."""
     _organisation_, table = _income(request)
     columns = [_("Mã cán bộ"), _("Họ và tên"), _("Đơn vị"), _("Điểm quý"), _("Mức xếp loại quý")]
