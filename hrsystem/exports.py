@@ -15,6 +15,7 @@ no text is ever run as a formula.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -49,6 +50,8 @@ HEADER_FILL = PatternFill("solid", fgColor="E8ECF1")
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 MAX_SCOPE_NAMES = 5
+SHEET_FORBIDDEN = re.compile(r"[][:*?/\\]")
+"""Characters Excel refuses in a sheet's name (a period's "3/2026" becomes "3-2026")."""
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,7 @@ def write_sheet(workbook: Workbook, *, title, columns: list[Column], rows, headi
     blank line, then the header row (bold, shaded, frozen, with filters) and one line per
     row. Each column is as wide as its longest value among the first SAMPLE rows, within
     MIN_WIDTH–MAX_WIDTH, longer text wrapped; only SAMPLE rows are ever held at once."""
-    sheet = workbook.create_sheet(title=str(title)[:31])
+    sheet = workbook.create_sheet(title=SHEET_FORBIDDEN.sub("-", str(title))[:31])
     rows = _rows(rows)
     sample = [[column.of(row) for column in columns] for row in islice(rows, SAMPLE)]
     longest = [

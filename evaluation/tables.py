@@ -1,0 +1,62 @@
+"""The monthly cycle's list pages as Excel tables (`hrsystem.exports`): the columns each
+page shows, with the same headers."""
+
+from django.utils.translation import gettext_lazy as _
+
+from evaluation.templatetags.evaluation_labels import unit_status_label
+from hrsystem.exports import Column, Table
+
+PERIODS = Table(
+    title=_("Kỳ đánh giá"),
+    filename="ky-danh-gia",
+    columns=[
+        Column(_("Kỳ"), str),
+        Column(_("Bộ quy tắc"), "rule_set.name"),
+        Column(_("Phiên bản"), "rule_set.version"),
+        Column(_("Trạng thái"), lambda period: period.get_state_display()),
+        Column(_("Tự đánh giá"), "self_assessment_due"),
+        Column(_("Thủ trưởng chấm điểm"), "scoring_due"),
+        Column(_("Đơn vị gửi kết quả"), "unit_submission_due"),
+        Column(_("Lãnh đạo cơ quan phê duyệt"), "sign_off_due"),
+    ],
+)
+
+MY_RESULTS = Table(
+    title=_("Kết quả đánh giá của tôi"),
+    filename="ket-qua-cua-toi",
+    columns=[
+        Column(_("Kỳ"), lambda row: str(row[0].period)),
+        Column(_("Phiên bản"), lambda row: row[0].version),
+        Column(_("Tiêu chí chung"), lambda row: row[0].general),
+        Column(_("Nhiệm vụ"), lambda row: row[0].task_points),
+        Column(_("Điểm cộng"), lambda row: row[0].bonus),
+        Column(_("Điểm trừ"), lambda row: row[0].deductions),
+        Column(_("Tổng điểm"), lambda row: row[0].total),
+        Column(_("Mức xếp loại"), lambda row: row[1]),
+    ],
+)
+
+
+def overview_table(period, level_labels) -> Table:
+    """The period overview's unit table: one column per level (named as the period's
+    rule set names them, in the order of each unit's `level_counts`)."""
+    levels = [
+        Column(label, lambda up, index=index: up.level_counts[index][1])
+        for index, label in enumerate(level_labels)
+    ]
+    return Table(
+        title=_("Tổng hợp %(period)s") % {"period": period},
+        filename=f"tong-hop-{period.year}-{period.number:02d}",
+        columns=[
+            Column(_("Đơn vị"), "unit.name"),
+            Column(_("Trạng thái"), lambda up: unit_status_label(up, period)[0]),
+            Column(_("Chưa tự đánh giá"), "missing"),
+            Column(_("Được đánh giá"), lambda up: up.figures["total"]),
+            Column(_("Đã chấm"), lambda up: up.figures["scored"]),
+            *levels,
+            Column(_("Mức đơn vị"), "level_label"),
+            Column(_("Điểm đơn vị"), lambda up: up.score if up.level_label else None),
+            Column(_("Phản ánh đúng"), "complaints"),
+            Column(_("Xin lỗi"), "apologies"),
+        ],
+    )
