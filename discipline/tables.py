@@ -93,3 +93,37 @@ COMPLAINTS = Table(
         Column(_("Kết quả"), lambda complaint: complaint.get_outcome_display()),
     ],
 )
+
+DOSSIERS = Table(
+    title=_("Hồ sơ một cửa"),
+    filename="ho-so-mot-cua",
+    columns=[
+        Column(_("Mã hồ sơ"), "code"),
+        UNIT_COLUMN,
+        Column(_("Thủ tục hành chính"), "procedure"),
+        Column(_("Tổ chức, công dân"), "citizen_name"),
+        Column(_("Cán bộ xử lý"), "officer.full_name"),
+        Column(_("Ngày tiếp nhận"), "received_on"),
+        Column(_("Hẹn trả"), "due_on"),
+        Column(_("Trả kết quả"), "settled_on"),
+        Column(_("Tình trạng"), lambda dossier: dossier.get_status_display()),
+        Column(
+            _("Có nguyên nhân khách quan"),
+            lambda dossier: _("Có") if dossier.excused else "",
+        ),
+    ],
+)
+
+SUGGESTIONS = Table(
+    title=_("Hộp thư góp ý"),
+    filename="hop-thu-gop-y",
+    columns=[
+        Column(_("Ngày mở hộp thư"), "opened_on"),
+        Column(
+            _("Đơn vị liên quan"),
+            lambda entry: entry.unit.name if entry.unit else _("Toàn cơ quan"),
+        ),
+        Column(_("Nội dung góp ý"), "content"),
+        Column(_("Kết quả xử lý"), "response"),
+    ],
+)

@@ -3,6 +3,7 @@ page shows, with the same headers."""
 
 from django.utils.translation import gettext_lazy as _
 
+from evaluation.presenters import level_label
 from evaluation.templatetags.evaluation_labels import unit_status_label
 from hrsystem.exports import Column, Table
 
@@ -58,5 +59,30 @@ def overview_table(period, level_labels) -> Table:
             Column(_("Điểm đơn vị"), lambda up: up.score if up.level_label else None),
             Column(_("Phản ánh đúng"), "complaints"),
             Column(_("Xin lỗi"), "apologies"),
+        ],
+    )
+
+
+def scoring_table(period, rules) -> Table:
+    """The head's scoring list: each person they score this period, with the result so far
+    (the level named as the period's rule set names it)."""
+    return Table(
+        title=_("Chấm điểm %(period)s") % {"period": period},
+        filename=f"cham-diem-{period.year}-{period.number:02d}",
+        columns=[
+            Column(_("Họ và tên"), "employee.full_name"),
+            Column(_("Mã cán bộ"), "employee.code"),
+            Column(_("Đơn vị"), "unit.name"),
+            Column(_("Trạng thái"), lambda evaluation: evaluation.get_state_display()),
+            Column(_("Tiêu chí chung"), "general"),
+            Column(_("Nhiệm vụ"), "task_points"),
+            Column(_("Điểm thưởng"), "bonus"),
+            Column(_("Điểm trừ"), "deductions"),
+            Column(_("Tổng điểm"), "total"),
+            Column(
+                _("Mức xếp loại"),
+                lambda evaluation: level_label(rules, evaluation.level) or "",
+            ),
+            Column(_("Nhận xét của người chấm"), "head_comment"),
         ],
     )

@@ -382,6 +382,7 @@ EXPORTS = {
     "evaluation:my_results",
     "evaluation:period_list",
     "evaluation:overview",
+    "evaluation:scoring",
     "annual:units",
     "discipline:inspection_list",
     "discipline:violation_list",
@@ -389,6 +390,8 @@ EXPORTS = {
     "discipline:contested_list",
     "discipline:decision_list",
     "discipline:complaint_list",
+    "discipline:desk",
+    "discipline:suggestion_list",
 }
 """List pages whose `?export=xlsx` is their Excel export (`hrsystem.exports`): the same
 view, so each role gets the export exactly where it gets the page (tested below)."""

@@ -155,6 +155,8 @@ def suggestion_list(request):
         .select_related("unit")
         .order_by("-opened_on", "-pk")
     )
+    if exports.wanted(request):
+        return _export(request, tables.SUGGESTIONS, entries, scope=scope, unit_ids=scope.reach)
     return _render(
         request,
         "discipline/suggestion_list.html",

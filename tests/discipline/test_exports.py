@@ -18,6 +18,8 @@ EXPORTS = [
     ("contested_list", "truong_nv", {}),
     ("decision_list", "to_chuc", {"year": 2026}),
     ("complaint_list", "kiem", {}),
+    ("desk", "mot_cua", {"month": "2026-03"}),
+    ("suggestion_list", "mot_cua", {}),
 ]
 
 
@@ -110,3 +112,20 @@ def test_a_person_exports_only_their_own_violations(d, surprise, client):
 
 def test_an_export_is_refused_where_the_page_is(d, client):
     assert export(client, d.an.user, "violation_list").status_code == 403
+
+
+def test_the_desk_exports_the_months_dossiers(d, client):
+    for number, received in enumerate((date(2026, 3, 2), date(2026, 2, 2))):
+        services.dossier_record(
+            unit=d.mc,
+            code=f"HS-{number}",
+            citizen_name=f"Công dân Đặng Thị Ánh {number}",
+            officer=d.mot_cua,
+            received_on=received,
+            due_on=received.replace(day=9),
+        )
+    sheet = read_export(export(client, d.mot_cua.user, "desk", {"month": "2026-03"}))
+    assert column(sheet, "Mã hồ sơ") == ["HS-0"]
+    assert column(sheet, "Tổ chức, công dân") == ["Công dân Đặng Thị Ánh 0"]
+    assert "Bộ lọc: Tháng 03/2026" in sheet.heading
+    assert export(client, d.an.user, "desk").status_code == 403

@@ -88,3 +88,30 @@ def test_my_results_export_is_my_own(client, two_sizes):  # noqa: F811
     assert sheet.headers[0] == "Kỳ" and "Tổng điểm" in sheet.headers
     assert "Phạm vi: Phạm Thị Thu" in sheet.heading
     assert sheet.rows == []  # nothing published yet: the page shows no month either
+
+
+def test_the_scoring_export_costs_the_same_at_two_sizes(client, two_sizes):  # noqa: F811
+    cast, small, large = two_sizes
+    client.force_login(cast.users["hanh"])
+    counts = []
+    for period, people in ((small, 10), (large, 145)):
+        url = reverse("evaluation:scoring", args=[period.pk])
+        counts.append(count_export_queries(client, url))
+        sheet = read_export(client.get(url, {"export": "xlsx"}))
+        assert len(sheet.rows) == people
+        assert set(column(sheet, "Đơn vị")) == {cast.units["VP"].name}
+    assert counts[0] == counts[1]
+
+
+def test_the_scoring_export_is_the_heads_people_only(client, two_sizes):  # noqa: F811
+    cast, _small, large = two_sizes
+    url = reverse("evaluation:scoring", args=[large.pk])
+    client.force_login(cast.users["hanh"])
+    page = client.get(url).context["rows"]
+    sheet = read_export(client.get(url, {"export": "xlsx"}))
+    assert column(sheet, "Mã cán bộ") == [row.evaluation.employee.code for row in page]
+    assert f"Phạm vi: {cast.units['VP'].name}" in sheet.heading
+    scored = [total for total in column(sheet, "Tổng điểm") if total is not None]
+    assert scored and all(isinstance(total, float | int) for total in scored)
+    client.force_login(cast.users["thu"])
+    assert client.get(url, {"export": "xlsx"}).status_code == 403
