@@ -30,7 +30,7 @@ MY_RESULTS = Table(
         Column(_("Phiên bản"), lambda row: row[0].version),
         Column(_("Tiêu chí chung"), lambda row: row[0].general),
         Column(_("Nhiệm vụ"), lambda row: row[0].task_points),
-        Column(_("Điểm cộng"), lambda row: row[0].bonus),
+        Column(_("Điểm thưởng"), lambda row: row[0].bonus),
         Column(_("Điểm trừ"), lambda row: row[0].deductions),
         Column(_("Tổng điểm"), lambda row: row[0].total),
         Column(_("Mức xếp loại"), lambda row: row[1]),
