@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class HrsystemConfig(AppConfig):
     name = "hrsystem"
     verbose_name = _("Tổ chức và nhân sự")
+
+    def ready(self):
+        from . import exports  # noqa: F401 - registers the background export's job kind

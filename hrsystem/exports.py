@@ -7,8 +7,11 @@ see them, which rows or which filters. The template adds the link with
 `{% include "includes/export_xlsx.html" %}`.
 
 The workbook is written in openpyxl's write-only mode to a temporary file and streamed
-back, rows read from the queryset in chunks: memory stays bounded at any size. A sheet
-opens with a title block (agency, scope, filters, print date), then the header row,
+back, rows read from the queryset in chunks: memory stays bounded at any size. An
+export of more than `settings.EXPORT_INLINE_ROWS` rows runs as a background job instead
+(`hrsystem.services.jobs`): the job calls the same view again as the same person, with
+the same query string, and keeps the file for them to download from the job's page.
+A sheet opens with a title block (agency, scope, filters, print date), then the header row,
 frozen, with Vietnamese headers; numbers stay numbers, dates are dates (dd/mm/yyyy) and
 no text is ever run as a formula.
 """
@@ -26,10 +29,16 @@ from numbers import Number
 from operator import attrgetter, itemgetter
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
-from django.http import FileResponse
-from django.utils import timezone
+from django.http import FileResponse, HttpRequest, QueryDict
+from django.shortcuts import redirect
+from django.urls import resolve, reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -37,11 +46,13 @@ from openpyxl.utils import get_column_letter
 
 from hrsystem import clock
 from hrsystem.resources import neutralise
+from hrsystem.services.jobs import JobKind, job_kind, job_start
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_PARAMETER = "export"
 CHUNK = 2000
 """Rows read from the database per round trip while writing (bounded memory)."""
+JOB_KIND = "hrsystem.export"
 SAMPLE = 200
 """Rows held back to size the columns before the sheet is written."""
 MIN_WIDTH, MAX_WIDTH = 8, 60
@@ -218,7 +229,15 @@ def respond(
     notes: Iterable[str] = (),
 ) -> FileResponse:
     """The list page's rows as an .xlsx download: a title block naming the agency, the
-    page, the scope, the filters and the print date, then the table."""
+    page, the scope, the filters and the print date, then the table. More than
+    `settings.EXPORT_INLINE_ROWS` rows (a queryset, counted in 1 query): a background
+    job writes it and the person is sent to the job's page."""
+    if (
+        isinstance(rows, QuerySet)
+        and not getattr(request, "in_background", False)
+        and rows.count() > settings.EXPORT_INLINE_ROWS
+    ):
+        return _start_job(request, organisation)
     today = clock.today()
     heading = [str(table.title)]
     if organisation is not None:
@@ -232,3 +251,65 @@ def respond(
     workbook = Workbook(write_only=True)
     write_sheet(workbook, title=table.title, columns=table.columns, rows=rows, heading=heading)
     return file_response(workbook, f"{table.filename}-{today:%Y-%m-%d}.xlsx")
+
+
+def _start_job(request, organisation):
+    job = job_start(
+        kind=JOB_KIND,
+        by=request.user,
+        organisation=organisation,
+        params={
+            "path": request.path,
+            "query": request.GET.urlencode(),
+            "language": translation.get_language(),
+        },
+    )
+    return redirect("hrsystem:job_status", pk=job.pk)
+
+
+def _may_export(user, organisation, params) -> bool:
+    """Anyone signed in may queue an export: the job runs the list page's own view as
+    them, which refuses what the page refuses."""
+    return user.is_authenticated
+
+
+def _export_finish(job) -> dict:
+    """Run the list page's view again as the person who asked, with their query string,
+    and keep the file it answers under the job's folder."""
+    params = job.params
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = params["path"]
+    request.GET = QueryDict(params["query"])
+    request.META = {"SERVER_NAME": "localhost", "SERVER_PORT": "80", "REQUEST_METHOD": "GET"}
+    request.user = job.by
+    request.htmx = False
+    request.in_background = True
+    match = resolve(params["path"])
+    with translation.override(params["language"]):
+        response = match.func(request, *match.args, **match.kwargs)
+    if not isinstance(response, FileResponse) or response.get("Content-Type") != XLSX:
+        raise ValidationError(_("Trang này không có bản xuất Excel."))
+    filename = response.filename
+    with tempfile.TemporaryFile() as copy:
+        for chunk in response.streaming_content:
+            copy.write(chunk)
+        copy.seek(0)
+        default_storage.save(f"{EXPORT_FOLDER}/{job.pk}/{filename}", copy)
+    response.close()
+    return {
+        "message": _("Đã xuất %(file)s.") % {"file": filename},
+        "url": reverse("hrsystem:job_file", kwargs={"pk": job.pk}),
+        "file": filename,
+    }
+
+
+def job_file(job) -> FileResponse:
+    """The file an export job wrote, as an attachment."""
+    filename = job.result["file"]
+    handle = default_storage.open(f"{EXPORT_FOLDER}/{job.pk}/{filename}", "rb")
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+EXPORT_FOLDER = "exports"
+job_kind(JOB_KIND, JobKind(gettext_lazy("Xuất Excel"), _may_export, _export_finish))

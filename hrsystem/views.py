@@ -27,6 +27,7 @@ from .models import (
     Assignment,
     BackgroundJob,
     JobPosition,
+    JobState,
     Organisation,
     Post,
     StandardTask,
@@ -223,6 +224,18 @@ def locked_out(request, response, credentials):
 def favicon(request):
     """/favicon.ico, which browsers ask for whatever the page's icon link says: the SVG."""
     return redirect(static("img/favicon.svg"), permanent=True)
+
+
+@login_required
+def job_file(request, pk: int):
+    """The file a background export wrote: to whoever may follow the job; 404 until it
+    has one."""
+    job = get_object_or_404(BackgroundJob, pk=pk)
+    if not can_view_job(request.user, job):
+        raise PermissionDenied
+    if job.kind != exports.JOB_KIND or job.state != JobState.DONE:
+        raise Http404
+    return exports.job_file(job)
 
 
 @login_required

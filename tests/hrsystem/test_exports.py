@@ -12,6 +12,8 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from hrsystem import exports
+from hrsystem.models import BackgroundJob, JobState
+from hrsystem.services import job_start
 from tests.exports import column, read_export
 
 from .test_views_queries import grow_unit
@@ -100,3 +102,43 @@ def test_only_the_export_parameter_asks_for_a_file():
     assert exports.wanted(factory.get("/", {"export": "xlsx"}))
     assert not exports.wanted(factory.get("/", {"export": "pdf"}))
     assert not exports.wanted(factory.get("/"))
+
+
+def test_a_large_export_runs_as_a_job_with_the_same_rows(client, agency, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(agency.users["quang"])
+    url = reverse("hrsystem:directory")
+    inline = read_export(client.get(url, {"q": "thi", "export": "xlsx"}))
+    settings.EXPORT_INLINE_ROWS = len(inline.rows) - 1
+    started = client.get(url, {"q": "thi", "export": "xlsx"})
+    assert started.status_code == 302
+    job = BackgroundJob.objects.get(kind=exports.JOB_KIND)
+    assert started["Location"] == reverse("hrsystem:job_status", args=[job.pk])
+    assert job.state == JobState.DONE, job.error
+    assert job.started_by == agency.users["quang"]
+    page = client.get(started["Location"]).content.decode()
+    assert reverse("hrsystem:job_file", args=[job.pk]) in page
+    sheet = read_export(client.get(reverse("hrsystem:job_file", args=[job.pk])))
+    assert sheet.headers == inline.headers and sheet.rows == inline.rows
+    assert "Bộ lọc: Tìm theo mã hoặc họ tên: thi" in sheet.heading
+    client.force_login(agency.users["thu"])
+    assert client.get(reverse("hrsystem:job_file", args=[job.pk])).status_code == 403
+
+
+def test_a_background_export_refuses_what_the_page_refuses(agency):
+    """The job runs the page's view as the person: a page they may not open, or one
+    without an export, ends the job failed and writes no file."""
+    for path, query in (
+        (reverse("evaluation:income_list"), "export=xlsx"),
+        (reverse("hrsystem:org_chart"), "export=xlsx"),
+    ):
+        job = job_start(
+            kind=exports.JOB_KIND,
+            by=agency.users["thu"],
+            organisation=agency.organisation,
+            params={"path": path, "query": query, "language": "vi"},
+        )
+        assert job.state == JobState.FAILED, path
+    errors = set(BackgroundJob.objects.values_list("error", flat=True))
+    assert "Bạn không có quyền thực hiện thao tác này." in errors
+    assert "Trang này không có bản xuất Excel." in errors
