@@ -4,7 +4,7 @@ page shows, with the same headers."""
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.presenters import level_label
-from evaluation.templatetags.evaluation_labels import unit_status_label
+from evaluation.templatetags.evaluation_labels import level_name, unit_status_label
 from hrsystem.exports import Column, Table
 
 PERIODS = Table(
@@ -84,5 +84,46 @@ def scoring_table(period, rules) -> Table:
                 lambda evaluation: level_label(rules, evaluation.level) or "",
             ),
             Column(_("Nhận xét của người chấm"), "head_comment"),
+        ],
+    )
+
+
+def _span_score(row):
+    return row.result.score if row and row.result.rated else None
+
+
+def _span_level(row):
+    return level_name(row.level_label) if row and row.result.rated else _("Chưa xếp loại")
+
+
+def month_total(cell):
+    """A month behind a quarter: its total, else why there is none."""
+    if not cell.period.published:
+        return _("chưa công bố")
+    return _("không xếp loại") if cell.total is None else cell.total
+
+
+def quarter_table(table, half) -> Table:
+    """The quarter's people (`(row, half-year row)` pairs, as the page lists them): the
+    quarter's score and level, one column per month behind it, then the half-year's."""
+    months = [
+        Column(period.label, lambda pair, index=index: month_total(pair[0].months[index]))
+        for index, period in enumerate(table.periods)
+    ]
+    return Table(
+        title=_("Kết quả quý %(q)s/%(y)s") % {"q": table.number, "y": table.year},
+        filename=f"ket-qua-quy-{table.number}-{table.year}",
+        columns=[
+            Column(_("Mã cán bộ"), lambda pair: pair[0].code),
+            Column(_("Họ và tên"), lambda pair: pair[0].name),
+            Column(_("Đơn vị"), lambda pair: pair[0].unit_name),
+            Column(_("Điểm quý"), lambda pair: _span_score(pair[0])),
+            Column(_("Mức xếp loại quý"), lambda pair: _span_level(pair[0])),
+            *months,
+            Column(
+                _("Điểm 6 tháng (nửa năm %(h)s)") % {"h": half.number},
+                lambda pair: _span_score(pair[1]),
+            ),
+            Column(_("Mức xếp loại 6 tháng"), lambda pair: _span_level(pair[1])),
         ],
     )

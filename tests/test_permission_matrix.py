@@ -385,6 +385,7 @@ EXPORTS = {
     "evaluation:period_list",
     "evaluation:overview",
     "evaluation:scoring",
+    "evaluation:quarter_results",
     "annual:units",
     "discipline:inspection_list",
     "discipline:violation_list",
