@@ -227,9 +227,11 @@ def respond(
     scope: str = "",
     filters: forms.Form | None = None,
     notes: Iterable[str] = (),
+    more: Iterable[tuple[Table, object]] = (),
 ) -> FileResponse:
     """The list page's rows as an .xlsx download: a title block naming the agency, the
-    page, the scope, the filters and the print date, then the table. More than
+    page, the scope, the filters and the print date, then the table (and each of `more`,
+    (table, rows) pairs, on a sheet of its own). More than
     `settings.EXPORT_INLINE_ROWS` rows (a queryset, counted in 1 query): a background
     job writes it and the person is sent to the job's page."""
     if (
@@ -250,6 +252,11 @@ def respond(
     heading.append(_("Ngày in: %(day)s") % {"day": today.strftime("%d/%m/%Y")})
     workbook = Workbook(write_only=True)
     write_sheet(workbook, title=table.title, columns=table.columns, rows=rows, heading=heading)
+    for other, other_rows in more:
+        heading[0] = str(other.title)
+        write_sheet(
+            workbook, title=other.title, columns=other.columns, rows=other_rows, heading=heading
+        )
     return file_response(workbook, f"{table.filename}-{today:%Y-%m-%d}.xlsx")
 
 

@@ -387,6 +387,7 @@ EXPORTS = {
     "evaluation:scoring",
     "evaluation:quarter_results",
     "annual:units",
+    "annual:review",
     "discipline:inspection_list",
     "discipline:violation_list",
     "discipline:my_violations",
