@@ -3,6 +3,7 @@ page shows, with the same headers."""
 
 from django.utils.translation import gettext_lazy as _
 
+from evaluation import selectors
 from evaluation.presenters import level_label
 from evaluation.templatetags.evaluation_labels import level_name, unit_status_label
 from hrsystem.exports import Column, Table
@@ -125,5 +126,31 @@ def quarter_table(table, half) -> Table:
                 lambda pair: _span_score(pair[1]),
             ),
             Column(_("Mức xếp loại 6 tháng"), lambda pair: _span_level(pair[1])),
+        ],
+    )
+
+
+STEP_LABELS = {
+    selectors.STEP_DECLARING: _("Chưa gửi tự đánh giá"),
+    selectors.STEP_AWAITING_SCORE: _("Chờ chấm điểm"),
+    selectors.STEP_SCORED: _("Đã chấm"),
+    selectors.STEP_NOT_RATED: _("Không xếp loại"),
+}
+
+
+def completeness_table(period) -> Table:
+    """The progress board, one line per person (`(unit, person)` pairs): the step they
+    are at, its due date and the days left."""
+    return Table(
+        title=_("Tiến độ đánh giá %(period)s") % {"period": period},
+        filename=f"tien-do-{period.year}-{period.number:02d}",
+        columns=[
+            Column(_("Đơn vị"), lambda pair: pair[0].unit_period.unit.name),
+            Column(_("Họ và tên"), lambda pair: pair[1].name),
+            Column(_("Bước"), lambda pair: STEP_LABELS[pair[1].step]),
+            Column(_("Bị trả lại"), lambda pair: _("Có") if pair[1].returned else ""),
+            Column(_("Hạn"), lambda pair: pair[1].due),
+            Column(_("Còn (ngày)"), lambda pair: pair[1].days_left),
+            Column(_("Lý do không xếp loại"), lambda pair: pair[1].not_rated_reason),
         ],
     )

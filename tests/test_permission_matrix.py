@@ -386,6 +386,7 @@ EXPORTS = {
     "evaluation:overview",
     "evaluation:scoring",
     "evaluation:quarter_results",
+    "evaluation:completeness",
     "annual:units",
     "annual:review",
     "discipline:inspection_list",

@@ -326,6 +326,14 @@ def completeness(request, period_pk: int):
     oversees = selectors.may_oversee(request.user, period)
     if not board and not oversees:
         raise PermissionDenied
+    if exports.wanted(request):
+        return exports.respond(
+            request,
+            tables.completeness_table(period),
+            [(unit, person) for unit in board for person in unit.people],
+            organisation=period.organisation,
+            scope=exports.describe_scope(unit.unit_period.unit.name for unit in board),
+        )
     units = []
     for unit in board:
         steps = {step: [] for step in STEPS}

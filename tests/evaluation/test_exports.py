@@ -115,3 +115,27 @@ def test_the_scoring_export_is_the_heads_people_only(client, two_sizes):  # noqa
     assert scored and all(isinstance(total, float | int) for total in scored)
     client.force_login(cast.users["thu"])
     assert client.get(url, {"export": "xlsx"}).status_code == 403
+
+
+def test_the_progress_export_is_the_heads_units_at_constant_cost(client, two_sizes):  # noqa: F811
+    cast, small, large = two_sizes
+    client.force_login(cast.users["hanh"])
+    counts = []
+    for period, people in ((small, 10), (large, 145)):
+        url = reverse("evaluation:completeness", args=[period.pk])
+        counts.append(count_export_queries(client, url))
+        sheet = read_export(client.get(url, {"export": "xlsx"}))
+        assert set(column(sheet, "Đơn vị")) == {cast.units["VP"].name}
+        assert len(sheet.rows) >= people - 1
+        assert set(column(sheet, "Bước")) <= {
+            "Chưa gửi tự đánh giá",
+            "Chờ chấm điểm",
+            "Đã chấm",
+            "Không xếp loại",
+        }
+    assert counts[0] == counts[1]
+    client.force_login(cast.users["quang"])
+    everyone = read_export(
+        client.get(reverse("evaluation:completeness", args=[large.pk]), {"export": "xlsx"})
+    )
+    assert cast.units["NV"].name in column(everyone, "Đơn vị")
