@@ -31,3 +31,21 @@ DIRECTORY = Table(
         ),
     ],
 )
+
+
+def unit_staff_table(unit) -> Table:
+    """A unit's staff on a day (`selectors.unit_staff` members), as its page lists them."""
+    return Table(
+        title=str(unit.name),
+        filename=f"can-bo-{unit.code}",
+        columns=[
+            Column(_("Họ và tên"), "employee.full_name"),
+            Column(_("Mã cán bộ"), "employee.code"),
+            Column(_("Vị trí việc làm"), "assignment.job_position.name"),
+            Column(
+                _("Chức vụ"), lambda member: _joined(p.get_kind_display() for p in member.posts)
+            ),
+            Column(_("Loại"), lambda member: member.employee.get_category_display()),
+            Column(_("Về đơn vị từ"), "assignment.start"),
+        ],
+    )

@@ -138,6 +138,15 @@ def unit_detail(request, unit_id: int):
     as_of = _as_of(request, person)
     on = as_of["on"]
     staff = selectors.unit_staff(unit, on=on)
+    if exports.wanted(request):
+        return exports.respond(
+            request,
+            tables.unit_staff_table(unit),
+            staff,
+            organisation=unit.organisation,
+            scope=unit.name,
+            notes=[_("Tại ngày %(day)s") % {"day": f"{on:%d/%m/%Y}"}],
+        )
     return render(
         request,
         "hrsystem/unit_detail.html",

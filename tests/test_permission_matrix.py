@@ -381,6 +381,7 @@ for the person; a POST-only view answers a forged empty POST with a refusal or a
 with a message, never a write (the services check again)."""
 EXPORTS = {
     "hrsystem:directory",
+    "hrsystem:unit_detail",
     "evaluation:my_results",
     "evaluation:period_list",
     "evaluation:overview",

@@ -142,3 +142,21 @@ def test_a_background_export_refuses_what_the_page_refuses(agency):
     errors = set(BackgroundJob.objects.values_list("error", flat=True))
     assert "Bạn không có quyền thực hiện thao tác này." in errors
     assert "Trang này không có bản xuất Excel." in errors
+
+
+def test_the_unit_staff_export_costs_the_same_at_two_sizes(client, agency):
+    client.force_login(agency.users["hanh"])
+    vp = agency.units["VP"]
+    url = reverse("hrsystem:unit_detail", args=[vp.pk])
+    counts = []
+    for size in (5, 40):
+        grow_unit(agency, "VP", size, prefix="U")
+        client.get(url, {"export": "xlsx"})
+        with CaptureQueriesContext(connection) as captured:
+            sheet = read_export(client.get(url, {"export": "xlsx"}))
+        counts.append(len(captured))
+        assert sum(name.startswith("Trịnh Thị Số") for name in column(sheet, "Họ và tên")) == size
+    assert counts[0] == counts[1]
+    assert f"Phạm vi: {vp.name}" in sheet.heading
+    client.force_login(agency.users["duc"])
+    assert client.get(url, {"export": "xlsx"}).status_code == 403
