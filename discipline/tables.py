@@ -127,3 +127,15 @@ SUGGESTIONS = Table(
         Column(_("Kết quả xử lý"), "response"),
     ],
 )
+
+YEAR_PLANS = Table(
+    title=_("Kế hoạch kiểm tra công vụ năm"),
+    filename="ke-hoach-kiem-tra",
+    columns=[
+        Column(_("Năm"), "year"),
+        Column(_("Số kế hoạch"), "number"),
+        Column(_("Ngày ban hành"), "issued_on"),
+        Column(_("Số đợt kiểm tra"), "line_count"),
+        Column(_("Đã hoàn thành"), "done_count"),
+    ],
+)

@@ -391,6 +391,7 @@ EXPORTS = {
     "annual:units",
     "annual:review",
     "discipline:inspection_list",
+    "discipline:year_plans",
     "discipline:violation_list",
     "discipline:my_violations",
     "discipline:contested_list",

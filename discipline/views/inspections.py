@@ -356,6 +356,10 @@ def year_plans(request):
         )
         .order_by("-year")
     )
+    if exports.wanted(request):
+        return _export(
+            request, tables.YEAR_PLANS, plans, scope=scope, unit_ids=scope.agency_unit_ids
+        )
     return _render(
         request,
         "discipline/year_plans.html",

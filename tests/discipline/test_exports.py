@@ -6,6 +6,7 @@ from datetime import date
 from django.urls import reverse
 
 from discipline import services
+from discipline.models import InspectionPlan
 from tests.exports import column, read_export
 
 from .test_views_queries import Ledger, count_queries
@@ -129,3 +130,31 @@ def test_the_desk_exports_the_months_dossiers(d, client):
     assert column(sheet, "Tổ chức, công dân") == ["Công dân Đặng Thị Ánh 0"]
     assert "Bộ lọc: Tháng 03/2026" in sheet.heading
     assert export(client, d.an.user, "desk").status_code == 403
+
+
+def test_the_year_plans_export_counts_each_plans_lines(d, client):
+    counts = []
+    for size in (2, 6):
+        for year in range(2000, 2000 + size):
+            InspectionPlan.objects.get_or_create(
+                organisation=d.org, year=year, number=f"{year}/KH", issued_on=date(year, 1, 2)
+            )
+        client.force_login(d.kiem.user)
+        url = reverse("discipline:year_plans")
+        counts.append(count_queries(client, url, {"export": "xlsx"}))
+    plan = services.inspection_year_plan_issue(
+        organisation=d.org, year=2026, number="02/KH-UBND", issued_on=date(2026, 1, 5), by=None
+    )
+    services.inspection_plan_line_add(
+        plan=plan,
+        quarter=1,
+        unit=d.tn,
+        lead=d.truong_nv,
+        kind="regular",
+        content="Kiểm tra việc chấp hành quy chế văn hoá công sở",
+    )
+    sheet = read_export(export(client, d.kiem.user, "year_plans"))
+    assert column(sheet, "Năm") == [2026, *range(2005, 1999, -1)]
+    assert column(sheet, "Số đợt kiểm tra")[0] == 1 and column(sheet, "Đã hoàn thành")[0] == 0
+    assert counts[0] == counts[1]
+    assert export(client, d.an.user, "year_plans").status_code == 403
