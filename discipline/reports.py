@@ -2,20 +2,16 @@
 
 Frames are built from `values_list` rows; points and percentages stay `Decimal` (object
 columns) so the figures shown and exported are exact. Each function states its query
-count; annulled violations never appear. `workbook` writes frames as a readable Excel file.
+count; annulled violations never appear. `hrsystem.exports.workbook` writes them to Excel.
 """
 
 from datetime import date
 from decimal import Decimal
-from io import BytesIO
 
 import pandas as pd
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
 
 from hrsystem.models import Assignment, Organisation, Unit
 from hrsystem.selectors import active_on
-from hrsystem.spreadsheets import neutralise
 
 from .models import (
     DisciplineDecision,
@@ -250,51 +246,3 @@ def survey_year_totals(*, organisation: Organisation, year: int) -> pd.DataFrame
         for satisfied, respondents in zip(totals["satisfied"], totals["respondents"], strict=True)
     ]
     return totals[columns]
-
-
-# --- Excel -----------------------------------------------------------------------------
-
-MIN_WIDTH, MAX_WIDTH = 8, 60
-"""Column widths in characters; longer text wraps inside its cell."""
-HEADER_FILL = PatternFill("solid", fgColor="E8ECF1")
-DATE_FORMAT = "DD/MM/YYYY"
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return "dd/mm/yyyy"
-    return str(value)
-
-
-def _tidy(sheet: Worksheet) -> None:
-    """Bold shaded header frozen at the top with filters; each column as wide as its
-    longest value, within MIN_WIDTH–MAX_WIDTH, longer text wrapped; dates dd/mm/yyyy."""
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    for column in sheet.iter_cols():
-        longest = max(len(_cell_text(cell.value)) for cell in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(
-            max(longest + 2, MIN_WIDTH), MAX_WIDTH
-        )
-        for cell in column[1:]:
-            if isinstance(cell.value, date):
-                cell.number_format = DATE_FORMAT
-            if longest > MAX_WIDTH:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """An .xlsx file with one tidied sheet per frame (name cut to Excel's 31 characters);
-    Decimal cells are numbers, dates read dd/mm/yyyy, text never runs as a formula."""
-    output = BytesIO()
-    with pd.ExcelWriter(output, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.map(neutralise).to_excel(writer, sheet_name=name[:31], index=False)
-            _tidy(writer.sheets[name[:31]])
-    return output.getvalue()

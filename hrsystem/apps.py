@@ -7,4 +7,7 @@ class HrsystemConfig(AppConfig):
     verbose_name = _("Tổ chức và nhân sự")
 
     def ready(self):
-        from . import import_jobs  # noqa: F401 - registers the organisation import's job kind
+        from . import (
+            exports,  # noqa: F401 - registers the background export's job kind
+            import_jobs,  # noqa: F401 - registers the organisation import's job kind
+        )

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from . import import_jobs, org_import
+from .exports import XLSX
 from .forms import OrganisationImportForm
 from .permissions import can_manage_org, viewer
 from .services import job_start
@@ -20,7 +21,6 @@ SESSION_KEY = "organisation_import"
 """The file checked by the dry run and its reason, kept in the session until confirmed."""
 PAGE_MAX_BYTES = 5 * 1024 * 1024
 """Larger first loads go through `manage.py import_organisation`."""
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _download(organisation, kind: str, sheet_key: str) -> HttpResponse:

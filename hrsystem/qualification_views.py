@@ -1,17 +1,13 @@
 """Qualification pages: a person's degrees and certificates (HR records them), and the
 statistics per unit and for the agency (table, chart, spreadsheet)."""
 
-from io import BytesIO
-
-import pandas as pd
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from . import clock, permissions, selectors, services
+from . import clock, exports, permissions, selectors, services
 from .forms import QualificationForm
 from .models import Employee
 from .qualifications import MEASURES, qualification_statistics
@@ -94,28 +90,29 @@ def qualification_statistics_page(request):
     )
 
 
+def _share_columns(index: int, label) -> list[exports.Column]:
+    """A measure's count and share (%) columns, read from a row's `shares`."""
+    return [
+        exports.Column(label, lambda row: row.shares[index][1]),
+        exports.Column(
+            _("%(measure)s (%%)") % {"measure": label}, lambda row: row.shares[index][2]
+        ),
+    ]
+
+
 @login_required
 def qualification_statistics_xlsx(request):
+    """The statistics page's table as Excel (`hrsystem.exports`), the total last."""
     organisation, today, units, total = _statistics(request)
-    columns = [_("Mã"), _("Đơn vị"), _("Số người")]
-    for _key, _kind, _levels, label in MEASURES:
-        columns += [str(label), _("%(measure)s (%%)") % {"measure": label}]
-    records = []
-    for row in [*units, total]:
-        values = [row.code, row.name, row.people]
-        for _key, count, share in row.shares:
-            values += [count, float(share) if share is not None else None]
-        records.append(values)
-    buffer = BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        pd.DataFrame.from_records(records, columns=columns).to_excel(
-            writer, sheet_name=_("Trình độ"), index=False
-        )
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    columns = [
+        exports.Column(_("Mã"), "code"),
+        exports.Column(_("Đơn vị"), "name"),
+        exports.Column(_("Số người"), "people"),
+    ]
+    for index, (_key, _kind, _levels, label) in enumerate(MEASURES):
+        columns += _share_columns(index, label)
+    table = exports.Table(
+        title=_("Trình độ"), filename=f"trinh-do-{organisation.code}", columns=columns
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="trinh-do-{organisation.code}-{today:%Y-%m-%d}.xlsx"'
-    )
-    return response
+    scope = exports.describe_scope(row.name for row in units)
+    return exports.respond(request, table, [*units, total], organisation=organisation, scope=scope)

@@ -29,6 +29,7 @@ organisation_patterns = [
     path("org/units/<int:unit_id>/", views.unit_detail, name="unit_detail"),
     path("people/", views.directory, name="directory"),
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
+    path("jobs/<int:pk>/file/", views.job_file, name="job_file"),
     path("catalogue/import/", views.catalogue_import, name="catalogue_import"),
     path("org/import/", import_views.organisation_import, name="organisation_import"),
     path(

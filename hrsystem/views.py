@@ -21,12 +21,13 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
-from . import imports, permissions, selectors
+from . import exports, imports, permissions, selectors, tables
 from .forms import AsOfForm, CatalogueImportForm, DirectorySearchForm
 from .models import (
     Assignment,
     BackgroundJob,
     JobPosition,
+    JobState,
     Organisation,
     Post,
     StandardTask,
@@ -137,6 +138,15 @@ def unit_detail(request, unit_id: int):
     as_of = _as_of(request, person)
     on = as_of["on"]
     staff = selectors.unit_staff(unit, on=on)
+    if exports.wanted(request):
+        return exports.respond(
+            request,
+            tables.unit_staff_table(unit),
+            staff,
+            organisation=unit.organisation,
+            scope=unit.name,
+            notes=[_("Tại ngày %(day)s") % {"day": f"{on:%d/%m/%Y}"}],
+        )
     return render(
         request,
         "hrsystem/unit_detail.html",
@@ -195,6 +205,15 @@ def directory(request):
         if chosen is not None:
             unit_ids = {unit.pk for unit in units if unit.path.startswith(chosen.path)}
     employees = selectors.employee_search(query=query, on=person.today, unit_ids=unit_ids)
+    if exports.wanted(request):
+        return exports.respond(
+            request,
+            tables.DIRECTORY,
+            _with_today(employees, person.today),
+            organisation=person.organisation,
+            scope=exports.describe_scope(unit.name for unit in units),
+            filters=form,
+        )
     page = Paginator(_with_today(employees, person.today), DIRECTORY_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -214,6 +233,18 @@ def locked_out(request, response, credentials):
 def favicon(request):
     """/favicon.ico, which browsers ask for whatever the page's icon link says: the SVG."""
     return redirect(static("img/favicon.svg"), permanent=True)
+
+
+@login_required
+def job_file(request, pk: int):
+    """The file a background export wrote: to whoever may follow the job; 404 until it
+    has one."""
+    job = get_object_or_404(BackgroundJob, pk=pk)
+    if not can_view_job(request.user, job):
+        raise PermissionDenied
+    if job.kind != exports.JOB_KIND or job.state != JobState.DONE:
+        raise Http404
+    return exports.job_file(job)
 
 
 @login_required

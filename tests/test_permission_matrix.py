@@ -41,6 +41,7 @@ from hrsystem import clock, demo
 from hrsystem.models import BackgroundJob, Post, PostKind
 
 pytestmark = pytest.mark.django_db
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FAST_HASHING = {"PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]}
 EXTRA_ROLES = ["truong_khac", "pho_khac", "quyen_het_han"]
 ROLES = [
@@ -209,6 +210,7 @@ def kwargs_for(name: str, route: str, args: dict) -> dict:
         "discipline:complaint_detail": "Complaint",
         "evaluation:work_evidence": "work_item",
         "hrsystem:job_status": "job",
+        "hrsystem:job_file": "job",
         "api:unit": "unit",
         "api:person": "employee",
         "api:period": "period",
@@ -278,6 +280,7 @@ EXPECTED = {
     "hrsystem:unit_detail": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
     "hrsystem:directory": "anon:302 *:200",
     "hrsystem:job_status": "anon:302 truong_phong:200 to_chuc:200 admin:200 *:403",
+    "hrsystem:job_file": "anon:302 truong_phong:404 to_chuc:404 admin:404 *:403",
     "hrsystem:catalogue_import": "anon:302 to_chuc:200 *:403",
     "hrsystem:organisation_import": "anon:302 to_chuc:200 *:403",
     "hrsystem:person_qualifications": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
@@ -415,6 +418,29 @@ EXPECTED = {
 to the login page (302); 403 inside the agency out of scope, 404 for what does not exist
 for the person; a POST-only view answers a forged empty POST with a refusal or a redirect
 with a message, never a write (the services check again)."""
+EXPORTS = {
+    "hrsystem:directory",
+    "hrsystem:unit_detail",
+    "evaluation:my_results",
+    "evaluation:period_list",
+    "evaluation:overview",
+    "evaluation:scoring",
+    "evaluation:quarter_results",
+    "evaluation:completeness",
+    "annual:units",
+    "annual:review",
+    "discipline:inspection_list",
+    "discipline:year_plans",
+    "discipline:violation_list",
+    "discipline:my_violations",
+    "discipline:contested_list",
+    "discipline:decision_list",
+    "discipline:complaint_list",
+    "discipline:desk",
+    "discipline:suggestion_list",
+}
+"""List pages whose `?export=xlsx` is their Excel export (`hrsystem.exports`): the same
+view, so each role gets the export exactly where it gets the page (tested below)."""
 ADMIN_ROLES = {"anon": "login", "nhanvien": "login", "to_chuc": "staff", "admin": "staff"}
 """The admin's gate is the same for every non-staff login: two of them stand for all."""
 
@@ -444,6 +470,20 @@ def test_each_role_gets_what_it_may(world, name):
     route = dict(url_patterns())[name]
     got = {role: observe(name, route, world, role) for role in ROLES}
     assert got == {role: expected(name, role) for role in ROLES}
+
+
+@pytest.mark.parametrize("name", sorted(EXPORTS))
+def test_each_roles_export_is_where_its_page_is(world, name):
+    route = dict(url_patterns())[name]
+    url = reverse(name, kwargs=kwargs_for(name, route, world.args))
+    for role in ROLES:
+        client = Client()
+        if role != "anon":
+            client.force_login(world.users[role])
+        response = client.get(url, {"export": "xlsx"})
+        assert response.status_code == expected(name, role), role
+        if response.status_code == 200:
+            assert response["Content-Type"] == XLSX, role
 
 
 def _admin_kwargs(route: str) -> dict:

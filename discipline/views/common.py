@@ -12,11 +12,12 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
-from discipline import forms, reports, selectors
+from discipline import forms, selectors
 from discipline.models import (
     AppliesTo,
     ViolationCatalogueItem,
 )
+from hrsystem import exports
 from hrsystem.service_checks import require as _require  # noqa: F401 — the pages' 403
 
 PAGE_SIZE = 50
@@ -30,9 +31,6 @@ LETTER_STATES = {
 
 
 """What became of a late dossier's apology letter, in words."""
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _run(form, call, aliases=None) -> bool:
@@ -76,8 +74,29 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _export(request, table, rows, *, scope, unit_ids=None, filters=None, notes=()):
+    """A list page's rows as its Excel export, the title block naming the agency and the
+    units the page covers (`unit_ids`; the whole agency for its HR officer, else the
+    person's own records when None)."""
+    if unit_ids is None:
+        covered = scope.person.employee.full_name if scope.person.employee else ""
+    elif scope.manages or set(unit_ids) >= scope.agency_unit_ids:
+        covered = gettext_lazy("Toàn cơ quan")
+    else:
+        covered = exports.describe_scope(scope.units(unit_ids).values_list("name", flat=True))
+    return exports.respond(
+        request,
+        table,
+        rows,
+        organisation=scope.organisation,
+        scope=covered,
+        filters=filters,
+        notes=notes,
+    )
+
+
 def _xlsx(sheets: dict[str, pd.DataFrame], filename: str) -> HttpResponse:
-    """An Excel download, one sheet per frame (see `reports.workbook`)."""
-    response = HttpResponse(reports.workbook(sheets), content_type=XLSX)
+    """An Excel download, one sheet per frame (see `hrsystem.exports.workbook`)."""
+    response = HttpResponse(exports.workbook(sheets), content_type=exports.XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

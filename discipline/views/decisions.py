@@ -9,16 +9,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from discipline import forms, services
+from discipline import forms, services, tables
 from discipline import permissions as rules
 from discipline.models import (
     DisciplineDecision,
     Violation,
     ViolationStatus,
 )
+from hrsystem import exports
 from hrsystem import permissions as hr
 
-from .common import _page, _render, _require, _run, _year
+from .common import _export, _page, _render, _require, _run, _year
 
 
 @login_required
@@ -37,6 +38,15 @@ def decision_list(request):
     decisions = decisions.select_related("employee", "unit", "form").order_by(
         "decided_on", "number"
     )
+    if exports.wanted(request):
+        return _export(
+            request,
+            tables.DECISIONS,
+            decisions,
+            scope=scope,
+            unit_ids=scope.view_ids if scope.manages or scope.view_ids else None,
+            notes=[_("Năm %(year)s") % {"year": year}],
+        )
     return render(
         request,
         "discipline/decision_list.html",

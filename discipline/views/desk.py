@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from discipline import forms, pdf, selectors, services
+from discipline import forms, pdf, selectors, services, tables
 from discipline import permissions as rules
 from discipline.models import (
     ApologyReason,
@@ -21,10 +21,10 @@ from discipline.models import (
     DossierStatus,
 )
 from discipline.resources import DossierMonthlyCountResource
-from hrsystem import clock, spreadsheets
+from hrsystem import clock, exports, spreadsheets
 from hrsystem import permissions as hr
 
-from .common import LETTER_STATES, _month, _page, _render, _require, _run, _xlsx
+from .common import LETTER_STATES, _export, _month, _page, _render, _require, _run, _xlsx
 
 
 def _desk_scope(request) -> rules.Scope:
@@ -47,6 +47,15 @@ def desk(request):
         .select_related("unit", "officer", "apology_letter")
         .order_by("unit__path", "due_on", "code")
     )
+    if exports.wanted(request):
+        return _export(
+            request,
+            tables.DOSSIERS,
+            dossiers,
+            scope=scope,
+            unit_ids=scope.reach,
+            notes=[_("Tháng %(month)s") % {"month": f"{month:%m/%Y}"}],
+        )
     flags = [
         flag
         for flag in selectors.apology_letter_flags(

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from discipline import forms, reports, services
+from discipline import forms, reports, services, tables
 from discipline import permissions as rules
 from discipline.models import (
     ApologyReason,
@@ -19,9 +19,10 @@ from discipline.models import (
     SuggestionBoxEntry,
     SurveySource,
 )
+from hrsystem import exports
 from hrsystem import permissions as hr
 
-from .common import _page, _render, _require, _run, _year
+from .common import _export, _page, _render, _require, _run, _year
 from .desk import _desk_scope
 
 
@@ -54,6 +55,8 @@ def complaint_list(request):
         .select_related("employee", "target_unit", "unit")
         .order_by("-received_on", "-pk")
     )
+    if exports.wanted(request):
+        return _export(request, tables.COMPLAINTS, complaints, scope=scope, unit_ids=scope.reach)
     return _render(
         request,
         "discipline/complaint_list.html",
@@ -152,6 +155,8 @@ def suggestion_list(request):
         .select_related("unit")
         .order_by("-opened_on", "-pk")
     )
+    if exports.wanted(request):
+        return _export(request, tables.SUGGESTIONS, entries, scope=scope, unit_ids=scope.reach)
     return _render(
         request,
         "discipline/suggestion_list.html",

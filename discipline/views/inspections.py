@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from discipline import forms, pdf, selectors, services
+from discipline import forms, pdf, selectors, services, tables
 from discipline import permissions as rules
 from discipline.models import (
     Inspection,
@@ -20,14 +20,14 @@ from discipline.models import (
     InspectionPlanLine,
     InspectionStatus,
 )
-from hrsystem import clock
+from hrsystem import clock, exports
 from hrsystem import permissions as hr
 from hrsystem import selectors as hr_selectors
 from hrsystem.forms import whole_number
 from hrsystem.models import Employee, Role, RoleGrant, Unit
 from hrsystem.permissions import Perm
 
-from .common import _catalogue, _page, _render, _require, _run
+from .common import _catalogue, _export, _page, _render, _require, _run
 
 
 def _get_inspection_for_user(request, pk: int) -> Inspection:
@@ -61,6 +61,14 @@ def inspection_list(request):
         .order_by("-planned_on", "-pk")
         .distinct()
     )
+    if exports.wanted(request):
+        return _export(
+            request,
+            tables.INSPECTIONS,
+            inspections,
+            scope=scope,
+            unit_ids=scope.agency_unit_ids if scope.manages or scope.inspect_ids else None,
+        )
     return render(
         request,
         "discipline/inspection_list.html",
@@ -348,6 +356,10 @@ def year_plans(request):
         )
         .order_by("-year")
     )
+    if exports.wanted(request):
+        return _export(
+            request, tables.YEAR_PLANS, plans, scope=scope, unit_ids=scope.agency_unit_ids
+        )
     return _render(
         request,
         "discipline/year_plans.html",

@@ -11,17 +11,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from discipline import forms, selectors, services
+from discipline import forms, selectors, services, tables
 from discipline import permissions as rules
 from discipline.models import (
     AppliesTo,
     Violation,
     ViolationStatus,
 )
-from hrsystem import clock
+from hrsystem import clock, exports
 from hrsystem import permissions as hr
 
-from .common import _catalogue, _page, _render, _require, _run
+from .common import _catalogue, _export, _page, _render, _require, _run
 
 
 def _violations():
@@ -59,6 +59,10 @@ def my_violations(request):
     if chosen is not None:
         violations = violations.filter(
             occurred_on__range=selectors.month_bounds(chosen.year, chosen.month)
+        )
+    if exports.wanted(request):
+        return _export(
+            request, tables.MY_VIOLATIONS, violations, scope=rules.Scope(request), filters=month
         )
     rows = [
         (
@@ -104,6 +108,10 @@ def violation_list(request):
             violations = violations.filter(item__code=data["item"])
         if data["status"]:
             violations = violations.filter(status=data["status"])
+    if exports.wanted(request):
+        return _export(
+            request, tables.VIOLATIONS, violations, scope=scope, unit_ids=scoped, filters=filters
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -212,6 +220,14 @@ def contested_list(request):
         )
         .order_by("contested_at")
     )
+    if exports.wanted(request):
+        return _export(
+            request,
+            tables.CONTESTED,
+            contested,
+            scope=scope,
+            unit_ids=scope.agency_unit_ids if scope.manages else scope.inspect_ids,
+        )
     return render(request, "discipline/contested_list.html", {"page": _page(request, contested)})
 
 

@@ -16,9 +16,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from evaluation.annual import jobs, models, presenters, selectors, services
+from evaluation.annual import jobs, models, presenters, selectors, services, tables
 from evaluation.annual.forms_scope import units_page_forms
-from hrsystem import clock, permissions
+from hrsystem import clock, exports, permissions
 from hrsystem import selectors as hr_selectors
 from hrsystem.forms import whole_number
 from hrsystem.models import Employee
@@ -125,6 +125,16 @@ def units_page(request, year: int):
     run = selectors.run_of(organisation, year)
     ranked = selectors.unit_ranking(organisation, year, scope)
     rows = presenters.ranking(organisation, year, ranked, run)
+    if exports.wanted(request):
+        return exports.respond(
+            request,
+            tables.ranking_table(year, rows["levels"]),
+            rows["rows"],
+            organisation=organisation,
+            scope=exports.describe_scope(row["result"].unit.name for row in rows["rows"])
+            if scope is not None
+            else "",
+        )
     return render(
         request,
         "annual/units.html",

@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluation.annual import board_models as bm
-from evaluation.annual import board_selectors, locks, selectors
+from evaluation.annual import board_selectors, locks, selectors, tables
 from evaluation.annual import permissions as year_perms
 from evaluation.annual.forms_scope import may_print_unit
 from evaluation.annual.services import board, procedure
 from evaluation.annual.views import _on, _organisation, _year
-from hrsystem import permissions
+from hrsystem import exports, permissions
 from hrsystem import selectors as hr_selectors
 from hrsystem.forms import whole_number
 from hrsystem.models import Employee, Unit
@@ -64,6 +64,15 @@ def review_page(request, year: int):
         raise PermissionDenied
     run = selectors.run_of(organisation, year)
     context = board_selectors.board_review(organisation, year, run, on)
+    if exports.wanted(request):
+        people, units = tables.proposals_tables(year)
+        return exports.respond(
+            request,
+            people,
+            context["people"],
+            organisation=organisation,
+            more=[(units, context["units"])],
+        )
     context.update(
         year=year,
         organisation=organisation,

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from discipline import pdf
 from discipline.display import person_name
-from discipline.reports import workbook
 from hrsystem import clock
 from hrsystem import selectors as hr_selectors
+from hrsystem.exports import workbook
 from hrsystem.models import Unit
 
 from .. import presenters, selectors

@@ -47,7 +47,12 @@ UNIT_TONES = {
 def unit_status(unit_period, period):
     """The unit's status badge: its own state once submitted or returned, else the step
     the period is at ("Đang tự đánh giá" while people self-assess, "Đang chấm" after)."""
-    label, tone = unit_period.get_state_display(), UNIT_TONES.get(unit_period.state, "")
-    if unit_period.state == UnitPeriodState.DRAFT and period.state in UNIT_AT_STEP:
-        label, tone = UNIT_AT_STEP[period.state]
+    label, tone = unit_status_label(unit_period, period)
     return format_html('<span class="state{}">{}</span>', tone, label)
+
+
+def unit_status_label(unit_period, period) -> tuple:
+    """(label, tone) of a unit's status (also its Excel export's words)."""
+    if unit_period.state == UnitPeriodState.DRAFT and period.state in UNIT_AT_STEP:
+        return UNIT_AT_STEP[period.state]
+    return unit_period.get_state_display(), UNIT_TONES.get(unit_period.state, "")

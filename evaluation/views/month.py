@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evaluation import forms, presenters, quarters, selectors, services
+from evaluation import forms, presenters, quarters, selectors, services, tables
 from evaluation.models import (
     Appeal,
     AppealState,
@@ -26,8 +26,9 @@ from evaluation.models import (
 )
 from evaluation.presenters import level_label
 from evaluation.rulesets import rule_set_from_snapshot
-from hrsystem import clock
+from hrsystem import clock, exports
 from hrsystem.forms import whole_number
+from hrsystem.permissions import viewer
 
 from .access import (
     _evaluations,
@@ -223,6 +224,15 @@ def my_results(request):
     for evaluation in results:
         rules = rule_set_from_snapshot(evaluation.rule_set_snapshot)
         rows.append((evaluation, level_label(rules, evaluation.level)))
+    if exports.wanted(request):
+        person = viewer(request)
+        return exports.respond(
+            request,
+            tables.MY_RESULTS,
+            rows,
+            organisation=person.organisation,
+            scope=person.employee.full_name if person.employee else "",
+        )
     recent = list(reversed(rows[:TREND_MONTHS]))
     thresholds, annual_cap, spans = [], None, None
     if rows:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from discipline import selectors as discipline_selectors
-from evaluation import forms, presenters, quarters, selectors, services
+from evaluation import forms, presenters, quarters, selectors, services, tables
 from evaluation.models import (
     Appeal,
     AppealState,
@@ -29,7 +29,7 @@ from evaluation.models import (
 )
 from evaluation.presenters import level_label
 from evaluation.rulesets import rule_set_from_snapshot
-from hrsystem import clock, permissions
+from hrsystem import clock, exports, permissions
 from hrsystem.forms import whole_number
 from hrsystem.models import PATH_STEP, JobState, Unit
 from hrsystem.services import job_start
@@ -92,6 +92,17 @@ def overview(request, period_pk: int):
             (level_label(rules, level), unit.levels.get(level, 0), level) for level in LEVEL_ORDER
         ]
         unit_periods.append(unit_period)
+    if exports.wanted(request):
+        labels = [level_label(rules, level) for level in LEVEL_ORDER]
+        return exports.respond(
+            request,
+            tables.overview_table(period, labels),
+            unit_periods,
+            organisation=period.organisation,
+            scope=overview.focus.name
+            if overview.focus and overview.focus.parent_id
+            else _("Toàn cơ quan"),
+        )
     may_issue = manages and period.state in (PeriodState.PUBLISHED, PeriodState.LOCKED)
     if may_issue:
         issued = {
@@ -317,6 +328,14 @@ def completeness(request, period_pk: int):
     oversees = selectors.may_oversee(request.user, period)
     if not board and not oversees:
         raise PermissionDenied
+    if exports.wanted(request):
+        return exports.respond(
+            request,
+            tables.completeness_table(period),
+            [(unit, person) for unit in board for person in unit.people],
+            organisation=period.organisation,
+            scope=exports.describe_scope(unit.unit_period.unit.name for unit in board),
+        )
     units = []
     for unit in board:
         steps = {step: [] for step in STEPS}

@@ -19,12 +19,11 @@ from evaluation.paper import documents
 from evaluation.paper import jobs as paper_jobs
 from evaluation.paper.signing import MAX_PDF_BYTES
 from hrsystem import clock, permissions
+from hrsystem.exports import XLSX
 from hrsystem.models import BackgroundJob, JobState
 from hrsystem.services import job_start
 
 from .access import _get_evaluation_for_user, _get_period_for_user, _get_unit_for_period, _on
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _file(content: bytes, content_type: str, filename: str, *, inline: bool) -> HttpResponse:

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from evaluation import forms, presenters, selectors, services
+from evaluation import forms, presenters, selectors, services, tables
 from evaluation.jobs import DUES
 from evaluation.models import (
     Cadence,
@@ -21,7 +21,7 @@ from evaluation.models import (
     RuleSet,
 )
 from evaluation.rulesets import rule_set_from_snapshot
-from hrsystem import clock, permissions
+from hrsystem import clock, exports, permissions
 from hrsystem.models import JobState
 from hrsystem.permissions import viewer
 from hrsystem.services import job_start
@@ -55,6 +55,8 @@ def period_list(request):
     for period in periods:
         period.access = access[period.pk]
         period.own_evaluation = own.get(period.pk)
+    if exports.wanted(request):
+        return exports.respond(request, tables.PERIODS, periods, organisation=organisation)
     return render(
         request,
         "evaluation/period_list.html",

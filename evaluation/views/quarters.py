@@ -15,16 +15,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from discipline import pdf
-from discipline.reports import workbook
-from evaluation import quarters
+from evaluation import quarters, tables
 from evaluation.models import Period, PeriodState
 from evaluation.scoring import half_of, quarter_of
-from hrsystem import clock, permissions
+from hrsystem import clock, exports, permissions
+from hrsystem.exports import XLSX, workbook
 from hrsystem.forms import whole_number
 from hrsystem.models import Unit
 from hrsystem.permissions import viewer
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _organisation(request):
@@ -97,6 +95,15 @@ def quarter_results(request):
     )
     halves = {row.key: row for row in half.people}
     unit_halves = {row.key: row for row in half.units}
+    people = [(row, halves.get(row.key)) for row in table.people]
+    if exports.wanted(request):
+        return exports.respond(
+            request,
+            tables.quarter_table(table, half),
+            people,
+            organisation=organisation,
+            scope=unit.name if unit else exports.describe_scope(row.name for row in table.units),
+        )
     return render(
         request,
         "evaluation/quarter_results.html",
@@ -105,7 +112,7 @@ def quarter_results(request):
             "unit": unit,
             "table": table,
             "half": half,
-            "people": [(row, halves.get(row.key)) for row in table.people],
+            "people": people,
             "units": [(row, unit_halves.get(row.key)) for row in table.units],
             **_navigation(year, quarter),
         },
@@ -148,16 +155,9 @@ def income_list(request):
     )
 
 
-def _month_value(cell):
-    """A month behind a quarter in its Excel cell: the total as a number, else why not."""
-    if not cell.period.published:
-        return _("chưa công bố")
-    return _("không xếp loại") if cell.total is None else cell.total
-
-
 @login_required
 def income_xlsx(request):
-    """The income list as an Excel sheet (`discipline.reports.workbook`: numbers stay
+    """The income list as an Excel sheet (`hrsystem.exports.workbook`: numbers stay
     numbers, text never runs as a formula), one column per month behind the quarter."""
     _organisation_, table = _income(request)
     columns = [_("Mã cán bộ"), _("Họ và tên"), _("Đơn vị"), _("Điểm quý"), _("Mức xếp loại quý")]
@@ -169,7 +169,7 @@ def income_xlsx(request):
         record = [row.code, row.name, row.unit_name, row.result.score, row.level_label or ""]
         if table.has_income:
             record.append(row.coefficient)
-        records.append(record + [_month_value(cell) for cell in row.months])
+        records.append(record + [tables.month_total(cell) for cell in row.months])
     sheet = _("Quý %(q)s-%(y)s") % {"q": table.number, "y": table.year}
     response = HttpResponse(
         workbook({sheet: pd.DataFrame.from_records(records, columns=columns)}),

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evaluation import forms, presenters, quarters, selectors, services
+from evaluation import forms, presenters, quarters, selectors, services, tables
 from evaluation.models import (
     Evaluation,
     EvaluationState,
@@ -22,7 +22,7 @@ from evaluation.models import (
 )
 from evaluation.presenters import ScoreRow, level_label
 from evaluation.rulesets import rule_set_from_snapshot
-from hrsystem import permissions
+from hrsystem import exports, permissions
 from hrsystem import selectors as hr_selectors
 from hrsystem.forms import whole_number
 from hrsystem.models import Post, Unit
@@ -159,6 +159,7 @@ def scoring_page(request, period_pk: int):
     # a scope too large for one page (the leader or HR of a large agency) first lists
     # its units; each unit's rows load on their own page (`?unit=`)
     by_unit = unit is None and len(units) > 1 and sum(n for _, _, n in units) > SCORING_PAGE_ROWS
+    everyone = evaluations
     # paged from the counts above (no COUNT of its own): constant work per page
     total = 0 if by_unit else people.get(unit.pk, 0) if unit else sum(people.values())
     page = Paginator(range(total), SCORING_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -174,6 +175,15 @@ def scoring_page(request, period_pk: int):
     ):
         raise PermissionDenied
     rules = rule_set_from_snapshot(period.rule_set_snapshot)
+    if exports.wanted(request):
+        # every row of the scope (even one the page lists by unit), streamed
+        return exports.respond(
+            request,
+            tables.scoring_table(period, rules),
+            everyone.prefetch_related(None).select_related("employee", "unit"),
+            organisation=period.organisation,
+            scope=unit.name if unit else exports.describe_scope(name for _pk, name, _n in units),
+        )
     for row in rows:
         row.result_level = level_label(rules, row.evaluation.level)
         if row.editable and row.evaluation.state == EvaluationState.SELF_SUBMITTED:

@@ -2,18 +2,17 @@
 
 from datetime import date
 from decimal import Decimal
-from io import BytesIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from hrsystem import clock, services
 from hrsystem.models import Qualification
 from hrsystem.qualifications import qualification_statistics
 from tests.discipline.conftest import TODAY, build_agency
 from tests.discipline.test_views_queries import count_queries
+from tests.exports import read_export
 from tests.shared import shared_cast
 
 
@@ -95,8 +94,9 @@ def test_the_pages_table_chart_and_spreadsheet(d, client):
     page = client.get(reverse("hrsystem:qualification_statistics")).content.decode()
     assert "<svg" in page and "Giáo dục phổ thông đạt chuẩn" in page
     sheet = client.get(reverse("hrsystem:qualification_statistics_xlsx"))
-    rows = list(load_workbook(BytesIO(sheet.content)).active.iter_rows(values_only=True))
-    assert rows[0][:3] == ("Mã", "Đơn vị", "Số người") and rows[-1][0] == "BX"
+    export = read_export(sheet)
+    assert export.headers[:3] == ["Mã", "Đơn vị", "Số người"] and export.rows[-1][0] == "BX"
+    assert "Cơ quan: UBND huyện Bình Xuyên" in export.heading
     url = reverse("hrsystem:person_qualifications", args=[d.binh.pk])
     saved = client.post(
         url,
