@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views, views_board
+from .personnel import views as personnel_views
 
 app_name = "annual"
 
@@ -57,4 +58,12 @@ urlpatterns += [
         views_board.unit_register,
         name="unit_register",
     ),
+]
+
+# The personnel board (personnel.views).
+urlpatterns += [
+    path("personnel/", personnel_views.report_page, name="personnel"),
+    path("personnel.xlsx", personnel_views.report_xlsx, name="personnel_xlsx"),
+    path("personnel/propose/", personnel_views.propose, name="personnel_propose"),
+    path("personnel/rule/", personnel_views.rule_page, name="personnel_rule"),
 ]
