@@ -68,10 +68,13 @@ def person_qualifications(request, employee_id: int):
 
 @login_required
 def qualification_evidence(request, pk: int):
-    """The scan of a qualification, to whoever may read the person's qualifications; never
-    by its stored path."""
+    """The scan of a qualification, never by its stored path: to HR and to whoever may see
+    the person's records (the person, their unit's leaders and deputies, inspectors, the
+    board), not to every colleague who may read the list."""
     row = get_object_or_404(Qualification.objects.select_related("employee"), pk=pk)
-    _may_see_qualifications(request, row.employee)
+    may_edit = _may_see_qualifications(request, row.employee)
+    if not (may_edit or permissions.can_view_employee(request.user, row.employee, clock.today())):
+        raise PermissionDenied
     if not row.evidence_file:
         raise Http404
     ending = row.evidence_file.name.rsplit(".", 1)[-1].lower()
