@@ -313,3 +313,18 @@ def test_it_leaves_a_year_ready_for_the_board(built, client):
     out = StringIO()
     call_command("setup_demo_year", stdout=out)
     assert "đã được tổng hợp" in out.getvalue()
+
+
+def test_it_switches_the_personnel_rule_on_and_the_report_flags_the_weak_head(built, client):
+    from django.urls import reverse
+
+    from evaluation.annual.models import PersonnelRule
+
+    rule = PersonnelRule.objects.get(organisation__isnull=False)
+    assert rule.enabled and rule.note
+    assert not PersonnelRule.objects.get(organisation__isnull=True).enabled
+    client.force_login(get_user_model().objects.get(username="to_chuc"))
+    page = client.get(reverse("annual:personnel")).content.decode()
+    assert page.count('class="flagged"') == 1
+    assert "Phòng Kinh tế - Hạ tầng" in page and "Phòng Tài chính - Kế hoạch" in page
+    assert "Văn phòng HĐND và UBND huyện" not in page
