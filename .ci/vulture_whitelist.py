@@ -49,4 +49,3 @@ pagination.Pages
 api_permissions.HasScope.has_permission
 schema.TokenScheme
 api_views.SubscriptionDetail.perform_destroy
-

@@ -59,8 +59,7 @@ def _year(c, year, people, units):
         )
 
 
-@shared_cast("board")
-def board():
+def build_board():
     """Two rolled-up years: truong_a failed 2025 in a unit that completed it; PB failed
     2024 while its head truong_b did well; both heads' terms end within the window."""
     call_command(
@@ -84,12 +83,17 @@ def board():
     return c
 
 
+@shared_cast("board")
+def board():
+    return build_board()
+
+
 @pytest.fixture(autouse=True)
 def _today(clock):
     clock.travel_to(ON)
 
 
-def _switch_on(c, **fields):
+def switch_on(c, **fields):
     return services.personnel_rule_save(
         organisation=c.org,
         effective_from=date(2026, 1, 1),
@@ -126,7 +130,7 @@ def test_the_shipped_default_is_off_and_applies_to_an_agency_without_its_own(boa
 
 
 def test_the_agency_s_latest_version_on_the_day_applies(board):
-    _switch_on(board)
+    switch_on(board)
     later = services.personnel_rule_save(
         organisation=board.org,
         effective_from=date(2027, 1, 1),
@@ -166,7 +170,7 @@ def test_only_hr_issues_a_rule_and_always_with_a_reason(board):
 
 
 def test_a_version_a_proposal_used_is_not_corrected_but_superseded(board):
-    rule = _switch_on(board)
+    rule = switch_on(board)
     services.personnel_proposal_create(
         organisation=board.org,
         employee=board.b1,
@@ -194,7 +198,7 @@ def test_a_version_a_proposal_used_is_not_corrected_but_superseded(board):
 
 
 def test_the_rule_flags_a_head_who_failed_and_a_head_whose_unit_failed(board):
-    _switch_on(board)
+    switch_on(board)
     rows = _rows(selectors.personnel_report(organisation=board.org, on=ON, days=180))
     a, b = rows["TRUONG_A"], rows["TRUONG_B"]
     assert a.flagged and b.flagged
@@ -204,10 +208,10 @@ def test_the_rule_flags_a_head_who_failed_and_a_head_whose_unit_failed(board):
 
 
 def test_levels_the_rule_does_not_name_and_years_it_does_not_count_flag_nobody(board):
-    _switch_on(board, unit="")
+    switch_on(board, unit="")
     rows = _rows(selectors.personnel_report(organisation=board.org, on=ON, days=180))
     assert rows["TRUONG_A"].flagged and not rows["TRUONG_B"].flagged
-    _switch_on(board, person="", unit="fail", years=1)
+    switch_on(board, person="", unit="fail", years=1)
     rows = _rows(selectors.personnel_report(organisation=board.org, on=ON, days=180))
     assert not rows["TRUONG_B"].flagged  # PB failed 2024, outside the one year counted
 
@@ -221,7 +225,7 @@ def test_a_term_ending_outside_the_window_or_a_post_already_left_is_not_due(boar
 
 
 def test_the_report_and_its_spreadsheet_for_hr_and_the_leader_only(client, board):
-    _switch_on(board)
+    switch_on(board)
     for user in (board.hr, board.lanh_dao.user):
         client.force_login(user)
         page = client.get(reverse("annual:personnel"), {"on": "2026-12-06", "days": "120"})
@@ -279,7 +283,7 @@ def _grow(c, n):
 
 @pytest.mark.parametrize("name", ["annual:personnel", "annual:personnel_xlsx"])
 def test_constant_queries_at_two_sizes(client, board, name):
-    _switch_on(board)
+    switch_on(board)
     client.force_login(board.hr)
     client.get(reverse(name))
     with CaptureQueriesContext(connection) as small:
@@ -327,7 +331,7 @@ def test_a_proposal_from_a_unit_rated_at_the_bottom_warns_even_with_the_rule_off
 
 
 def test_a_person_failing_the_rule_is_warned_with_the_rule_and_its_basis(board):
-    _switch_on(board)
+    switch_on(board)
     with pytest.raises(ValidationError) as error:
         _propose(board, employee=board.truong_a, from_unit=board.pa, to_unit=board.root)
     texts = error.value.message_dict["acknowledgement"]
@@ -336,7 +340,7 @@ def test_a_person_failing_the_rule_is_warned_with_the_rule_and_its_basis(board):
 
 
 def test_a_move_sideways_from_a_sound_unit_needs_no_acknowledgement(board):
-    _switch_on(board)
+    switch_on(board)
     proposal = _propose(board, employee=board.a1, from_unit=board.pa, to_unit=board.team)
     assert not proposal.warned and proposal.acknowledgement == ""
     assert proposal.rule.organisation == board.org
