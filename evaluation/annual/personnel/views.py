@@ -32,8 +32,8 @@ def _organisation_for(request, allowed):
 
 def _report(request):
     organisation = _organisation_for(request, annual_permissions.can_read_personnel)
-    form = ReportForm(request.GET or None)
     on, days = clock.today(), DAYS_DEFAULT
+    form = ReportForm(request.GET or None, initial={"on": on, "days": days})
     if form.is_valid():
         on = form.cleaned_data["on"] or on
         days = form.cleaned_data["days"] or days
