@@ -4,6 +4,7 @@ an issue that wires them. Each line names its user; a name nothing uses goes, no
 
 from discipline import forms as discipline_forms
 from evaluation import forms, models, presenters, selectors
+from evaluation.annual.personnel import forms as personnel_forms
 from evaluation.paper import annual as paper_annual
 from hrsystem import (
     admin,
@@ -12,7 +13,6 @@ from hrsystem import (
     imports,
     middleware,
     passwords,
-    permissions,
     views,
 )
 from hrsystem.api import authentication, pagination, schema
@@ -31,6 +31,7 @@ paper_annual.YearSheet.unit_level_label  # paper/year_sheet_pdf.html
 
 # Called by Django's forms.
 discipline_forms.PersonPicker.value_from_datadict  # Widget API
+personnel_forms.RuleForm.validate_unique  # ModelForm API: left to the service
 discipline_forms.PersonPicker.value_omitted_from_data  # Widget API
 selectors.UnitOverview.opens  # overview.html
 
@@ -51,6 +52,3 @@ pagination.Pages
 api_permissions.HasScope.has_permission
 schema.TokenScheme
 api_views.SubscriptionDetail.perform_destroy
-
-# Kept for the issue that wires them.
-permissions.can_view_employee  # a tested rule no page calls yet (see issue 12)

@@ -634,7 +634,7 @@ class PostForm(DatedForm):
 
     class Meta:
         model = Post
-        fields = ("employee", "unit", "kind", "start", "end")
+        fields = ("employee", "unit", "kind", "start", "end", "term_end")
 
 
 @admin.register(Post)
@@ -642,7 +642,7 @@ class PostAdmin(DatedAdmin):
     form = PostForm
     org_lookup = "unit__organisation"
     dated_fields = ("employee", "unit", "kind", "start", "end")
-    list_display = ("unit", "kind", "employee", "start", "end")
+    list_display = ("unit", "kind", "employee", "start", "end", "term_end")
     list_filter = ("kind", "unit__organisation", "unit")
     search_fields = ("employee__code", "employee__search_name", "unit__name")
     autocomplete_fields = ("employee", "unit")
@@ -651,6 +651,8 @@ class PostAdmin(DatedAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
+            if "term_end" in form.changed_data:
+                services.post_term_set(post=obj, term_end=obj.term_end, by=request.user)
             services.post_end(post=obj, end=obj.end, by=request.user)
             return
         created = services.post_assign(
@@ -659,6 +661,7 @@ class PostAdmin(DatedAdmin):
             kind=obj.kind,
             start=obj.start,
             end=obj.end,
+            term_end=obj.term_end,
             by=request.user,
         )
         obj.pk = created.pk

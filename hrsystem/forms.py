@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import QUALIFICATION_LEVELS, QualificationKind
+from .uploads import validate_scan
 
 MAX_ID_DIGITS = 18
 """Longest whole number a page reads: anything longer overflows the database's integers."""
@@ -132,3 +133,9 @@ class QualificationForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     evidence = forms.CharField(label=_("Số hiệu văn bằng, chứng chỉ"), max_length=100)
+    evidence_file = forms.FileField(
+        label=_("Bản chụp văn bằng, chứng chỉ"),
+        required=False,
+        validators=[validate_scan],
+        help_text=_("Ảnh JPEG, PNG hoặc tệp PDF; chỉ người được xem hồ sơ mới mở được."),
+    )

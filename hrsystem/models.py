@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from .uploads import qualification_scan_path, validate_scan
 from .vietnamese import MAX_LENGTH, name_sort_key
 
 PATH_STEP = 10
@@ -516,6 +517,12 @@ class Post(models.Model):
     kind = models.CharField(_("chức vụ"), max_length=8, choices=PostKind.choices)
     start = models.DateField(_("từ ngày"))
     end = models.DateField(_("đến ngày"), null=True, blank=True)
+    term_end = models.DateField(
+        _("hết thời hạn bổ nhiệm"),
+        null=True,
+        blank=True,
+        help_text=_("Ngày hết thời hạn giữ chức vụ: đến hạn xem xét bổ nhiệm lại."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -525,6 +532,11 @@ class Post(models.Model):
         constraints = [
             _dates_ordered("post"),
             models.CheckConstraint(condition=Q(kind__in=PostKind.values), name="post_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True) | Q(term_end__gt=F("start")),
+                name="post_term_end_after_start",
+                violation_error_message=_("Ngày hết thời hạn bổ nhiệm phải sau ngày bắt đầu."),
+            ),
             models.UniqueConstraint(
                 fields=["unit"],
                 condition=Q(kind="head", end__isnull=True),
@@ -773,6 +785,13 @@ class Qualification(models.Model):
         _("số hiệu văn bằng, chứng chỉ"),
         max_length=100,
         help_text=_("Số hiệu, số vào sổ cấp văn bằng hoặc chứng chỉ (bản sao lưu tại hồ sơ)."),
+    )
+    evidence_file = models.FileField(
+        _("bản chụp văn bằng, chứng chỉ"),
+        upload_to=qualification_scan_path,
+        blank=True,
+        validators=[validate_scan],
+        help_text=_("Ảnh JPEG, PNG hoặc tệp PDF; chỉ người được xem hồ sơ mới mở được."),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -4,19 +4,20 @@ statistics per unit and for the agency (table, chart, spreadsheet)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from . import clock, exports, permissions, selectors, services
 from .forms import QualificationForm
-from .models import Employee
+from .models import Employee, Qualification
 from .qualifications import MEASURES, qualification_statistics
 
 
-@login_required
-def person_qualifications(request, employee_id: int):
-    """A person's degrees, training and certificates; HR of their agency adds them."""
-    employee = get_object_or_404(Employee, pk=employee_id)
+def _may_see_qualifications(request, employee: Employee) -> bool:
+    """Whether the user may edit `employee`'s qualifications (HR of their agency); raises
+    403/404 unless they may at least read them: HR, the person, or whoever may open the
+    pages of the person's unit today (its leaders and deputies, inspectors, the board)."""
     user = request.user
     may_edit = permissions.can_manage_employee(user, employee)
     own = employee.user_id is not None and employee.user_id == user.pk
@@ -26,7 +27,16 @@ def person_qualifications(request, employee_id: int):
         if unit is not None:
             permissions.refuse(request, unit.organisation_id)
         raise PermissionDenied
-    form = QualificationForm(request.POST or None) if may_edit else None
+    return may_edit
+
+
+@login_required
+def person_qualifications(request, employee_id: int):
+    """A person's degrees, training and certificates; HR of their agency adds them."""
+    employee = get_object_or_404(Employee, pk=employee_id)
+    user = request.user
+    may_edit = _may_see_qualifications(request, employee)
+    form = QualificationForm(request.POST or None, request.FILES or None) if may_edit else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
@@ -51,6 +61,25 @@ def person_qualifications(request, employee_id: int):
     if form is not None and form.is_bound:
         response.status_code = 400
     return response
+
+
+@login_required
+def qualification_evidence(request, pk: int):
+    """The scan of a qualification, never by its stored path: to HR and to whoever may see
+    the person's records (the person, their unit's leaders and deputies, inspectors, the
+    board), not to every colleague who may read the list."""
+    row = get_object_or_404(Qualification.objects.select_related("employee"), pk=pk)
+    may_edit = _may_see_qualifications(request, row.employee)
+    if not (may_edit or permissions.can_view_employee(request.user, row.employee, clock.today())):
+        raise PermissionDenied
+    if not row.evidence_file:
+        raise Http404
+    ending = row.evidence_file.name.rsplit(".", 1)[-1].lower()
+    return FileResponse(
+        row.evidence_file.open("rb"),
+        filename=f"van-bang-{row.pk}.{ending}",
+        as_attachment=False,
+    )
 
 
 def _statistics(request):

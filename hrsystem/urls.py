@@ -38,6 +38,11 @@ organisation_patterns = [
         name="person_qualifications",
     ),
     path(
+        "people/qualifications/<int:pk>/scan/",
+        qualification_views.qualification_evidence,
+        name="qualification_evidence",
+    ),
+    path(
         "org/qualifications/",
         qualification_views.qualification_statistics_page,
         name="qualification_statistics",

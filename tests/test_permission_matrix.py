@@ -38,7 +38,7 @@ from discipline.models import (
 )
 from evaluation.models import Appeal, Evaluation, Period, WorkItem
 from hrsystem import clock, demo
-from hrsystem.models import BackgroundJob, Post, PostKind
+from hrsystem.models import BackgroundJob, Post, PostKind, Qualification
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -148,6 +148,9 @@ def world(django_db_setup, django_db_blocker):
         )
         args["job"] = job.pk
         args["annual_appeal"] = 1  # none in the demo: a decision on it is refused or 404
+        args["qualification"] = Qualification.objects.create(  # no scan: 404 where allowed
+            employee=nhanvien, kind="general", level="thpt", awarded_on=clock.today(), evidence="1"
+        ).pk
         users["truong_khac"] = head.employee.user  # a unit head's own demo login
         yield SimpleNamespace(args=args, users=users, sessions=_signed_in(users))
         transaction.set_rollback(True)
@@ -211,6 +214,7 @@ def kwargs_for(name: str, route: str, args: dict) -> dict:
         "evaluation:work_evidence": "work_item",
         "hrsystem:job_status": "job",
         "hrsystem:job_file": "job",
+        "hrsystem:qualification_evidence": "qualification",
         "api:unit": "unit",
         "api:person": "employee",
         "api:period": "period",
@@ -285,6 +289,7 @@ EXPECTED = {
     "hrsystem:organisation_import": "anon:302 to_chuc:200 *:403",
     "hrsystem:person_qualifications": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
     "hrsystem:qualification_statistics": "anon:302 *:200",
+    "hrsystem:qualification_evidence": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:404",
     "hrsystem:qualification_statistics_xlsx": "anon:302 *:200",
     "evaluation:my_month": "anon:302 *:200",
     "evaluation:my_month_of": "anon:302 nhanvien:200 *:403",
@@ -316,6 +321,10 @@ EXPECTED = {
     "annual:deadline": "anon:302 to_chuc:302 admin:302 *:403",
     "annual:appeal_decide": "anon:302 to_chuc:404 admin:404 *:403",
     "annual:charts": "anon:302 nhanvien:403 mot_cua:403 *:200",
+    "annual:personnel": "anon:302 chu_tich:200 to_chuc:200 admin:200 *:403",
+    "annual:personnel_xlsx": "anon:302 chu_tich:200 to_chuc:200 admin:200 *:403",
+    "annual:personnel_propose": "anon:302 chu_tich:200 to_chuc:200 admin:200 *:403",
+    "annual:personnel_rule": "anon:302 chu_tich:200 to_chuc:200 admin:200 *:403",
     "annual:procedure": "anon:302 quyen_truong_phong:403 mot_cua:403 truong_khac:403 pho_khac:403 quyen_het_han:403 *:200",
     "annual:self_assess": "anon:302 nhanvien:302 *:403",
     "annual:rate": "anon:302 truong_phong:302 *:403",

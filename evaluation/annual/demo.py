@@ -9,6 +9,12 @@ officer; two initiatives are recognised, units register their emulation content 
 few people their titles; the HR officer rolls the year up, the agency's unit TCKH holds
 its review meeting with a confidence vote on its head, and `hoi_dong` finds every
 proposal waiting for the board.
+
+The personnel board: the head of KTHT was concluded to have degraded this year (rated
+Không hoàn thành), the terms of the heads of KTHT and TCKH run out within the next months,
+and the demo agency switches its personnel rule on (the shipped default stays off) so the
+report flags KTHT's head; the rule row's note says why.
+
 Idempotent: a year already rolled up is left alone.
 """
 
@@ -25,6 +31,7 @@ from discipline.selectors import month_bounds
 from evaluation import demo as month_demo
 from evaluation.annual import models, services
 from evaluation.annual.board_models import Confidence
+from evaluation.annual.personnel import services as personnel_services
 from evaluation.annual.services import board, procedure
 from evaluation.models import Evaluation, Period, PeriodState
 from evaluation.rulesets import rule_set_from_snapshot
@@ -32,11 +39,20 @@ from evaluation.services import period_lock
 from hrsystem import clock as app_clock
 from hrsystem import selectors as hr_selectors
 from hrsystem.demo import clock, past_months
-from hrsystem.models import Employee, Organisation, Unit
+from hrsystem.models import Employee, Organisation, Post, PostKind, Unit
+from hrsystem.services import post_term_set
 
 FIRST_FULL_MONTH = 8
 """From August the current year has at least six months the board can weigh."""
 MEETING_UNIT = "TCKH"
+WEAK_HEAD_UNIT = "KTHT"
+TERMS_DUE = {WEAK_HEAD_UNIT: 45, "TCKH": 120, "VP": 400}
+"""Unit code → days from today to its head's term end (VP's lies outside the default window)."""
+RULE_NOTE = (
+    "Cơ quan mẫu bật quy định để minh hoạ báo cáo của Hội đồng nhân sự, theo bài học của quận "
+    "Long Biên: không bổ nhiệm lại cán bộ không hoàn thành nhiệm vụ, không luân chuyển cán bộ "
+    "từ đơn vị yếu lên."
+)
 
 
 @dataclass(frozen=True)
@@ -79,8 +95,11 @@ def build_demo_year(*, organisation: Organisation, today: date | None = None) ->
     year_end = min(date(year, 12, 20), today - timedelta(days=1))
     with clock(year_end, 9):
         _initiatives(organisation, year, hr)
+        _degradation(organisation, year, hr)
         run = services.rollup_year(organisation, year, hr)
         _unit_meeting(organisation, year, year_end)
+    with clock(today, 8):
+        _personnel(organisation, year, hr, today)
     return DemoYear(year, [str(p) for p in built], locked, run.people, True)
 
 
@@ -171,6 +190,46 @@ def _initiatives(organisation, year: int, hr) -> None:
             by=hr,
             reason="Quyết định công nhận sáng kiến",
         )
+
+
+def _degradation(organisation, year: int, hr) -> None:
+    """The head of KTHT concluded to have degraded in the year: rated Không hoàn thành."""
+    unit = Unit.objects.get(organisation=organisation, code=WEAK_HEAD_UNIT)
+    head = hr_selectors.unit_leader(unit, on=app_clock.today())
+    services.degradation_record(
+        organisation=organisation,
+        employee=head,
+        year=year,
+        document_number="05/KL-UBKT",
+        document_date=month_bounds(year, 11)[0],
+        issuer="Ủy ban Kiểm tra Huyện ủy",
+        by=hr,
+        reason="Kết luận của Ủy ban Kiểm tra",
+    )
+
+
+def _personnel(organisation, year: int, hr, today: date) -> None:
+    """The heads' terms running out, and the agency's personnel rule switched on."""
+    units = Unit.objects.filter(organisation=organisation, code__in=TERMS_DUE)
+    for unit in units:
+        post = Post.objects.get(unit=unit, kind=PostKind.HEAD, end__isnull=True)
+        post_term_set(post=post, term_end=today + timedelta(days=TERMS_DUE[unit.code]), by=hr)
+    personnel_services.personnel_rule_save(
+        organisation=organisation,
+        effective_from=date(year, 1, 1),
+        note=RULE_NOTE,
+        by=hr,
+        enabled=True,
+        years_counted=2,
+        reappoint_person_levels="fail",
+        reappoint_unit_levels="fail",
+        rotation_person_levels="fail",
+        rotation_unit_levels="fail",
+        legal_basis=(
+            "Bài học kinh nghiệm của quận Long Biên (TP Hà Nội): kiên quyết không bổ nhiệm lại "
+            "cán bộ không hoàn thành nhiệm vụ; chấm dứt luân chuyển cán bộ từ phường yếu lên."
+        ),
+    )
 
 
 def _unit_meeting(organisation, year: int, day: date) -> None:

@@ -484,3 +484,4 @@ class UnitAnnualResult(models.Model):
 
 # The procedure and the board's review live beside the core's models (registered here).
 from evaluation.annual.board_models import *  # noqa: E402, F403
+from evaluation.annual.personnel_models import *  # noqa: E402, F403

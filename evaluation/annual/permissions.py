@@ -83,3 +83,16 @@ def visible_unit_ids(user, organisation: Organisation, on: date) -> set[int] | N
     if permissions.can_read_results(user, organisation, on):
         return None
     return permissions.unit_ids_for(user, Perm.VIEW_UNIT_RECORDS, on)
+
+
+def can_read_personnel(user, organisation: Organisation, on: date) -> bool:
+    """May `user` read the personnel board's report (reappointments and rotations due) and
+    propose an appointment or a rotation? The agency's HR officer and its leader."""
+    return permissions.can_manage_org(user, organisation, on) or permissions.can_sign_off(
+        user, organisation, on
+    )
+
+
+def can_edit_personnel_rule(user, organisation: Organisation, on: date) -> bool:
+    """May `user` issue a version of the agency's personnel rule? Its HR officer."""
+    return permissions.can_manage_org(user, organisation, on)

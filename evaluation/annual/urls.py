@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views, views_board, views_forms, views_transfers
+from .personnel import views as personnel_views
 
 app_name = "annual"
 
@@ -71,4 +72,12 @@ urlpatterns += [
     path("year/<int:year>/forms/<slug:kind>.<slug:fmt>", views_forms.year_form, name="year_form"),
     path("year/<int:year>/forms/sheets/", views_forms.sheets_job, name="sheets_job"),
     path("year/<int:year>/forms/<slug:kind>/issue/", views_forms.issue, name="form_issue"),
+]
+
+# The personnel board (personnel.views).
+urlpatterns += [
+    path("personnel/", personnel_views.report_page, name="personnel"),
+    path("personnel.xlsx", personnel_views.report_xlsx, name="personnel_xlsx"),
+    path("personnel/propose/", personnel_views.propose, name="personnel_propose"),
+    path("personnel/rule/", personnel_views.rule_page, name="personnel_rule"),
 ]

@@ -53,6 +53,7 @@ from .posts import (
     post_assign,
     post_assign_many,
     post_end,
+    post_term_set,
     post_validate,
 )
 from .qualifications import (
@@ -91,6 +92,7 @@ __all__ = [
     "post_assign",
     "post_assign_many",
     "post_end",
+    "post_term_set",
     "posts_receive",
     "post_validate",
     "qualification_record",

@@ -34,7 +34,7 @@ def post_validate(post: Post, *, changed: str = "start") -> None:
     the unit (`post_assign`, `post_end`). Overlaps are reported on `changed`.
     """
     _fields_valid(post)
-    raise_if(_dates_error(post.start, post.end))
+    raise_if(_dates_error(post.start, post.end) | _term_error(post))
     placed = selectors.assignment_on(post.employee, on=post.start)
     overlapping = (
         Post.objects.filter(selectors.overlapping(post.start, post.end), unit=post.unit)
@@ -43,6 +43,17 @@ def post_validate(post: Post, *, changed: str = "start") -> None:
     )
     agency = placed.unit.organisation_id if placed else None
     raise_if(_post_errors(post, agency, list(overlapping), changed))
+
+
+def _term_error(post: Post) -> dict[str, str]:
+    if post.term_end is not None and post.term_end <= post.start:
+        return {
+            "term_end": _(
+                "Ngày hết thời hạn bổ nhiệm (%(term)s) phải sau ngày bắt đầu (%(start)s)."
+            )
+            % {"term": day_text(post.term_end), "start": day_text(post.start)}
+        }
+    return {}
 
 
 def _post_errors(post: Post, agency_id: int | None, overlapping: list[Post], changed: str):
@@ -160,13 +171,15 @@ def post_assign(
     kind: str,
     start: date,
     end: date | None = None,
+    term_end: date | None = None,
     by=None,
 ) -> Post:
-    """Appoint `employee` head, deputy or acting head of `unit` from `start` to `end`."""
+    """Appoint `employee` head, deputy or acting head of `unit` from `start` to `end`
+    (`term_end`: when the appointment's term runs out and reappointment is due)."""
     if by is not None:
         require(permissions.can_keep_employee(by, employee, start))
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    post = Post(employee=employee, unit=unit, kind=kind, start=start, end=end)
+    post = Post(employee=employee, unit=unit, kind=kind, start=start, end=end, term_end=term_end)
     post_validate(post)
     save(post, by)
     return post
@@ -182,6 +195,19 @@ def post_end(*, post: Post, end: date, by=None) -> Post:
     post.end = end
     post_validate(post, changed="end")
     save(post, by, update_fields=["end"])
+    return post
+
+
+@transaction.atomic
+def post_term_set(*, post: Post, term_end: date | None, by=None) -> Post:
+    """Set the day `post`'s term runs out (reappointment due), or clear it."""
+    if by is not None:
+        require(permissions.can_keep_employee(by, post.employee, post.start))
+    post = Post.objects.select_for_update().select_related("employee").get(pk=post.pk)
+    post.term_end = term_end
+    _fields_valid(post, exclude=["employee", "unit"])
+    raise_if(_term_error(post))
+    save(post, by, update_fields=["term_end"])
     return post
 
 

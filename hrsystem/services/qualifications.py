@@ -46,10 +46,12 @@ def qualification_record(
     evidence: str,
     field: str = "",
     institution: str = "",
+    evidence_file=None,
     by=None,
 ) -> Qualification:
-    """Record a degree, training or certificate of `employee`; by HR of their agency
-    (never for oneself)."""
+    """Record a degree, training or certificate of `employee`, with its scan when given
+    (JPEG, PNG or PDF, checked by content and size); by HR of their agency (never for
+    oneself)."""
     if by is not None:
         require(permissions.can_manage_employee(by, employee))
     raise_if(_errors(kind, level, awarded_on, evidence, field))
@@ -61,6 +63,7 @@ def qualification_record(
         institution=institution.strip(),
         awarded_on=awarded_on,
         evidence=evidence.strip(),
+        evidence_file=evidence_file,
         recorded_by=by,
     )
     row.full_clean()

@@ -205,6 +205,11 @@ def _steps(c) -> list[Step]:
             hr,
         ),
         Step(
+            "post_term_set",
+            lambda: services.post_term_set(post=made["post"], term_end=date(2031, 4, 30), by=hr),
+            hr,
+        ),
+        Step(
             "post_end",
             lambda: services.post_end(post=made["post"], end=date(2026, 6, 30), by=hr),
             hr,

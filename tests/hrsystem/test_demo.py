@@ -337,3 +337,18 @@ def test_score_scenario_on_the_demo_s_export_prints_what_show_results_prints(bui
         scored, _err = _printed("score_scenario", str(path))
         shown, _err = _printed("show_results", *agency)
         assert shown == scored, extra
+
+
+def test_it_switches_the_personnel_rule_on_and_the_report_flags_the_weak_head(built, client):
+    from django.urls import reverse
+
+    from evaluation.annual.models import PersonnelRule
+
+    rule = PersonnelRule.objects.get(organisation__isnull=False)
+    assert rule.enabled and rule.note
+    assert not PersonnelRule.objects.get(organisation__isnull=True).enabled
+    client.force_login(get_user_model().objects.get(username="to_chuc"))
+    page = client.get(reverse("annual:personnel")).content.decode()
+    assert page.count('class="flagged"') == 1
+    assert "Phòng Kinh tế - Hạ tầng" in page and "Phòng Tài chính - Kế hoạch" in page
+    assert "Văn phòng HĐND và UBND huyện" not in page
