@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hrsystem', '0007_qualifications'),
+        ('hrsystem', '0008_employee_name_order'),
     ]
 
     operations = [

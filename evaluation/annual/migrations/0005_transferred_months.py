@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annual', '0002_procedure_emulation_and_board'),
+        ('annual', '0004_personnel_rules_and_proposals'),
         ('hrsystem', '0007_qualifications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -10,8 +10,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annual', '0002_procedure_emulation_and_board'),
-        ('hrsystem', '0008_post_term_and_qualification_scan'),
+        ('annual', '0003_level_decisions'),
+        ('hrsystem', '0009_post_term_and_qualification_scan'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
