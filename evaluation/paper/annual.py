@@ -28,7 +28,6 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from discipline import pdf
-from discipline.reports import workbook
 from evaluation import scoring
 from evaluation.annual import board_models as bm
 from evaluation.annual import models as annual
@@ -38,6 +37,7 @@ from evaluation.presenters import LEVEL_PARAMS
 from evaluation.reasons import reason_text
 from hrsystem import clock
 from hrsystem import selectors as hr_selectors
+from hrsystem.exports import workbook
 from hrsystem.models import Organisation, Unit
 
 from .documents import header_frame
