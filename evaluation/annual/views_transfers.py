@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from evaluation.annual import transfers
 from evaluation.forms import TransferImportForm
+from hrsystem.exports import XLSX
 from hrsystem.permissions import can_manage_org, viewer
 
 SESSION_KEY = "transfer_import"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _check(organisation, user, content: bytes, name: str, reason: str, confirm: bool):
