@@ -109,7 +109,11 @@ def test_the_scoring_export_is_the_heads_people_only(client, two_sizes):  # noqa
     client.force_login(cast.users["hanh"])
     page = client.get(url).context["rows"]
     sheet = read_export(client.get(url, {"export": "xlsx"}))
-    assert column(sheet, "Mã cán bộ") == [row.evaluation.employee.code for row in page]
+    # the page shows its first rows; the export every row of the head's scope, same order
+    codes = column(sheet, "Mã cán bộ")
+    assert codes[: len(page)] == [row.evaluation.employee.code for row in page]
+    assert len(codes) == len(set(codes)) == 145 > len(page)
+    assert set(column(sheet, "Đơn vị")) == {cast.units["VP"].name}
     assert f"Phạm vi: {cast.units['VP'].name}" in sheet.heading
     scored = [total for total in column(sheet, "Tổng điểm") if total is not None]
     assert scored and all(isinstance(total, float | int) for total in scored)
