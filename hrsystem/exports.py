@@ -303,7 +303,9 @@ def _export_finish(job) -> dict:
             copy.write(chunk)
         copy.seek(0)
         default_storage.save(f"{EXPORT_FOLDER}/{job.pk}/{filename}", copy)
-    response.close()
+    # the file only: closing the response would send `request_finished`, which closes
+    # the database connection this job (and, eager, its caller) is still using
+    response.file_to_stream.close()
     return {
         "message": _("Đã xuất %(file)s.") % {"file": filename},
         "url": reverse("hrsystem:job_file", kwargs={"pk": job.pk}),

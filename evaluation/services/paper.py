@@ -76,7 +76,7 @@ def document_issue(*, period: models.Period, unit, by) -> IssuedDocument:
     if unit.organisation_id != period.organisation_id:
         _fail("unit", _("Đơn vị không thuộc cơ quan của kỳ đánh giá."))
     document_id = documents.unit_document_id(period, unit)
-    existing = IssuedDocument.objects.select_for_update().filter(document_id=document_id).first()
+    existing = IssuedDocument.objects.select_for_update(of=("self",)).filter(document_id=document_id).first()
     if existing is not None:
         return existing
     pdf = documents.unit_summary_pdf(documents.unit_summary(period, unit))
@@ -115,7 +115,7 @@ def year_document_issue(*, organisation, year: int, kind: str, by) -> IssuedDocu
         _fail("year", _("Chỉ phát hành văn bản của năm đã công bố kết quả."))
     number, content, render = YEAR_DOCUMENTS[kind]
     document_id = number(organisation, year)
-    existing = IssuedDocument.objects.select_for_update().filter(document_id=document_id).first()
+    existing = IssuedDocument.objects.select_for_update(of=("self",)).filter(document_id=document_id).first()
     if existing is not None:
         return existing
     pdf = render(content(organisation, year))
@@ -148,7 +148,7 @@ def _active_certificate(organisation) -> SigningCertificate:
 @transaction.atomic
 def document_sign(*, document: IssuedDocument, by) -> IssuedDocument:
     """Sign the issued PDF with the agency's certificate and archive the signed copy."""
-    document = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    document = IssuedDocument.objects.select_for_update(of=("self",)).get(pk=document.pk)
     require(permissions.can_manage_org(by, document.organisation))
     if document.is_signed:
         _fail("document", _("Văn bản đã được ký số."))
@@ -212,7 +212,7 @@ def document_upload_signed(*, organisation, data: bytes, by) -> IssuedDocument:
                 )
             }
         )
-    document = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    document = IssuedDocument.objects.select_for_update(of=("self",)).get(pk=document.pk)
     document.signed_pdf = data
     document.signed_sha256 = signing.sha256(data)
     document.signer = verdict.signer
