@@ -76,7 +76,11 @@ def document_issue(*, period: models.Period, unit, by) -> IssuedDocument:
     if unit.organisation_id != period.organisation_id:
         _fail("unit", _("Đơn vị không thuộc cơ quan của kỳ đánh giá."))
     document_id = documents.unit_document_id(period, unit)
-    existing = IssuedDocument.objects.select_for_update(of=("self",)).filter(document_id=document_id).first()
+    existing = (
+        IssuedDocument.objects.select_for_update(of=("self",))
+        .filter(document_id=document_id)
+        .first()
+    )
     if existing is not None:
         return existing
     pdf = documents.unit_summary_pdf(documents.unit_summary(period, unit))
@@ -115,7 +119,11 @@ def year_document_issue(*, organisation, year: int, kind: str, by) -> IssuedDocu
         _fail("year", _("Chỉ phát hành văn bản của năm đã công bố kết quả."))
     number, content, render = YEAR_DOCUMENTS[kind]
     document_id = number(organisation, year)
-    existing = IssuedDocument.objects.select_for_update(of=("self",)).filter(document_id=document_id).first()
+    existing = (
+        IssuedDocument.objects.select_for_update(of=("self",))
+        .filter(document_id=document_id)
+        .first()
+    )
     if existing is not None:
         return existing
     pdf = render(content(organisation, year))
